@@ -1,0 +1,71 @@
+# The two commands of the README: `make run` and `make test`. Both set everything up first.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app portal
+PORT ?= 5000
+RUN_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk
+TEST_PACKAGES := chromium poppler-utils
+
+.PHONY: run test setup test-setup lint bench translations system-packages clean
+
+run: setup
+	$(FLASK) upgrade
+	$(FLASK) demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: test-setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
+		echo "== the suite again, on $${PORTAL_TEST_DATABASE_URL%%\?*}"; \
+		PORTAL_TEST_ON_POSTGRES=1 $(BIN)/pytest $(PYTEST_ARGS); \
+	fi
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+setup: $(VENV)/.installed instance/config.py translations
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(RUN_PACKAGES)"
+
+test-setup: setup
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
+
+# Debian packages: installed when we are root and they are missing; otherwise we say what to do.
+system-packages:
+	@missing=""; for p in $(PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian packages:$$missing"; \
+			(apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+			 (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null)); \
+		else \
+			echo "Please install these Debian packages (as root):$$missing"; \
+		fi; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+instance/config.py:
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
+
+translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile -q -d portal/translations -f 2>/dev/null || \
+		$(BIN)/pybabel compile -d portal/translations -f
+
+# Extract new strings into the catalogues (then translate the empty msgstr in the .po files).
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

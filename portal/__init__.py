@@ -1,0 +1,60 @@
+"""Jiebang Portal: the application factory."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from portal import config as default_config
+
+log = logging.getLogger("portal")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(default_config.INSTANCE_PATH),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.from_object(default_config)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("PORTAL")
+    app.config.update(overrides or {})
+    if not app.config.get("SECRET_KEY"):
+        log.warning("No SECRET_KEY configured: sessions will not survive a restart.")
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+
+    from portal.db import db
+    from portal.extensions import init_extensions
+
+    db.init_app(app)
+    init_extensions(app)
+
+    from portal.errors import register_error_pages
+    from portal.templating import init_templating
+
+    register_error_pages(app)
+    init_templating(app)
+    register_blueprints(app)
+
+    from portal.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal import pages
+    from portal.accounts import views as accounts
+    from portal.notifications import views as notifications
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(notifications.bp)

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
+
+from portal.accounts import creditcode
+from portal.accounts.models import OrgType, Role
+
+ORG_TYPE_LABELS = {
+    OrgType.enterprise: _l("Enterprise"),
+    OrgType.university: _l("University"),
+    OrgType.institute: _l("Research institute"),
+    OrgType.other: _l("Other"),
+}
+ROLE_LABELS = {
+    Role.admin: _l("Administrator"),
+    Role.officer: _l("Programme officer"),
+    Role.applicant: _l("Applicant"),
+    Role.expert: _l("Expert"),
+}
+
+
+def org_type_choices():
+    return [(t.value, label) for t, label in ORG_TYPE_LABELS.items()]
+
+
+def role_choices():
+    return [(r.value, label) for r, label in ROLE_LABELS.items()]
+
+
+class MinPasswordLength:
+    def __call__(self, form, field):
+        minimum = current_app.config["MIN_PASSWORD_LENGTH"]
+        if len(field.data or "") < minimum:
+            raise ValidationError(_l("Use at least %(n)s characters.", n=minimum))
+
+
+def valid_credit_code(form, field):
+    if field.data:
+        field.data = creditcode.normalise(field.data)
+        problem = creditcode.problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class AccountFields(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    )
+    password = PasswordField(_l("Password"), validators=[InputRequired(), MinPasswordLength()])
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class ApplicantRegistrationForm(AccountFields):
+    credit_code = StringField(
+        _l("Unified social credit code of your organisation"),
+        validators=[DataRequired(), valid_credit_code],
+    )
+    org_name = StringField(_l("Organisation name"), validators=[Optional(), Length(max=200)])
+    org_type = SelectField(_l("Organisation type"), choices=org_type_choices, default="enterprise")
+    org_region = StringField(_l("Region"), validators=[Optional(), Length(max=100)])
+
+
+class ExpertRegistrationForm(AccountFields):
+    affiliation = StringField(
+        _l("Affiliation (where you work)"), validators=[DataRequired(), Length(max=200)]
+    )
+    affiliation_code = StringField(
+        _l("Credit code of your affiliation (optional)"),
+        validators=[Optional(), valid_credit_code],
+    )
+    expertise = TextAreaField(
+        _l("Expertise (keywords, comma-separated)"), validators=[DataRequired(), Length(max=500)]
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[InputRequired()])
+    password = PasswordField(_l("New password"), validators=[InputRequired(), MinPasswordLength()])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class CreateUserForm(AccountFields):
+    role = SelectField(_l("Role"), choices=role_choices, default="officer")
+    affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=200)])
+
+
+class UserSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search name or e-mail"), validators=[Optional(), Length(max=100)])
+    role = SelectField(
+        _l("Role"), choices=lambda: [("", _l("Any role")), *role_choices()], default=""
+    )
+    state = SelectField(
+        _l("State"),
+        choices=[("", _l("Any")), ("active", _l("Active")), ("inactive", _l("Inactive"))],
+        default="",
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=role_choices)
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: the CSRF token of a one-button action."""
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=80)])
+    actor = StringField(_l("Actor e-mail"), validators=[Optional(), Length(max=254)])
+    object_type = StringField(_l("Object type"), validators=[Optional(), Length(max=40)])

@@ -1,0 +1,257 @@
+"""Accounts: registration, login with throttling, passwords, and what admins change."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlmodel import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal import audit, clock
+from portal.accounts import creditcode
+from portal.accounts.models import LoginAttempt, Organisation, OrgType, Role, User
+from portal.db import db
+from portal.errors import DomainError, NotAllowed, ValidationFailed
+
+# Verifying against this hash when the e-mail is unknown keeps the response time the same, so
+# that timing does not reveal which accounts exist.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+def find_organisation(code: str) -> Organisation | None:
+    return db.session.exec(
+        select(Organisation).where(Organisation.credit_code == creditcode.normalise(code))
+    ).first()
+
+
+class LoginRefused(DomainError):
+    pass
+
+
+def _recent_failures(email: str, remote_addr: str) -> tuple[int, int]:
+    """Failures in a row for the account, and failures from the address, within the window."""
+    since = clock.now() - timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    last_success = db.session.exec(
+        select(func.max(LoginAttempt.at)).where(
+            LoginAttempt.email == email, LoginAttempt.success.is_(True)
+        )
+    ).one()
+    if last_success is not None and last_success > since:
+        since = last_success
+    by_account = db.session.exec(
+        select(func.count()).where(
+            LoginAttempt.email == email, LoginAttempt.success.is_(False), LoginAttempt.at > since
+        )
+    ).one()
+    window = clock.now() - timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    by_address = db.session.exec(
+        select(func.count()).where(
+            LoginAttempt.remote_addr == remote_addr,
+            LoginAttempt.success.is_(False),
+            LoginAttempt.at > window,
+        )
+    ).one()
+    return by_account, by_address
+
+
+def authenticate(email: str, password: str, remote_addr: str) -> User:
+    """The user for these credentials, or LoginRefused with a message to show.
+
+    Each attempt is recorded; after LOGIN_MAX_FAILURES wrong passwords in a row the account is
+    refused for LOGIN_LOCK_MINUTES, even with the right password. The caller commits either way.
+    """
+    email = normalise_email(email)
+    failures, address_failures = _recent_failures(email, remote_addr)
+    config = current_app.config
+    if failures >= config["LOGIN_MAX_FAILURES"] or (
+        address_failures >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    ):
+        db.session.add(LoginAttempt(email=email, remote_addr=remote_addr, at=clock.now()))
+        raise LoginRefused(
+            _(
+                "Too many failed attempts. Logging in is blocked for %(minutes)s minutes; "
+                "try again later or ask an administrator.",
+                minutes=config["LOGIN_LOCK_MINUTES"],
+            )
+        )
+    user = find_user(email)
+    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    db.session.add(LoginAttempt(email=email, remote_addr=remote_addr, success=ok, at=clock.now()))
+    if not ok or user is None:
+        raise LoginRefused(_("The e-mail or password is not right."))
+    if not user.active:
+        if user.role is Role.expert:
+            raise LoginRefused(
+                _("Your expert account is waiting for activation by an administrator.")
+            )
+        raise LoginRefused(_("This account has been deactivated."))
+    audit.record(user, "user.logged_in", user)
+    return user
+
+
+def _check_new_email(email: str) -> None:
+    if find_user(email) is not None:
+        raise ValidationFailed({"email": _("An account with this e-mail already exists.")})
+
+
+def register_applicant(
+    *,
+    name: str,
+    email: str,
+    password: str,
+    credit_code: str,
+    org_name: str = "",
+    org_type: str = "",
+    org_region: str = "",
+) -> User:
+    """An applicant joins an organisation found by its credit code, or creates it."""
+    email = normalise_email(email)
+    _check_new_email(email)
+    if creditcode.problem(credit_code):
+        raise ValidationFailed({"credit_code": str(creditcode.problem(credit_code))})
+    organisation = find_organisation(credit_code)
+    if organisation is None:
+        if not org_name.strip():
+            raise ValidationFailed(
+                {"org_name": _("No organisation has this code yet: give its name to register it.")}
+            )
+        organisation = Organisation(
+            name=org_name.strip(),
+            type=OrgType(org_type or OrgType.enterprise.value),
+            credit_code=creditcode.normalise(credit_code),
+            region=org_region.strip(),
+            created_at=clock.now(),
+        )
+        db.session.add(organisation)
+        audit.record(None, "organisation.created", organisation, after=audit.snapshot(organisation))
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        role=Role.applicant,
+        organisation=organisation,
+        created_at=clock.now(),
+    )
+    db.session.add(user)
+    audit.record(user, "user.registered", user, after=audit.snapshot(user))
+    return user
+
+
+def register_expert(
+    *, name: str, email: str, password: str, affiliation: str, expertise: str, affiliation_code=""
+) -> User:
+    """An expert registers inactive; an admin activates them before they can log in."""
+    email = normalise_email(email)
+    _check_new_email(email)
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        role=Role.expert,
+        active=False,
+        affiliation=affiliation.strip(),
+        affiliation_org=find_organisation(affiliation_code) if affiliation_code else None,
+        expertise=expertise.strip(),
+        created_at=clock.now(),
+    )
+    db.session.add(user)
+    audit.record(user, "user.registered", user, after=audit.snapshot(user))
+    staff = db.session.exec(select(User).where(User.role == Role.admin, User.active)).all()
+    from portal.notifications.services import notify
+
+    notify(
+        staff,
+        "expert_registered",
+        lambda: _("Expert %(name)s is waiting for activation", name=user.name),
+        link="/admin/users?state=inactive",
+    )
+    return user
+
+
+def create_user(
+    *, by: User | None, name: str, email: str, password: str, role: Role, affiliation: str = ""
+) -> User:
+    """Admins create officers, admins (and others); the command line passes by=None."""
+    if by is not None and by.role is not Role.admin:
+        raise NotAllowed()
+    email = normalise_email(email)
+    _check_new_email(email)
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        role=role,
+        affiliation=affiliation.strip(),
+        created_at=clock.now(),
+    )
+    db.session.add(user)
+    audit.record(by, "user.created", user, after=audit.snapshot(user))
+    return user
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, current):
+        raise ValidationFailed({"current": _("The current password is not right.")})
+    if len(new) < current_app.config["MIN_PASSWORD_LENGTH"]:
+        raise ValidationFailed(
+            {
+                "password": _(
+                    "Use at least %(n)s characters.", n=current_app.config["MIN_PASSWORD_LENGTH"]
+                )
+            }
+        )
+    user.password_hash = hash_password(new)
+    user.session_version += 1
+    audit.record(user, "user.password_changed", user)
+
+
+def _admin_only(by: User, target: User) -> None:
+    if by.role is not Role.admin:
+        raise NotAllowed()
+    if by.id == target.id:
+        raise DomainError(_("You cannot change your own account this way."))
+
+
+def set_active(target: User, active: bool, *, by: User) -> User:
+    _admin_only(by, target)
+    before = audit.snapshot(target, "active")
+    target.active = active
+    audit.record(
+        by,
+        "user.activated" if active else "user.deactivated",
+        target,
+        before=before,
+        after=audit.snapshot(target, "active"),
+    )
+    if active:
+        from portal.notifications.services import notify
+
+        notify([target], "account_activated", lambda: _("Your account has been activated."))
+    return target
+
+
+def set_role(target: User, role: Role, *, by: User) -> User:
+    _admin_only(by, target)
+    if role is Role.applicant and target.organisation_id is None:
+        raise DomainError(_("An applicant must belong to an organisation."), field="role")
+    before = audit.snapshot(target, "role")
+    target.role = role
+    target.session_version += 1
+    audit.record(
+        by, "user.role_changed", target, before=before, after=audit.snapshot(target, "role")
+    )
+    return target

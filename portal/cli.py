@@ -1,0 +1,71 @@
+"""Commands: `flask --app portal upgrade | demo | create-user`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from portal.db import db
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def alembic_config(url: str):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade_database(url: str) -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(url), "head")
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.command("upgrade")
+    def upgrade() -> None:
+        """Apply the database migrations."""
+        upgrade_database(current_app.config["DATABASE_URL"])
+        click.echo("Database is up to date.")
+
+    @app.cli.command("demo")
+    @click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
+    def demo(if_empty: bool) -> None:
+        """Load the demo data (accounts, challenges, proposals, ...)."""
+        from portal.demo import database_is_empty, load_demo
+
+        if if_empty and not database_is_empty():
+            click.echo("Database already has data; demo not loaded.")
+            return
+        load_demo()
+        db.session.commit()
+        click.echo("Demo data loaded; every demo account's password is 'portal-demo'.")
+
+    @app.cli.command("create-user")
+    @click.option("--email", required=True)
+    @click.option("--name", required=True)
+    @click.option("--role", type=click.Choice(["admin", "officer", "expert"]), default="officer")
+    @click.password_option()
+    def create_user(email: str, name: str, role: str, password: str) -> None:
+        """Create an officer, admin or expert account."""
+        from portal.accounts.models import Role
+        from portal.accounts.services import create_user as create
+        from portal.errors import DomainError
+
+        if len(password) < current_app.config["MIN_PASSWORD_LENGTH"]:
+            raise click.BadParameter(
+                f"use at least {current_app.config['MIN_PASSWORD_LENGTH']} characters",
+                param_hint="password",
+            )
+        try:
+            create(by=None, name=name, email=email, password=password, role=Role(role))
+        except DomainError as exc:
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        click.echo(f"Created {role} {email}.")

@@ -1,0 +1,111 @@
+"""The database: one engine per application, one session per request (or CLI command).
+
+`db.session` is a scoped SQLModel session, removed when the application context ends. Views
+commit once per request; services only add and flush.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.orm import scoped_session, sessionmaker
+from sqlmodel import Session, SQLModel
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Stores UTC without an offset (SQLite keeps none) and always hands back aware UTC."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+def enum_type(enum_class: type[enum.Enum]) -> sa.Enum:
+    """A portable enum column: stored as its value in a VARCHAR with a CHECK constraint."""
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.value) for m in enum_class),
+        values_callable=lambda e: [m.value for m in e],
+        name=enum_class.__name__.lower(),
+    )
+
+
+MONEY = sa.Numeric(14, 2)
+"""Money in yuan with two places, read back as Decimal."""
+
+
+def money(value: Any) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+class Database:
+    def __init__(self) -> None:
+        self.engine: sa.Engine | None = None
+        self._sessions = scoped_session(
+            sessionmaker(class_=Session, expire_on_commit=False, autoflush=True)
+        )
+
+    @property
+    def session(self) -> Session:
+        """This thread's session (created on first use, removed when the app context ends)."""
+        return self._sessions()
+
+    def remove(self) -> None:
+        self._sessions.remove()
+
+    def init_app(self, app: Flask) -> None:
+        self.engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"])
+        self._sessions.configure(bind=self.engine)
+        app.extensions["portal.db"] = self
+
+        @app.teardown_appcontext
+        def remove_session(exc: BaseException | None) -> None:
+            self.remove()
+
+
+def make_engine(url: str, echo: bool = False) -> sa.Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, echo=echo, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def sqlite_pragmas(dbapi_connection, _record) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return sa.create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+db = Database()

@@ -1,0 +1,63 @@
+"""Telling people what happened: an inbox message for each, and an e-mail after the commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import current_app, has_app_context
+from flask_babel import force_locale
+
+from portal import clock
+from portal.accounts.models import User
+from portal.db import db
+from portal.notifications.mail import queue
+from portal.notifications.models import Notification
+
+
+def notify(
+    users: Iterable[User],
+    kind: str,
+    title,
+    body=lambda: "",
+    link: str = "",
+) -> list[Notification]:
+    """Write a notification for each user, in their own language.
+
+    `title` and `body` are callables returning translated text, called once per recipient
+    under that recipient's locale (e.g. `lambda: _("Proposal %(n)s submitted", n=number)`).
+    """
+    default = current_app.config["BABEL_DEFAULT_LOCALE"] if has_app_context() else "en"
+    made = []
+    seen: set[int] = set()
+    for user in users:
+        if user.id in seen or not user.active:
+            continue
+        seen.add(user.id)
+        with force_locale(user.language or default):
+            note = Notification(
+                user_id=user.id,
+                kind=kind,
+                title=str(title()),
+                body=str(body()),
+                link=link,
+                created_at=clock.now(),
+            )
+        db.session.add(note)
+        queue(db.session, user.email, note.title, f"{note.body}\n\n{note.link}".strip())
+        made.append(note)
+    return made
+
+
+def mark_read(note: Notification) -> None:
+    if note.read_at is None:
+        note.read_at = clock.now()
+
+
+def mark_all_read(user: User) -> None:
+    from sqlmodel import update
+
+    db.session.exec(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=clock.now())
+    )

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import current_user
+
+from portal.access import login_required
+from portal.db import db
+from portal.notifications import queries, services
+from portal.notifications.models import Notification
+from portal.paging import paginate
+
+bp = Blueprint("notifications", __name__, url_prefix="/inbox")
+
+
+@bp.get("/")
+@login_required
+def inbox():
+    notes, page = paginate(queries.inbox(current_user))
+    return render_template("notifications/inbox.html", notes=notes, page=page)
+
+
+@bp.post("/<int:note_id>/open")
+@login_required
+def open_note(note_id: int):
+    note = db.session.get(Notification, note_id)
+    if note is None or note.user_id != current_user.id:
+        abort(404)
+    services.mark_read(note)
+    db.session.commit()
+    target = note.link if note.link.startswith("/") else url_for(".inbox")
+    return redirect(target)
+
+
+@bp.post("/read-all")
+@login_required
+def read_all():
+    services.mark_all_read(current_user)
+    db.session.commit()
+    return redirect(url_for(".inbox"))

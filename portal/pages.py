@@ -1,0 +1,38 @@
+"""The home page and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session
+from flask_login import current_user
+
+from portal.access import public
+from portal.db import db
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+@public
+def home():
+    return render_template("home.html")
+
+
+@bp.post("/language")
+@public
+def set_language():
+    """Remember the chosen language in the session (and on the account when logged in)."""
+    lang = request.form.get("lang", "")
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["lang"] = lang
+    if current_user.is_authenticated:
+        current_user.language = lang
+        db.session.commit()
+    target = request.form.get("next", "/")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    return {"status": "ok"}

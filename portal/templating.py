@@ -1,0 +1,59 @@
+"""Jinja filters and globals shared by every page: money, local time, safe Markdown, pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import nh3
+from flask import Flask
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from portal.paging import url_for_page
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown typed by users, rendered without raw HTML and cleaned once more."""
+    return Markup(nh3.clean(_markdown.render(text or "")))
+
+
+def format_money(amount: Decimal | int | float | None, unit: str | None = None) -> str:
+    """Yuan as 万元 in Chinese, as CNY in English; `unit` forces one ("wan" or "yuan")."""
+    if amount is None:
+        return "—"
+    amount = Decimal(amount)
+    chinese = str(get_locale() or "").startswith("zh")
+    if unit == "wan" or (unit is None and chinese):
+        wan = (amount / Decimal(10000)).quantize(Decimal("0.01"))
+        return f"{wan:,.2f} 万元"
+    return f"CNY {amount:,.2f}"
+
+
+def format_local(moment: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> str:
+    return format_datetime(moment, pattern) if moment else "—"
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["localtime"] = format_local
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["url_for_page"] = url_for_page
+
+    @app.context_processor
+    def layout_values():
+        from portal.notifications.queries import unread_count
+
+        locale = str(get_locale() or "en")
+        return {
+            "languages": app.config["LANGUAGES"],
+            "current_language": locale,
+            "html_lang": "zh-Hans" if locale.startswith("zh") else "en",
+            "unread_notifications": (
+                unread_count(current_user) if current_user.is_authenticated else 0
+            ),
+        }
