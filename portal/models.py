@@ -2,6 +2,9 @@
 
 
 def import_all_models() -> None:
-    import portal.accounts.models
-    import portal.audit
+    import portal.accounts.models  # noqa: F401
+    import portal.audit  # noqa: F401
+    import portal.challenges.models  # noqa: F401
     import portal.notifications.models  # noqa: F401
+    import portal.proposals.models  # noqa: F401
+    import portal.sequences  # noqa: F401

@@ -5,17 +5,40 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from flask import Flask, has_app_context
+from sqlmodel import select
 
 from portal import clock
 from portal.accounts import creditcode
 from portal.accounts.models import Organisation, OrgType, Role, User
+from portal.challenges.models import (
+    Chain,
+    ChainLink,
+    Challenge,
+    ChallengeStatus,
+    Comparison,
+    Criterion,
+    Indicator,
+    Stage,
+)
 from portal.db import db
+from portal.proposals.models import (
+    Commitment,
+    ConsortiumMember,
+    MemberRole,
+    PlannedMilestone,
+    Proposal,
+    ProposalStatus,
+    SubmittedVersion,
+)
 
 PASSWORD = "correct horse battery"
 _codes = itertools.count(1)
+_numbers = itertools.count(900)
 _password_hash: list[str] = []
 
 
@@ -103,3 +126,171 @@ def login(client) -> Callable[..., object]:
         return response
 
     return do
+
+
+@pytest.fixture
+def make_chain(app) -> Callable[..., ChainLink]:
+    """A chain with one link per stage; returns the named link (midstream by default)."""
+
+    def make(name: str = "集成电路", stage: str = "midstream", link: str | None = None):
+        with committing(app):
+            chain = db.session.exec(select(Chain).where(Chain.name == name)).first()
+            if chain is None:
+                chain = Chain(name=name, leader_title=f"{name}产业链链长")
+                db.session.add(chain)
+                db.session.flush()
+            link_name = (
+                link
+                or {
+                    "upstream": "材料与设备",
+                    "midstream": "设计与制造",
+                    "downstream": "封装与应用",
+                }[stage]
+            )
+            chain_link = db.session.exec(
+                select(ChainLink).where(ChainLink.chain_id == chain.id, ChainLink.name == link_name)
+            ).first()
+            if chain_link is None:
+                chain_link = ChainLink(chain_id=chain.id, stage=Stage(stage), name=link_name)
+                db.session.add(chain_link)
+        return chain_link
+
+    return make
+
+
+@pytest.fixture
+def make_challenge(app, make_chain) -> Callable[..., Challenge]:
+    """A challenge with indicators and a rubric, published unless status says otherwise.
+
+    Built directly (not through the services) so that other modules' tests can start from any
+    state; the challenges module's own tests go through its services and pages.
+    """
+
+    def make(
+        title: str = "28nm ArF photoresist",
+        status: str = "published",
+        deadline: datetime | None = None,
+        indicators: int = 2,
+        criteria: tuple[int, ...] = (30, 30, 20, 20),
+        chain: str = "集成电路",
+        **fields,
+    ) -> Challenge:
+        link = make_chain(chain)
+        now = clock.now()
+        with committing(app):
+            challenge = Challenge(
+                number=f"JB-{now.year}-{next(_numbers):03d}",
+                status=ChallengeStatus(status),
+                version=0 if status == "draft" else 1,
+                title=title,
+                chain_link_id=link.id,
+                statement="Domestic supply covers under 5% of demand.",
+                background="Imported from two suppliers.",
+                deliverable="Pilot line",
+                funding_cap=Decimal("30000000.00"),
+                cofunding=Decimal("5000000.00"),
+                duration_months=36,
+                deadline=deadline or now + timedelta(days=30),
+                created_at=now,
+                updated_at=now,
+                published_at=None if status == "draft" else now,
+                **fields,
+            )
+            challenge.indicators = [
+                Indicator(
+                    position=i,
+                    name=f"Indicator {i + 1}",
+                    comparison=Comparison.ge,
+                    target=Decimal(100 * (i + 1)),
+                    unit="nm" if i == 0 else "%",
+                    test_method="Third-party test report",
+                )
+                for i in range(indicators)
+            ]
+            challenge.criteria = [
+                Criterion(position=i, name=f"Criterion {i + 1}", weight=w)
+                for i, w in enumerate(criteria)
+            ]
+            db.session.add(challenge)
+        return challenge
+
+    return make
+
+
+@pytest.fixture
+def make_proposal(app, make_challenge, make_org) -> Callable[..., Proposal]:
+    """A complete proposal of a lead organisation (and members), submitted by default."""
+
+    def make(
+        lead: str | Organisation = "Alpha Tech",
+        members: tuple[str | Organisation, ...] = (),
+        challenge: Challenge | None = None,
+        status: str = "submitted",
+        requested: Decimal = Decimal("20000000.00"),
+        title: str = "Domestic photoresist",
+        leader_name: str = "Li Lei",
+    ) -> Proposal:
+        challenge = challenge or make_challenge()
+        orgs = [o if isinstance(o, Organisation) else make_org(o) for o in (lead, *members)]
+        now = clock.now()
+        with committing(app):
+            challenge = db.session.get(Challenge, challenge.id)
+            share = (requested / len(orgs)).quantize(Decimal("0.01"))
+            proposal = Proposal(
+                challenge_id=challenge.id,
+                lead_org_id=orgs[0].id,
+                status=ProposalStatus(status),
+                title=title,
+                leader_name=leader_name,
+                leader_title="Chief engineer",
+                leader_phone="+86 755 0000 0000",
+                leader_email="leader@example.com",
+                leader_org_id=orgs[0].id,
+                approach="We will build a pilot line.",
+                innovation="A new resin.",
+                requested=requested,
+                self_funds=Decimal("5000000.00"),
+                pledge_accepted=status != "draft",
+                pledge_name=leader_name if status != "draft" else "",
+                created_at=now,
+                updated_at=now,
+                submitted_at=None if status == "draft" else now,
+            )
+            proposal.members = [
+                ConsortiumMember(
+                    organisation_id=org.id,
+                    role=MemberRole.lead if i == 0 else MemberRole.member,
+                    responsibility="Research and development",
+                    budget_share=share if i else requested - share * (len(orgs) - 1),
+                    position=i,
+                )
+                for i, org in enumerate(orgs)
+            ]
+            proposal.commitments = [
+                Commitment(indicator_id=ind.id, value=ind.target) for ind in challenge.indicators
+            ]
+            proposal.milestones = [
+                PlannedMilestone(
+                    position=i,
+                    title=f"Milestone {i + 1}",
+                    due_date=(now + timedelta(days=365 * (i + 1))).date(),
+                    deliverable="Report",
+                    verification="Site visit",
+                    share_percent=Decimal(pct),
+                )
+                for i, pct in enumerate(("30", "30", "40"))
+            ]
+            db.session.add(proposal)
+            if status != "draft":
+                db.session.flush()
+                db.session.add(
+                    SubmittedVersion(
+                        proposal_id=proposal.id,
+                        number=1,
+                        content={"title": title, "requested": str(requested)},
+                        submitted_at=now,
+                    )
+                )
+        return proposal
+
+    return make

@@ -1,0 +1,228 @@
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Field, Relationship, SQLModel
+
+from portal.db import MONEY, UTCDateTime, enum_type
+
+
+class Stage(enum.StrEnum):
+    """Where a link sits on its industrial chain (环节)."""
+
+    upstream = "upstream"
+    midstream = "midstream"
+    downstream = "downstream"
+
+
+class Chain(SQLModel, table=True):
+    """An industrial chain (产业链), e.g. 集成电路, led by a chain leader (链长)."""
+
+    __tablename__ = "chain"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    leader_title: str = Field(default="", max_length=200)
+    description: str = Field(default="")
+
+    links: list["ChainLink"] = Relationship(
+        back_populates="chain",
+        sa_relationship_kwargs={"order_by": "ChainLink.position"},
+    )
+
+
+class ChainLink(SQLModel, table=True):
+    """A link (环节) of a chain; every challenge sits on one."""
+
+    __tablename__ = "chain_link"
+    __table_args__ = (sa.UniqueConstraint("chain_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chain_id: int = Field(foreign_key="chain.id", index=True)
+    stage: Stage = Field(sa_type=enum_type(Stage))
+    name: str = Field(max_length=100)
+    position: int = Field(default=0)
+
+    chain: Chain = Relationship(back_populates="links")
+
+
+class ChallengeStatus(enum.StrEnum):
+    """Stored states. `closed` is also derived when read: a published challenge whose deadline
+    has passed is closed (see Challenge.effective_status), so no scheduler is needed."""
+
+    draft = "draft"
+    published = "published"
+    closed = "closed"
+    reviewing = "reviewing"
+    decided = "decided"
+    cancelled = "cancelled"
+
+
+class FundingMode(enum.StrEnum):
+    single = "single"
+    horse_race = "horse_race"  # 赛马: several teams funded in parallel, then stage gates
+
+
+class Aggregation(enum.StrEnum):
+    mean = "mean"
+    trimmed_mean = "trimmed_mean"
+    median = "median"
+
+
+class Comparison(enum.StrEnum):
+    ge = "ge"  # ≥
+    le = "le"  # ≤
+    eq = "eq"  # =
+
+    @property
+    def symbol(self) -> str:
+        return {"ge": "≥", "le": "≤", "eq": "="}[self.value]
+
+    def met_by(self, value: Decimal, target: Decimal) -> bool:
+        if self is Comparison.ge:
+            return value >= target
+        if self is Comparison.le:
+            return value <= target
+        return value == target
+
+
+class Challenge(SQLModel, table=True):
+    """A challenge (榜单). The editable fields hold the current text; each publication or
+    amendment also freezes a ChallengeVersion, so every published text stays readable."""
+
+    __tablename__ = "challenge"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=20, unique=True)  # JB-2026-001, never reused
+    status: ChallengeStatus = Field(
+        default=ChallengeStatus.draft, sa_type=enum_type(ChallengeStatus), index=True
+    )
+    version: int = Field(default=0)  # the last published version; 0 while a draft
+    title: str = Field(max_length=200)
+    chain_link_id: int | None = Field(default=None, foreign_key="chain_link.id", index=True)
+    statement: str = Field(default="")  # the chokepoint problem and today's import dependence
+    background: str = Field(default="")
+    deliverable: str = Field(default="", max_length=500)
+    funding_cap: Decimal | None = Field(default=None, sa_type=MONEY)
+    cofunding: Decimal | None = Field(default=None, sa_type=MONEY)  # the demand owner's share
+    duration_months: int | None = Field(default=None)
+    deadline: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    funding_mode: FundingMode = Field(default=FundingMode.single, sa_type=enum_type(FundingMode))
+    horse_race_teams: int = Field(default=1)
+    allowed_org_types: list[str] = Field(
+        default_factory=lambda: ["enterprise", "university", "institute", "other"],
+        sa_type=sa.JSON,
+    )
+    region: str = Field(default="", max_length=100)  # applicants' region, if restricted
+    max_members: int = Field(default=4)  # besides the lead organisation
+    aggregation: Aggregation = Field(default=Aggregation.mean, sa_type=enum_type(Aggregation))
+    reviewers_per_proposal: int = Field(default=3)
+    pass_mark: int = Field(default=60)
+    publicity_days: int = Field(default=7)
+    blind_review: bool = Field(default=True)
+    comments_to_applicants: bool = Field(default=False)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    cancel_reason: str = Field(default="")
+
+    chain_link: ChainLink | None = Relationship()
+    indicators: list["Indicator"] = Relationship(
+        back_populates="challenge",
+        sa_relationship_kwargs={"order_by": "Indicator.position", "cascade": "all, delete-orphan"},
+    )
+    criteria: list["Criterion"] = Relationship(
+        back_populates="challenge",
+        sa_relationship_kwargs={"order_by": "Criterion.position", "cascade": "all, delete-orphan"},
+    )
+
+    def effective_status(self, now: datetime) -> ChallengeStatus:
+        if (
+            self.status is ChallengeStatus.published
+            and self.deadline is not None
+            and now >= self.deadline
+        ):
+            return ChallengeStatus.closed
+        return self.status
+
+    def accepts_proposals(self, now: datetime) -> bool:
+        return self.effective_status(now) is ChallengeStatus.published
+
+
+class Indicator(SQLModel, table=True):
+    """A technical indicator (技术指标): what the winning team must reach, and how it is tested."""
+
+    __tablename__ = "indicator"
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    position: int = Field(default=0)
+    name: str = Field(max_length=200)
+    comparison: Comparison = Field(default=Comparison.ge, sa_type=enum_type(Comparison))
+    target: Decimal = Field(sa_type=sa.Numeric(20, 6))
+    unit: str = Field(default="", max_length=40)
+    test_method: str = Field(default="", max_length=500)
+
+    challenge: Challenge = Relationship(back_populates="indicators")
+
+
+class Criterion(SQLModel, table=True):
+    """A review criterion of the rubric; the weights of a challenge sum to 100."""
+
+    __tablename__ = "criterion"
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    position: int = Field(default=0)
+    name: str = Field(max_length=200)
+    description: str = Field(default="", max_length=1000)
+    weight: int
+
+    challenge: Challenge = Relationship(back_populates="criteria")
+
+
+class ChallengeVersion(SQLModel, table=True):
+    """The text of a challenge as published (version 1) or amended (2, 3, …), never changed."""
+
+    __tablename__ = "challenge_version"
+    __table_args__ = (sa.UniqueConstraint("challenge_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    version: int
+    content: dict = Field(sa_type=sa.JSON)  # every field, indicators and criteria, as plain values
+    reason: str = Field(default="")  # why it was amended (empty for version 1)
+    published_at: datetime = Field(sa_type=UTCDateTime)
+    published_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class ChallengeAttachment(SQLModel, table=True):
+    """A PDF guide published with a challenge."""
+
+    __tablename__ = "challenge_attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    filename: str = Field(max_length=200)
+    stored_name: str = Field(max_length=200)
+    size: int
+    sha256: str = Field(max_length=64)
+    uploaded_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Clarification(SQLModel, table=True):
+    """A question (答疑) asked on a published challenge; public once answered, without the asker."""
+
+    __tablename__ = "clarification"
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    asked_by_id: int = Field(foreign_key="user.id")
+    question: str
+    asked_at: datetime = Field(sa_type=UTCDateTime)
+    answer: str = Field(default="")
+    answered_by_id: int | None = Field(default=None, foreign_key="user.id")
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)

@@ -1,0 +1,90 @@
+"""Uploaded files: PDF only (checked by content), a size limit, random names outside the web root.
+
+Files are written once and never changed; they are served only by views that check permission
+first, through `send_stored`.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, send_file
+from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
+
+from portal.errors import ValidationFailed
+
+PDF_MAGIC = b"%PDF-"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    stored_name: str  # relative to STORAGE_ROOT, e.g. "uploads/ab/abcdef….pdf"
+    filename: str  # the name the user gave, for display only
+    size: int
+    sha256: str
+
+
+def storage_root() -> Path:
+    return Path(current_app.config["STORAGE_ROOT"])
+
+
+def safe_display_name(name: str) -> str:
+    """The user's file name without any path, control characters or excessive length."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip() or "document.pdf"
+    return name[-120:]
+
+
+def store_pdf(upload: FileStorage, field: str = "file", folder: str = "uploads") -> StoredFile:
+    """Check that `upload` is a PDF within the size limit and keep it under a random name.
+
+    Raises ValidationFailed (tied to `field`) for an empty file, a file that is not a PDF
+    (whatever its name says) or one over MAX_UPLOAD_MB.
+    """
+    limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    data = upload.stream.read(limit + 1)
+    if not data:
+        raise ValidationFailed({field: _("The file is empty.")})
+    if len(data) > limit:
+        raise ValidationFailed(
+            {field: _("The file is larger than %(mb)s MB.", mb=current_app.config["MAX_UPLOAD_MB"])}
+        )
+    if not data.lstrip()[:5] == PDF_MAGIC:
+        raise ValidationFailed({field: _("Only PDF files are accepted; this file is not a PDF.")})
+    return store_bytes(data, safe_display_name(upload.filename or ""), folder)
+
+
+def store_bytes(data: bytes, filename: str, folder: str) -> StoredFile:
+    token = secrets.token_hex(16)
+    relative = Path(folder) / token[:2] / f"{token}.pdf"
+    target = storage_root() / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "xb") as out:
+        out.write(data)
+    return StoredFile(
+        stored_name=relative.as_posix(),
+        filename=filename,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def path_of(stored_name: str) -> Path:
+    root = storage_root().resolve()
+    path = (root / stored_name).resolve()
+    if root not in path.parents:
+        raise ValueError("stored name escapes the storage root")
+    return path
+
+
+def send_stored(stored_name: str, download_name: str, as_attachment: bool = True):
+    return send_file(
+        path_of(stored_name),
+        mimetype="application/pdf",
+        as_attachment=as_attachment,
+        download_name=download_name,
+        max_age=0,
+        conditional=True,
+    )
