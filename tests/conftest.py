@@ -94,3 +94,24 @@ def ctx(app) -> Iterator[object]:
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def count_queries(app):
+    """Counts the SQL statements run inside a `with count_queries() as counted:` block."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", before)
+
+    return counting
