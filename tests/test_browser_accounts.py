@@ -1,0 +1,40 @@
+"""In a real browser: an applicant registers, logs in, switches to Chinese and logs out."""
+
+import pytest
+
+from tests.factories import fresh_credit_code
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_applicant_registers_logs_in_and_reads_the_portal_in_chinese(page):
+    page.goto("/register")
+    page.get_by_role("link", name="Register as an applicant").click()
+    page.get_by_label("Full name").fill("Dana Wu")
+    page.get_by_label("E-mail").fill("dana@delta.example")
+    page.get_by_label("Password", exact=True).fill("a long enough password")
+    page.get_by_label("Repeat the password").fill("a long enough password")
+    page.get_by_label("Unified social credit code of your organisation").fill("not-a-code")
+    page.get_by_label("Organisation name").fill("Delta Photonics")
+    page.get_by_role("button", name="Create my account").click()
+
+    error = page.locator("#credit_code-error")
+    assert "18 characters" in error.inner_text()
+    assert page.get_by_label("Organisation name").input_value() == "Delta Photonics"
+
+    page.get_by_label("Password", exact=True).fill("a long enough password")
+    page.get_by_label("Repeat the password").fill("a long enough password")
+    page.get_by_label("Unified social credit code of your organisation").fill(fresh_credit_code())
+    page.get_by_role("button", name="Create my account").click()
+    assert "Your account is ready" in page.locator(".flashes").inner_text()
+
+    page.get_by_label("E-mail").fill("dana@delta.example")
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Log in").click()
+    assert "Welcome, Dana Wu." in page.locator(".flashes").inner_text()
+
+    page.get_by_role("button", name="中文").click()
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert page.get_by_role("button", name="退出").is_visible()
+    page.get_by_role("button", name="退出").click()
+    assert "您已退出登录" in page.locator(".flashes").inner_text()
