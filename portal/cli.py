@@ -36,10 +36,22 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("demo")
     @click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
-    def demo(if_empty: bool) -> None:
+    @click.option("--scale", type=click.IntRange(min=1), help="Bulk data: about N proposals.")
+    def demo(if_empty: bool, scale: int | None) -> None:
         """Load the demo data (accounts, challenges, proposals, ...)."""
         from portal.demo import database_is_empty, load_demo
 
+        if scale:
+            import time
+
+            from portal.scale import load_scale
+
+            started = time.perf_counter()
+            made = load_scale(scale)
+            db.session.commit()
+            summary = ", ".join(f"{count} {name}" for name, count in made.items())
+            click.echo(f"Added {summary} in {time.perf_counter() - started:.1f} s.")
+            return
         if if_empty and not database_is_empty():
             click.echo("Database already has data; demo not loaded.")
             return
