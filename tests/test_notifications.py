@@ -1,0 +1,67 @@
+"""The inbox, and e-mail that leaves only after the database commit."""
+
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from portal.accounts.models import User
+from portal.db import db
+from portal.notifications.services import notify
+
+
+class FakeSMTP:
+    sent: list[tuple[str, str]] = []
+
+    def __init__(self, host, port, timeout):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def send_message(self, message):
+        FakeSMTP.sent.append((message["To"], message["Subject"]))
+
+
+def test_mail_goes_out_after_the_commit_and_never_after_a_rollback(app, make_user, monkeypatch):
+    import portal.notifications.mail as mail
+
+    monkeypatch.setattr(mail.smtplib, "SMTP", FakeSMTP)
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "mail.example")
+    FakeSMTP.sent = []
+    alice = make_user("alice@alpha.example")
+    with app.test_request_context():
+        user = db.session.get(User, alice.id)
+        notify([user], "test", lambda: _("Welcome, %(name)s.", name="A"))
+        assert FakeSMTP.sent == []
+        db.session.rollback()
+        notify([user], "test", lambda: _("Welcome, %(name)s.", name="B"))
+        db.session.commit()
+    assert FakeSMTP.sent == [("alice@alpha.example", "Welcome, B.")]
+
+
+def test_a_notification_is_written_in_the_recipients_language(app, make_user):
+    zhang = make_user("zhang@alpha.example", language="zh")
+    with app.test_request_context():
+        notify(
+            [db.session.get(User, zhang.id)], "test", lambda: _("Your account has been activated.")
+        )
+        db.session.commit()
+        from portal.notifications.models import Notification
+
+        note = db.session.exec(select(Notification)).one()
+    assert note.title == "您的账号已启用。"
+
+
+def test_the_inbox_counts_unread_messages_and_marks_them_read(app, client, make_user, login):
+    alice = make_user("alice@alpha.example")
+    with app.test_request_context():
+        notify(
+            [db.session.get(User, alice.id)], "test", lambda: "Proposal returned", link="/inbox/"
+        )
+        db.session.commit()
+    login("alice@alpha.example")
+    assert 'class="count"' in client.get("/").get_data(as_text=True)
+    client.post("/inbox/read-all")
+    assert 'class="count"' not in client.get("/").get_data(as_text=True)
