@@ -17,18 +17,21 @@ def home():
     return render_template("home.html")
 
 
-@bp.post("/language")
+@bp.get("/language/<lang>")
 @public
-def set_language():
-    """Remember the chosen language in the session (and on the account when logged in)."""
-    lang = request.form.get("lang", "")
+def set_language(lang: str):
+    """Remember the chosen language in the session (and on the account when logged in).
+
+    A plain link rather than a form, so that public pages need no CSRF token (and no session
+    cookie) just to offer the switch; changing one's language is harmless to forge.
+    """
     if lang not in current_app.config["LANGUAGES"]:
-        abort(400)
+        abort(404)
     session["lang"] = lang
     if current_user.is_authenticated:
         current_user.language = lang
         db.session.commit()
-    target = request.form.get("next", "/")
+    target = request.args.get("next", "/")
     return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
 
 

@@ -33,7 +33,7 @@ def test_an_applicant_registers_logs_in_and_reads_the_portal_in_chinese(page):
     page.get_by_role("button", name="Log in").click()
     assert "Welcome, Dana Wu." in page.locator(".flashes").inner_text()
 
-    page.get_by_role("button", name="中文").click()
+    page.get_by_role("link", name="中文").click()
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     assert page.get_by_role("button", name="退出").is_visible()
     page.get_by_role("button", name="退出").click()

@@ -11,12 +11,12 @@ def test_the_browser_language_chooses_chinese(client):
 
 def test_switching_to_chinese_translates_navigation_forms_and_messages(client, make_user):
     make_user("alice@alpha.example")
-    client.post("/language", data={"lang": "zh", "next": "/login"})
+    client.get("/language/zh?next=/login")
     html = client.get("/login").get_data(as_text=True)
     assert "电子邮箱" in html and "密码" in html and "注册" in html
     response = client.post("/login", data={"email": "alice@alpha.example", "password": "wrong"})
     assert "电子邮箱或密码不正确" in response.get_data(as_text=True)
-    client.post("/language", data={"lang": "en", "next": "/"})
+    client.get("/language/en?next=/")
     assert "Log in" in client.get("/login").get_data(as_text=True)
 
 
