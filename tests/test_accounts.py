@@ -247,3 +247,28 @@ def test_create_user_command_makes_an_officer(app):
     with app.app_context():
         olga = db.session.exec(select(User).where(User.email == "olga@example.com")).one()
         assert olga.role is Role.officer
+
+
+def test_failures_from_one_address_are_throttled_across_accounts(app, client, make_user):
+    make_user("alice@alpha.example")
+    limit = app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    for n in range(limit):
+        client.post("/login", data={"email": f"guess{n}@alpha.example", "password": "x"})
+    response = client.post("/login", data={"email": "alice@alpha.example", "password": PASSWORD})
+    assert response.status_code == 401
+    assert "Too many failed attempts" in response.get_data(as_text=True)
+
+
+def test_a_deactivated_user_is_logged_out_and_cannot_log_in(app, client, make_user, login):
+    alice = make_user("alice@alpha.example")
+    admin = make_user("admin@example.com", role="admin")
+    login("alice@alpha.example")
+    assert client.get("/account").status_code == 200
+    with app.test_request_context():
+        from portal.accounts.services import set_active
+
+        set_active(db.session.get(User, alice.id), False, by=db.session.get(User, admin.id))
+        db.session.commit()
+    assert client.get("/account").status_code == 302
+    response = client.post("/login", data={"email": "alice@alpha.example", "password": PASSWORD})
+    assert "deactivated" in response.get_data(as_text=True)
