@@ -1,9 +1,14 @@
-"""Showing a service's refusal on the form that asked for it."""
+"""Forms and services together: validate, call the service, commit once, or show its refusal on
+the form that asked for it (keeping everything that was typed)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask_wtf import FlaskForm
 
+from portal.db import db
 from portal.errors import DomainError, ValidationFailed
 
 
@@ -16,3 +21,23 @@ def show_errors(form: FlaskForm, exc: DomainError) -> None:
             field.errors = [*field.errors, message]
         else:
             form.form_errors.append(message)
+
+
+def submit_form(form: FlaskForm, action: Callable[[], Any]) -> tuple[bool, Any]:
+    """On a valid POST, run `action` and commit: (True, its result). Otherwise, or when the
+    service refuses (rolled back, errors on the form): (False, None)."""
+    if not form.validate_on_submit():
+        return False, None
+    try:
+        result = action()
+    except DomainError as exc:
+        db.session.rollback()
+        show_errors(form, exc)
+        return False, None
+    db.session.commit()
+    return True, result
+
+
+def form_status(form: FlaskForm) -> int:
+    """422 when a submitted form is shown again with its errors, 200 on first display."""
+    return 422 if form.is_submitted() else 200

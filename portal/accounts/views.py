@@ -14,7 +14,7 @@ from portal.accounts.models import Role, User
 from portal.audit import AuditEvent
 from portal.db import db
 from portal.errors import DomainError
-from portal.formtools import show_errors
+from portal.formtools import form_status, submit_form
 from portal.paging import paginate
 
 bp = Blueprint("accounts", __name__)
@@ -70,71 +70,60 @@ def register():
 @public
 def register_applicant():
     form = forms.ApplicantRegistrationForm()
-    if form.validate_on_submit():
-        try:
-            services.register_applicant(
-                name=form.name.data,
-                email=form.email.data,
-                password=form.password.data,
-                credit_code=form.credit_code.data,
-                org_name=form.org_name.data or "",
-                org_type=form.org_type.data,
-                org_region=form.org_region.data or "",
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Your account is ready. Please log in."), "success")
-            return redirect(url_for(".login"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("accounts/register_applicant.html", form=form), status
+    done, _user = submit_form(
+        form,
+        lambda: services.register_applicant(
+            name=form.name.data,
+            email=form.email.data,
+            password=form.password.data,
+            credit_code=form.credit_code.data,
+            org_name=form.org_name.data or "",
+            org_type=form.org_type.data,
+            org_region=form.org_region.data or "",
+        ),
+    )
+    if done:
+        flash(_("Your account is ready. Please log in."), "success")
+        return redirect(url_for(".login"))
+    return render_template("accounts/register_applicant.html", form=form), form_status(form)
 
 
 @bp.route("/register/expert", methods=["GET", "POST"])
 @public
 def register_expert():
     form = forms.ExpertRegistrationForm()
-    if form.validate_on_submit():
-        try:
-            services.register_expert(
-                name=form.name.data,
-                email=form.email.data,
-                password=form.password.data,
-                affiliation=form.affiliation.data,
-                affiliation_code=form.affiliation_code.data or "",
-                expertise=form.expertise.data,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Thank you. An administrator will activate your expert account."), "success")
-            return redirect(url_for("pages.home"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("accounts/register_expert.html", form=form), status
+    done, _user = submit_form(
+        form,
+        lambda: services.register_expert(
+            name=form.name.data,
+            email=form.email.data,
+            password=form.password.data,
+            affiliation=form.affiliation.data,
+            affiliation_code=form.affiliation_code.data or "",
+            expertise=form.expertise.data,
+        ),
+    )
+    if done:
+        flash(_("Thank you. An administrator will activate your expert account."), "success")
+        return redirect(url_for("pages.home"))
+    return render_template("accounts/register_expert.html", form=form), form_status(form)
 
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
     form = forms.PasswordChangeForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(
-                current_user, current=form.current.data, new=form.password.data
-            )
-        except DomainError as exc:
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            login_user(current_user)  # the session carries the account's new version
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for(".account"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("accounts/account.html", form=form), status
+    done, _changed = submit_form(
+        form,
+        lambda: services.change_password(
+            current_user, current=form.current.data, new=form.password.data
+        ),
+    )
+    if done:
+        login_user(current_user)  # the session carries the account's new version
+        flash(_("Your password has been changed."), "success")
+        return redirect(url_for(".account"))
+    return render_template("accounts/account.html", form=form), form_status(form)
 
 
 # ---- administration ------------------------------------------------------------------------
@@ -217,25 +206,21 @@ def admin_set_role(user_id: int):
 @roles_required(Role.admin)
 def admin_create_user():
     form = forms.CreateUserForm()
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(
-                by=current_user,
-                name=form.name.data,
-                email=form.email.data,
-                password=form.password.data,
-                role=Role(form.role.data),
-                affiliation=form.affiliation.data or "",
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Account %(email)s created.", email=user.email), "success")
-            return redirect(url_for(".admin_users"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("admin/user_new.html", form=form), status
+    done, user = submit_form(
+        form,
+        lambda: services.create_user(
+            by=current_user,
+            name=form.name.data,
+            email=form.email.data,
+            password=form.password.data,
+            role=Role(form.role.data),
+            affiliation=form.affiliation.data or "",
+        ),
+    )
+    if done:
+        flash(_("Account %(email)s created.", email=user.email), "success")
+        return redirect(url_for(".admin_users"))
+    return render_template("admin/user_new.html", form=form), form_status(form)
 
 
 @bp.get("/admin/audit")
