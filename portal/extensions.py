@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
@@ -17,6 +17,8 @@ babel = Babel()
 def select_locale() -> str:
     from flask import current_app
 
+    if not has_request_context():  # CLI commands and demo loaders write in the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = list(current_app.config["LANGUAGES"])
     chosen = session.get("lang")  # set by the language switch, or at login from the account
     if chosen in languages:

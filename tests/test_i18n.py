@@ -45,3 +45,11 @@ def test_every_message_in_the_code_has_a_chinese_translation():
         if m.id and (m.string if isinstance(m.string, str) else all(m.string))
     }
     assert sorted(found - translated) == []
+
+
+def test_messages_can_be_translated_outside_a_request(app):
+    """Command-line work (demo data, batch notices) writes in the default language."""
+    from flask_babel import gettext
+
+    with app.app_context():
+        assert gettext("Log in") == "Log in"
