@@ -142,3 +142,65 @@ def in_review_proposals(app, challenge_id: int) -> list[Proposal]:
                 select(Proposal).where(Proposal.challenge_id == challenge_id).order_by(Proposal.id)
             )
         )
+
+
+@pytest.fixture
+def bulk_proposals(app) -> Callable:
+    """`n` proposals in review for `challenge`, each with its own lead organisation; inserted in
+    bulk (the ranking's speed test needs hundreds)."""
+
+    def make(challenge: Challenge, n: int, prefix: str) -> list[int]:
+        from sqlalchemy import insert
+
+        from portal.accounts.models import Organisation, OrgType
+        from portal.proposals.models import ConsortiumMember, MemberRole
+        from tests.factories import fresh_credit_code
+
+        now = clock.now()
+        with committing(app):
+            db.session.execute(
+                insert(Organisation),
+                [
+                    {
+                        "name": f"{prefix} Org {i}",
+                        "type": OrgType.enterprise,
+                        "credit_code": fresh_credit_code(),
+                        "region": "",
+                        "created_at": now,
+                    }
+                    for i in range(n)
+                ],
+            )
+            orgs = db.session.exec(
+                select(Organisation.id).where(Organisation.name.like(f"{prefix} Org %"))
+            ).all()
+            db.session.execute(
+                insert(Proposal),
+                [
+                    {
+                        "challenge_id": challenge.id,
+                        "lead_org_id": org_id,
+                        "status": ProposalStatus.in_review,
+                        "title": f"{prefix} proposal {i}",
+                        "created_at": now,
+                        "updated_at": now,
+                        "submitted_at": now + timedelta(seconds=i),
+                    }
+                    for i, org_id in enumerate(orgs)
+                ],
+            )
+            rows = db.session.exec(
+                select(Proposal.id, Proposal.lead_org_id).where(
+                    Proposal.challenge_id == challenge.id
+                )
+            ).all()
+            db.session.execute(
+                insert(ConsortiumMember),
+                [
+                    {"proposal_id": pid, "organisation_id": oid, "role": MemberRole.lead}
+                    for pid, oid in rows
+                ],
+            )
+        return [pid for pid, _oid in rows]
+
+    return make

@@ -27,7 +27,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from portal.accounts.models import User
-from portal.challenges.models import Challenge, Criterion
+from portal.challenges.models import Aggregation, Challenge, Criterion
 from portal.db import db
 from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
 from portal.reviews.models import Assignment, Review, ReviewStatus, Score
@@ -142,7 +142,7 @@ def ranking(challenge: Challenge) -> Ranking:
     for (_reviewer, proposal_id), value in z.items():
         z_by_proposal.setdefault(proposal_id, []).append(value)
     threshold = divergence_threshold()
-    method = challenge.aggregation.value
+    method = Aggregation(challenge.aggregation).value
     for row in rows.values():
         values = row.totals
         row.n = len(values)

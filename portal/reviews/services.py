@@ -16,7 +16,7 @@ from sqlmodel import select
 from portal import audit, clock
 from portal.accounts.models import Organisation, Role, User
 from portal.audit import snapshot
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.challenges.models import Challenge, ChallengeStatus, FundingMode
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed
 from portal.notifications.services import notify
@@ -731,7 +731,8 @@ def decide(
     if challenge.status is not ChallengeStatus.reviewing:
         raise DomainError(_("Only a challenge in review can be decided."))
     problems: dict[str | None, str] = {}
-    allowed = challenge.horse_race_teams if challenge.funding_mode.value == "horse_race" else 1
+    horse_race = FundingMode(challenge.funding_mode) is FundingMode.horse_race
+    allowed = challenge.horse_race_teams if horse_race else 1
     if not winners:
         problems["winners"] = _("Choose at least one winner.")
     elif len(winners) > allowed:
