@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from flask import current_app
 from sqlmodel import select
 
 from portal import clock
@@ -164,6 +165,13 @@ def _review(proposal, expert, officer, values, comment, recommendation, submit=T
 
 
 def load(base: dict) -> dict:
+    """Runs the review services; they translate messages, which needs a request (the CLI has
+    none), so a test request context of the current application is used."""
+    with current_app.test_request_context():
+        return _load(base)
+
+
+def _load(base: dict) -> dict:
     users, orgs = base["users"], base["orgs"]
     officer = users["officer"]
     e1, e2, e3 = users["expert1"], users["expert2"], users["expert3"]
