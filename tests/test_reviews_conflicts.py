@@ -73,7 +73,7 @@ def test_an_expert_from_a_member_organisation_is_never_assigned_and_gets_404(
 
 
 def test_the_team_leader_and_the_lead_organisation_are_detected(
-    ctx, closed_challenge, make_proposal, make_org, make_expert
+    ctx, closed_challenge, make_proposal, make_org, make_expert, make_user
 ):
     alpha = make_org("Alpha Tech")
     challenge = closed_challenge()
@@ -81,13 +81,17 @@ def test_the_team_leader_and_the_lead_organisation_are_detected(
     from_lead = make_expert("staff@alpha.example", affiliation_org=alpha)
     by_email = make_expert("leader@example.com")  # the proposal's leader e-mail
     by_name = make_expert("li@elsewhere.example", name="li lei")  # the leader's name, any case
+    by_affiliation = make_user(
+        "free@text.example", role="expert", affiliation=" alpha TECH "
+    )  # no organisation linked, only the name typed at registration
     stranger = make_expert("stranger@x.example")
     db.session.refresh(proposal, ["members"])
-    found = conflicts([from_lead, by_email, by_name, stranger], [proposal])
+    found = conflicts([from_lead, by_email, by_name, by_affiliation, stranger], [proposal])
     assert set(found) == {
         (from_lead.id, proposal.id),
         (by_email.id, proposal.id),
         (by_name.id, proposal.id),
+        (by_affiliation.id, proposal.id),
     }
     assert "team leader" in found[(by_email.id, proposal.id)][0]
 

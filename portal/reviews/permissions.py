@@ -2,8 +2,9 @@
 
 One rule decides conflicts (`conflict_reasons`), used for visibility, candidate lists and
 assignment alike, so that they can never disagree. A conflict exists when:
-- detected: the expert's organisation (affiliation_org_id) is the lead or a member of the
-  consortium, or the expert is the named team leader (same e-mail, or the same name);
+- detected: the expert's organisation (affiliation_org_id, or the free-text affiliation equal to
+  an organisation's name) is the lead or a member of the consortium, or the expert is the
+  named team leader (same e-mail, or the same name);
 - declared: the expert declared a conflict with the proposal or with one of its organisations;
 - requested: an officer accepted an applicant's request to avoid the expert or their organisation.
 """
@@ -20,7 +21,7 @@ from sqlmodel import select
 
 from portal.accounts.models import User
 from portal.db import db
-from portal.proposals.models import Proposal
+from portal.proposals.models import ConsortiumMember, Proposal
 from portal.reviews.models import (
     Assignment,
     AssignmentStatus,
@@ -70,7 +71,7 @@ def _same(a: str, b: str) -> bool:
 
 
 def proposal_org_ids(proposal: Proposal) -> set[int]:
-    """The lead and every member organisation (the members relation must be loaded)."""
+    """The lead and every member organisation (members and their organisations loaded)."""
     return {proposal.lead_org_id} | {m.organisation_id for m in proposal.members}
 
 
@@ -78,7 +79,10 @@ def conflict_reasons(expert: User, proposal: Proposal, index: ConflictIndex) -> 
     """Why `expert` may not review `proposal` (empty when there is no conflict)."""
     reasons = []
     orgs = proposal_org_ids(proposal)
-    if expert.affiliation_org_id is not None and expert.affiliation_org_id in orgs:
+    names = [m.organisation.name for m in proposal.members]
+    if (expert.affiliation_org_id is not None and expert.affiliation_org_id in orgs) or any(
+        _same(expert.affiliation, name) for name in names
+    ):
         reasons.append(_("The expert's organisation is in the consortium."))
     if _same(proposal.leader_email, expert.email) or _same(proposal.leader_name, expert.name):
         reasons.append(_("The expert is the proposal's team leader."))
@@ -119,7 +123,7 @@ def visible_proposals_for_expert(user: User):
         select(Proposal)
         .join(Assignment, Assignment.proposal_id == Proposal.id)
         .where(Assignment.expert_id == user.id, Assignment.status != AssignmentStatus.recused)
-        .options(selectinload(Proposal.members))
+        .options(selectinload(Proposal.members).selectinload(ConsortiumMember.organisation))
     ).all()
     index = load_conflict_index([user.id], [p.id for p in assigned])
     ids = [p.id for p in assigned if not conflict_reasons(user, p, index)]

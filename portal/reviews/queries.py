@@ -29,7 +29,7 @@ from sqlmodel import select
 from portal.accounts.models import User
 from portal.challenges.models import Aggregation, Challenge, Criterion
 from portal.db import db
-from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
+from portal.proposals.models import Proposal, ProposalStatus
 from portal.reviews.models import Assignment, Review, ReviewStatus, Score
 
 REVIEWED_STATES = (
@@ -125,10 +125,7 @@ def ranking(challenge: Challenge) -> Ranking:
         db.session.exec(
             select(Proposal)
             .where(Proposal.challenge_id == challenge.id, Proposal.status.in_(REVIEWED_STATES))
-            .options(
-                selectinload(Proposal.lead_org),
-                selectinload(Proposal.members).selectinload(ConsortiumMember.organisation),
-            )
+            .options(selectinload(Proposal.lead_org))
         )
     )
     rows = {p.id: ProposalStats(proposal=p) for p in proposals}

@@ -20,7 +20,7 @@ from portal.challenges.models import Challenge, ChallengeStatus, FundingMode
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed
 from portal.notifications.services import notify
-from portal.proposals.models import Proposal, ProposalStatus
+from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
 from portal.reviews.models import (
     Assignment,
     AssignmentStatus,
@@ -293,7 +293,7 @@ def auto_assign(challenge: Challenge, *, by: User) -> AssignmentReport:
                 Proposal.challenge_id == challenge.id,
                 Proposal.status == ProposalStatus.in_review,
             )
-            .options(selectinload(Proposal.members))
+            .options(selectinload(Proposal.members).selectinload(ConsortiumMember.organisation))
             .order_by(Proposal.id)
         )
     )
@@ -426,7 +426,9 @@ def _recuse_new_conflicts(expert_ids: list[int], proposal_ids: list[int], by: Us
                 Assignment.status == AssignmentStatus.assigned,
             )
             .options(
-                selectinload(Assignment.proposal).selectinload(Proposal.members),
+                selectinload(Assignment.proposal)
+                .selectinload(Proposal.members)
+                .selectinload(ConsortiumMember.organisation),
                 selectinload(Assignment.expert),
             )
         )

@@ -15,7 +15,7 @@ from portal.db import db
 from portal.errors import DomainError, ValidationFailed
 from portal.formtools import show_errors
 from portal.paging import Page, paginate
-from portal.proposals.models import Proposal, ProposalStatus
+from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
 from portal.reviews import exports, forms, queries, services
 from portal.reviews.blind import proposal_view
 from portal.reviews.models import (
@@ -97,7 +97,10 @@ def challenge(challenge_id: int):
     statement = (
         select(Proposal)
         .where(Proposal.challenge_id == challenge.id, Proposal.status != ProposalStatus.draft)
-        .options(selectinload(Proposal.lead_org), selectinload(Proposal.members))
+        .options(
+            selectinload(Proposal.lead_org),
+            selectinload(Proposal.members).selectinload(ConsortiumMember.organisation),
+        )
         .order_by(Proposal.submitted_at, Proposal.id)
     )
     proposals, page = paginate(statement)
