@@ -44,6 +44,9 @@ def test_an_expert_from_a_member_organisation_is_never_assigned_and_gets_404(
     assert "Outside0" in page and "Outside1" in page
     refused = client.post(f"/reviews/proposals/{proposal.id}/assign", data={"expert": insider.id})
     assert refused.status_code == 422
+    assert "This expert has a conflict of interest with the proposal." in refused.get_data(
+        as_text=True
+    )
 
     with app.test_request_context():
         report = services.auto_assign(_get(Challenge, challenge), by=_get(User, officer))

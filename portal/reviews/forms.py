@@ -37,7 +37,13 @@ class PanelForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    expert = SelectField(_l("Expert without a conflict"), coerce=int, validators=[DataRequired()])
+    # The service, not the list, decides: a refused expert gets its reason (e.g. a conflict).
+    expert = SelectField(
+        _l("Expert without a conflict"),
+        coerce=int,
+        validators=[DataRequired()],
+        validate_choice=False,
+    )
 
 
 class ReasonForm(FlaskForm):

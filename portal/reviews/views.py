@@ -279,6 +279,8 @@ def assign(proposal_id: int):
     if form.validate_on_submit():
         expert = db.session.get(User, form.expert.data)
         try:
+            if expert is None:
+                raise ValidationFailed({"expert": _("Choose an active expert account.")})
             services.assign(proposal, expert, by=current_user)
         except DomainError as exc:
             db.session.rollback()
