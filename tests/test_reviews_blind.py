@@ -15,16 +15,27 @@ from portal.storage import store_bytes
 
 pytest_plugins = ["tests.reviews_fixtures"]
 
-NAMES = ["Alpha Tech", "Beta University", "Li Lei", "leader@example.com", "alpha-tech-budget"]
+NAMES = [
+    "Alpha Tech",
+    "Beta University",
+    "Li Lei",
+    "leader@example.com",
+    "alpha-tech-budget",
+    "Alice Applicant",
+]
 
 
 @pytest.fixture
-def blind_setup(app, closed_challenge, make_proposal, make_org, make_expert, officer, add_to_panel):
+def blind_setup(
+    app, closed_challenge, make_proposal, make_org, make_user, make_expert, officer, add_to_panel
+):
     def make(blind: bool = True):
+        alpha = make_org("Alpha Tech")
         beta = make_org("Beta University", type="university")
+        make_user("alice@alpha.example", org=alpha, name="Alice Applicant")
         challenge = closed_challenge(blind_review=blind)
         proposal = make_proposal(
-            lead="Alpha Tech", members=(beta,), challenge=challenge, status="in_review"
+            lead=alpha, members=(beta,), challenge=challenge, status="in_review"
         )
         expert = make_expert("expert@x.example", name="Expert Zhou")
         add_to_panel(challenge, expert)
@@ -37,7 +48,8 @@ def blind_setup(app, closed_challenge, make_proposal, make_org, make_expert, off
                 "lead_organisation": "Alpha Tech",
                 "members": [{"organisation": "Beta University", "responsibility": "Testing"}],
                 "leader_name": "Li Lei",
-                "approach": "Alpha Tech and Li Lei will build a pilot line.",
+                "approach": "Alpha Tech and Li Lei will build a pilot line (Alice Applicant).",
+                "commitments": [{"indicator_name": "Resolution", "value": "28"}],
             }
             stored = store_bytes(b"%PDF-1.4 budget", "alpha-tech-budget.pdf", "uploads")
             db.session.add(
@@ -102,7 +114,7 @@ def test_blind_review_hides_every_name_from_the_experts_pages_and_exports(
         for name in NAMES:
             assert name.lower() not in text.lower()
     assert "Attachment 1.pdf" in texts[1] and "Attachment 1.pdf" in texts[-1]
-    assert "pilot line" in texts[1]  # the substance stays
+    assert "pilot line" in texts[1] and "Resolution" in texts[1]  # the substance stays
     assert "7" in texts[4]  # the expert's own scores are in the export
     assert client.get(f"/reviews/challenges/{challenge.id}/ranking.csv").status_code == 403
 

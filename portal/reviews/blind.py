@@ -11,13 +11,14 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
+from portal.accounts.models import User
 from portal.db import db
 from portal.proposals.models import Attachment, ConsortiumMember, Proposal, SubmittedVersion
 
 # Keys of the frozen content that name people or organisations: dropped in blind review.
+# (Names inside any other text are replaced by `redact_text`.)
 NAMING_KEYS = re.compile(
-    r"(org|organisation|organization|member|leader|pledge|email|phone|contact|filename|"
-    r"created_by|submitted_by|uploaded_by|person|name)",
+    r"(org|leader|pledge|email|phone|contact|filename|_by|person|applicant|user)",
     re.IGNORECASE,
 )
 KEEP_KEYS = {"title"}
@@ -56,6 +57,8 @@ def names_of(proposal: Proposal) -> list[str]:
         .options(selectinload(ConsortiumMember.organisation))
     ).all()
     names = {m.organisation.name for m in members}
+    org_ids = [m.organisation_id for m in members] + [proposal.lead_org_id]
+    names |= set(db.session.exec(select(User.name).where(User.organisation_id.in_(org_ids))))
     names |= {proposal.lead_org.name, proposal.leader_name, proposal.leader_email}
     names |= {proposal.leader_phone, proposal.pledge_name}
     if proposal.leader_org is not None:
