@@ -23,6 +23,8 @@ LANGUAGES = {"zh": "中文", "en": "English"}
 BABEL_DEFAULT_LOCALE = "en"
 BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "translations")
 PAGE_SIZE = 20
+# Review totals of one proposal further apart than this (0–100 points) are flagged as divergent.
+REVIEW_DIVERGENCE_POINTS = 30
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -8,4 +8,5 @@ def import_all_models() -> None:
     import portal.challenges.models  # noqa: F401
     import portal.notifications.models  # noqa: F401
     import portal.proposals.models  # noqa: F401
+    import portal.reviews.models  # noqa: F401
     import portal.sequences  # noqa: F401

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 19:21:36.604816
+Create Date: 2026-11-29 19:24:41.006276
 """
 
 from collections.abc import Sequence
@@ -377,6 +377,24 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "decision",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("challenge_id", sa.Integer(), nullable=False),
+        sa.Column("winner_ids", sa.JSON(), nullable=False),
+        sa.Column("reserve_ids", sa.JSON(), nullable=False),
+        sa.Column("note", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("decided_at", portal.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["challenge_id"], ["challenge.id"], name=op.f("fk_decision_challenge_id_challenge")
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["user.id"], name=op.f("fk_decision_decided_by_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_decision")),
+        sa.UniqueConstraint("challenge_id", name=op.f("uq_decision_challenge_id")),
+    )
+    op.create_table(
         "indicator",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("challenge_id", sa.Integer(), nullable=False),
@@ -399,6 +417,31 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_indicator_challenge_id"), ["challenge_id"], unique=False
         )
+
+    op.create_table(
+        "panel_member",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("challenge_id", sa.Integer(), nullable=False),
+        sa.Column("expert_id", sa.Integer(), nullable=False),
+        sa.Column("added_at", portal.db.UTCDateTime(), nullable=False),
+        sa.Column("added_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["added_by_id"], ["user.id"], name=op.f("fk_panel_member_added_by_id_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["challenge_id"], ["challenge.id"], name=op.f("fk_panel_member_challenge_id_challenge")
+        ),
+        sa.ForeignKeyConstraint(
+            ["expert_id"], ["user.id"], name=op.f("fk_panel_member_expert_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_panel_member")),
+        sa.UniqueConstraint("challenge_id", "expert_id", name=op.f("uq_panel_member_challenge_id")),
+    )
+    with op.batch_alter_table("panel_member", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_panel_member_challenge_id"), ["challenge_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_panel_member_expert_id"), ["expert_id"], unique=False)
 
     op.create_table(
         "proposal",
@@ -469,6 +512,53 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "assignment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("challenge_id", sa.Integer(), nullable=False),
+        sa.Column("proposal_id", sa.Integer(), nullable=False),
+        sa.Column("expert_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "assigned",
+                "recused",
+                "submitted",
+                name="assignmentstatus",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("assigned_at", portal.db.UTCDateTime(), nullable=False),
+        sa.Column("assigned_by_id", sa.Integer(), nullable=True),
+        sa.Column("recused_at", portal.db.UTCDateTime(), nullable=True),
+        sa.Column("recusal_reason", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assigned_by_id"], ["user.id"], name=op.f("fk_assignment_assigned_by_id_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["challenge_id"], ["challenge.id"], name=op.f("fk_assignment_challenge_id_challenge")
+        ),
+        sa.ForeignKeyConstraint(
+            ["expert_id"], ["user.id"], name=op.f("fk_assignment_expert_id_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposal_id"], ["proposal.id"], name=op.f("fk_assignment_proposal_id_proposal")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assignment")),
+        sa.UniqueConstraint("proposal_id", "expert_id", name=op.f("uq_assignment_proposal_id")),
+    )
+    with op.batch_alter_table("assignment", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_assignment_challenge_id"), ["challenge_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_assignment_expert_id"), ["expert_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_assignment_proposal_id"), ["proposal_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_assignment_status"), ["status"], unique=False)
+
+    op.create_table(
         "attachment",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("proposal_id", sa.Integer(), nullable=False),
@@ -492,6 +582,61 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_attachment_proposal_id"), ["proposal_id"], unique=False
         )
+
+    op.create_table(
+        "avoidance_request",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("proposal_id", sa.Integer(), nullable=False),
+        sa.Column("expert_email", sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+        sa.Column("expert_id", sa.Integer(), nullable=True),
+        sa.Column("organisation_id", sa.Integer(), nullable=True),
+        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "pending",
+                "accepted",
+                "refused",
+                name="avoidancestatus",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("requested_by_id", sa.Integer(), nullable=True),
+        sa.Column("requested_at", portal.db.UTCDateTime(), nullable=False),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("decided_at", portal.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["user.id"], name=op.f("fk_avoidance_request_decided_by_id_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["expert_id"], ["user.id"], name=op.f("fk_avoidance_request_expert_id_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_avoidance_request_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposal_id"], ["proposal.id"], name=op.f("fk_avoidance_request_proposal_id_proposal")
+        ),
+        sa.ForeignKeyConstraint(
+            ["requested_by_id"], ["user.id"], name=op.f("fk_avoidance_request_requested_by_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_avoidance_request")),
+    )
+    with op.batch_alter_table("avoidance_request", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_avoidance_request_expert_id"), ["expert_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_avoidance_request_organisation_id"), ["organisation_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_avoidance_request_proposal_id"), ["proposal_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_avoidance_request_status"), ["status"], unique=False)
 
     op.create_table(
         "award",
@@ -564,6 +709,40 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             batch_op.f("ix_commitment_proposal_id"), ["proposal_id"], unique=False
+        )
+
+    op.create_table(
+        "conflict_declaration",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("expert_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=True),
+        sa.Column("proposal_id", sa.Integer(), nullable=True),
+        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("declared_at", portal.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["expert_id"], ["user.id"], name=op.f("fk_conflict_declaration_expert_id_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_conflict_declaration_organisation_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposal_id"],
+            ["proposal.id"],
+            name=op.f("fk_conflict_declaration_proposal_id_proposal"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_conflict_declaration")),
+    )
+    with op.batch_alter_table("conflict_declaration", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_conflict_declaration_expert_id"), ["expert_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_conflict_declaration_organisation_id"), ["organisation_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_conflict_declaration_proposal_id"), ["proposal_id"], unique=False
         )
 
     op.create_table(
@@ -678,11 +857,95 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_milestone_due_date"), ["due_date"], unique=False)
         batch_op.create_index(batch_op.f("ix_milestone_status"), ["status"], unique=False)
 
+    op.create_table(
+        "review",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("assignment_id", sa.Integer(), nullable=False),
+        sa.Column("challenge_id", sa.Integer(), nullable=False),
+        sa.Column("proposal_id", sa.Integer(), nullable=False),
+        sa.Column("expert_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "draft", "submitted", name="reviewstatus", native_enum=False, create_constraint=True
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "recommendation",
+            sa.Enum(
+                "fund",
+                "fund_with_changes",
+                "do_not_fund",
+                name="recommendation",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=True,
+        ),
+        sa.Column("overall_comment", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("total", sa.Numeric(precision=6, scale=2), nullable=True),
+        sa.Column("created_at", portal.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", portal.db.UTCDateTime(), nullable=False),
+        sa.Column("submitted_at", portal.db.UTCDateTime(), nullable=True),
+        sa.Column("reopened_at", portal.db.UTCDateTime(), nullable=True),
+        sa.Column("reopen_reason", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"], ["assignment.id"], name=op.f("fk_review_assignment_id_assignment")
+        ),
+        sa.ForeignKeyConstraint(
+            ["challenge_id"], ["challenge.id"], name=op.f("fk_review_challenge_id_challenge")
+        ),
+        sa.ForeignKeyConstraint(["expert_id"], ["user.id"], name=op.f("fk_review_expert_id_user")),
+        sa.ForeignKeyConstraint(
+            ["proposal_id"], ["proposal.id"], name=op.f("fk_review_proposal_id_proposal")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review")),
+        sa.UniqueConstraint("assignment_id", name=op.f("uq_review_assignment_id")),
+    )
+    with op.batch_alter_table("review", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_review_challenge_id"), ["challenge_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_review_expert_id"), ["expert_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_review_proposal_id"), ["proposal_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_review_status"), ["status"], unique=False)
+
+    op.create_table(
+        "score",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("review_id", sa.Integer(), nullable=False),
+        sa.Column("criterion_id", sa.Integer(), nullable=False),
+        sa.Column("value", sa.Numeric(precision=4, scale=1), nullable=True),
+        sa.Column("comment", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["criterion_id"], ["criterion.id"], name=op.f("fk_score_criterion_id_criterion")
+        ),
+        sa.ForeignKeyConstraint(
+            ["review_id"], ["review.id"], name=op.f("fk_score_review_id_review")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_score")),
+        sa.UniqueConstraint("review_id", "criterion_id", name=op.f("uq_score_review_id")),
+    )
+    with op.batch_alter_table("score", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_score_criterion_id"), ["criterion_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_score_review_id"), ["review_id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("score", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_score_review_id"))
+        batch_op.drop_index(batch_op.f("ix_score_criterion_id"))
+
+    op.drop_table("score")
+    with op.batch_alter_table("review", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_review_status"))
+        batch_op.drop_index(batch_op.f("ix_review_proposal_id"))
+        batch_op.drop_index(batch_op.f("ix_review_expert_id"))
+        batch_op.drop_index(batch_op.f("ix_review_challenge_id"))
+
+    op.drop_table("review")
     with op.batch_alter_table("milestone", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_milestone_status"))
         batch_op.drop_index(batch_op.f("ix_milestone_due_date"))
@@ -702,6 +965,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_consortium_member_organisation_id"))
 
     op.drop_table("consortium_member")
+    with op.batch_alter_table("conflict_declaration", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_conflict_declaration_proposal_id"))
+        batch_op.drop_index(batch_op.f("ix_conflict_declaration_organisation_id"))
+        batch_op.drop_index(batch_op.f("ix_conflict_declaration_expert_id"))
+
+    op.drop_table("conflict_declaration")
     with op.batch_alter_table("commitment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_commitment_proposal_id"))
         batch_op.drop_index(batch_op.f("ix_commitment_indicator_id"))
@@ -713,10 +982,24 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_award_challenge_id"))
 
     op.drop_table("award")
+    with op.batch_alter_table("avoidance_request", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_avoidance_request_status"))
+        batch_op.drop_index(batch_op.f("ix_avoidance_request_proposal_id"))
+        batch_op.drop_index(batch_op.f("ix_avoidance_request_organisation_id"))
+        batch_op.drop_index(batch_op.f("ix_avoidance_request_expert_id"))
+
+    op.drop_table("avoidance_request")
     with op.batch_alter_table("attachment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_attachment_proposal_id"))
 
     op.drop_table("attachment")
+    with op.batch_alter_table("assignment", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_assignment_status"))
+        batch_op.drop_index(batch_op.f("ix_assignment_proposal_id"))
+        batch_op.drop_index(batch_op.f("ix_assignment_expert_id"))
+        batch_op.drop_index(batch_op.f("ix_assignment_challenge_id"))
+
+    op.drop_table("assignment")
     with op.batch_alter_table("proposal", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_proposal_submitted_at"))
         batch_op.drop_index(batch_op.f("ix_proposal_status"))
@@ -724,10 +1007,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_proposal_challenge_id"))
 
     op.drop_table("proposal")
+    with op.batch_alter_table("panel_member", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_panel_member_expert_id"))
+        batch_op.drop_index(batch_op.f("ix_panel_member_challenge_id"))
+
+    op.drop_table("panel_member")
     with op.batch_alter_table("indicator", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_indicator_challenge_id"))
 
     op.drop_table("indicator")
+    op.drop_table("decision")
     with op.batch_alter_table("criterion", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_criterion_challenge_id"))
 

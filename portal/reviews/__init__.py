@@ -1,0 +1,1 @@
+"""Expert review: formal check, conflicts, panels, assignment, scoring, ranking, decisions."""

@@ -1,0 +1,126 @@
+"""What an expert reads of a proposal: the frozen submitted version, and in blind review
+nothing that names an organisation or a person (pages, attachment names and exports alike)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+from sqlmodel import select
+
+from portal.accounts.models import User
+from portal.db import db
+from portal.proposals.models import Attachment, ConsortiumMember, Proposal, SubmittedVersion
+
+# Keys of the frozen content that name people or organisations: dropped in blind review.
+# (Names inside any other text are replaced by `redact_text`.)
+NAMING_KEYS = re.compile(
+    r"(org|leader|pledge|email|phone|contact|filename|_by|person|applicant|user)",
+    re.IGNORECASE,
+)
+KEEP_KEYS = {"title"}
+
+
+@dataclass
+class ShownAttachment:
+    number: int
+    attachment: Attachment
+    name: str  # what the reader sees: "Attachment 1.pdf" in blind review
+
+
+@dataclass
+class ProposalView:
+    proposal: Proposal
+    blind: bool
+    title: str
+    content: Any
+    attachments: list[ShownAttachment]
+    version: SubmittedVersion | None
+
+
+def current_version(proposal: Proposal) -> SubmittedVersion | None:
+    return db.session.exec(
+        select(SubmittedVersion)
+        .where(SubmittedVersion.proposal_id == proposal.id, SubmittedVersion.withdrawn_at.is_(None))
+        .order_by(SubmittedVersion.number.desc())
+    ).first()
+
+
+def names_of(proposal: Proposal) -> list[str]:
+    """Every name that would identify the consortium or its people."""
+    members = db.session.exec(
+        select(ConsortiumMember)
+        .where(ConsortiumMember.proposal_id == proposal.id)
+        .options(selectinload(ConsortiumMember.organisation))
+    ).all()
+    names = {m.organisation.name for m in members}
+    org_ids = [m.organisation_id for m in members] + [proposal.lead_org_id]
+    names |= set(db.session.exec(select(User.name).where(User.organisation_id.in_(org_ids))))
+    names |= {proposal.lead_org.name, proposal.leader_name, proposal.leader_email}
+    names |= {proposal.leader_phone, proposal.pledge_name}
+    if proposal.leader_org is not None:
+        names.add(proposal.leader_org.name)
+    names |= {a.filename for a in proposal.attachments}
+    return sorted((n.strip() for n in names if n and n.strip()), key=len, reverse=True)
+
+
+def redact_text(text: str, names: list[str]) -> str:
+    for name in names:
+        text = re.sub(re.escape(name), _("[withheld]"), text, flags=re.IGNORECASE)
+    return text
+
+
+def redact(value: Any, names: list[str]) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: redact(v, names)
+            for k, v in value.items()
+            if k in KEEP_KEYS or not NAMING_KEYS.search(str(k))
+        }
+    if isinstance(value, list):
+        return [redact(v, names) for v in value]
+    if isinstance(value, str):
+        return redact_text(value, names)
+    return value
+
+
+def version_attachments(proposal: Proposal, version: SubmittedVersion | None) -> list[Attachment]:
+    """The attachments that were part of the submitted version."""
+    if version is None:
+        return []
+    return [
+        a
+        for a in proposal.attachments
+        if a.uploaded_at <= version.submitted_at
+        and (a.removed_at is None or a.removed_at > version.submitted_at)
+    ]
+
+
+def proposal_view(proposal: Proposal, *, blind: bool) -> ProposalView:
+    version = current_version(proposal)
+    content = version.content if version else {}
+    attachments = version_attachments(proposal, version)
+    if blind:
+        names = names_of(proposal)
+        return ProposalView(
+            proposal=proposal,
+            blind=True,
+            title=redact_text(proposal.title, names),
+            content=redact(content, names),
+            attachments=[
+                ShownAttachment(i, a, _("Attachment %(n)s.pdf", n=i))
+                for i, a in enumerate(attachments, start=1)
+            ],
+            version=version,
+        )
+    return ProposalView(
+        proposal=proposal,
+        blind=False,
+        title=proposal.title,
+        content=content,
+        attachments=[ShownAttachment(i, a, a.filename) for i, a in enumerate(attachments, start=1)],
+        version=version,
+    )

@@ -1,0 +1,174 @@
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Field, Relationship, SQLModel
+
+from portal.accounts.models import Organisation, User
+from portal.challenges.models import Criterion
+from portal.db import UTCDateTime, enum_type
+from portal.proposals.models import Proposal
+
+
+class PanelMember(SQLModel, table=True):
+    """An expert on the review panel of a challenge; assignments are made from the panel."""
+
+    __tablename__ = "panel_member"
+    __table_args__ = (sa.UniqueConstraint("challenge_id", "expert_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    expert_id: int = Field(foreign_key="user.id", index=True)
+    added_at: datetime = Field(sa_type=UTCDateTime)
+    added_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+    expert: User = Relationship(sa_relationship_kwargs={"foreign_keys": "PanelMember.expert_id"})
+
+
+class AssignmentStatus(enum.StrEnum):
+    assigned = "assigned"
+    recused = "recused"  # 回避: the expert stepped aside (or a conflict came to light)
+    submitted = "submitted"
+
+
+class Assignment(SQLModel, table=True):
+    """One expert asked to review one proposal. An expert is assigned a proposal at most once."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (sa.UniqueConstraint("proposal_id", "expert_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    expert_id: int = Field(foreign_key="user.id", index=True)
+    status: AssignmentStatus = Field(
+        default=AssignmentStatus.assigned, sa_type=enum_type(AssignmentStatus), index=True
+    )
+    assigned_at: datetime = Field(sa_type=UTCDateTime)
+    assigned_by_id: int | None = Field(default=None, foreign_key="user.id")
+    recused_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    recusal_reason: str = Field(default="")
+
+    proposal: Proposal = Relationship()
+    expert: User = Relationship(sa_relationship_kwargs={"foreign_keys": "Assignment.expert_id"})
+    review: "Review" = Relationship(
+        back_populates="assignment", sa_relationship_kwargs={"uselist": False}
+    )
+
+
+class ConflictDeclaration(SQLModel, table=True):
+    """An expert's own declaration of a conflict with an organisation or with one proposal."""
+
+    __tablename__ = "conflict_declaration"
+
+    id: int | None = Field(default=None, primary_key=True)
+    expert_id: int = Field(foreign_key="user.id", index=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    proposal_id: int | None = Field(default=None, foreign_key="proposal.id", index=True)
+    reason: str
+    declared_at: datetime = Field(sa_type=UTCDateTime)
+
+    organisation: Organisation | None = Relationship()
+    proposal: Proposal | None = Relationship()
+
+
+class AvoidanceStatus(enum.StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    refused = "refused"
+
+
+class AvoidanceRequest(SQLModel, table=True):
+    """An applicant asks that an expert (by e-mail) or an organisation not review a proposal."""
+
+    __tablename__ = "avoidance_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    expert_email: str = Field(default="", max_length=254)
+    expert_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    reason: str
+    status: AvoidanceStatus = Field(
+        default=AvoidanceStatus.pending, sa_type=enum_type(AvoidanceStatus), index=True
+    )
+    requested_by_id: int | None = Field(default=None, foreign_key="user.id")
+    requested_at: datetime = Field(sa_type=UTCDateTime)
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    proposal: Proposal = Relationship()
+    organisation: Organisation | None = Relationship()
+    expert: User | None = Relationship(
+        sa_relationship_kwargs={"foreign_keys": "AvoidanceRequest.expert_id"}
+    )
+
+
+class Recommendation(enum.StrEnum):
+    fund = "fund"
+    fund_with_changes = "fund_with_changes"
+    do_not_fund = "do_not_fund"
+
+
+class ReviewStatus(enum.StrEnum):
+    draft = "draft"
+    submitted = "submitted"  # locked; only an officer may reopen it, with a reason
+
+
+class Review(SQLModel, table=True):
+    """An expert's review of one assigned proposal: a score per criterion and a total (0–100)."""
+
+    __tablename__ = "review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", unique=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    expert_id: int = Field(foreign_key="user.id", index=True)
+    status: ReviewStatus = Field(
+        default=ReviewStatus.draft, sa_type=enum_type(ReviewStatus), index=True
+    )
+    recommendation: Recommendation | None = Field(default=None, sa_type=enum_type(Recommendation))
+    overall_comment: str = Field(default="")
+    total: Decimal | None = Field(default=None, sa_type=sa.Numeric(6, 2))  # Σ score × weight / 10
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reopened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reopen_reason: str = Field(default="")
+
+    assignment: Assignment = Relationship(back_populates="review")
+    scores: list["Score"] = Relationship(
+        back_populates="review", sa_relationship_kwargs={"cascade": "all, delete-orphan"}
+    )
+
+
+class Score(SQLModel, table=True):
+    """The score (0–10 in half points) of one criterion in one review."""
+
+    __tablename__ = "score"
+    __table_args__ = (sa.UniqueConstraint("review_id", "criterion_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    criterion_id: int = Field(foreign_key="criterion.id", index=True)
+    value: Decimal | None = Field(default=None, sa_type=sa.Numeric(4, 1))
+    comment: str = Field(default="")
+
+    review: Review = Relationship(back_populates="scores")
+    criterion: Criterion = Relationship()
+
+
+class Decision(SQLModel, table=True):
+    """The funding decision of a challenge: winners and reserve list in order, and its note."""
+
+    __tablename__ = "decision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", unique=True)
+    winner_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON)
+    reserve_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON)
+    note: str
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,0 +1,229 @@
+"""Reads that the review pages and exports share: the officer's overview, the ranking with its
+statistics, and the scores.
+
+Statistics (all on the 0–100 review totals of submitted reviews):
+- standard deviation is the *sample* standard deviation (n − 1), blank below two values; the
+  same definition serves the proposals' spread, the reviewers' statistics and the z-scores;
+- trimmed mean drops one highest and one lowest total when a proposal has at least 5 reviews,
+  otherwise it equals the mean;
+- z-score: each reviewer's totals are standardised over their own submitted reviews in this
+  challenge, z = (total − reviewer's mean) / reviewer's standard deviation. A reviewer with one
+  review, or whose totals are all equal, contributes z = 0 (no evidence of harshness or
+  leniency). A proposal's z mean is the mean of its reviews' z;
+- divergence: the spread (highest − lowest total) exceeds REVIEW_DIVERGENCE_POINTS (default 30);
+- ranking: by the challenge's aggregation (mean, trimmed mean or median), then by the higher z
+  mean, then by more reviews, then by the earlier submission of the proposal, then by its id.
+  Proposals without a submitted review come last.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy.orm import selectinload
+from sqlmodel import select
+
+from portal.accounts.models import User
+from portal.challenges.models import Aggregation, Challenge, Criterion
+from portal.db import db
+from portal.proposals.models import Proposal, ProposalStatus
+from portal.reviews.models import Assignment, Review, ReviewStatus, Score
+
+REVIEWED_STATES = (
+    ProposalStatus.in_review,
+    ProposalStatus.awarded,
+    ProposalStatus.reserve,
+    ProposalStatus.not_funded,
+)
+DEFAULT_DIVERGENCE = 30
+
+
+def sample_sd(values: list[float]) -> float | None:
+    return statistics.stdev(values) if len(values) >= 2 else None
+
+
+def trimmed_mean(values: list[float]) -> float | None:
+    if not values:
+        return None
+    if len(values) >= 5:
+        values = sorted(values)[1:-1]
+    return statistics.fmean(values)
+
+
+def z_scores(
+    totals_by_reviewer: dict[int, list[tuple[int, float]]],
+) -> dict[tuple[int, int], float]:
+    """{(reviewer id, proposal id): z}. See the module's note for the rule."""
+    z = {}
+    for reviewer, pairs in totals_by_reviewer.items():
+        values = [t for _p, t in pairs]
+        sd = sample_sd(values)
+        mean = statistics.fmean(values)
+        for proposal_id, total in pairs:
+            z[(reviewer, proposal_id)] = (total - mean) / sd if sd else 0.0
+    return z
+
+
+@dataclass
+class ProposalStats:
+    proposal: Proposal
+    totals: list[float] = field(default_factory=list)
+    n: int = 0
+    mean: float | None = None
+    trimmed_mean: float | None = None
+    median: float | None = None
+    sd: float | None = None
+    z_mean: float | None = None
+    spread: float | None = None
+    divergent: bool = False
+    score: float | None = None  # by the challenge's aggregation
+    passes: bool = False
+    rank: int = 0
+
+
+@dataclass
+class ReviewerStats:
+    expert: User
+    n: int
+    mean: float
+    sd: float | None
+
+
+@dataclass
+class Ranking:
+    challenge: Challenge
+    rows: list[ProposalStats]
+    reviewers: list[ReviewerStats]
+    threshold: float
+
+
+def divergence_threshold() -> float:
+    return float(current_app.config.get("REVIEW_DIVERGENCE_POINTS", DEFAULT_DIVERGENCE))
+
+
+def submitted_totals(challenge: Challenge) -> list[tuple[int, int, float]]:
+    """(proposal id, expert id, total) of every submitted review of the challenge: one query."""
+    return [
+        (p, e, float(t))
+        for p, e, t in db.session.exec(
+            select(Review.proposal_id, Review.expert_id, Review.total).where(
+                Review.challenge_id == challenge.id,
+                Review.status == ReviewStatus.submitted,
+                Review.total.is_not(None),
+            )
+        )
+    ]
+
+
+def ranking(challenge: Challenge) -> Ranking:
+    """Every reviewed proposal with its statistics, in rank order; a constant number of queries
+    whatever the number of proposals (proposals with their organisations, totals, experts)."""
+    proposals = list(
+        db.session.exec(
+            select(Proposal)
+            .where(Proposal.challenge_id == challenge.id, Proposal.status.in_(REVIEWED_STATES))
+            .options(selectinload(Proposal.lead_org))
+        )
+    )
+    rows = {p.id: ProposalStats(proposal=p) for p in proposals}
+    by_reviewer: dict[int, list[tuple[int, float]]] = {}
+    for proposal_id, expert_id, total in submitted_totals(challenge):
+        if proposal_id in rows:
+            rows[proposal_id].totals.append(total)
+            by_reviewer.setdefault(expert_id, []).append((proposal_id, total))
+    z = z_scores(by_reviewer)
+    z_by_proposal: dict[int, list[float]] = {}
+    for (_reviewer, proposal_id), value in z.items():
+        z_by_proposal.setdefault(proposal_id, []).append(value)
+    threshold = divergence_threshold()
+    method = Aggregation(challenge.aggregation).value
+    for row in rows.values():
+        values = row.totals
+        row.n = len(values)
+        if not values:
+            continue
+        row.mean = statistics.fmean(values)
+        row.trimmed_mean = trimmed_mean(values)
+        row.median = statistics.median(values)
+        row.sd = sample_sd(values)
+        row.z_mean = statistics.fmean(z_by_proposal[row.proposal.id])
+        row.spread = max(values) - min(values)
+        row.divergent = row.spread > threshold
+        row.score = {"mean": row.mean, "trimmed_mean": row.trimmed_mean, "median": row.median}[
+            method
+        ]
+        row.passes = row.score >= challenge.pass_mark
+    far_future = datetime.max.replace(tzinfo=None)
+
+    def key(row: ProposalStats):
+        submitted = row.proposal.submitted_at
+        return (
+            row.score is None,
+            -(row.score or 0.0),
+            -(row.z_mean or 0.0),
+            -row.n,
+            submitted.replace(tzinfo=None) if submitted else far_future,
+            row.proposal.id,
+        )
+
+    ordered = sorted(rows.values(), key=key)
+    for i, row in enumerate(ordered, start=1):
+        row.rank = i
+    experts = {u.id: u for u in db.session.exec(select(User).where(User.id.in_(list(by_reviewer))))}
+    reviewers = [
+        ReviewerStats(
+            expert=experts[rid],
+            n=len(pairs),
+            mean=statistics.fmean([t for _p, t in pairs]),
+            sd=sample_sd([t for _p, t in pairs]),
+        )
+        for rid, pairs in sorted(by_reviewer.items(), key=lambda item: experts[item[0]].name)
+    ]
+    return Ranking(challenge=challenge, rows=ordered, reviewers=reviewers, threshold=threshold)
+
+
+def all_scores(challenge: Challenge, *, expert: User | None = None) -> list[Review]:
+    """Submitted reviews with their scores, criteria, experts and proposals (for exports);
+    only `expert`'s own reviews (drafts included) when given."""
+    statement = (
+        select(Review)
+        .where(Review.challenge_id == challenge.id)
+        .options(
+            selectinload(Review.scores).selectinload(Score.criterion),
+            selectinload(Review.assignment).selectinload(Assignment.expert),
+            selectinload(Review.assignment)
+            .selectinload(Assignment.proposal)
+            .selectinload(Proposal.lead_org),
+        )
+        .order_by(Review.proposal_id, Review.id)
+    )
+    if expert is None:
+        statement = statement.where(Review.status == ReviewStatus.submitted)
+    else:
+        statement = statement.where(Review.expert_id == expert.id)
+    return list(db.session.exec(statement))
+
+
+def criteria_of(challenge: Challenge) -> list[Criterion]:
+    return list(
+        db.session.exec(
+            select(Criterion)
+            .where(Criterion.challenge_id == challenge.id)
+            .order_by(Criterion.position, Criterion.id)
+        )
+    )
+
+
+def feedback_for_applicant(proposal: Proposal) -> list[Review]:
+    """The submitted reviews of a decided proposal, for anonymised comments."""
+    return list(
+        db.session.exec(
+            select(Review)
+            .where(Review.proposal_id == proposal.id, Review.status == ReviewStatus.submitted)
+            .options(selectinload(Review.scores).selectinload(Score.criterion))
+            .order_by(Review.submitted_at, Review.id)
+        )
+    )
