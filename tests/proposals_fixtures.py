@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
 from portal import clock
 from portal.accounts import creditcode
@@ -75,3 +76,34 @@ def consortium(make_user, make_org, make_challenge):
         "officer": officer,
         "gamma_code": code("12100000400099999"),
     }
+
+
+def attach(app, proposal_id: int, name: str = "proposal.pdf") -> int:
+    """Attach a small PDF to a proposal directly (the pages are tested elsewhere)."""
+    from portal import storage
+    from portal.proposals.models import Attachment
+
+    with app.app_context():
+        stored = storage.store_bytes(PDF, name, "proposals")
+        attachment = Attachment(
+            proposal_id=proposal_id,
+            title=name,
+            filename=stored.filename,
+            stored_name=stored.stored_name,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_at=clock.now(),
+        )
+        db.session.add(attachment)
+        db.session.commit()
+        return attachment.id
+
+
+def start_proposal(app, client, challenge) -> int:
+    """The logged-in applicant unveils `challenge`; the new proposal's id."""
+    response = client.post(f"/challenges/{challenge.number}/propose")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    with app.app_context():
+        return db.session.exec(
+            select(Proposal.id).where(Proposal.challenge_id == challenge.id)
+        ).one()

@@ -39,7 +39,7 @@ from portal.proposals.models import (
     SubmittedVersion,
 )
 from portal.proposals.permissions import can_edit
-from portal.templating import format_local
+from portal.templating import format_local, format_money
 
 PLEDGE_TEXT = _l(
     "We, the lead organisation and every member of this consortium, pledge that everything in "
@@ -747,8 +747,8 @@ def _budget_problems(proposal: Proposal) -> list[Problem]:
                 "budget",
                 "requested",
                 _(
-                    "The funding requested is above the challenge's cap of CNY %(cap)s.",
-                    cap=f"{cap:,.2f}",
+                    "The funding requested is above the challenge's cap of %(cap)s.",
+                    cap=format_money(cap),
                 ),
             )
         )
@@ -775,9 +775,9 @@ def _budget_problems(proposal: Proposal) -> list[Problem]:
         total = sum(shares, Decimal(0))
         if total != proposal.requested:
             message = _(
-                "The members' shares add up to CNY %(total)s, not the CNY %(requested)s requested.",
-                total=f"{total:,.2f}",
-                requested=f"{proposal.requested:,.2f}",
+                "The members' shares add up to %(total)s, not the %(requested)s requested.",
+                total=format_money(total),
+                requested=format_money(proposal.requested),
             )
             found.extend(
                 Problem("budget", f"shares-{i}-share", message) for i in range(len(members))
@@ -895,6 +895,26 @@ def freeze(proposal: Proposal, number: int, now: datetime) -> dict:
     }
 
 
+EMPTY_VERSION = {
+    "challenge": {"number": "", "title": ""},
+    "title": "",
+    "leader": {"name": "", "title": "", "phone": "", "email": "", "organisation": ""},
+    "approach": "",
+    "innovation": "",
+    "members": [],
+    "commitments": [],
+    "milestones": [],
+    "budget": {"requested": None, "self_funds": None, "funding_cap": None},
+    "attachments": [],
+    "pledge": {"text": "", "signed_by": ""},
+}
+
+
+def readable(content: dict) -> dict:
+    """A version's content with every key a page reads (older or partial copies lack some)."""
+    return {**EMPTY_VERSION, **(content or {})}
+
+
 def submit_proposal(
     proposal: Proposal,
     *,
@@ -948,7 +968,7 @@ def submit_proposal(
         submitted_at=now,
         submitted_by_id=by.id,
     )
-    db.session.add(version)
+    proposal.versions.append(version)
     audit.record(by, "proposal.submitted", proposal, before=before, after=audit.snapshot(proposal))
     title, challenge_number = proposal.title, proposal.challenge.number
     notify(
