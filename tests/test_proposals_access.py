@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from portal.accounts.models import Organisation
 from portal.db import db
-from tests.proposals_fixtures import attach, consortium  # noqa: F401
+from tests import proposals_fixtures
+from tests.proposals_fixtures import attach
+
+consortium = proposals_fixtures.consortium
 
 
 def test_a_member_organisation_reads_but_cannot_edit(
@@ -12,7 +15,7 @@ def test_a_member_organisation_reads_but_cannot_edit(
     client,
     login,
     consortium,
-    make_proposal,  # noqa: F811
+    make_proposal,
 ):
     c = consortium
     proposal = make_proposal(lead=c["alpha"], members=(c["beta"],), challenge=c["challenge"])
@@ -38,7 +41,7 @@ def test_an_unrelated_applicant_gets_404_on_the_proposal_and_its_attachments(
     client,
     login,
     consortium,
-    make_proposal,  # noqa: F811
+    make_proposal,
 ):
     c = consortium
     proposal = make_proposal(lead=c["alpha"], members=(c["beta"],), challenge=c["challenge"])
@@ -57,7 +60,7 @@ def test_an_attachment_of_another_proposal_is_not_served_through_mine(
     login,
     consortium,
     make_proposal,
-    make_challenge,  # noqa: F811
+    make_challenge,
 ):
     c = consortium
     with app.app_context():
@@ -75,7 +78,7 @@ def test_officers_read_every_submitted_proposal_but_cannot_edit(
     client,
     login,
     consortium,
-    make_proposal,  # noqa: F811
+    make_proposal,
 ):
     c = consortium
     proposal = make_proposal(lead=c["alpha"], challenge=c["challenge"])
@@ -84,7 +87,7 @@ def test_officers_read_every_submitted_proposal_but_cannot_edit(
     assert client.get(f"/proposals/{proposal.id}/edit/general").status_code == 403
 
 
-def test_experts_see_no_proposal_here(app, client, login, make_user, consortium, make_proposal):  # noqa: F811
+def test_experts_see_no_proposal_here(app, client, login, make_user, consortium, make_proposal):
     c = consortium
     proposal = make_proposal(lead=c["alpha"], challenge=c["challenge"])
     make_user("expert@review.example", role="expert")

@@ -12,13 +12,15 @@ from portal.accounts.models import Organisation
 from portal.db import db
 from portal.notifications.models import Notification
 from portal.proposals.models import ProposalStatus
+from tests import proposals_fixtures
 from tests.proposals_fixtures import (
-    consortium,  # noqa: F401
     current_revision,
     field_value,
     load,
     pdf_upload,
 )
+
+consortium = proposals_fixtures.consortium
 
 
 def start(client, challenge) -> int:
@@ -51,7 +53,7 @@ def test_applicant_builds_saves_with_errors_completes_and_submits(
     app,
     client,
     login,
-    consortium,  # noqa: F811
+    consortium,
 ):
     c = consortium
     challenge = c["challenge"]

@@ -7,7 +7,10 @@ import io
 from datetime import timedelta
 
 from portal import clock
-from tests.proposals_fixtures import consortium, current_revision, start_proposal  # noqa: F401
+from tests import proposals_fixtures
+from tests.proposals_fixtures import current_revision, start_proposal
+
+consortium = proposals_fixtures.consortium
 
 
 def test_the_dashboard_lists_my_proposals_with_a_countdown_and_the_open_challenges(
@@ -16,7 +19,7 @@ def test_the_dashboard_lists_my_proposals_with_a_countdown_and_the_open_challeng
     login,
     consortium,
     make_challenge,
-    make_proposal,  # noqa: F811
+    make_proposal,
 ):
     c = consortium
     clock.set_now(c["challenge"].deadline - timedelta(days=3, hours=5))
@@ -44,7 +47,7 @@ def test_every_section_form_opens_and_rows_are_added_and_removed_without_javascr
     app,
     client,
     login,
-    consortium,  # noqa: F811
+    consortium,
 ):
     c = consortium
     login("alice@alpha.example")
@@ -79,7 +82,7 @@ def test_the_officer_sees_the_submissions_with_counts_and_exports_them(
     login,
     consortium,
     make_proposal,
-    make_org,  # noqa: F811
+    make_org,
 ):
     c = consortium
     make_proposal(
@@ -109,7 +112,7 @@ def test_the_officer_sees_the_submissions_with_counts_and_exports_them(
     assert titles["光刻胶 联合体"][4] == "Beta University 贝塔大学"
 
 
-def test_applicants_cannot_see_the_officer_list(client, login, consortium):  # noqa: F811
+def test_applicants_cannot_see_the_officer_list(client, login, consortium):
     login("alice@alpha.example")
     number = consortium["challenge"].number
     assert client.get(f"/officer/challenges/{number}/proposals").status_code == 403
@@ -122,7 +125,7 @@ def test_the_officer_list_runs_the_same_queries_for_few_or_many_proposals(
     consortium,
     make_proposal,
     make_org,
-    count_queries,  # noqa: F811
+    count_queries,
 ):
     c = consortium
     login("officer@gov.example")

@@ -12,15 +12,17 @@ from portal import clock
 from portal.db import db
 from portal.proposals import services
 from portal.proposals.models import Proposal, ProposalStatus
+from tests import proposals_fixtures
 from tests.proposals_fixtures import (
     PDF,
     attach,
-    consortium,  # noqa: F401
     current_revision,
     load,
     pdf_upload,
     start_proposal,
 )
+
+consortium = proposals_fixtures.consortium
 
 
 def test_submitting_after_the_deadline_is_refused_with_a_clear_message(
@@ -28,7 +30,7 @@ def test_submitting_after_the_deadline_is_refused_with_a_clear_message(
     client,
     login,
     consortium,
-    make_proposal,  # noqa: F811
+    make_proposal,
 ):
     c = consortium
     proposal = make_proposal(lead=c["alpha"], challenge=c["challenge"], status="draft")
@@ -56,7 +58,7 @@ def test_a_second_proposal_from_the_same_lead_organisation_is_refused(
     app,
     client,
     login,
-    consortium,  # noqa: F811
+    consortium,
 ):
     c = consortium
     login("alice@alpha.example")
@@ -77,7 +79,7 @@ def test_an_organisation_type_the_challenge_excludes_is_refused(
     login,
     make_challenge,
     make_user,
-    consortium,  # noqa: F811
+    consortium,
 ):
     c = consortium
     enterprises_only = make_challenge(
@@ -111,7 +113,7 @@ def test_a_region_restricted_challenge_refuses_organisations_elsewhere(
     client,
     login,
     make_challenge,
-    consortium,  # noqa: F811
+    consortium,
 ):
     beijing = make_challenge(title="Beijing only", region="北京市")
     login("alice@alpha.example")  # 广东省深圳市
@@ -120,7 +122,7 @@ def test_a_region_restricted_challenge_refuses_organisations_elsewhere(
     assert "open only to organisations in 北京市" in response.get_data(as_text=True)
 
 
-def test_one_member_too_many_is_refused(app, client, login, make_org, consortium):  # noqa: F811
+def test_one_member_too_many_is_refused(app, client, login, make_org, consortium):
     c = consortium  # the challenge allows two members besides the lead
     extra = [make_org(f"Member {i}", "enterprise") for i in range(3)]
     login("alice@alpha.example")
@@ -141,7 +143,7 @@ def test_an_invalid_or_unknown_credit_code_gets_an_error_at_its_field(
     app,
     client,
     login,
-    consortium,  # noqa: F811
+    consortium,
 ):
     c = consortium
     login("alice@alpha.example")
@@ -164,7 +166,7 @@ def test_a_file_named_pdf_that_is_not_a_pdf_is_refused(
     app,
     client,
     login,
-    consortium,  # noqa: F811
+    consortium,
 ):
     c = consortium
     login("alice@alpha.example")
@@ -186,7 +188,7 @@ def test_a_file_over_the_limit_is_refused_with_a_clear_message(
     client,
     login,
     consortium,
-    monkeypatch,  # noqa: F811
+    monkeypatch,
 ):
     c = consortium
     monkeypatch.setitem(app.config, "MAX_UPLOAD_MB", 1)
@@ -207,7 +209,7 @@ def test_a_request_over_the_portal_limit_gets_the_file_too_large_page(
     client,
     login,
     consortium,
-    monkeypatch,  # noqa: F811
+    monkeypatch,
 ):
     c = consortium
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 512 * 1024)
@@ -227,7 +229,7 @@ def test_two_users_saving_the_same_draft_the_second_is_told_and_keeps_their_text
     app,
     client,
     login,
-    consortium,  # noqa: F811
+    consortium,
 ):
     c = consortium
     login("alice@alpha.example")
@@ -253,7 +255,7 @@ def test_two_users_saving_the_same_draft_the_second_is_told_and_keeps_their_text
     assert proposal.title == "Alice's title" and proposal.approach == "Alice's route"
 
 
-def test_the_revision_check_holds_in_the_database_not_only_in_memory(ctx, consortium):  # noqa: F811
+def test_the_revision_check_holds_in_the_database_not_only_in_memory(ctx, consortium):
     """A save that read the proposal before another committed is refused by the database."""
     c = consortium
     alice = db.session.get(type(c["alice"]), c["alice"].id)

@@ -11,7 +11,11 @@ from portal import clock, storage
 from portal.db import db
 from portal.notifications.models import Notification
 from portal.proposals.models import Attachment, ProposalStatus
-from tests.proposals_fixtures import attach, consortium, current_revision, load  # noqa: F401
+from tests import proposals_fixtures
+from tests.proposals_fixtures import attach, current_revision, load
+
+consortium = proposals_fixtures.consortium
+
 
 PLEDGE = {"pledge_accepted": "y", "pledge_name": "Li Lei"}
 
@@ -21,7 +25,7 @@ def test_withdraw_and_resubmit_keeps_both_versions(
     client,
     login,
     consortium,
-    make_proposal,  # noqa: F811
+    make_proposal,
 ):
     c = consortium
     proposal = make_proposal(
@@ -88,7 +92,7 @@ def test_withdrawing_after_the_deadline_is_refused(
     client,
     login,
     consortium,
-    make_proposal,  # noqa: F811
+    make_proposal,
 ):
     c = consortium
     proposal = make_proposal(lead=c["alpha"], challenge=c["challenge"])
@@ -104,7 +108,7 @@ def test_a_file_in_a_submitted_version_is_kept_when_the_draft_drops_it(
     client,
     login,
     consortium,
-    make_proposal,  # noqa: F811
+    make_proposal,
 ):
     c = consortium
     proposal = make_proposal(lead=c["alpha"], challenge=c["challenge"], status="draft")

@@ -221,7 +221,10 @@ def version(proposal_id: int, number: int):
     if version is None:
         abort(404)
     return render_template(
-        "proposals/version.html", proposal=proposal, version=version, c=services.readable(version.content)
+        "proposals/version.html",
+        proposal=proposal,
+        version=version,
+        c=services.readable(version.content),
     )
 
 
