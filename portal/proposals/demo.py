@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from flask_babel import force_locale
 from sqlmodel import select
 
 from portal import clock, sequences, storage
@@ -274,6 +275,12 @@ def _build(
 
 
 def load(base: dict) -> dict:
+    """Run outside a request (the `demo` command): texts frozen into versions are Chinese."""
+    with force_locale("zh"):
+        return _load(base)
+
+
+def _load(base: dict) -> dict:
     users, orgs = base["users"], base["orgs"]
     first, second = _open_challenges(base)[:2]
     alice, bob, carol = users["alice"], users["bob"], users["carol"]

@@ -434,14 +434,9 @@ def edit(proposal_id: int, section: str):
     if request.method == "GET":
         form = _form_for(section, proposal, formdata=False)
         if request.args.get("check"):
-            forms.put_errors(
-                form,
-                {
-                    p.field: p.message
-                    for p in services.completeness_problems(proposal)
-                    if p.section == section and p.field
-                },
-            )
+            for problem in services.completeness_problems(proposal):
+                if problem.section == section:
+                    forms.put_errors(form, {problem.field: problem.message})
         return _render_section(section, proposal, form)
     form = _form_for(section, proposal, formdata=True)
     changed = _rows_changed(section, proposal, form)
