@@ -91,6 +91,7 @@ def test_the_officer_sees_the_submissions_with_counts_and_exports_them(
     make_proposal(
         lead=make_org("Delta"), challenge=c["challenge"], status="withdrawn", title="Withdrawn bid"
     )
+    make_proposal(lead=make_org("Zeta"), challenge=c["challenge"], title="=HYPERLINK(1)")
     make_proposal(
         lead=make_org("Epsilon"), challenge=c["challenge"], status="draft", title="Secret draft"
     )
@@ -99,7 +100,7 @@ def test_the_officer_sees_the_submissions_with_counts_and_exports_them(
     html = client.get(f"/officer/challenges/{number}/proposals").get_data(as_text=True)
     assert "光刻胶 联合体" in html and "Withdrawn bid" in html
     assert "Secret draft" not in html
-    assert "3 in all, drafts included" in html
+    assert "4 in all, drafts included" in html
 
     response = client.get(f"/officer/challenges/{number}/proposals.csv")
     assert response.mimetype == "text/csv"
@@ -108,7 +109,7 @@ def test_the_officer_sees_the_submissions_with_counts_and_exports_them(
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Proposal", "Title", "Lead organisation"]
     titles = {row[1]: row for row in rows[1:]}
-    assert set(titles) == {"光刻胶 联合体", "Withdrawn bid"}
+    assert set(titles) == {"光刻胶 联合体", "Withdrawn bid", "'=HYPERLINK(1)"}
     assert titles["光刻胶 联合体"][4] == "Beta University 贝塔大学"
 
 

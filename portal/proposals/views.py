@@ -443,6 +443,8 @@ def edit(proposal_id: int, section: str):
     if changed is not None:
         return _render_section(section, proposal, changed)
     if not form.validate():
+        if form.revision.errors:
+            form.form_errors.append(_("The form is incomplete; open the section again."))
         return _render_section(section, proposal, form, 422)
     try:
         _save(section, proposal, form)
@@ -494,6 +496,7 @@ def attachments(proposal_id: int):
     return render_template(
         "proposals/attachments.html",
         proposal=proposal,
+        editable=proposal.status in services.EDITABLE,
         form=form,
         attachments=services.current_attachments(proposal),
         confirm=forms.ConfirmForm(),
@@ -610,6 +613,12 @@ def officer_list(number: str):
     )
 
 
+def _cell(value) -> str:
+    """A CSV cell that Excel shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 @bp.get("/officer/challenges/<number>/proposals.csv")
 @staff_required
 def officer_csv(number: str):
@@ -633,7 +642,8 @@ def officer_csv(number: str):
     )
     for p in rows:
         writer.writerow(
-            [
+            _cell(value)
+            for value in [
                 p.id,
                 p.title,
                 p.lead_org.name,
