@@ -144,3 +144,21 @@ def test_the_officer_list_runs_the_same_queries_for_few_or_many_proposals(
             lead=make_org(f"Lead {i}"), members=(make_org(f"Member {i}"),), challenge=c["challenge"]
         )
     assert measure() == few
+
+
+def test_the_dashboard_runs_the_same_queries_for_few_or_many_proposals(
+    app, client, login, consortium, make_proposal, make_challenge, count_queries
+):
+    c = consortium
+    login("alice@alpha.example")
+
+    def measure() -> int:
+        with count_queries() as statements:
+            assert client.get("/proposals").status_code == 200
+        return len(statements)
+
+    make_proposal(lead=c["alpha"], challenge=c["challenge"])
+    few = measure()
+    for i in range(5):
+        make_proposal(lead=c["alpha"], challenge=make_challenge(title=f"Challenge {i}"))
+    assert measure() == few
