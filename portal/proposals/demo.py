@@ -155,6 +155,14 @@ def own_challenges(base: dict) -> list[Challenge]:
                 ("功率循环 Power cycles", Comparison.ge, "100000", ""),
             ),
         ),
+        _challenge(  # left open: no demo organisation has unveiled it yet
+            officer,
+            "高精度 EDA 时序签核工具 Timing sign-off EDA",
+            _link("集成电路", Stage.midstream, "设计与制造"),
+            75,
+            "15000000.00",
+            (("时序误差 Timing error", Comparison.le, "2", "%"),),
+        ),
     ]
 
 
