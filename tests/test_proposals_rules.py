@@ -282,3 +282,16 @@ def test_the_revision_check_holds_in_the_database_not_only_in_memory(ctx, consor
             approach="",
             innovation="",
         )
+
+
+def test_a_closed_or_draft_challenge_cannot_be_unveiled(client, login, make_challenge, consortium):
+    c = consortium
+    clock.set_now(c["challenge"].deadline + timedelta(hours=1))
+    login("alice@alpha.example")
+    page = client.get(f"/challenges/{c['challenge'].number}/propose").get_data(as_text=True)
+    assert "This challenge is not open for proposals." in page
+    assert "Start a proposal" not in page
+    response = client.post(f"/challenges/{c['challenge'].number}/propose")
+    assert response.status_code == 422
+    draft = make_challenge(title="Not yet published", status="draft")
+    assert client.get(f"/challenges/{draft.number}/propose").status_code == 404

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from portal import clock, storage
+from portal.audit import AuditEvent
 from portal.db import db
 from portal.notifications.models import Notification
 from portal.proposals.models import Attachment, ProposalStatus
@@ -83,8 +84,20 @@ def test_withdraw_and_resubmit_keeps_both_versions(
     )
     with app.app_context():
         kinds = [n.kind for n in db.session.exec(select(Notification)).all()]
+        actions = [
+            e.action
+            for e in db.session.exec(
+                select(AuditEvent).where(AuditEvent.object_id == proposal.id)
+            ).all()
+            if e.object_type == "proposal"
+        ]
     assert kinds.count("proposal_withdrawn") == 2  # Alice and Alicia
     assert kinds.count("proposal_submitted") == 4
+    assert [a for a in actions if a != "proposal.saved"] == [
+        "proposal.submitted",
+        "proposal.withdrawn",
+        "proposal.submitted",
+    ]
 
 
 def test_withdrawing_after_the_deadline_is_refused(
