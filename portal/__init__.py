@@ -54,9 +54,11 @@ def register_blueprints(app: Flask) -> None:
     from portal import pages
     from portal.accounts import views as accounts
     from portal.notifications import views as notifications
+    from portal.proposals import views as proposals
     from portal.reviews import views as reviews
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(reviews.bp)
+    app.register_blueprint(proposals.bp)

@@ -12,6 +12,7 @@ from portal.accounts import creditcode
 from portal.accounts.models import Organisation, OrgType, Role, User
 from portal.accounts.services import hash_password
 from portal.db import db
+from portal.proposals import demo as proposals_demo
 from portal.reviews import demo as reviews_demo
 
 PASSWORD = "portal-demo"
@@ -117,5 +118,6 @@ def load_accounts() -> dict[str, object]:
 def load_demo() -> dict[str, object]:
     """Load every module's demo data, in the order the journey runs."""
     base = load_accounts()
+    base = proposals_demo.load(base)
     base = reviews_demo.load(base)
     return base

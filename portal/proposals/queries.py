@@ -1,0 +1,85 @@
+"""Reads shared by the proposal pages and the export, with relations loaded in bulk."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import func, or_, select
+
+from portal.accounts.models import Organisation, User
+from portal.challenges.models import Challenge, ChallengeStatus
+from portal.db import db
+from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
+from portal.proposals.permissions import visible_proposals
+from portal.proposals.services import region_matches
+
+
+def my_proposals(user: User):
+    """The proposals of the user's organisation (led or joined), latest deadline first."""
+    return (
+        visible_proposals(user)
+        .join(Challenge, Challenge.id == Proposal.challenge_id)
+        .options(
+            selectinload(Proposal.challenge),
+            selectinload(Proposal.lead_org),
+        )
+        .order_by(Challenge.deadline.desc(), Proposal.id.desc())
+    )
+
+
+def open_challenges_for(org: Organisation | None, now: datetime) -> list[Challenge]:
+    """Published challenges still open that `org` may lead a proposal for and has not yet,
+    soonest deadline first. Open challenges are few, and their type and region rules are
+    checked in Python (the allowed types are a JSON list)."""
+    if org is None:
+        return []
+    already = select(Proposal.challenge_id).where(Proposal.lead_org_id == org.id)
+    challenges = db.session.exec(
+        select(Challenge)
+        .where(
+            Challenge.status == ChallengeStatus.published,
+            or_(Challenge.deadline.is_(None), Challenge.deadline > now),
+            Challenge.id.not_in(already),
+        )
+        .order_by(Challenge.deadline.asc(), Challenge.id.asc())
+    ).all()
+    return [
+        c
+        for c in challenges
+        if org.type.value in c.allowed_org_types and region_matches(c, org.region)
+    ]
+
+
+def submissions_for(challenge: Challenge, user: User):
+    """The proposals handed in for a challenge (drafts are the applicants' own business)."""
+    return (
+        visible_proposals(user)
+        .where(
+            Proposal.challenge_id == challenge.id,
+            Proposal.status != ProposalStatus.draft,
+        )
+        .options(
+            selectinload(Proposal.lead_org),
+            selectinload(Proposal.members).selectinload(ConsortiumMember.organisation),
+        )
+        .order_by(Proposal.submitted_at.desc(), Proposal.id.desc())
+    )
+
+
+def status_counts(challenge: Challenge) -> dict[ProposalStatus, int]:
+    rows = db.session.exec(
+        select(Proposal.status, func.count())
+        .where(Proposal.challenge_id == challenge.id)
+        .group_by(Proposal.status)
+    ).all()
+    return dict(rows)
+
+
+def challenge_by_number_or_404(number: str) -> Challenge:
+    from flask import abort
+
+    challenge = db.session.exec(select(Challenge).where(Challenge.number == number)).first()
+    if challenge is None or challenge.status is ChallengeStatus.draft:
+        abort(404)
+    return challenge

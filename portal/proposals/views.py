@@ -1,0 +1,663 @@
+"""Proposal pages: the applicant's dashboard, the proposal and its sections, submission,
+withdrawal, attachments, submitted versions, and the officer's list of submissions."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+from sqlmodel import select
+
+from portal import clock, storage
+from portal.access import roles_required, staff_required
+from portal.accounts.models import Organisation, Role
+from portal.challenges.models import Challenge
+from portal.db import db
+from portal.errors import DomainError, ValidationFailed
+from portal.paging import Page, paginate
+from portal.proposals import forms, queries, services
+from portal.proposals.models import (
+    Attachment,
+    ConsortiumMember,
+    Proposal,
+    ProposalStatus,
+    SubmittedVersion,
+)
+from portal.proposals.permissions import can_edit, get_proposal_or_404
+from portal.templating import format_local
+
+bp = Blueprint("proposals", __name__)
+APPLICANT_OR_STAFF = (Role.applicant, Role.officer, Role.admin)
+
+
+def status_label(status: ProposalStatus) -> str:
+    return {
+        ProposalStatus.draft: _("Draft"),
+        ProposalStatus.submitted: _("Submitted"),
+        ProposalStatus.withdrawn: _("Withdrawn"),
+        ProposalStatus.rejected: _("Rejected at the formal check"),
+        ProposalStatus.in_review: _("In review"),
+        ProposalStatus.awarded: _("Awarded"),
+        ProposalStatus.reserve: _("Reserve"),
+        ProposalStatus.not_funded: _("Not funded"),
+    }[ProposalStatus(status)]
+
+
+@bp.app_template_filter("proposal_status")
+def proposal_status_filter(status) -> str:
+    return status_label(status)
+
+
+@bp.app_template_filter("plain_number")
+def plain_number(value) -> str:
+    return services.plain_number(value)
+
+
+@bp.app_template_filter("countdown")
+def countdown(deadline: datetime | None) -> str:
+    """What is left until `deadline`, in days and hours, from the portal's clock."""
+    if deadline is None:
+        return _("No deadline")
+    left = deadline - clock.now()
+    if left.total_seconds() <= 0:
+        return _("Closed")
+    days, hours = left.days, left.seconds // 3600
+    if days:
+        return _("%(d)s days %(h)s hours left", d=days, h=hours)
+    return _("%(h)s hours %(m)s minutes left", h=hours, m=(left.seconds % 3600) // 60)
+
+
+def _slice(items: list, size: int | None = None) -> tuple[list, Page]:
+    page = Page.from_request(len(items), size)
+    return items[page.offset : page.offset + page.size], page
+
+
+# ---- the applicant's dashboard --------------------------------------------------------------
+
+
+@bp.get("/proposals")
+@roles_required(Role.applicant)
+def dashboard():
+    proposals, page = paginate(queries.my_proposals(current_user))
+    org = (
+        db.session.get(Organisation, current_user.organisation_id)
+        if current_user.organisation_id
+        else None
+    )
+    open_challenges = queries.open_challenges_for(org, clock.now())
+    return render_template(
+        "proposals/dashboard.html",
+        proposals=proposals,
+        page=page,
+        org=org,
+        open_challenges=open_challenges[:5],
+        more_open=len(open_challenges) > 5,
+    )
+
+
+@bp.get("/proposals/open-challenges")
+@roles_required(Role.applicant)
+def open_challenges():
+    org = (
+        db.session.get(Organisation, current_user.organisation_id)
+        if current_user.organisation_id
+        else None
+    )
+    challenges, page = _slice(queries.open_challenges_for(org, clock.now()))
+    return render_template(
+        "proposals/open_challenges.html", challenges=challenges, page=page, org=org
+    )
+
+
+@bp.route("/challenges/<number>/propose", methods=["GET", "POST"])
+@roles_required(Role.applicant)
+def start(number: str):
+    challenge = queries.challenge_by_number_or_404(number)
+    form = forms.ConfirmForm()
+    existing = (
+        services.existing_proposal(challenge, current_user.organisation_id)
+        if current_user.organisation_id
+        else None
+    )
+    if form.validate_on_submit():
+        try:
+            proposal = services.start_proposal(challenge, by=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            if existing is not None:
+                return redirect(url_for(".show", proposal_id=existing.id))
+            return render_template(
+                "proposals/start.html", challenge=challenge, form=form, problem=str(exc)
+            ), 422
+        db.session.commit()
+        flash(_("Your draft proposal has been created. Fill in each section."), "success")
+        return redirect(url_for(".show", proposal_id=proposal.id))
+    org = (
+        db.session.get(Organisation, current_user.organisation_id)
+        if current_user.organisation_id
+        else None
+    )
+    problem = services.eligibility_problem(challenge, org, clock.now())
+    return render_template(
+        "proposals/start.html",
+        challenge=challenge,
+        form=form,
+        problem=problem,
+        existing=existing,
+    )
+
+
+# ---- reading a proposal -----------------------------------------------------------------------
+
+
+def _load_full(proposal_id: int, editable: bool = False) -> Proposal:
+    proposal = get_proposal_or_404(proposal_id, for_user=current_user, editable=editable)
+    db.session.exec(
+        select(Proposal)
+        .where(Proposal.id == proposal.id)
+        .options(
+            selectinload(Proposal.challenge).selectinload(Challenge.indicators),
+            selectinload(Proposal.members).selectinload(ConsortiumMember.organisation),
+            selectinload(Proposal.commitments),
+            selectinload(Proposal.milestones),
+            selectinload(Proposal.attachments),
+            selectinload(Proposal.versions),
+        )
+    ).first()
+    return proposal
+
+
+def timeline(proposal: Proposal) -> list[tuple[datetime, str]]:
+    events = [(proposal.created_at, _("Draft started"))]
+    for version in proposal.versions:
+        events.append((version.submitted_at, _("Version %(n)s submitted", n=version.number)))
+        if version.withdrawn_at:
+            events.append((version.withdrawn_at, _("Version %(n)s withdrawn", n=version.number)))
+    if proposal.status not in (
+        ProposalStatus.draft,
+        ProposalStatus.submitted,
+        ProposalStatus.withdrawn,
+    ):
+        events.append((proposal.updated_at, status_label(proposal.status)))
+    return sorted(events, key=lambda e: e[0])
+
+
+@bp.get("/proposals/<int:proposal_id>")
+@roles_required(*APPLICANT_OR_STAFF)
+def show(proposal_id: int):
+    proposal = _load_full(proposal_id)
+    editable = can_edit(current_user, proposal) and proposal.status in services.EDITABLE
+    now = clock.now()
+    return render_template(
+        "proposals/show.html",
+        proposal=proposal,
+        editable=editable,
+        may_act=can_edit(current_user, proposal),
+        open=proposal.challenge.accepts_proposals(now),
+        problems=services.completeness_problems(proposal, now) if editable else [],
+        commitments={c.indicator_id: c for c in proposal.commitments},
+        attachments=services.current_attachments(proposal),
+        timeline=timeline(proposal),
+        pledge_text=services.PLEDGE_TEXT,
+        confirm=forms.ConfirmForm(),
+    )
+
+
+@bp.get("/proposals/<int:proposal_id>/versions/<int:number>")
+@roles_required(*APPLICANT_OR_STAFF)
+def version(proposal_id: int, number: int):
+    proposal = get_proposal_or_404(proposal_id, for_user=current_user)
+    version = db.session.exec(
+        select(SubmittedVersion).where(
+            SubmittedVersion.proposal_id == proposal.id, SubmittedVersion.number == number
+        )
+    ).first()
+    if version is None:
+        abort(404)
+    return render_template(
+        "proposals/version.html",
+        proposal=proposal,
+        version=version,
+        c=services.readable(version.content),
+    )
+
+
+@bp.get("/proposals/<int:proposal_id>/attachments/<int:attachment_id>")
+@roles_required(*APPLICANT_OR_STAFF)
+def download(proposal_id: int, attachment_id: int):
+    proposal = get_proposal_or_404(proposal_id, for_user=current_user)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.proposal_id != proposal.id:
+        abort(404)
+    return storage.send_stored(attachment.stored_name, attachment.filename)
+
+
+# ---- editing the sections ---------------------------------------------------------------------
+
+EDIT_SECTIONS = ("general", "members", "commitments", "milestones", "budget")
+
+
+def section_title(section: str) -> str:
+    return {
+        "general": _("Project and team leader"),
+        "members": _("Consortium"),
+        "commitments": _("Indicator commitments"),
+        "milestones": _("Milestone plan"),
+        "budget": _("Budget"),
+        "attachments": _("Attachments"),
+    }[section]
+
+
+def _revision(form) -> int | None:
+    return form.revision.data if isinstance(form.revision.data, int) else None
+
+
+def _form_for(section: str, proposal: Proposal, formdata: bool):
+    """The section's form, from what was posted or (formdata=False) from the saved draft."""
+    kwargs = {} if formdata else {"formdata": None}
+    if section == "general":
+        form = forms.GeneralForm(obj=None if formdata else proposal, **kwargs)
+        form.leader_org_id.choices = [("", "—")] + [
+            (m.organisation_id, m.organisation.name) for m in proposal.members
+        ]
+    elif section == "members":
+        lead = next(
+            (m for m in proposal.members if m.organisation_id == proposal.lead_org_id), None
+        )
+        data = {
+            "lead_responsibility": lead.responsibility if lead else "",
+            "members": [
+                {
+                    "credit_code": m.organisation.credit_code,
+                    "name": m.organisation.name,
+                    "type": m.organisation.type.value,
+                    "region": m.organisation.region,
+                    "responsibility": m.responsibility,
+                }
+                for m in proposal.members
+                if m.organisation_id != proposal.lead_org_id
+            ],
+        }
+        form = forms.MembersForm(data=data, **kwargs)
+    elif section == "commitments":
+        by_indicator = {c.indicator_id: c for c in proposal.commitments}
+        data = {
+            "commitments": [
+                {
+                    "indicator_id": str(ind.id),
+                    "value": by_indicator[ind.id].value if ind.id in by_indicator else None,
+                    "justification": by_indicator[ind.id].justification
+                    if ind.id in by_indicator
+                    else "",
+                }
+                for ind in proposal.challenge.indicators
+            ]
+        }
+        form = forms.CommitmentsForm(data=data, **kwargs)
+    elif section == "milestones":
+        data = {
+            "milestones": [
+                {
+                    "title": ms.title,
+                    "due_date": ms.due_date,
+                    "deliverable": ms.deliverable,
+                    "verification": ms.verification,
+                    "share_percent": ms.share_percent,
+                }
+                for ms in proposal.milestones
+            ]
+        }
+        form = forms.MilestonesForm(data=data, **kwargs)
+        if not formdata and not proposal.milestones:
+            for _i in range(3):
+                form.milestones.append_entry()
+    elif section == "budget":
+        data = {
+            "requested": proposal.requested,
+            "self_funds": proposal.self_funds,
+            "shares": [{"member_id": str(m.id), "share": m.budget_share} for m in proposal.members],
+        }
+        form = forms.BudgetForm(data=data, **kwargs)
+        for entry, member in zip(form.shares, proposal.members, strict=False):
+            entry.form.share.label.text = _("Share of %(org)s (yuan)", org=member.organisation.name)
+    else:
+        abort(404)
+    if not formdata:
+        form.revision.data = proposal.revision
+    return form
+
+
+def _save(section: str, proposal: Proposal, form) -> None:
+    revision = _revision(form)
+    if section == "general":
+        services.save_general(
+            proposal,
+            by=current_user,
+            revision=revision,
+            title=form.title.data,
+            leader_name=form.leader_name.data,
+            leader_title=form.leader_title.data,
+            leader_phone=form.leader_phone.data,
+            leader_email=form.leader_email.data,
+            leader_org_id=form.leader_org_id.data,
+            approach=form.approach.data,
+            innovation=form.innovation.data,
+        )
+    elif section == "members":
+        services.save_members(
+            proposal,
+            by=current_user,
+            revision=revision,
+            lead_responsibility=form.lead_responsibility.data,
+            rows=[services.MemberInput(**entry.data) for entry in form.members],
+        )
+    elif section == "commitments":
+        services.save_commitments(
+            proposal,
+            by=current_user,
+            revision=revision,
+            rows=[
+                services.CommitmentInput(
+                    indicator_id=int(entry.form.indicator_id.data),
+                    value=entry.form.value.data,
+                    justification=entry.form.justification.data,
+                )
+                for entry in form.commitments
+                if (entry.form.indicator_id.data or "").isdigit()
+            ],
+        )
+    elif section == "milestones":
+        services.save_milestones(
+            proposal,
+            by=current_user,
+            revision=revision,
+            rows=[services.MilestoneInput(**entry.data) for entry in form.milestones],
+        )
+    elif section == "budget":
+        services.save_budget(
+            proposal,
+            by=current_user,
+            revision=revision,
+            requested=form.requested.data,
+            self_funds=form.self_funds.data,
+            shares={
+                int(entry.form.member_id.data): entry.form.share.data
+                for entry in form.shares
+                if (entry.form.member_id.data or "").isdigit()
+            },
+        )
+
+
+def _rows_changed(section: str, proposal: Proposal, form):
+    """Handle the add/remove row buttons: the form again, with one row more or less."""
+    rows_name = {"members": "members", "milestones": "milestones"}.get(section)
+    if rows_name is None:
+        return None
+    rows = getattr(form, rows_name)
+    if "add_row" in request.form:
+        if len(rows) < forms.MAX_ROWS:
+            rows.append_entry()
+        return form
+    remove = request.form.get("remove_row", "")
+    if remove.isdigit():
+        data = form.data
+        data.pop("csrf_token", None)
+        kept = [row for i, row in enumerate(data[rows_name]) if i != int(remove)]
+        data[rows_name] = kept
+        fresh = type(form)(formdata=None, data=data)
+        return fresh
+    return None
+
+
+def _render_section(section, proposal, form, status=200):
+    return render_template(
+        f"proposals/edit_{section}.html",
+        proposal=proposal,
+        form=form,
+        section=section,
+        section_title=section_title(section),
+    ), status
+
+
+@bp.route("/proposals/<int:proposal_id>/edit/<section>", methods=["GET", "POST"])
+@roles_required(Role.applicant)
+def edit(proposal_id: int, section: str):
+    if section not in EDIT_SECTIONS:
+        abort(404)
+    proposal = _load_full(proposal_id, editable=True)
+    if request.method == "GET":
+        form = _form_for(section, proposal, formdata=False)
+        if request.args.get("check"):
+            for problem in services.completeness_problems(proposal):
+                if problem.section == section:
+                    forms.put_errors(form, {problem.field: problem.message})
+        return _render_section(section, proposal, form)
+    form = _form_for(section, proposal, formdata=True)
+    changed = _rows_changed(section, proposal, form)
+    if changed is not None:
+        return _render_section(section, proposal, changed)
+    if not form.validate():
+        if form.revision.errors:
+            form.form_errors.append(_("The form is incomplete; open the section again."))
+        return _render_section(section, proposal, form, 422)
+    try:
+        _save(section, proposal, form)
+    except services.StaleDraft as exc:
+        db.session.rollback()
+        forms.show_problems(form, exc)
+        return _render_section(section, proposal, form, 409)
+    except DomainError as exc:
+        db.session.rollback()
+        forms.show_problems(form, exc)
+        return _render_section(section, proposal, form, 422)
+    db.session.commit()
+    open_points = [p for p in services.completeness_problems(proposal) if p.section == section]
+    if open_points:
+        flash(
+            _("Saved. Some points of this section still need attention before you submit."),
+            "warning",
+        )
+        return redirect(url_for(".edit", proposal_id=proposal.id, section=section, check=1))
+    flash(_("Saved."), "success")
+    return redirect(url_for(".show", proposal_id=proposal.id, _anchor=section))
+
+
+# ---- attachments --------------------------------------------------------------------------------
+
+
+@bp.route("/proposals/<int:proposal_id>/attachments", methods=["GET", "POST"])
+@roles_required(Role.applicant)
+def attachments(proposal_id: int):
+    proposal = _load_full(proposal_id, editable=True)
+    form = forms.AttachmentForm()
+    status = 200
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        try:
+            if upload is None or not upload.filename:
+                raise ValidationFailed({"file": _("Choose a PDF file to upload.")})
+            services.add_attachment(proposal, by=current_user, upload=upload, title=form.title.data)
+        except DomainError as exc:
+            db.session.rollback()
+            forms.show_problems(form, exc)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("The file has been attached."), "success")
+            return redirect(url_for(".attachments", proposal_id=proposal.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template(
+        "proposals/attachments.html",
+        proposal=proposal,
+        editable=proposal.status in services.EDITABLE,
+        form=form,
+        attachments=services.current_attachments(proposal),
+        confirm=forms.ConfirmForm(),
+        section_title=section_title("attachments"),
+    ), status
+
+
+@bp.post("/proposals/<int:proposal_id>/attachments/<int:attachment_id>/remove")
+@roles_required(Role.applicant)
+def remove_attachment(proposal_id: int, attachment_id: int):
+    proposal = get_proposal_or_404(proposal_id, for_user=current_user, editable=True)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.proposal_id != proposal.id:
+        abort(404)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_attachment(attachment, by=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("The attachment has been removed from the draft."), "success")
+    return redirect(url_for(".attachments", proposal_id=proposal.id))
+
+
+# ---- submitting and withdrawing -------------------------------------------------------------
+
+
+@bp.route("/proposals/<int:proposal_id>/submit", methods=["GET", "POST"])
+@roles_required(Role.applicant)
+def submit(proposal_id: int):
+    proposal = _load_full(proposal_id, editable=True)
+    form = forms.SubmitForm()
+    status = 200
+    problems = services.completeness_problems(proposal)
+    if form.validate_on_submit():
+        try:
+            version = services.submit_proposal(
+                proposal,
+                by=current_user,
+                pledge_accepted=form.pledge_accepted.data,
+                pledge_name=form.pledge_name.data or "",
+            )
+        except services.IncompleteProposal as exc:
+            db.session.rollback()
+            forms.show_problems(form, exc)
+            problems = exc.checklist
+            status = 422
+        except DomainError as exc:
+            db.session.rollback()
+            forms.show_problems(form, exc)
+            status = 422
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Your proposal has been submitted. It is frozen as version %(n)s.",
+                    n=version.number,
+                ),
+                "success",
+            )
+            return redirect(url_for(".show", proposal_id=proposal.id))
+    return render_template(
+        "proposals/submit.html",
+        proposal=proposal,
+        form=form,
+        problems=problems,
+        pledge_text=services.PLEDGE_TEXT,
+    ), status
+
+
+@bp.route("/proposals/<int:proposal_id>/withdraw", methods=["GET", "POST"])
+@roles_required(Role.applicant)
+def withdraw(proposal_id: int):
+    proposal = get_proposal_or_404(proposal_id, for_user=current_user, editable=True)
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_proposal(proposal, by=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for(".show", proposal_id=proposal.id))
+        db.session.commit()
+        flash(
+            _(
+                "Your proposal has been withdrawn. You may change it and submit it again "
+                "before the deadline."
+            ),
+            "success",
+        )
+        return redirect(url_for(".show", proposal_id=proposal.id))
+    return render_template("proposals/withdraw.html", proposal=proposal, form=form)
+
+
+# ---- the officer's list ---------------------------------------------------------------------
+
+
+@bp.get("/officer/challenges/<number>/proposals")
+@staff_required
+def officer_list(number: str):
+    challenge = queries.challenge_by_number_or_404(number)
+    proposals, page = paginate(queries.submissions_for(challenge, current_user))
+    counts = queries.status_counts(challenge)
+    return render_template(
+        "proposals/officer_list.html",
+        challenge=challenge,
+        proposals=proposals,
+        page=page,
+        counts=[(s, counts.get(s, 0)) for s in ProposalStatus],
+        total=sum(counts.values()),
+    )
+
+
+def _cell(value) -> str:
+    """A CSV cell that Excel shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.get("/officer/challenges/<number>/proposals.csv")
+@staff_required
+def officer_csv(number: str):
+    challenge = queries.challenge_by_number_or_404(number)
+    rows = db.session.exec(queries.submissions_for(challenge, current_user)).all()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            _("Proposal"),
+            _("Title"),
+            _("Lead organisation"),
+            _("Credit code"),
+            _("Members"),
+            _("Team leader"),
+            _("Funding requested (yuan)"),
+            _("Self-raised funds (yuan)"),
+            _("Status"),
+            _("Submitted at"),
+        ]
+    )
+    for p in rows:
+        writer.writerow(
+            _cell(value)
+            for value in [
+                p.id,
+                p.title,
+                p.lead_org.name,
+                p.lead_org.credit_code,
+                "; ".join(m.organisation.name for m in p.members if m.role.value == "member"),
+                p.leader_name,
+                "" if p.requested is None else f"{p.requested:.2f}",
+                "" if p.self_funds is None else f"{p.self_funds:.2f}",
+                status_label(p.status),
+                format_local(p.submitted_at),
+            ]
+        )
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{challenge.number}-proposals.csv"'},
+    )
