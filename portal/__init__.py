@@ -53,8 +53,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def register_blueprints(app: Flask) -> None:
     from portal import pages
     from portal.accounts import views as accounts
+    from portal.challenges import views as challenges
     from portal.notifications import views as notifications
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(challenges.bp)
     app.register_blueprint(notifications.bp)
