@@ -53,3 +53,54 @@ def challenge_form(link_id: int, **overrides) -> dict[str, str]:
         form.update({f"criteria-{i}-name": name, f"criteria-{i}-weight": weight})
     form.update(overrides)
     return {k: v for k, v in form.items() if v is not None}
+
+
+def draft_data(link_id: int, deadline, **overrides):
+    """A complete ChallengeData, ready to publish."""
+    from decimal import Decimal
+
+    from portal.challenges.models import Comparison
+    from portal.challenges.services import ChallengeData, CriterionRow, IndicatorRow
+
+    values = {
+        "title": "车规级 IGBT 模块 Automotive IGBT module",
+        "chain_link_id": link_id,
+        "statement": "车规级 IGBT 模块主要依赖进口。",
+        "deliverable": "First-batch application in 10,000 vehicles",
+        "funding_cap": Decimal("20000000.00"),
+        "cofunding": Decimal("4000000.00"),
+        "duration_months": 24,
+        "deadline": deadline,
+        "indicators": [
+            IndicatorRow(
+                "结温 Junction temperature", Comparison.ge, Decimal("175"), "℃", "AEC-Q101"
+            ),
+            IndicatorRow("导通压降 Vce(sat)", Comparison.le, Decimal("1.5"), "V", "At 600 A"),
+        ],
+        "criteria": [CriterionRow(name, weight) for name, weight in CRITERIA_WEIGHTS],
+    }
+    values.update(overrides)
+    return ChallengeData(**values)
+
+
+CRITERIA_WEIGHTS = [
+    ("技术方案", 30),
+    ("团队能力", 20),
+    ("指标先进性", 20),
+    ("实施计划", 15),
+    ("经费合理性", 15),
+]
+
+
+def publish_challenge(app, officer_id: int, link_id: int, deadline, **overrides):
+    """Draft and publish a challenge through the services; returns (id, number)."""
+    from portal.accounts.models import User
+    from portal.challenges import services
+    from portal.db import db
+
+    with app.test_request_context():
+        officer = db.session.get(User, officer_id)
+        challenge = services.create_draft(draft_data(link_id, deadline, **overrides), by=officer)
+        services.publish(challenge, by=officer)
+        db.session.commit()
+        return challenge.id, challenge.number

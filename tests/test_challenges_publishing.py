@@ -67,4 +67,3 @@ def test_an_officer_creates_and_publishes_a_challenge_the_public_finds(
     assert "分辨率 Resolution" in page and "≤ 28" in page
     days = (datetime(2030, 6, 30, 9, 0, tzinfo=UTC) - NOW).days
     assert f"{days} days left" in page
-

@@ -254,8 +254,6 @@ def ask(number: str):
             db.session.commit()
             flash(_("Your question has been sent. The answer will appear on this page."), "success")
             return redirect(url_for(".show", number=number) + "#clarifications")
-    if not challenge.accepts_proposals(now):
-        form = None
     return (
         render_template("challenges/show.html", question=form, **_page_values(challenge, now)),
         422,
