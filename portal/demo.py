@@ -115,4 +115,8 @@ def load_accounts() -> dict[str, object]:
 
 def load_demo() -> dict[str, object]:
     """Load every module's demo data, in the order the journey runs."""
-    return load_accounts()
+    from portal.challenges import demo as challenges
+
+    base = load_accounts()
+    base = challenges.load(base)
+    return base

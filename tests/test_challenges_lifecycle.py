@@ -111,6 +111,8 @@ def test_after_the_deadline_the_challenge_is_closed_and_refuses_proposals_and_qu
         assert challenge.effective_status(clock.now()) is ChallengeStatus.closed
         assert not challenge.accepts_proposals(clock.now())
 
+    everything = client.get("/challenges").get_data(as_text=True)
+    assert everything.index(open_number) < everything.index(number)  # open ones first
     closed = client.get("/challenges?status=closed").get_data(as_text=True)
     assert number in closed and open_number not in closed
     still_open = client.get("/challenges?status=published").get_data(as_text=True)

@@ -56,6 +56,17 @@ def public_challenges():
     )
 
 
+def _open_first(now: datetime):
+    """0 for a challenge open for proposals, 1 for the rest, so that open ones come first."""
+    return sa.case(
+        (
+            sa.and_(Challenge.status == ChallengeStatus.published, Challenge.deadline > now),
+            0,
+        ),
+        else_=1,
+    )
+
+
 @dataclass
 class CatalogueFilters:
     q: str = ""
@@ -101,7 +112,7 @@ def filtered(statement, filters: CatalogueFilters, now: datetime):
         "newest": (Challenge.published_at.desc(), Challenge.id.desc()),
         "funding": (Challenge.funding_cap.desc(), Challenge.id.desc()),
         "number": (Challenge.number.desc(),),
-    }.get(filters.sort, (Challenge.deadline.asc(), Challenge.id.asc()))
+    }.get(filters.sort, (_open_first(now), Challenge.deadline.asc(), Challenge.id.asc()))
     return statement.order_by(*order).options(
         selectinload(Challenge.chain_link).selectinload(ChainLink.chain)
     )
