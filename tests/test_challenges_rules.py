@@ -113,3 +113,13 @@ def test_cancelling_needs_a_reason_and_a_cancelled_challenge_stays_cancelled(
         services.cancel(challenge, reason="Again", by=officer)
     with pytest.raises(DomainError):
         services.publish(challenge, by=officer)
+
+
+def test_an_amendment_that_changes_nothing_is_refused(ctx, officer, make_chain):
+    link = make_chain()
+    clock.set_now(NOW)
+    data = draft_data(link.id, NOW + timedelta(days=30))
+    challenge = services.create_draft(data, by=officer)
+    services.publish(challenge, by=officer)
+    with pytest.raises(DomainError, match="Nothing has changed"):
+        services.amend(challenge, data, reason="No reason", by=officer)

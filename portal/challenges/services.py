@@ -406,7 +406,7 @@ def publish(challenge: Challenge, *, by: User) -> ChallengeVersion:
 
 def amend(challenge: Challenge, data: ChallengeData, *, reason: str, by: User) -> ChallengeVersion:
     """Change a published challenge: a new version with the reason, every earlier one kept.
-    Applicants whose proposal is in progress are told."""
+    Applicants whose proposal is in progress are told. On a refusal the caller rolls back."""
     _require_staff(by)
     now = clock.now()
     if not challenge.accepts_proposals(now):
@@ -420,10 +420,13 @@ def amend(challenge: Challenge, data: ChallengeData, *, reason: str, by: User) -
     if problems:
         raise ValidationFailed(problems)
     before = content_of_flat(challenge)
+    published = content_of(challenge)
     _apply(challenge, data)
-    challenge.updated_at = now
     db.session.flush()
     db.session.refresh(challenge, ["chain_link"])
+    if content_of(challenge) == published:
+        raise DomainError(_("Nothing has changed: an amendment must change the challenge."))
+    challenge.updated_at = now
     version = _freeze(challenge, reason=reason, by=by, now=now)
     audit.record(
         by,
