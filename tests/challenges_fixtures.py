@@ -104,3 +104,56 @@ def publish_challenge(app, officer_id: int, link_id: int, deadline, **overrides)
         services.publish(challenge, by=officer)
         db.session.commit()
         return challenge.id, challenge.number
+
+
+def form_values(html: str) -> dict[str, list[str]]:
+    """The values a browser would submit (no button) from the largest POST form of `html`."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.forms: list[dict[str, list[str]]] = []
+            self.values: dict[str, list[str]] = {}
+            self.in_form = False
+            self.select = self.option = self.textarea = None
+            self.text = ""
+
+        def add(self, name, value):
+            self.values.setdefault(name, []).append(value)
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "form" and a.get("method") == "post":
+                self.in_form, self.values = True, {}
+                self.forms.append(self.values)
+            if not self.in_form or not a.get("name") and tag not in ("option",):
+                return
+            if tag == "input" and a.get("type") not in ("submit", "file"):
+                if a.get("type") == "checkbox" and "checked" not in a:
+                    return
+                self.add(a["name"], a.get("value", ""))
+            elif tag == "select":
+                self.select, self.option = a["name"], None
+            elif tag == "option" and self.select and "selected" in a:
+                self.option = a.get("value", "")
+            elif tag == "textarea":
+                self.textarea, self.text = a["name"], ""
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.text += data
+
+        def handle_endtag(self, tag):
+            if tag == "select" and self.select:
+                self.add(self.select, self.option or "")
+                self.select = None
+            elif tag == "textarea" and self.textarea:
+                self.add(self.textarea, self.text.removeprefix("\n"))
+                self.textarea = None
+            elif tag == "form":
+                self.in_form = False
+
+    reader = Reader()
+    reader.feed(html)
+    return max(reader.forms, key=len)

@@ -2,12 +2,14 @@
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import select
 
 from portal import clock
+from portal.challenges import services
 from portal.challenges.models import Challenge
 from portal.db import db
-from tests.challenges_fixtures import challenge_form
+from tests.challenges_fixtures import challenge_form, form_values
 
 
 def test_rows_are_added_and_removed_keeping_what_was_typed(
@@ -63,3 +65,27 @@ def test_the_default_rubric_replaces_the_criteria(client, login, make_user, make
     )
     assert 'value="Only one"' not in html
     assert 'value="经费合理性 Soundness of the budget"' in html
+
+
+@pytest.mark.parametrize("mode", ["single", "horse_race"])
+def test_opening_a_draft_and_saving_it_unchanged_keeps_everything(
+    app, client, login, make_user, make_chain, mode
+):
+    clock.set_now(datetime(2026, 11, 29, tzinfo=UTC))
+    link = make_chain()
+    make_user("officer@example.com", role="officer")
+    login("officer@example.com")
+    client.post("/officer/challenges/new", data=challenge_form(link.id, funding_mode=mode))
+    with app.app_context():
+        challenge = db.session.exec(select(Challenge)).one()
+        before = services.content_of(challenge)
+        assert challenge.horse_race_teams == (3 if mode == "horse_race" else 1)
+    page = client.get(f"/officer/challenges/{challenge.id}/edit").get_data(as_text=True)
+    values = form_values(page)
+    assert values["funding_cap"] == ["3000"] and values["deadline"] == ["2030-06-30T17:00"]
+    response = client.post(
+        f"/officer/challenges/{challenge.id}/edit", data={**values, "save": "Save"}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    with app.app_context():
+        assert services.content_of(db.session.get(Challenge, challenge.id)) == before

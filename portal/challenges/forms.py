@@ -220,9 +220,7 @@ class ChallengeForm(FlaskForm):
         default=FundingMode.single.value,
     )
     horse_race_teams = IntegerField(
-        _l("Teams funded in a horse race"),
-        default=3,
-        validators=[Optional(), NumberRange(2, 10, _l("Between 2 and 10 teams."))],
+        _l("Teams funded in a horse race"), default=3, validators=[Optional()]
     )
     allowed_org_types = MultiCheckboxField(
         _l("Organisations that may lead"),
@@ -361,7 +359,6 @@ class ChallengeForm(FlaskForm):
                 "funding_cap",
                 "cofunding",
                 "duration_months",
-                "horse_race_teams",
                 "allowed_org_types",
                 "region",
                 "max_members",
@@ -372,6 +369,9 @@ class ChallengeForm(FlaskForm):
         }
         values.update(
             deadline=deadline,
+            horse_race_teams=(
+                data.horse_race_teams if data.funding_mode is FundingMode.horse_race else None
+            ),
             funding_mode=data.funding_mode.value,
             aggregation=data.aggregation.value,
             indicators=[
