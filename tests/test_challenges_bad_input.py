@@ -90,6 +90,12 @@ def nothing_written(app) -> bool:
             "Enter a number, e.g. 28 or 0.5.",
             'value="twenty-eight"',
         ),
+        (
+            {"criteria-0-weight": "thirty"},
+            "criteria-0-weight-error",
+            "Enter a whole number, e.g. 4.",
+            'value="thirty"',
+        ),
     ],
     ids=[
         "weights-95",
@@ -101,6 +107,7 @@ def nothing_written(app) -> bool:
         "money-not-a-number",
         "impossible-date",
         "target-not-a-number",
+        "weight-not-a-number",
     ],
 )
 def test_a_bad_input_is_shown_at_its_field_and_nothing_is_written(

@@ -200,3 +200,30 @@ def test_publishing_refuses_an_incomplete_draft(app, client, login, make_user, m
     assert "cannot be published yet" in client.get(response.location).get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Challenge, challenge.id).status is ChallengeStatus.draft
+
+
+def test_a_draft_with_only_a_title_is_saved_and_its_preview_lists_what_is_missing(
+    app, client, login, make_user
+):
+    make_user("officer@example.com", role="officer")
+    login("officer@example.com")
+    response = client.post(
+        "/officer/challenges/new",
+        data={
+            "title": "EDA 全流程工具",
+            "max_members": "4",
+            "reviewers_per_proposal": "3",
+            "pass_mark": "60",
+            "publicity_days": "7",
+            "funding_mode": "single",
+            "aggregation": "mean",
+            "save": "Save",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    preview = client.get(response.location).get_data(as_text=True)
+    assert "EDA 全流程工具" in preview
+    assert "This is required before publishing." in preview
+    assert "The weights of the criteria must sum to 100 (now 0)." in preview
+    assert "Publish…" not in preview
+    assert client.get(response.location + "/edit").status_code == 200

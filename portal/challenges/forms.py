@@ -25,7 +25,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal.accounts.forms import ORG_TYPE_LABELS
 from portal.challenges import services
@@ -125,6 +125,28 @@ class LocalDateTimeField(DateTimeLocalField):
             ) from exc
 
 
+class WholeNumberField(IntegerField):
+    """An integer field whose complaint is ours (and translated) when the text is not one."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(_l("Enter a whole number, e.g. 4."))) from exc
+
+
+def between(low: int, high: int, message):
+    """A range check that stays quiet when the value did not parse (one message is enough)."""
+
+    def check(form, field):
+        if field.process_errors or field.data is None:
+            return
+        if not low <= field.data <= high:
+            raise ValidationError(str(message))
+
+    return check
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
@@ -158,12 +180,9 @@ class IndicatorRowForm(Form):
 
 class CriterionRowForm(Form):
     name = StringField(_l("Criterion"), validators=[Length(max=200)])
-    weight = IntegerField(
+    weight = WholeNumberField(
         _l("Weight"),
-        validators=[
-            Optional(),
-            NumberRange(1, 100, _l("A weight is a whole number from 1 to 100.")),
-        ],
+        validators=[Optional(), between(1, 100, _l("A weight is a whole number from 1 to 100."))],
     )
     description = StringField(_l("What the experts look for"), validators=[Length(max=1000)])
 
@@ -209,9 +228,9 @@ class ChallengeForm(FlaskForm):
     )
     funding_cap = WanField(_l("Funding cap (万元)"))
     cofunding = WanField(_l("Co-funding by the demand owner (万元)"))
-    duration_months = IntegerField(
+    duration_months = WholeNumberField(
         _l("Duration (months)"),
-        validators=[Optional(), NumberRange(1, 120, _l("Between 1 and 120 months."))],
+        validators=[Optional(), between(1, 120, _l("Between 1 and 120 months."))],
     )
     deadline = LocalDateTimeField(_l("Submission deadline"), validators=[Optional()])
     funding_mode = SelectField(
@@ -219,7 +238,7 @@ class ChallengeForm(FlaskForm):
         choices=[(m.value, label) for m, label in FUNDING_MODE_LABELS.items()],
         default=FundingMode.single.value,
     )
-    horse_race_teams = IntegerField(
+    horse_race_teams = WholeNumberField(
         _l("Teams funded in a horse race"), default=3, validators=[Optional()]
     )
     allowed_org_types = MultiCheckboxField(
@@ -228,30 +247,42 @@ class ChallengeForm(FlaskForm):
         default=[t.value for t in ORG_TYPE_LABELS],
     )
     region = StringField(_l("Region (if restricted)"), validators=[Length(max=100)])
-    max_members = IntegerField(
+    max_members = WholeNumberField(
         _l("Maximum consortium members besides the lead"),
         default=4,
-        validators=[InputRequired(_l("Give a whole number.")), NumberRange(0, 20)],
+        validators=[
+            InputRequired(_l("Give a whole number.")),
+            between(0, 20, _l("Between 0 and 20 members besides the lead.")),
+        ],
     )
     aggregation = SelectField(
         _l("How the experts' scores are combined"),
         choices=[(a.value, label) for a, label in AGGREGATION_LABELS.items()],
         default=Aggregation.mean.value,
     )
-    reviewers_per_proposal = IntegerField(
+    reviewers_per_proposal = WholeNumberField(
         _l("Reviewers per proposal"),
         default=3,
-        validators=[InputRequired(_l("Give a whole number.")), NumberRange(1, 15)],
+        validators=[
+            InputRequired(_l("Give a whole number.")),
+            between(1, 15, _l("Between 1 and 15 reviewers per proposal.")),
+        ],
     )
-    pass_mark = IntegerField(
+    pass_mark = WholeNumberField(
         _l("Pass mark"),
         default=60,
-        validators=[InputRequired(_l("Give a whole number.")), NumberRange(0, 100)],
+        validators=[
+            InputRequired(_l("Give a whole number.")),
+            between(0, 100, _l("The pass mark is a score between 0 and 100.")),
+        ],
     )
-    publicity_days = IntegerField(
+    publicity_days = WholeNumberField(
         _l("Publicity period (days)"),
         default=7,
-        validators=[InputRequired(_l("Give a whole number.")), NumberRange(1, 60)],
+        validators=[
+            InputRequired(_l("Give a whole number.")),
+            between(1, 60, _l("The publicity period is between 1 and 60 days.")),
+        ],
     )
     indicators = FieldList(FormField(IndicatorRowForm), min_entries=1, max_entries=30)
     criteria = FieldList(FormField(CriterionRowForm), min_entries=0, max_entries=20)
