@@ -101,8 +101,19 @@ def test_an_officer_manages_chains_and_links(app, client, login, make_user):
     assert "动力电池材料" in page and "Midstream" in page
     with app.app_context():
         link = db.session.exec(select(ChainLink).where(ChainLink.name == "动力电池材料")).one()
+    renamed = client.post(
+        f"/officer/chains/{chain.id}/links/{link.id}",
+        data={f"l{link.id}-name": "动力电池与材料", f"l{link.id}-stage": "upstream"},
+    )
+    assert renamed.status_code == 302
+    assert "动力电池与材料" in client.get(f"/officer/chains/{chain.id}").get_data(as_text=True)
+    clash = client.post(
+        f"/officer/chains/{chain.id}/links/{link.id}",
+        data={f"l{link.id}-name": "电驱与功率器件", f"l{link.id}-stage": "upstream"},
+    )
+    assert "already" in client.get(clash.location).get_data(as_text=True)
     client.post(f"/officer/chains/{chain.id}/links/{link.id}/delete")
-    assert "动力电池材料" not in client.get(f"/officer/chains/{chain.id}").get_data(as_text=True)
+    assert "动力电池与材料" not in client.get(f"/officer/chains/{chain.id}").get_data(as_text=True)
 
 
 def test_a_link_with_challenges_cannot_be_removed(app, client, login, make_user, make_chain):

@@ -616,11 +616,38 @@ def officer_chain(chain_id: int):
             chain=chain,
             form=form,
             link_form=link_form,
-            confirm=forms.ConfirmForm(),
+            link_forms={
+                link.id: forms.LinkForm(prefix=f"l{link.id}", obj=link, formdata=None)
+                for link in chain.links
+            },
             labels=labels(),
         ),
         status,
     )
+
+
+@bp.post("/officer/chains/<int:chain_id>/links/<int:link_id>")
+@staff_required
+def officer_edit_link(chain_id: int, link_id: int):
+    chain = _chain_or_404(chain_id)
+    link = db.session.get(ChainLink, link_id)
+    if link is None or link.chain_id != chain.id:
+        abort(404)
+    form = forms.LinkForm(prefix=f"l{link.id}")
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for(".officer_chain", chain_id=chain.id))
+    try:
+        services.save_link(
+            chain, link, name=form.name.data, stage=Stage(form.stage.data), by=current_user
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for(".officer_chain", chain_id=chain.id))
 
 
 @bp.post("/officer/chains/<int:chain_id>/links/<int:link_id>/delete")
