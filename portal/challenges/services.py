@@ -367,6 +367,7 @@ def publication_problems(challenge: Challenge, now: datetime | None = None) -> d
 
 def _freeze(challenge: Challenge, *, reason: str, by: User, now: datetime) -> ChallengeVersion:
     db.session.flush()
+    db.session.refresh(challenge, ["chain_link"])  # the link's names as they are now
     challenge.version += 1
     version = ChallengeVersion(
         challenge_id=challenge.id,
