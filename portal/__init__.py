@@ -53,12 +53,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def register_blueprints(app: Flask) -> None:
     from portal import pages
     from portal.accounts import views as accounts
+    from portal.challenges import views as challenges
     from portal.notifications import views as notifications
     from portal.proposals import views as proposals
     from portal.reviews import views as reviews
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(challenges.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(reviews.bp)
     app.register_blueprint(proposals.bp)

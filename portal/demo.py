@@ -11,6 +11,7 @@ from portal import clock
 from portal.accounts import creditcode
 from portal.accounts.models import Organisation, OrgType, Role, User
 from portal.accounts.services import hash_password
+from portal.challenges import demo as challenges_demo
 from portal.db import db
 from portal.proposals import demo as proposals_demo
 from portal.reviews import demo as reviews_demo
@@ -118,6 +119,7 @@ def load_accounts() -> dict[str, object]:
 def load_demo() -> dict[str, object]:
     """Load every module's demo data, in the order the journey runs."""
     base = load_accounts()
+    base = challenges_demo.load(base)
     base = proposals_demo.load(base)
     base = reviews_demo.load(base)
     return base

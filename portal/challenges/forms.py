@@ -1,0 +1,555 @@
+"""Forms of the challenge pages. Indicator and criterion rows are FieldLists of plain
+wtforms.Form rows, added and removed by submit buttons so that the form works without JavaScript;
+every value that does not parse keeps what was typed and says why next to the field."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from portal.accounts.forms import ORG_TYPE_LABELS
+from portal.challenges import services
+from portal.challenges.models import Aggregation, Comparison, FundingMode, Stage
+from portal.challenges.services import ChallengeData, CriterionRow, IndicatorRow
+
+WAN = Decimal(10000)
+NUMBER_LIMIT = Decimal("1e13")
+
+COMPARISON_CHOICES = [(c.value, c.symbol) for c in Comparison]
+FUNDING_MODE_LABELS = {
+    FundingMode.single: _l("Single winner"),
+    FundingMode.horse_race: _l("Horse race (赛马): several teams funded in parallel"),
+}
+AGGREGATION_LABELS = {
+    Aggregation.mean: _l("Mean"),
+    Aggregation.trimmed_mean: _l("Trimmed mean (drop the highest and lowest)"),
+    Aggregation.median: _l("Median"),
+}
+STAGE_LABELS = {
+    Stage.upstream: _l("Upstream"),
+    Stage.midstream: _l("Midstream"),
+    Stage.downstream: _l("Downstream"),
+}
+
+
+def optional_int(value) -> int | None:
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+def _parse_number(text: str) -> Decimal:
+    cleaned = text.replace(",", "").replace("，", "").replace(" ", "")
+    number = Decimal(cleaned)
+    if not number.is_finite() or abs(number) >= NUMBER_LIMIT:
+        raise InvalidOperation
+    return number
+
+
+class NumberField(Field):
+    """A decimal number typed by a person (commas allowed); keeps the text when it is not one."""
+
+    widget = widgets.TextInput()
+    message = _l("Enter a number, e.g. 28 or 0.5.")
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip()
+        if text:
+            try:
+                self.data = _parse_number(text)
+            except (InvalidOperation, ValueError) as exc:
+                raise ValueError(str(self.message)) from exc
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        text = format(self.data, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class WanField(NumberField):
+    """Money typed in 万元 (ten thousand yuan), kept in yuan."""
+
+    message = _l("Enter an amount in 万元, e.g. 3000 or 2500.5.")
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = (self.data * WAN).quantize(Decimal("0.01"))
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        text = format((Decimal(self.data) / WAN).normalize(), "f")
+        return text
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A date and time in the portal's zone, as typed (2026-03-01T17:00 or 2026-03-01 17:00)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(
+                str(_l("Not a real date and time; use the form 2026-03-01 17:00."))
+            ) from exc
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose complaint is ours (and translated) when the text is not one."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(_l("Enter a whole number, e.g. 4."))) from exc
+
+
+def between(low: int, high: int, message):
+    """A range check that stays quiet when the value did not parse (one message is enough)."""
+
+    def check(form, field):
+        if field.process_errors or field.data is None:
+            return
+        if not low <= field.data <= high:
+            raise ValidationError(str(message))
+
+    return check
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class IndicatorRowForm(Form):
+    name = StringField(_l("Indicator"), validators=[Length(max=200)])
+    comparison = SelectField(_l("Comparison"), choices=COMPARISON_CHOICES, default="ge")
+    target = NumberField(_l("Target value"))
+    unit = StringField(_l("Unit"), validators=[Length(max=40)])
+    test_method = StringField(_l("Test method"), validators=[Length(max=500)])
+
+    def is_blank(self) -> bool:
+        return not any(
+            (f.raw_data[0].strip() if f.raw_data else "")
+            for f in (self.name, self.target, self.unit, self.test_method)
+        )
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.is_blank():
+            return ok
+        if not (self.name.data or "").strip():
+            self.name.errors = [*self.name.errors, str(_l("Name the indicator."))]
+            ok = False
+        if self.target.data is None and not self.target.errors:
+            self.target.errors = [*self.target.errors, str(_l("Give the target value."))]
+            ok = False
+        return ok
+
+
+class CriterionRowForm(Form):
+    name = StringField(_l("Criterion"), validators=[Length(max=200)])
+    weight = WholeNumberField(
+        _l("Weight"),
+        validators=[Optional(), between(1, 100, _l("A weight is a whole number from 1 to 100."))],
+    )
+    description = StringField(_l("What the experts look for"), validators=[Length(max=1000)])
+
+    def is_blank(self) -> bool:
+        return not any(
+            (f.raw_data[0].strip() if f.raw_data else "")
+            for f in (self.name, self.weight, self.description)
+        )
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.is_blank():
+            return ok
+        if not (self.name.data or "").strip():
+            self.name.errors = [*self.name.errors, str(_l("Name the criterion."))]
+            ok = False
+        if self.weight.data is None and not self.weight.errors:
+            self.weight.errors = [*self.weight.errors, str(_l("Give the weight."))]
+            ok = False
+        return ok
+
+
+class ChallengeForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        validators=[
+            InputRequired(_l("Give the challenge a title.")),
+            Length(max=services.TITLE_MAX, message=_l("At most %(max)d characters.")),
+        ],
+    )
+    chain_link_id = SelectField(_l("Chain link"), coerce=optional_int, validate_choice=True)
+    statement = TextAreaField(
+        _l("Chokepoint statement"),
+        validators=[Length(max=services.TEXT_MAX, message=_l("At most %(max)d characters."))],
+    )
+    background = TextAreaField(
+        _l("Background"),
+        validators=[Length(max=services.TEXT_MAX, message=_l("At most %(max)d characters."))],
+    )
+    deliverable = StringField(
+        _l("Expected deliverable"),
+        validators=[Length(max=500, message=_l("At most %(max)d characters."))],
+    )
+    funding_cap = WanField(_l("Funding cap (万元)"))
+    cofunding = WanField(_l("Co-funding by the demand owner (万元)"))
+    duration_months = WholeNumberField(
+        _l("Duration (months)"),
+        validators=[Optional(), between(1, 120, _l("Between 1 and 120 months."))],
+    )
+    deadline = LocalDateTimeField(_l("Submission deadline"), validators=[Optional()])
+    funding_mode = SelectField(
+        _l("Funding mode"),
+        choices=[(m.value, label) for m, label in FUNDING_MODE_LABELS.items()],
+        default=FundingMode.single.value,
+    )
+    horse_race_teams = WholeNumberField(
+        _l("Teams funded in a horse race"), default=3, validators=[Optional()]
+    )
+    allowed_org_types = MultiCheckboxField(
+        _l("Organisations that may lead"),
+        choices=[(t.value, label) for t, label in ORG_TYPE_LABELS.items()],
+        default=[t.value for t in ORG_TYPE_LABELS],
+    )
+    region = StringField(_l("Region (if restricted)"), validators=[Length(max=100)])
+    max_members = WholeNumberField(
+        _l("Maximum consortium members besides the lead"),
+        default=4,
+        validators=[
+            InputRequired(_l("Give a whole number.")),
+            between(0, 20, _l("Between 0 and 20 members besides the lead.")),
+        ],
+    )
+    aggregation = SelectField(
+        _l("How the experts' scores are combined"),
+        choices=[(a.value, label) for a, label in AGGREGATION_LABELS.items()],
+        default=Aggregation.mean.value,
+    )
+    reviewers_per_proposal = WholeNumberField(
+        _l("Reviewers per proposal"),
+        default=3,
+        validators=[
+            InputRequired(_l("Give a whole number.")),
+            between(1, 15, _l("Between 1 and 15 reviewers per proposal.")),
+        ],
+    )
+    pass_mark = WholeNumberField(
+        _l("Pass mark"),
+        default=60,
+        validators=[
+            InputRequired(_l("Give a whole number.")),
+            between(0, 100, _l("The pass mark is a score between 0 and 100.")),
+        ],
+    )
+    publicity_days = WholeNumberField(
+        _l("Publicity period (days)"),
+        default=7,
+        validators=[
+            InputRequired(_l("Give a whole number.")),
+            between(1, 60, _l("The publicity period is between 1 and 60 days.")),
+        ],
+    )
+    indicators = FieldList(FormField(IndicatorRowForm), min_entries=1, max_entries=30)
+    criteria = FieldList(FormField(CriterionRowForm), min_entries=0, max_entries=20)
+    add_indicator = SubmitField(_l("Add an indicator"))
+    add_criterion = SubmitField(_l("Add a criterion"))
+    default_rubric = SubmitField(_l("Use the default rubric"))
+    save = SubmitField(_l("Save draft"))
+
+    def __init__(self, *args, link_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chain_link_id.choices = [("", _l("— choose —")), *link_choices]
+        self.list_errors: dict[str, list[str]] = {"indicators": [], "criteria": []}
+
+    # -- the row buttons ------------------------------------------------------------------
+
+    def row_action(self, formdata) -> bool:
+        """Add or remove a row, or offer the default rubric, if one of those buttons was pressed.
+        Returns True when the form is to be shown again instead of saved."""
+        if self.add_indicator.data:
+            self.indicators.append_entry()
+            return True
+        if self.add_criterion.data:
+            self.criteria.append_entry()
+            return True
+        if self.default_rubric.data:
+            self.set_rubric(services.DEFAULT_RUBRIC)
+            return True
+        for name in ("indicators", "criteria"):
+            raw = formdata.get(f"remove_{name}")
+            if raw is not None:
+                entries = getattr(self, name).entries
+                if raw.isdigit():
+                    index = int(raw)
+                    entries[:] = [e for e in entries if e.name != f"{name}-{index}"]
+                return True
+        return False
+
+    def set_rubric(self, rows) -> None:
+        self.criteria.entries = []
+        self.criteria.last_index = -1
+        for name, weight in rows:
+            self.criteria.append_entry({"name": name, "weight": weight, "description": ""})
+
+    # -- reading and filling --------------------------------------------------------------
+
+    def to_data(self, zone: str) -> ChallengeData:
+        deadline = None
+        if self.deadline.data is not None:
+            deadline = self.deadline.data.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+        return ChallengeData(
+            title=self.title.data or "",
+            chain_link_id=self.chain_link_id.data,
+            statement=self.statement.data or "",
+            background=self.background.data or "",
+            deliverable=self.deliverable.data or "",
+            funding_cap=self.funding_cap.data,
+            cofunding=self.cofunding.data,
+            duration_months=self.duration_months.data,
+            deadline=deadline,
+            funding_mode=FundingMode(self.funding_mode.data),
+            horse_race_teams=self.horse_race_teams.data or 1,
+            allowed_org_types=list(self.allowed_org_types.data or []),
+            region=self.region.data or "",
+            max_members=self.max_members.data,
+            aggregation=Aggregation(self.aggregation.data),
+            reviewers_per_proposal=self.reviewers_per_proposal.data,
+            pass_mark=self.pass_mark.data,
+            publicity_days=self.publicity_days.data,
+            indicators=[
+                IndicatorRow(
+                    name=row.form.name.data or "",
+                    comparison=Comparison(row.form.comparison.data),
+                    target=row.form.target.data,
+                    unit=row.form.unit.data or "",
+                    test_method=row.form.test_method.data or "",
+                )
+                for row in self.indicators
+                if not row.form.is_blank()
+            ],
+            criteria=[
+                CriterionRow(
+                    name=row.form.name.data or "",
+                    weight=row.form.weight.data,
+                    description=row.form.description.data or "",
+                )
+                for row in self.criteria
+                if not row.form.is_blank()
+            ],
+        )
+
+    @staticmethod
+    def initial(data: ChallengeData, zone: str) -> dict:
+        """Values to fill the form with (data=…) from a challenge's content."""
+        deadline = None
+        if data.deadline is not None:
+            deadline = data.deadline.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+        values = {
+            name: getattr(data, name)
+            for name in (
+                "title",
+                "chain_link_id",
+                "statement",
+                "background",
+                "deliverable",
+                "funding_cap",
+                "cofunding",
+                "duration_months",
+                "allowed_org_types",
+                "region",
+                "max_members",
+                "reviewers_per_proposal",
+                "pass_mark",
+                "publicity_days",
+            )
+        }
+        values.update(
+            deadline=deadline,
+            horse_race_teams=(
+                data.horse_race_teams if data.funding_mode is FundingMode.horse_race else None
+            ),
+            funding_mode=data.funding_mode.value,
+            aggregation=data.aggregation.value,
+            indicators=[
+                {
+                    "name": r.name,
+                    "comparison": r.comparison.value,
+                    "target": r.target,
+                    "unit": r.unit,
+                    "test_method": r.test_method,
+                }
+                for r in data.indicators
+            ]
+            or [{}],
+            criteria=[
+                {"name": r.name, "weight": r.weight, "description": r.description}
+                for r in data.criteria
+            ],
+        )
+        return values
+
+    def show_problems(self, problems: dict) -> None:
+        """Put a service's problems next to their fields, rows included (indicators-0-target)."""
+        for name, message in problems.items():
+            target = None
+            if name in self.list_errors:
+                self.list_errors[name].append(message)
+                continue
+            if name and "-" in name:
+                list_name, index, sub = name.split("-", 2)
+                rows = self.data_rows(list_name)
+                if index.isdigit() and int(index) < len(rows):
+                    target = rows[int(index)].form._fields.get(sub)
+            elif name:
+                target = self._fields.get(name)
+            if target is not None:
+                target.errors = [*target.errors, message]
+            else:
+                self.form_errors.append(message)
+
+    def data_rows(self, list_name: str) -> list:
+        """The non-blank rows, in the order to_data() hands them to the service."""
+        return [row for row in getattr(self, list_name, []) if not row.form.is_blank()]
+
+
+class AmendForm(ChallengeForm):
+    reason = TextAreaField(
+        _l("Reason for the amendment"),
+        validators=[
+            InputRequired(_l("Say why the challenge is amended; applicants will read it.")),
+            Length(max=services.REASON_MAX, message=_l("At most %(max)d characters.")),
+        ],
+    )
+    save = SubmitField(_l("Publish the amendment"))
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[
+            InputRequired(_l("Give the reason for cancelling.")),
+            Length(max=services.REASON_MAX, message=_l("At most %(max)d characters.")),
+        ],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A POST with nothing but its CSRF token: the confirmation step."""
+
+
+class AttachmentForm(FlaskForm):
+    pass
+
+
+class QuestionForm(FlaskForm):
+    question = TextAreaField(
+        _l("Your question"),
+        validators=[
+            InputRequired(_l("Write your question.")),
+            Length(max=services.QUESTION_MAX, message=_l("At most %(max)d characters.")),
+        ],
+    )
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(
+        _l("Answer"),
+        validators=[
+            InputRequired(_l("Write the answer.")),
+            Length(max=services.QUESTION_MAX, message=_l("At most %(max)d characters.")),
+        ],
+    )
+
+
+class ChainForm(FlaskForm):
+    name = StringField(
+        _l("Chain"), validators=[InputRequired(_l("Name the chain.")), Length(max=100)]
+    )
+    leader_title = StringField(_l("Chain leader (链长)"), validators=[Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+
+
+class LinkForm(FlaskForm):
+    name = StringField(
+        _l("Link"), validators=[InputRequired(_l("Name the link.")), Length(max=100)]
+    )
+    stage = SelectField(
+        _l("Stage"),
+        choices=[(s.value, label) for s, label in STAGE_LABELS.items()],
+        default=Stage.midstream.value,
+    )
+
+
+SORT_LABELS = {
+    "deadline": _l("Deadline, soonest first"),
+    "newest": _l("Newest first"),
+    "funding": _l("Largest funding cap first"),
+}
+
+
+class CatalogueForm(FlaskForm):
+    """The catalogue's search and filters (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
+    chain = SelectField(_l("Chain"), coerce=optional_int, validators=[Optional()])
+    link = SelectField(_l("Chain link"), coerce=optional_int, validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])
+    deadline_from = DateField(_l("Deadline from"), validators=[Optional()])
+    deadline_to = DateField(_l("Deadline until"), validators=[Optional()])
+    funding_min = NumberField(_l("Funding cap at least (万元)"))
+    funding_max = NumberField(_l("Funding cap at most (万元)"))
+    sort = SelectField(
+        _l("Sort by"), choices=list(SORT_LABELS.items()), default="deadline", validate_choice=False
+    )
+
+
+def local_day_start(day, zone: str) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "published": _l("Open for proposals"),
+    "closed": _l("Closed"),
+    "reviewing": _l("Under review"),
+    "decided": _l("Decided"),
+    "cancelled": _l("Cancelled"),
+}

@@ -1,0 +1,269 @@
+"""Reads shared by the challenge pages: what the public may see, the catalogue's filters, and the
+derived status computed in SQL so that filters and badges agree with Challenge.effective_status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+from sqlmodel import or_, select
+
+from portal.challenges.models import (
+    Chain,
+    ChainLink,
+    Challenge,
+    ChallengeAttachment,
+    ChallengeStatus,
+    ChallengeVersion,
+    Clarification,
+)
+from portal.db import db
+
+PUBLIC_STATUSES = (
+    ChallengeStatus.published,
+    ChallengeStatus.closed,
+    ChallengeStatus.reviewing,
+    ChallengeStatus.decided,
+    ChallengeStatus.cancelled,
+)
+
+
+def where_status(statement, status: ChallengeStatus, now: datetime):
+    """Filter by the effective status, computed in SQL: published with its deadline passed is
+    closed (as Challenge.effective_status says when a row is read)."""
+    if status is ChallengeStatus.published:
+        return statement.where(
+            Challenge.status == ChallengeStatus.published, Challenge.deadline > now
+        )
+    if status is ChallengeStatus.closed:
+        return statement.where(
+            or_(
+                Challenge.status == ChallengeStatus.closed,
+                sa.and_(Challenge.status == ChallengeStatus.published, Challenge.deadline <= now),
+            )
+        )
+    return statement.where(Challenge.status == status)
+
+
+def public_challenges():
+    """Challenges the public may see: every one that was ever published (a draft, or a draft
+    cancelled before publication, is nobody's business but the officers')."""
+    return select(Challenge).where(
+        Challenge.published_at.is_not(None), Challenge.status != ChallengeStatus.draft
+    )
+
+
+def _open_first(now: datetime):
+    """0 for a challenge open for proposals, 1 for the rest, so that open ones come first."""
+    return sa.case(
+        (
+            sa.and_(Challenge.status == ChallengeStatus.published, Challenge.deadline > now),
+            0,
+        ),
+        else_=1,
+    )
+
+
+@dataclass
+class CatalogueFilters:
+    q: str = ""
+    chain_id: int | None = None
+    link_id: int | None = None
+    status: ChallengeStatus | None = None
+    deadline_from: datetime | None = None  # aware
+    deadline_to: datetime | None = None  # aware, exclusive
+    funding_min: Decimal | None = None  # yuan
+    funding_max: Decimal | None = None
+    sort: str = "deadline"
+
+
+def filtered(statement, filters: CatalogueFilters, now: datetime):
+    if filters.q:
+        pattern = f"%{filters.q.strip().lower()}%"
+        statement = statement.where(
+            or_(
+                sa.func.lower(Challenge.number).like(pattern),
+                sa.func.lower(Challenge.title).like(pattern),
+                sa.func.lower(Challenge.statement).like(pattern),
+            )
+        )
+    if filters.link_id:
+        statement = statement.where(Challenge.chain_link_id == filters.link_id)
+    if filters.chain_id:
+        statement = statement.where(
+            Challenge.chain_link_id.in_(
+                select(ChainLink.id).where(ChainLink.chain_id == filters.chain_id)
+            )
+        )
+    if filters.status is not None:
+        statement = where_status(statement, filters.status, now)
+    if filters.deadline_from is not None:
+        statement = statement.where(Challenge.deadline >= filters.deadline_from)
+    if filters.deadline_to is not None:
+        statement = statement.where(Challenge.deadline < filters.deadline_to)
+    if filters.funding_min is not None:
+        statement = statement.where(Challenge.funding_cap >= filters.funding_min)
+    if filters.funding_max is not None:
+        statement = statement.where(Challenge.funding_cap <= filters.funding_max)
+    order = {
+        "newest": (Challenge.published_at.desc(), Challenge.id.desc()),
+        "funding": (Challenge.funding_cap.desc(), Challenge.id.desc()),
+        "number": (Challenge.number.desc(),),
+    }.get(filters.sort, (_open_first(now), Challenge.deadline.asc(), Challenge.id.asc()))
+    return statement.order_by(*order).options(
+        selectinload(Challenge.chain_link).selectinload(ChainLink.chain)
+    )
+
+
+def catalogue(filters: CatalogueFilters, now: datetime):
+    return filtered(public_challenges(), filters, now)
+
+
+def officer_list(filters: CatalogueFilters, now: datetime):
+    return filtered(select(Challenge), filters, now)
+
+
+def chains_with_links() -> list[Chain]:
+    return list(
+        db.session.exec(select(Chain).order_by(Chain.name).options(selectinload(Chain.links))).all()
+    )
+
+
+def link_choices() -> list[tuple[int, str]]:
+    rows = db.session.exec(
+        select(ChainLink, Chain.name)
+        .join(Chain, Chain.id == ChainLink.chain_id)
+        .order_by(Chain.name, ChainLink.position, ChainLink.id)
+    ).all()
+    return [(link.id, f"{chain} · {link.name}") for link, chain in rows]
+
+
+def _full():
+    return (
+        selectinload(Challenge.chain_link).selectinload(ChainLink.chain),
+        selectinload(Challenge.indicators),
+        selectinload(Challenge.criteria),
+    )
+
+
+def public_by_number(number: str) -> Challenge | None:
+    return db.session.exec(
+        public_challenges().where(Challenge.number == number).options(*_full())
+    ).first()
+
+
+def by_id(challenge_id: int) -> Challenge | None:
+    return db.session.exec(
+        select(Challenge).where(Challenge.id == challenge_id).options(*_full())
+    ).first()
+
+
+def versions(challenge: Challenge) -> list[ChallengeVersion]:
+    return list(
+        db.session.exec(
+            select(ChallengeVersion)
+            .where(ChallengeVersion.challenge_id == challenge.id)
+            .order_by(ChallengeVersion.version)
+        ).all()
+    )
+
+
+def answered_clarifications(challenge: Challenge) -> list[Clarification]:
+    return list(
+        db.session.exec(
+            select(Clarification)
+            .where(
+                Clarification.challenge_id == challenge.id,
+                Clarification.answered_at.is_not(None),
+            )
+            .order_by(Clarification.answered_at, Clarification.id)
+        ).all()
+    )
+
+
+def attachments(challenge: Challenge) -> list[ChallengeAttachment]:
+    return list(
+        db.session.exec(
+            select(ChallengeAttachment)
+            .where(ChallengeAttachment.challenge_id == challenge.id)
+            .order_by(ChallengeAttachment.uploaded_at, ChallengeAttachment.id)
+        ).all()
+    )
+
+
+def unanswered_queue():
+    """Questions waiting for an answer, oldest first, with their challenge."""
+    return (
+        select(Clarification, Challenge)
+        .join(Challenge, Challenge.id == Clarification.challenge_id)
+        .where(Clarification.answered_at.is_(None))
+        .order_by(Clarification.asked_at, Clarification.id)
+    )
+
+
+# ---- what changed between two versions ------------------------------------------------------
+
+COMPARED_FIELDS = (
+    "title",
+    "chain",
+    "link",
+    "statement",
+    "background",
+    "deliverable",
+    "funding_cap",
+    "cofunding",
+    "duration_months",
+    "deadline",
+    "funding_mode",
+    "horse_race_teams",
+    "allowed_org_types",
+    "region",
+    "max_members",
+    "aggregation",
+    "reviewers_per_proposal",
+    "pass_mark",
+    "publicity_days",
+)
+
+
+@dataclass
+class Changes:
+    fields: list[tuple[str, object, object]]  # (field, before, after)
+    indicators_added: list[dict]
+    indicators_removed: list[dict]
+    indicators_changed: list[tuple[dict, dict]]
+    criteria_changed: bool
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.fields
+            or self.indicators_added
+            or self.indicators_removed
+            or self.indicators_changed
+            or self.criteria_changed
+        )
+
+
+def changes_between(old: dict, new: dict) -> Changes:
+    """Field by field, and indicator rows matched by name: added, removed, changed."""
+    fields = [
+        (name, old.get(name), new.get(name))
+        for name in COMPARED_FIELDS
+        if old.get(name) != new.get(name)
+    ]
+    before = {row["name"]: row for row in old.get("indicators", [])}
+    after = {row["name"]: row for row in new.get("indicators", [])}
+    return Changes(
+        fields=fields,
+        indicators_added=[row for name, row in after.items() if name not in before],
+        indicators_removed=[row for name, row in before.items() if name not in after],
+        indicators_changed=[
+            (before[name], row)
+            for name, row in after.items()
+            if name in before and before[name] != row
+        ],
+        criteria_changed=old.get("criteria") != new.get("criteria"),
+    )
