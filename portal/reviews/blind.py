@@ -14,11 +14,12 @@ from sqlmodel import select
 from portal.accounts.models import User
 from portal.db import db
 from portal.proposals.models import Attachment, ConsortiumMember, Proposal, SubmittedVersion
+from portal.proposals.services import readable
 
 # Keys of the frozen content that name people or organisations: dropped in blind review.
 # (Names inside any other text are replaced by `redact_text`.)
 NAMING_KEYS = re.compile(
-    r"(org|leader|pledge|email|phone|contact|filename|_by|person|applicant|user)",
+    r"(org|leader|pledge|email|phone|contact|filename|_by|person|applicant|user|code)",
     re.IGNORECASE,
 )
 KEEP_KEYS = {"title"}
@@ -101,7 +102,7 @@ def version_attachments(proposal: Proposal, version: SubmittedVersion | None) ->
 
 def proposal_view(proposal: Proposal, *, blind: bool) -> ProposalView:
     version = current_version(proposal)
-    content = version.content if version else {}
+    content = readable(version.content if version else {})
     attachments = version_attachments(proposal, version)
     if blind:
         names = names_of(proposal)
