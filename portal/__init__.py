@@ -53,8 +53,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def register_blueprints(app: Flask) -> None:
     from portal import pages
     from portal.accounts import views as accounts
+    from portal.awards import views as awards
     from portal.notifications import views as notifications
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(notifications.bp)
+    app.register_blueprint(awards.bp)
