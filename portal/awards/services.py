@@ -777,7 +777,7 @@ def decide_stage_gate(
     """At a stage gate every running team continues or is eliminated, each with a reason; an
     eliminated team's open milestones and tranches are cancelled."""
     _require_staff(by)
-    if challenge.funding_mode is not FundingMode.horse_race:
+    if challenge.funding_mode != FundingMode.horse_race:
         raise DomainError(_("Stage gates are for horse-race challenges only."))
     teams = running_teams(challenge)
     if not teams:
