@@ -11,7 +11,7 @@ from portal.awards import services
 from portal.awards.models import Award
 from portal.db import db
 from portal.proposals.models import Proposal
-from tests.awards_helpers import START, confirm_as_proposed
+from tests.awards_helpers import START, confirm_as_proposed, within
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def publicise(app, start_clock):
     """Start the publicity of a proposal (as the review decision will); returns the award id."""
 
     def do(proposal: Proposal, by=None) -> int:
-        with app.app_context():
+        with within(app):
             award = services.start_publicity(db.session.get(Proposal, proposal.id), by=by)
             db.session.commit()
             return award.id
@@ -48,7 +48,7 @@ def make_project(app, make_proposal, make_user, publicise, officer):
             lead=lead, challenge=challenge, status="awarded", requested=requested
         )
         award_id = publicise(proposal)
-        with app.app_context():
+        with within(app):
             award = db.session.get(Award, award_id)
             clock.set_now(award.publicity_ends_at)
             confirm_as_proposed(award_id, officer.id)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+from contextlib import nullcontext
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+
+from flask import has_app_context
 
 from portal.awards import services
 from portal.awards.models import Award
@@ -12,6 +15,12 @@ from portal.db import db
 
 START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def within(app):
+    """The caller's application context if there is one (so that its session stays the one in
+    use), else a new one."""
+    return nullcontext() if has_app_context() else app.app_context()
 
 
 def pdf(name: str = "evidence.pdf"):
@@ -40,7 +49,7 @@ def pending_report(app, award_id: int, applicant_id: int, position: int = 0) -> 
     """Report a milestone as the lead organisation's user; returns the report id."""
     from portal.accounts.models import User
 
-    with app.app_context():
+    with within(app):
         award = db.session.get(Award, award_id)
         report = services.report_milestone(
             award.milestones[position],

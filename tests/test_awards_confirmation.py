@@ -131,7 +131,9 @@ def test_a_running_projects_target_may_rise_but_not_fall(ctx, ended_award, offic
     with pytest.raises(ValidationFailed, match="may not be lowered"):
         services.change_target(indicator, by=officer, value=Decimal("99"))
     services.change_target(indicator, by=officer, value=Decimal("110"))
-    assert db.session.exec(select(AwardIndicator.target)).first() == Decimal("110")
+    db.session.commit()
+    targets = db.session.exec(select(AwardIndicator.target).order_by(AwardIndicator.position))
+    assert targets.all() == [Decimal("110"), Decimal("200")]
 
 
 def test_the_amount_may_not_exceed_the_request(client, login, ended_award):
