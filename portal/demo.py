@@ -11,6 +11,7 @@ from portal import clock
 from portal.accounts import creditcode
 from portal.accounts.models import Organisation, OrgType, Role, User
 from portal.accounts.services import hash_password
+from portal.awards import demo as awards_demo
 from portal.db import db
 
 PASSWORD = "portal-demo"
@@ -115,4 +116,6 @@ def load_accounts() -> dict[str, object]:
 
 def load_demo() -> dict[str, object]:
     """Load every module's demo data, in the order the journey runs."""
-    return load_accounts()
+    base = load_accounts()
+    base = awards_demo.load(base)
+    return base

@@ -53,9 +53,10 @@ def test_a_stage_gate_eliminates_one_team_and_cancels_its_remaining_tranches(
     login("officer@example.gov.cn")
     missing = client.post(
         f"/officer/challenges/{challenge.number}/gate",
-        data=_gate_form([red, blue, green], ["continued", "eliminated", "continued"],
-                        ["Ahead", "", "On track"]),
-    )  # fmt: skip
+        data=_gate_form(
+            [red, blue, green], ["continued", "eliminated", "continued"], ["Ahead", "", "On track"]
+        ),
+    )
     assert missing.status_code == 422
     assert "Decide every running team, with a reason." in missing.get_data(as_text=True)
 
