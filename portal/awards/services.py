@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlmodel import func, select
 from werkzeug.datastructures import FileStorage
@@ -107,7 +108,10 @@ def start_publicity(proposal: Proposal, *, by: User | None) -> Award:
         _lead_users(award),
         "award_in_publicity",
         lambda: _("Your project %(title)s is in publicity", title=title),
-        lambda: _("The publicity period ends %(end)s (UTC).", end=award.publicity_ends_at),
+        lambda: _(
+            "The publicity period ends %(end)s.",
+            end=format_datetime(award.publicity_ends_at, "yyyy-MM-dd HH:mm"),
+        ),
         link=_project_link(award),
     )
     return award
