@@ -195,3 +195,16 @@ def test_only_staff_resolve_objections(
     assert client.get("/officer/objections").status_code == 403
     mine = client.get("/objections/mine").get_data(as_text=True)
     assert "Domestic photoresist" in mine and "Open" in mine
+
+
+def test_officers_reach_the_confirmation_from_the_publicity_list(
+    client, login, challenge, make_proposal, publicise, officer
+):
+    award_id = publicise(make_proposal(challenge=challenge, status="awarded"))
+    login("officer@example.gov.cn")
+    assert f"/projects/{award_id}" in client.get("/publicity").get_data(as_text=True)
+    during = client.get(f"/projects/{award_id}").get_data(as_text=True)
+    assert "Confirmation opens when the publicity period ends." in during
+    clock.set_now(START + timedelta(days=7))
+    after = client.get(f"/projects/{award_id}").get_data(as_text=True)
+    assert f"/officer/awards/{award_id}/confirm" in after

@@ -170,7 +170,9 @@ def resolve_objection(
         raise ValidationFailed(
             {"promote": _("A reserve proposal can only be promoted when the objection is upheld.")}
         )
-    award = objection.award
+    award = lock_project(objection.award)
+    if objection.status is not ObjectionStatus.open:
+        raise DomainError(_("This objection has already been resolved."))
     now = clock.now()
     before = audit.snapshot(objection)
     objection.status = ObjectionStatus.upheld if upheld else ObjectionStatus.dismissed
@@ -362,6 +364,7 @@ def confirm_award(
     """Confirm an award after its publicity: it becomes an active project with its milestones
     and the indicator targets it must reach."""
     _require_staff(by)
+    award = lock_project(award)
     now = clock.now()
     if award.status is not AwardStatus.in_publicity:
         raise DomainError(_("Only an award in publicity can be confirmed."))
@@ -469,9 +472,9 @@ def report_milestone(
     evidence: list[FileStorage] = (),
 ) -> MilestoneReport:
     """The lead organisation reports a milestone (first time or after it was returned)."""
-    award = milestone.award
-    if not is_lead_user(by, award):
+    if not is_lead_user(by, milestone.award):
         raise NotAllowed()
+    award = lock_project(milestone.award)
     if award.status is not AwardStatus.active:
         raise DomainError(_("Only a running project's milestones can be reported."))
     if milestone.status not in (MilestoneStatus.planned, MilestoneStatus.returned):
@@ -556,10 +559,25 @@ def disbursed_total(award_id: int) -> Decimal:
     return money(total)
 
 
-def _fresh(model, id_):
-    return db.session.exec(
-        select(model).where(model.id == id_).execution_options(populate_existing=True)
-    ).one()
+def lock_project(award: Award) -> Award:
+    """Lock an award and read again its milestones, reports and objections, so that a decision
+    is taken on what is committed now, not on what this request loaded earlier."""
+    locked = lock_award(award.id)
+    fresh = {"populate_existing": True}
+    db.session.exec(
+        select(Milestone).where(Milestone.award_id == award.id).execution_options(**fresh)
+    ).all()
+    db.session.exec(
+        select(MilestoneReport)
+        .join(Milestone, Milestone.id == MilestoneReport.milestone_id)
+        .where(Milestone.award_id == award.id)
+        .execution_options(**fresh)
+    ).all()
+    db.session.exec(
+        select(Objection).where(Objection.award_id == award.id).execution_options(**fresh)
+    ).all()
+    db.session.expire(locked, ["milestones", "objections"])
+    return locked
 
 
 def accept_report(
@@ -571,9 +589,8 @@ def accept_report(
     are serialised, and the sum paid can never exceed the award.
     """
     _require_staff(by)
-    award = lock_award(report.milestone.award_id)
-    milestone = _fresh(Milestone, report.milestone_id)
-    report = _fresh(MilestoneReport, report.id)
+    award = lock_project(report.milestone.award)
+    milestone = report.milestone
     if award.status is not AwardStatus.active:
         raise DomainError(_("Only a running project's milestones can be accepted."))
     if milestone.status is not MilestoneStatus.reported or report.decision is not (
@@ -625,6 +642,7 @@ def accept_report(
 def return_report(report: MilestoneReport, *, by: User, comments: str) -> MilestoneReport:
     """Send a report back with comments; the lead organisation reports again."""
     _require_staff(by)
+    lock_project(report.milestone.award)
     milestone = report.milestone
     if milestone.award.status is not AwardStatus.active:
         raise DomainError(_("Only a running project's milestones can be returned."))
@@ -662,6 +680,7 @@ def complete_project(
 ) -> Award:
     """Final acceptance (验收): every milestone accepted and every target met closes the project."""
     _require_staff(by)
+    award = lock_project(award)
     if award.status is not AwardStatus.active:
         raise DomainError(_("Only a running project can pass final acceptance."))
     if any(m.is_open for m in award.milestones):
@@ -718,7 +737,7 @@ def terminate_project(
 ) -> Award:
     """Stop a running project: its open milestones (and their tranches) are cancelled."""
     _require_staff(by)
-    award = lock_award(award.id)
+    award = lock_project(award)
     if award.status is not AwardStatus.active:
         raise DomainError(_("Only a running project can be terminated."))
     reason = (reason or "").strip()
@@ -783,7 +802,8 @@ def decide_stage_gate(
     _require_staff(by)
     if challenge.funding_mode != FundingMode.horse_race:
         raise DomainError(_("Stage gates are for horse-race challenges only."))
-    teams = running_teams(challenge)
+    teams = [lock_project(award) for award in running_teams(challenge)]
+    teams = [award for award in teams if award.status is AwardStatus.active]
     if not teams:
         raise DomainError(_("No team of this challenge is running."))
     problems: dict[str | None, str] = {}
