@@ -170,3 +170,12 @@ def test_a_milestone_row_can_be_added_without_javascript(client, login, ended_aw
     )
     assert response.status_code == 200
     assert 'name="milestones-3-title"' in response.get_data(as_text=True)
+
+
+def test_the_confirmation_form_waits_for_the_end_of_publicity(
+    client, login, make_proposal, publicise, officer
+):
+    award_id = publicise(make_proposal(status="awarded"))
+    login("officer@example.gov.cn")
+    response = client.get(f"/officer/awards/{award_id}/confirm", follow_redirects=True)
+    assert "Confirmation opens when the publicity period ends." in response.get_data(as_text=True)

@@ -200,6 +200,9 @@ def confirm(award_id: int):
     if award.status is not AwardStatus.in_publicity:
         flash(_("This award is not awaiting confirmation."), "error")
         return redirect(url_for(".project", award_id=award.id))
+    if award.publicity_open(clock.now()):
+        flash(_("Confirmation opens when the publicity period ends."), "error")
+        return redirect(url_for(".project", award_id=award.id))
     indicators = services.proposed_targets(award)
     form = forms.ConfirmForm()
     if not form.is_submitted():
