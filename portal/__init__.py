@@ -53,6 +53,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def register_blueprints(app: Flask) -> None:
     from portal import pages
     from portal.accounts import views as accounts
+    from portal.awards import views as awards
     from portal.challenges import views as challenges
     from portal.notifications import views as notifications
     from portal.proposals import views as proposals
@@ -64,3 +65,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications.bp)
     app.register_blueprint(reviews.bp)
     app.register_blueprint(proposals.bp)
+    app.register_blueprint(awards.bp)

@@ -11,6 +11,7 @@ from portal import clock
 from portal.accounts import creditcode
 from portal.accounts.models import Organisation, OrgType, Role, User
 from portal.accounts.services import hash_password
+from portal.awards import demo as awards_demo
 from portal.challenges import demo as challenges_demo
 from portal.db import db
 from portal.proposals import demo as proposals_demo
@@ -122,4 +123,5 @@ def load_demo() -> dict[str, object]:
     base = challenges_demo.load(base)
     base = proposals_demo.load(base)
     base = reviews_demo.load(base)
+    base = awards_demo.load(base)
     return base

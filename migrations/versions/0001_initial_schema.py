@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 19:24:41.006276
+Create Date: 2026-11-29 19:52:12.144800
 """
 
 from collections.abc import Sequence
@@ -512,6 +512,26 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "stage_gate",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("challenge_id", sa.Integer(), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("decided_at", portal.db.UTCDateTime(), nullable=False),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["challenge_id"], ["challenge.id"], name=op.f("fk_stage_gate_challenge_id_challenge")
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["user.id"], name=op.f("fk_stage_gate_decided_by_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_stage_gate")),
+    )
+    with op.batch_alter_table("stage_gate", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_stage_gate_challenge_id"), ["challenge_id"], unique=False
+        )
+
+    op.create_table(
         "assignment",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("challenge_id", sa.Integer(), nullable=False),
@@ -652,6 +672,7 @@ def upgrade() -> None:
                 "active",
                 "completed",
                 "terminated",
+                "eliminated",
                 name="awardstatus",
                 native_enum=False,
                 create_constraint=True,
@@ -667,9 +688,15 @@ def upgrade() -> None:
         sa.Column("ends_on", sa.Date(), nullable=True),
         sa.Column("closed_at", portal.db.UTCDateTime(), nullable=True),
         sa.Column("close_reason", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("closed_by_id", sa.Integer(), nullable=True),
+        sa.Column("refund_due", sa.Numeric(precision=14, scale=2), nullable=True),
+        sa.Column("acceptance_comments", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("created_at", portal.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["challenge_id"], ["challenge.id"], name=op.f("fk_award_challenge_id_challenge")
+        ),
+        sa.ForeignKeyConstraint(
+            ["closed_by_id"], ["user.id"], name=op.f("fk_award_closed_by_id_user")
         ),
         sa.ForeignKeyConstraint(
             ["confirmed_by_id"], ["user.id"], name=op.f("fk_award_confirmed_by_id_user")
@@ -823,6 +850,65 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "award_indicator",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("award_id", sa.Integer(), nullable=False),
+        sa.Column("indicator_id", sa.Integer(), nullable=True),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column(
+            "comparison",
+            sa.Enum("ge", "le", "eq", name="comparison", native_enum=False, create_constraint=True),
+            nullable=False,
+        ),
+        sa.Column("unit", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("committed", sa.Numeric(precision=20, scale=6), nullable=False),
+        sa.Column("target", sa.Numeric(precision=20, scale=6), nullable=False),
+        sa.Column("achieved", sa.Numeric(precision=20, scale=6), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["award_id"], ["award.id"], name=op.f("fk_award_indicator_award_id_award")
+        ),
+        sa.ForeignKeyConstraint(
+            ["indicator_id"],
+            ["indicator.id"],
+            name=op.f("fk_award_indicator_indicator_id_indicator"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_award_indicator")),
+    )
+    with op.batch_alter_table("award_indicator", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_award_indicator_award_id"), ["award_id"], unique=False)
+
+    op.create_table(
+        "gate_decision",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("gate_id", sa.Integer(), nullable=False),
+        sa.Column("award_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "outcome",
+            sa.Enum(
+                "continued",
+                "eliminated",
+                name="gateoutcome",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["award_id"], ["award.id"], name=op.f("fk_gate_decision_award_id_award")
+        ),
+        sa.ForeignKeyConstraint(
+            ["gate_id"], ["stage_gate.id"], name=op.f("fk_gate_decision_gate_id_stage_gate")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_gate_decision")),
+        sa.UniqueConstraint("gate_id", "award_id", name=op.f("uq_gate_decision_gate_id")),
+    )
+    with op.batch_alter_table("gate_decision", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_gate_decision_award_id"), ["award_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_gate_decision_gate_id"), ["gate_id"], unique=False)
+
+    op.create_table(
         "milestone",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("award_id", sa.Integer(), nullable=False),
@@ -846,6 +932,7 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
+        sa.Column("accepted_at", portal.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["award_id"], ["award.id"], name=op.f("fk_milestone_award_id_award")
         ),
@@ -856,6 +943,52 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_milestone_award_id"), ["award_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_milestone_due_date"), ["due_date"], unique=False)
         batch_op.create_index(batch_op.f("ix_milestone_status"), ["status"], unique=False)
+
+    op.create_table(
+        "objection",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("award_id", sa.Integer(), nullable=False),
+        sa.Column("objector_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column(
+            "evidence_filename", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False
+        ),
+        sa.Column(
+            "evidence_stored_name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False
+        ),
+        sa.Column("evidence_size", sa.Integer(), nullable=True),
+        sa.Column("evidence_sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("lodged_at", portal.db.UTCDateTime(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "open",
+                "upheld",
+                "dismissed",
+                name="objectionstatus",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("resolution", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("resolved_by_id", sa.Integer(), nullable=True),
+        sa.Column("resolved_at", portal.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["award_id"], ["award.id"], name=op.f("fk_objection_award_id_award")
+        ),
+        sa.ForeignKeyConstraint(
+            ["objector_id"], ["user.id"], name=op.f("fk_objection_objector_id_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["resolved_by_id"], ["user.id"], name=op.f("fk_objection_resolved_by_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_objection")),
+    )
+    with op.batch_alter_table("objection", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_objection_award_id"), ["award_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_objection_objector_id"), ["objector_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_objection_status"), ["status"], unique=False)
 
     op.create_table(
         "review",
@@ -910,6 +1043,78 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_review_status"), ["status"], unique=False)
 
     op.create_table(
+        "disbursement",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("award_id", sa.Integer(), nullable=False),
+        sa.Column("milestone_id", sa.Integer(), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.Column("paid_on", sa.Date(), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", portal.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["award_id"], ["award.id"], name=op.f("fk_disbursement_award_id_award")
+        ),
+        sa.ForeignKeyConstraint(
+            ["milestone_id"], ["milestone.id"], name=op.f("fk_disbursement_milestone_id_milestone")
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"], ["user.id"], name=op.f("fk_disbursement_recorded_by_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_disbursement")),
+        sa.UniqueConstraint("milestone_id", name=op.f("uq_disbursement_milestone_id")),
+    )
+    with op.batch_alter_table("disbursement", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_disbursement_award_id"), ["award_id"], unique=False)
+
+    op.create_table(
+        "milestone_report",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("milestone_id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("progress", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("indicator_values", sa.JSON(), nullable=False),
+        sa.Column("submitted_by_id", sa.Integer(), nullable=False),
+        sa.Column("submitted_at", portal.db.UTCDateTime(), nullable=False),
+        sa.Column(
+            "decision",
+            sa.Enum(
+                "pending",
+                "accepted",
+                "returned",
+                name="reportdecision",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("comments", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("decided_at", portal.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["decided_by_id"], ["user.id"], name=op.f("fk_milestone_report_decided_by_id_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["milestone_id"],
+            ["milestone.id"],
+            name=op.f("fk_milestone_report_milestone_id_milestone"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["submitted_by_id"], ["user.id"], name=op.f("fk_milestone_report_submitted_by_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_milestone_report")),
+        sa.UniqueConstraint(
+            "milestone_id", "number", name=op.f("uq_milestone_report_milestone_id")
+        ),
+    )
+    with op.batch_alter_table("milestone_report", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_milestone_report_decision"), ["decision"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_milestone_report_milestone_id"), ["milestone_id"], unique=False
+        )
+
+    op.create_table(
         "score",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("review_id", sa.Integer(), nullable=False),
@@ -929,16 +1134,49 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_score_criterion_id"), ["criterion_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_score_review_id"), ["review_id"], unique=False)
 
+    op.create_table(
+        "report_evidence",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("stored_name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["milestone_report.id"],
+            name=op.f("fk_report_evidence_report_id_milestone_report"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_report_evidence")),
+    )
+    with op.batch_alter_table("report_evidence", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_report_evidence_report_id"), ["report_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("report_evidence", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_report_evidence_report_id"))
+
+    op.drop_table("report_evidence")
     with op.batch_alter_table("score", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_score_review_id"))
         batch_op.drop_index(batch_op.f("ix_score_criterion_id"))
 
     op.drop_table("score")
+    with op.batch_alter_table("milestone_report", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_milestone_report_milestone_id"))
+        batch_op.drop_index(batch_op.f("ix_milestone_report_decision"))
+
+    op.drop_table("milestone_report")
+    with op.batch_alter_table("disbursement", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_disbursement_award_id"))
+
+    op.drop_table("disbursement")
     with op.batch_alter_table("review", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_review_status"))
         batch_op.drop_index(batch_op.f("ix_review_proposal_id"))
@@ -946,12 +1184,27 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_review_challenge_id"))
 
     op.drop_table("review")
+    with op.batch_alter_table("objection", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_objection_status"))
+        batch_op.drop_index(batch_op.f("ix_objection_objector_id"))
+        batch_op.drop_index(batch_op.f("ix_objection_award_id"))
+
+    op.drop_table("objection")
     with op.batch_alter_table("milestone", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_milestone_status"))
         batch_op.drop_index(batch_op.f("ix_milestone_due_date"))
         batch_op.drop_index(batch_op.f("ix_milestone_award_id"))
 
     op.drop_table("milestone")
+    with op.batch_alter_table("gate_decision", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_gate_decision_gate_id"))
+        batch_op.drop_index(batch_op.f("ix_gate_decision_award_id"))
+
+    op.drop_table("gate_decision")
+    with op.batch_alter_table("award_indicator", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_award_indicator_award_id"))
+
+    op.drop_table("award_indicator")
     with op.batch_alter_table("submitted_version", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_submitted_version_proposal_id"))
 
@@ -1000,6 +1253,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_assignment_challenge_id"))
 
     op.drop_table("assignment")
+    with op.batch_alter_table("stage_gate", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_stage_gate_challenge_id"))
+
+    op.drop_table("stage_gate")
     with op.batch_alter_table("proposal", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_proposal_submitted_at"))
         batch_op.drop_index(batch_op.f("ix_proposal_status"))

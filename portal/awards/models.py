@@ -5,7 +5,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
-from portal.challenges.models import Challenge
+from portal.accounts.models import User
+from portal.challenges.models import Challenge, Comparison
 from portal.db import MONEY, UTCDateTime, enum_type
 from portal.proposals.models import Proposal
 
@@ -17,6 +18,12 @@ class AwardStatus(enum.StrEnum):
     active = "active"  # the project is running
     completed = "completed"  # final acceptance passed
     terminated = "terminated"
+    eliminated = "eliminated"  # left a horse race at a stage gate
+
+    @property
+    def is_project(self) -> bool:
+        """Confirmed awards are projects (立项后), whatever became of them since."""
+        return self not in (AwardStatus.in_publicity, AwardStatus.revoked)
 
 
 class Award(SQLModel, table=True):
@@ -38,7 +45,10 @@ class Award(SQLModel, table=True):
     starts_on: date | None = Field(default=None)  # the execution period
     ends_on: date | None = Field(default=None)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    close_reason: str = Field(default="")  # why revoked or terminated
+    close_reason: str = Field(default="")  # why revoked, terminated or eliminated
+    closed_by_id: int | None = Field(default=None, foreign_key="user.id")
+    refund_due: Decimal | None = Field(default=None, sa_type=MONEY)  # after a termination
+    acceptance_comments: str = Field(default="")  # the final acceptance (验收) opinion
     created_at: datetime = Field(sa_type=UTCDateTime)
 
     proposal: Proposal = Relationship()
@@ -47,6 +57,37 @@ class Award(SQLModel, table=True):
         back_populates="award",
         sa_relationship_kwargs={"order_by": "Milestone.position", "cascade": "all, delete-orphan"},
     )
+    indicators: list["AwardIndicator"] = Relationship(
+        back_populates="award",
+        sa_relationship_kwargs={
+            "order_by": "AwardIndicator.position",
+            "cascade": "all, delete-orphan",
+        },
+    )
+    objections: list["Objection"] = Relationship(
+        back_populates="award", sa_relationship_kwargs={"order_by": "Objection.id"}
+    )
+    disbursements: list["Disbursement"] = Relationship(
+        back_populates="award", sa_relationship_kwargs={"order_by": "Disbursement.id"}
+    )
+
+    def publicity_open(self, now: datetime) -> bool:
+        return self.status is AwardStatus.in_publicity and now < self.publicity_ends_at
+
+    def overdue_milestones(self, today: date) -> list["Milestone"]:
+        """Milestones past due without an accepted report, while the project runs."""
+        if self.status is not AwardStatus.active:
+            return []
+        return [m for m in self.milestones if m.is_overdue(today)]
+
+    @property
+    def milestones_met(self) -> int:
+        return sum(1 for m in self.milestones if m.status is MilestoneStatus.accepted)
+
+    @property
+    def milestones_planned(self) -> int:
+        """Milestones that count: all but the cancelled ones."""
+        return sum(1 for m in self.milestones if m.status is not MilestoneStatus.cancelled)
 
 
 class MilestoneStatus(enum.StrEnum):
@@ -74,5 +115,179 @@ class Milestone(SQLModel, table=True):
     status: MilestoneStatus = Field(
         default=MilestoneStatus.planned, sa_type=enum_type(MilestoneStatus), index=True
     )
+    accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     award: Award = Relationship(back_populates="milestones")
+    reports: list["MilestoneReport"] = Relationship(
+        back_populates="milestone", sa_relationship_kwargs={"order_by": "MilestoneReport.number"}
+    )
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be met: neither accepted nor cancelled."""
+        return self.status not in (MilestoneStatus.accepted, MilestoneStatus.cancelled)
+
+    def is_overdue(self, today: date) -> bool:
+        """Past its due date without an accepted report (derived when read, never stored)."""
+        return self.is_open and self.due_date < today
+
+
+class AwardIndicator(SQLModel, table=True):
+    """An indicator the project must reach. `committed` is what the proposal promised and the
+    floor of `target`: targets may be raised, never lowered (不得降低考核指标)."""
+
+    __tablename__ = "award_indicator"
+
+    id: int | None = Field(default=None, primary_key=True)
+    award_id: int = Field(foreign_key="award.id", index=True)
+    indicator_id: int | None = Field(default=None, foreign_key="indicator.id")
+    position: int = Field(default=0)
+    name: str = Field(max_length=200)
+    comparison: Comparison = Field(default=Comparison.ge, sa_type=enum_type(Comparison))
+    unit: str = Field(default="", max_length=40)
+    committed: Decimal = Field(sa_type=sa.Numeric(20, 6))
+    target: Decimal = Field(sa_type=sa.Numeric(20, 6))
+    achieved: Decimal | None = Field(default=None, sa_type=sa.Numeric(20, 6))  # at acceptance
+
+    award: Award = Relationship(back_populates="indicators")
+
+    def met(self) -> bool | None:
+        if self.achieved is None:
+            return None
+        return self.comparison.met_by(self.achieved, self.target)
+
+
+class ObjectionStatus(enum.StrEnum):
+    open = "open"
+    upheld = "upheld"  # the award is revoked
+    dismissed = "dismissed"
+
+
+class Objection(SQLModel, table=True):
+    """An objection (异议) lodged against an award during its publicity period."""
+
+    __tablename__ = "objection"
+
+    id: int | None = Field(default=None, primary_key=True)
+    award_id: int = Field(foreign_key="award.id", index=True)
+    objector_id: int = Field(foreign_key="user.id", index=True)
+    reason: str
+    evidence_filename: str = Field(default="", max_length=200)
+    evidence_stored_name: str = Field(default="", max_length=200)
+    evidence_size: int | None = Field(default=None)
+    evidence_sha256: str = Field(default="", max_length=64)
+    lodged_at: datetime = Field(sa_type=UTCDateTime)
+    status: ObjectionStatus = Field(
+        default=ObjectionStatus.open, sa_type=enum_type(ObjectionStatus), index=True
+    )
+    resolution: str = Field(default="")
+    resolved_by_id: int | None = Field(default=None, foreign_key="user.id")
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    award: Award = Relationship(back_populates="objections")
+    objector: User = Relationship(sa_relationship_kwargs={"foreign_keys": "Objection.objector_id"})
+
+
+class ReportDecision(enum.StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    returned = "returned"
+
+
+class MilestoneReport(SQLModel, table=True):
+    """What the lead organisation reports for a milestone, and the officer's decision on it."""
+
+    __tablename__ = "milestone_report"
+    __table_args__ = (sa.UniqueConstraint("milestone_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    milestone_id: int = Field(foreign_key="milestone.id", index=True)
+    number: int = Field(default=1)  # 1, 2, … per milestone
+    progress: str
+    # Indicator values reached so far: {award_indicator_id: "value"} (strings keep the decimals).
+    indicator_values: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    submitted_by_id: int = Field(foreign_key="user.id")
+    submitted_at: datetime = Field(sa_type=UTCDateTime)
+    decision: ReportDecision = Field(
+        default=ReportDecision.pending, sa_type=enum_type(ReportDecision), index=True
+    )
+    comments: str = Field(default="")  # the officer's, when accepted or returned
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    milestone: Milestone = Relationship(back_populates="reports")
+    submitted_by: User = Relationship(
+        sa_relationship_kwargs={"foreign_keys": "MilestoneReport.submitted_by_id"}
+    )
+    evidence: list["ReportEvidence"] = Relationship(
+        back_populates="report", sa_relationship_kwargs={"order_by": "ReportEvidence.id"}
+    )
+
+
+class ReportEvidence(SQLModel, table=True):
+    """A PDF sent with a milestone report."""
+
+    __tablename__ = "report_evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="milestone_report.id", index=True)
+    filename: str = Field(max_length=200)
+    stored_name: str = Field(max_length=200)
+    size: int
+    sha256: str = Field(max_length=64)
+
+    report: MilestoneReport = Relationship(back_populates="evidence")
+
+
+class Disbursement(SQLModel, table=True):
+    """A tranche paid (拨付) when its milestone was accepted; one per milestone at most."""
+
+    __tablename__ = "disbursement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    award_id: int = Field(foreign_key="award.id", index=True)
+    milestone_id: int = Field(foreign_key="milestone.id", unique=True)
+    amount: Decimal = Field(sa_type=MONEY)
+    paid_on: date
+    recorded_by_id: int | None = Field(default=None, foreign_key="user.id")
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+
+    award: Award = Relationship(back_populates="disbursements")
+    milestone: Milestone = Relationship()
+
+
+class GateOutcome(enum.StrEnum):
+    continued = "continued"
+    eliminated = "eliminated"
+
+
+class StageGate(SQLModel, table=True):
+    """A stage gate of a horse race (赛马): each running team continues or is eliminated."""
+
+    __tablename__ = "stage_gate"
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    name: str = Field(max_length=200)
+    decided_at: datetime = Field(sa_type=UTCDateTime)
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+    decisions: list["GateDecision"] = Relationship(
+        back_populates="gate", sa_relationship_kwargs={"order_by": "GateDecision.id"}
+    )
+
+
+class GateDecision(SQLModel, table=True):
+    """One team's outcome at a stage gate, with the reason."""
+
+    __tablename__ = "gate_decision"
+    __table_args__ = (sa.UniqueConstraint("gate_id", "award_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    gate_id: int = Field(foreign_key="stage_gate.id", index=True)
+    award_id: int = Field(foreign_key="award.id", index=True)
+    outcome: GateOutcome = Field(sa_type=enum_type(GateOutcome))
+    reason: str
+
+    gate: StageGate = Relationship(back_populates="decisions")
+    award: Award = Relationship()

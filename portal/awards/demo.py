@@ -1,0 +1,377 @@
+"""Demo awards and projects, built through the services as officers and applicants would:
+awards in publicity with objections (open, upheld with a reserve promoted, dismissed),
+running projects with accepted, returned, reported and overdue milestones, a completed and a
+terminated project, and a horse race with one team eliminated at a stage gate.
+
+The awarded and reserve proposals are made here, on decided challenges of their own, in the
+chain the challenges demo made (`base["chains"]`) when it has run.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlmodel import select
+
+from portal import clock, sequences
+from portal.accounts.models import Organisation, User
+from portal.awards import services
+from portal.awards.models import Award, GateOutcome, MilestoneReport
+from portal.challenges.models import (
+    Chain,
+    ChainLink,
+    Challenge,
+    ChallengeStatus,
+    Comparison,
+    Criterion,
+    FundingMode,
+    Indicator,
+    Stage,
+)
+from portal.db import db
+from portal.proposals.models import (
+    Commitment,
+    ConsortiumMember,
+    MemberRole,
+    PlannedMilestone,
+    Proposal,
+    ProposalStatus,
+    SubmittedVersion,
+)
+
+
+def _link(base: dict) -> ChainLink:
+    chains = base.get("chains")
+    if chains:
+        chain = next(iter(chains.values())) if isinstance(chains, dict) else chains[0]
+        if chain.links:
+            return chain.links[0]
+    chain = db.session.exec(select(Chain).where(Chain.name == "集成电路")).first()
+    if chain is None:
+        chain = Chain(name="集成电路", leader_title="集成电路产业链链长")
+        db.session.add(chain)
+        db.session.flush()
+    link = db.session.exec(select(ChainLink).where(ChainLink.chain_id == chain.id)).first()
+    if link is None:
+        link = ChainLink(chain_id=chain.id, stage=Stage.upstream, name="材料与设备")
+        db.session.add(link)
+        db.session.flush()
+    return link
+
+
+def _challenge(link: ChainLink, title: str, *, teams: int = 1, when) -> Challenge:
+    mode = FundingMode.horse_race if teams > 1 else FundingMode.single
+    challenge = Challenge(
+        number=f"JB-{when.year}-{sequences.next_value(f'challenge-{when.year}'):03d}",
+        status=ChallengeStatus.decided,
+        version=1,
+        title=title,
+        chain_link_id=link.id,
+        statement="国内自给率不足 10%，主要依赖进口。",
+        deliverable="中试线与第三方检测报告",
+        funding_cap=Decimal("30000000.00"),
+        duration_months=36,
+        deadline=when - timedelta(days=60),
+        funding_mode=mode,
+        horse_race_teams=teams,
+        publicity_days=7,
+        created_at=when - timedelta(days=120),
+        updated_at=when - timedelta(days=120),
+        published_at=when - timedelta(days=120),
+    )
+    challenge.indicators = [
+        Indicator(
+            position=0,
+            name="纯度 Purity",
+            comparison=Comparison.ge,
+            target=Decimal("99.9999"),
+            unit="%",
+            test_method="第三方检测",
+        ),
+        Indicator(
+            position=1,
+            name="金属杂质 Metal impurities",
+            comparison=Comparison.le,
+            target=Decimal("10"),
+            unit="ppb",
+            test_method="ICP-MS",
+        ),
+    ]
+    challenge.criteria = [
+        Criterion(position=i, name=name, weight=weight)
+        for i, (name, weight) in enumerate((("技术方案", 40), ("团队能力", 30), ("经费合理性", 30)))
+    ]
+    db.session.add(challenge)
+    db.session.flush()
+    return challenge
+
+
+def _proposal(
+    challenge,
+    org: Organisation,
+    status: ProposalStatus,
+    title: str,
+    leader: str,
+    due: list[date],
+    when,
+) -> Proposal:
+    requested = Decimal("20000000.00")
+    proposal = Proposal(
+        challenge_id=challenge.id,
+        lead_org_id=org.id,
+        status=status,
+        title=title,
+        leader_name=leader,
+        leader_title="首席科学家",
+        leader_email="leader@example.com",
+        leader_org_id=org.id,
+        approach="建设中试线，完成工艺验证。",
+        innovation="自主纯化工艺。",
+        requested=requested,
+        self_funds=Decimal("5000000.00"),
+        pledge_accepted=True,
+        pledge_name=leader,
+        created_at=when - timedelta(days=90),
+        updated_at=when - timedelta(days=90),
+        submitted_at=when - timedelta(days=80),
+    )
+    proposal.members = [
+        ConsortiumMember(organisation_id=org.id, role=MemberRole.lead, budget_share=requested)
+    ]
+    proposal.commitments = [
+        Commitment(indicator_id=challenge.indicators[0].id, value=Decimal("99.99995")),
+        Commitment(indicator_id=challenge.indicators[1].id, value=Decimal("8")),
+    ]
+    proposal.milestones = [
+        PlannedMilestone(
+            position=i,
+            title=name,
+            due_date=day,
+            deliverable="阶段报告",
+            verification="现场核查",
+            share_percent=share,
+        )
+        for i, (name, day, share) in enumerate(
+            zip(
+                ("工艺验证", "中试线建成", "产品通过用户验证"),
+                due,
+                (Decimal(30), Decimal(30), Decimal(40)),
+                strict=True,
+            )
+        )
+    ]
+    db.session.add(proposal)
+    db.session.flush()
+    db.session.add(
+        SubmittedVersion(
+            proposal_id=proposal.id,
+            number=1,
+            content={"title": title, "requested": str(requested)},
+            submitted_at=proposal.submitted_at,
+        )
+    )
+    return proposal
+
+
+def _confirm(award: Award, officer: User) -> Award:
+    return services.confirm_award(
+        award,
+        by=officer,
+        amount=award.amount,
+        starts_on=services.local_today(),
+        ends_on=award.proposal.milestones[-1].due_date,
+        plan=services.proposed_plan(award),
+        targets={row.indicator_id: row.committed for row in services.proposed_targets(award)},
+    )
+
+
+def _report(award: Award, position: int, user: User, text: str) -> MilestoneReport:
+    return services.report_milestone(
+        award.milestones[position],
+        by=user,
+        progress=text,
+        values={award.indicators[0].id: Decimal("99.99996")},
+    )
+
+
+def load(base: dict) -> dict:
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return _load(base)
+
+
+def _load(base: dict) -> dict:
+    users, orgs = base["users"], base["orgs"]
+    officer = users["officer"]
+    teams = [
+        (orgs["enterprise"], users["alice"]),
+        (orgs["university"], users["bob"]),
+        (orgs["institute"], users["carol"]),
+    ]
+    link = _link(base)
+    today = clock.now()
+    past = today - timedelta(days=300)  # when the running projects were decided
+    running_due = [
+        (today - timedelta(days=150)).date(),  # accepted
+        (today - timedelta(days=10)).date(),  # overdue, or returned
+        (today + timedelta(days=20)).date(),  # due within 30 days
+    ]
+    fresh_due = [(today + timedelta(days=d)).date() for d in (180, 365, 540)]
+    made: dict[str, object] = {}
+
+    # In publicity now: one award with an open objection; one revoked after an upheld
+    # objection, whose reserve was promoted; one whose objection was dismissed.
+    gas = _challenge(link, "高纯电子特气国产化", when=today)
+    winner = _proposal(
+        gas,
+        orgs["enterprise"],
+        ProposalStatus.awarded,
+        "电子级三氟化氮纯化",
+        "李雷",
+        fresh_due,
+        today,
+    )
+    in_publicity = services.start_publicity(winner, by=officer)
+    services.lodge_objection(
+        in_publicity, by=users["bob"], reason="牵头单位申报的中试线产能与现场情况不符。"
+    )
+
+    wafer = _challenge(link, "12 英寸硅片抛光液", when=today)
+    revoked_proposal = _proposal(
+        wafer,
+        orgs["university"],
+        ProposalStatus.awarded,
+        "抛光液配方优化",
+        "韩梅梅",
+        fresh_due,
+        today,
+    )
+    reserve = _proposal(
+        wafer, orgs["institute"], ProposalStatus.reserve, "新型抛光液体系", "王强", fresh_due, today
+    )
+    revoked = services.start_publicity(revoked_proposal, by=officer)
+    upheld = services.lodge_objection(
+        revoked, by=users["alice"], reason="团队负责人同时承担另一在研项目，超出限项规定。"
+    )
+    services.resolve_objection(
+        upheld,
+        by=officer,
+        upheld=True,
+        reason="经核实，负责人在研项目超限，撤销立项。",
+        promote=reserve,
+    )
+    dismissed = services.lodge_objection(
+        db.session.exec(select(Award).where(Award.proposal_id == reserve.id)).one(),
+        by=users["alice"],
+        reason="怀疑预算虚高。",
+    )
+    services.resolve_objection(dismissed, by=officer, upheld=False, reason="预算经专家复核合理。")
+
+    # Running, completed and terminated projects, decided 300 days ago.
+    running = {}
+    with clock.frozen_at(past):
+        for key, title, (org, _user) in (
+            ("running", "光刻胶树脂国产化", teams[2]),
+            ("completed", "高纯石英坩埚", teams[0]),
+            ("terminated", "大尺寸碳化硅衬底", teams[1]),
+        ):
+            challenge = _challenge(link, title, when=past)
+            proposal = _proposal(
+                challenge,
+                org,
+                ProposalStatus.awarded,
+                title,
+                "张伟",
+                running_due if key == "running" else fresh_due,
+                past,
+            )
+            running[key] = services.start_publicity(proposal, by=officer)
+    with clock.frozen_at(past + timedelta(days=8)):
+        for award in running.values():
+            _confirm(award, officer)
+
+    project = running["running"]
+    carol = users["carol"]
+    with clock.frozen_at(today - timedelta(days=152)):
+        first = _report(project, 0, carol, "完成树脂合成工艺验证，附检测报告。")
+    with clock.frozen_at(today - timedelta(days=148)):
+        services.accept_report(
+            first,
+            by=officer,
+            paid_on=(today - timedelta(days=145)).date(),
+            comments="材料齐全，同意拨付。",
+        )
+    with clock.frozen_at(today - timedelta(days=12)):
+        second = _report(project, 1, carol, "中试线主体设备已到货。")
+    with clock.frozen_at(today - timedelta(days=11)):
+        services.return_report(second, by=officer, comments="请补充设备安装调试记录和验收单。")
+    _report(project, 2, carol, "用户验证样品已送检（提前上报）。")
+
+    completed = running["completed"]
+    for position in range(3):
+        report = _report(completed, position, users["alice"], "按计划完成。")
+        services.accept_report(report, by=officer, paid_on=services.local_today())
+    services.complete_project(
+        completed,
+        by=officer,
+        achieved={
+            completed.indicators[0].id: Decimal("99.99996"),
+            completed.indicators[1].id: Decimal("6"),
+        },
+        comments="各项指标均达到或优于承诺值，通过验收。",
+    )
+
+    terminated = running["terminated"]
+    report = _report(terminated, 0, users["bob"], "完成晶体生长炉改造。")
+    services.accept_report(report, by=officer, paid_on=services.local_today())
+    services.terminate_project(
+        terminated,
+        by=officer,
+        reason="核心团队成员离职，无法继续实施。",
+        refund_due=Decimal("1000000.00"),
+    )
+
+    # A horse race: three teams; at the mid-term gate one is eliminated.
+    with clock.frozen_at(past):
+        race = _challenge(link, "车规级 IGBT 模块（赛马）", teams=3, when=past)
+        race_awards = [
+            services.start_publicity(
+                _proposal(
+                    race,
+                    org,
+                    ProposalStatus.awarded,
+                    f"IGBT 模块方案 {chr(65 + i)}",
+                    user.name,
+                    fresh_due,
+                    past,
+                ),
+                by=officer,
+            )
+            for i, (org, user) in enumerate(teams)
+        ]
+    with clock.frozen_at(past + timedelta(days=8)):
+        for award in race_awards:
+            _confirm(award, officer)
+    for award, (_org, user) in zip(race_awards[:2], teams[:2], strict=True):
+        report = _report(award, 0, user, "样品通过 1200V 耐压测试。")
+        services.accept_report(report, by=officer, paid_on=services.local_today())
+    outcomes = {
+        race_awards[0].id: (GateOutcome.continued, "耐压与损耗指标领先。"),
+        race_awards[1].id: (GateOutcome.continued, "进度符合计划。"),
+        race_awards[2].id: (GateOutcome.eliminated, "首个里程碑未达成，样品耐压不足。"),
+    }
+    services.decide_stage_gate(race, by=officer, name="中期评估 Mid-term gate", outcomes=outcomes)
+
+    made.update(
+        in_publicity=in_publicity,
+        revoked=revoked,
+        running=project,
+        completed=completed,
+        terminated=terminated,
+        race=race,
+    )
+    db.session.flush()
+    base["awards"] = made
+    return base
