@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 
 from portal import clock
+from portal.awards.models import Award, AwardStatus
 from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
 from portal.errors import ValidationFailed
@@ -102,6 +103,9 @@ def test_the_decision_moves_each_proposal_to_its_state_and_tells_the_applicants(
     with app.app_context():
         decision = db.session.exec(select(Decision)).one()
         assert (decision.winner_ids, decision.reserve_ids) == ([winner.id], [reserve.id])
+        award = db.session.exec(select(Award)).one()  # the winner goes to publicity (公示)
+        assert award.proposal_id == winner.id and award.status is AwardStatus.in_publicity
+    assert "Plan 0" in client.get("/publicity").get_data(as_text=True)
     assert any("has been selected" in t for t in titles_for(app, applicants[0]))
     assert any("reserve list" in t for t in titles_for(app, applicants[1]))
     assert any("not selected" in t for t in titles_for(app, applicants[2]))

@@ -16,6 +16,7 @@ from sqlmodel import select
 from portal import audit, clock
 from portal.accounts.models import Organisation, Role, User
 from portal.audit import snapshot
+from portal.awards.services import start_publicity
 from portal.challenges.models import Challenge, ChallengeStatus, FundingMode
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed
@@ -771,6 +772,9 @@ def decide(
         else:
             proposal.status = ProposalStatus.not_funded
         proposal.updated_at = now
+    for proposal in proposals:
+        if proposal.status is ProposalStatus.awarded:
+            start_publicity(proposal, by=by)  # the proposed awards go to publicity (公示)
     decision = Decision(
         challenge_id=challenge.id,
         winner_ids=win_ids,
