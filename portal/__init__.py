@@ -47,14 +47,20 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from portal.cli import register_commands
 
     register_commands(app)
+
+    from portal.notices.health import warn_if_unready
+
+    warn_if_unready()
     return app
 
 
 def register_blueprints(app: Flask) -> None:
     from portal import pages
     from portal.accounts import views as accounts
+    from portal.notices import views as notices
     from portal.notifications import views as notifications
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(notifications.bp)
+    app.register_blueprint(notices.bp)
