@@ -115,4 +115,7 @@ def load_accounts() -> dict[str, object]:
 
 def load_demo() -> dict[str, object]:
     """Load every module's demo data, in the order the journey runs."""
-    return load_accounts()
+    from portal.notices import demo as notices
+
+    base = load_accounts()
+    return notices.load(base)
