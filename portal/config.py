@@ -53,7 +53,7 @@ NOTICE_AUTHORITY = "深圳市科技创新局"
 NOTICE_AUTHORITY_EN = "Shenzhen Science, Technology and Innovation Commission"
 NOTICE_NUMBER_FORMAT = "深科技〔{year}〕{seq}号"
 # The seal image (SVG or PNG); a relative path is read under STORAGE_ROOT. `flask demo` draws one.
-NOTICE_SEAL_PATH = "notices/seal.svg"
+NOTICE_SEAL_PATH = "seal.svg"
 NOTICE_TASK_BOOK_DAYS = 30  # the task book (任务书) must be signed within this many days
 NOTICE_PDF_VARIANT = ""  # "" for plain PDF, or "pdf/a-3b" for archival PDF/A-3b
 NOTICE_BATCH_CHUNK = 10  # notices rendered per step of a batch
