@@ -29,3 +29,7 @@ class CodeForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     file = FileField(_l("The PDF file you received"), validators=[FileRequired()])
+
+
+class StepForm(FlaskForm):
+    """A batch's next step: nothing to fill in but the CSRF token."""

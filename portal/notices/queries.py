@@ -140,3 +140,7 @@ def lead_users(award: Award) -> list[User]:
             )
         )
     )
+
+
+def batch_notices(batch_id: int):
+    return select(Notice).where(Notice.batch_id == batch_id).order_by(Notice.id)

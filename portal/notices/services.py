@@ -298,12 +298,6 @@ def run_batch_step(
     return notices
 
 
-def batch_notices(batch: NoticeBatch) -> list[Notice]:
-    return list(
-        db.session.exec(select(Notice).where(Notice.batch_id == batch.id).order_by(Notice.id))
-    )
-
-
 def pending_batch_ids(batch: NoticeBatch, limit: int | None = None) -> Sequence[int]:
     """The awards the batch has still to issue (those that failed are not tried again)."""
     failed = [f["award_id"] for f in batch.failures]

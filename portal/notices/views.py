@@ -181,12 +181,8 @@ def _batch_or_404(batch_id: int) -> NoticeBatch:
 @staff_required
 def batch(batch_id: int):
     batch_ = _batch_or_404(batch_id)
-    return render_template(
-        "notices/batch.html",
-        batch=batch_,
-        notices=services.batch_notices(batch_),
-        form=forms.IssueForm(),
-    )
+    notices, page = paginate(queries.batch_notices(batch_.id))
+    return render_template("notices/batch.html", batch=batch_, notices=notices, page=page)
 
 
 def _wants_json() -> bool:
@@ -197,7 +193,7 @@ def _wants_json() -> bool:
 @staff_required
 def batch_step(batch_id: int):
     batch_ = _batch_or_404(batch_id)
-    if not forms.IssueForm().validate_on_submit():
+    if not forms.StepForm().validate_on_submit():
         abort(400)
     try:
         services.run_batch_step(batch_, by=current_user)
@@ -224,7 +220,7 @@ def batch_zip(batch_id: int):
     batch_ = _batch_or_404(batch_id)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for notice in services.batch_notices(batch_):
+        for notice in db.session.exec(queries.batch_notices(batch_.id)):
             archive.write(path_of(notice.stored_name), _download_name(notice))
     buffer.seek(0)
     return send_file(
