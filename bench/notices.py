@@ -141,27 +141,18 @@ def reset_notices() -> None:
 
 
 def batch_rate(app, challenge_id: int, workers: int) -> float:
+    """Notices per second of `flask notices issue` (without copying the files out)."""
     from portal.challenges.models import Challenge
     from portal.db import db
     from portal.notices import services
-    from portal.notices.rendering import RenderPool, render_serially
+    from portal.notices.cli import run_batch
 
     reset_notices()
     challenge = db.session.get(Challenge, challenge_id)
     start = time.perf_counter()
     batch = services.start_batch(challenge, by=None)
     db.session.commit()
-
-    def run(render) -> None:
-        while batch.status.value == "running":
-            services.run_batch_step(batch, by=None, render=render)
-            db.session.commit()
-
-    if workers > 1:
-        with RenderPool(workers) as pool:
-            run(pool)
-    else:
-        run(render_serially)
+    run_batch(batch, None, workers, echo=lambda _line: None)
     elapsed = time.perf_counter() - start
     assert batch.done == COUNT, (batch.done, batch.failures)
     return batch.done / elapsed

@@ -161,3 +161,27 @@ def test_pdf_a3b_is_an_option(app, make_award, officer, monkeypatch):
     ).stdout
     assert re.search(r"pdfaid:part[^0-9]{1,3}3", metadata), metadata[:500]
     assert re.search(r"pdfaid:conformance[^A-Z]{1,3}B", metadata)
+
+
+def test_a_notice_that_cannot_be_rendered_is_not_issued_and_keeps_its_number(
+    app, make_award, officer
+):
+    from portal.accounts.models import User
+    from portal.errors import DomainError
+    from portal.notices import queries, services
+    from tests.notices_fixtures import issue
+
+    award = make_award()
+
+    def broken(jobs):
+        raise RenderingError("notices may not load http://example.com/x.png")
+
+    with app.test_request_context():
+        (loaded,) = queries.awards_for_notices([award.id])
+        with pytest.raises(DomainError, match="could not be rendered"):
+            services.issue_notice(loaded, by=db.session.get(User, officer.id), render=broken)
+        db.session.rollback()
+        assert db.session.exec(select(Notice)).all() == []
+
+    notice = issue(app, award, officer)
+    assert notice.number.endswith("〕1号")

@@ -14,6 +14,7 @@ from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError
 from portal.notices import services
+from portal.notices.models import BatchStatus
 from portal.notices.rendering import RenderPool, render_serially
 from portal.storage import path_of
 
@@ -43,29 +44,28 @@ def issue(number: str, out: Path, language: str, workers: int | None) -> None:
     click.echo(f"{issued} notices issued for {number}, written to {out}.")
 
 
-def run_batch(batch, out: Path, workers: int) -> int:
-    """Runs the steps of `batch` to the end; PDFs are rendered by `workers` processes."""
-    issued = 0
+def run_batch(batch, out: Path | None, workers: int, echo=click.echo) -> int:
+    """Runs the steps of `batch` to the end, each one transaction; PDFs are rendered by
+    `workers` processes, each step giving every worker NOTICE_BATCH_CHUNK notices."""
+    size = current_app.config["NOTICE_BATCH_CHUNK"] * max(workers, 1)
 
     def steps(render) -> int:
         count = 0
-        while batch.status.value == "running":
-            notices = services.run_batch_step(batch, by=None, render=render)
+        while batch.status is BatchStatus.running:
+            notices = services.run_batch_step(batch, by=None, size=size, render=render)
             db.session.commit()
-            for notice in notices:
+            for notice in notices if out else ():
                 shutil.copyfile(
                     path_of(notice.stored_name), out / f"{notice.number}-v{notice.version}.pdf"
                 )
             count += len(notices)
-            click.echo(f"{batch.done}/{batch.total}")
+            echo(f"{batch.done}/{batch.total}")
         return count
 
     if workers > 1:
         with RenderPool(workers) as pool:
-            issued = steps(pool)
-    else:
-        issued = steps(render_serially)
-    return issued
+            return steps(pool)
+    return steps(render_serially)
 
 
 def register(app) -> None:

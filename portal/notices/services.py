@@ -1,8 +1,8 @@
 """Issuing, correcting and revoking award notices, one by one or in batches.
 
-Every notice goes through three steps so that the slow one can run elsewhere: `_draft` reads the
-database and takes the number (in the caller's transaction), `render` turns plain values into a
-PDF (in this process or a pool of workers), `_record` stores the file and writes the rows.
+Every notice goes through three steps so that the slow one can run elsewhere: a Draft (read from
+the database, with its number taken in the caller's transaction), `_render` (plain values to PDF,
+in this process or a pool of workers) and `_record` (stores the file once, writes the rows).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from portal.db import db
 from portal.errors import DomainError, NotAllowed
 from portal.notices import content, queries
 from portal.notices.models import BatchStatus, Notice, NoticeBatch, NoticeStatus
-from portal.notices.rendering import Job, Renderer, render_serially
+from portal.notices.rendering import Job, Renderer, RenderingError, render_serially
 from portal.notifications.services import notify
 from portal.storage import store_bytes
 
@@ -118,6 +118,16 @@ def _draft_first(award: Award, language: str) -> Draft:
     )
 
 
+def _render(drafts: Sequence[Draft], render: Renderer) -> list[bytes]:
+    try:
+        return render([draft.job() for draft in drafts])
+    except RenderingError as exc:
+        current_app.logger.exception("a notice could not be rendered")
+        raise DomainError(
+            _("The notice could not be rendered (%(error)s). Nothing was issued.", error=str(exc))
+        ) from exc
+
+
 def _record(draft: Draft, pdf: bytes, *, by: User | None, batch: NoticeBatch | None = None):
     now = clock.now()
     stored = store_bytes(pdf, f"{draft.number}-v{draft.version}.pdf", "notices")
@@ -181,7 +191,7 @@ def issue_notice(
     _check_staff(by)
     _check_language(language)
     draft = _draft_first(award, language)
-    (pdf,) = render([draft.job()])
+    (pdf,) = _render([draft], render)
     return _record(draft, pdf, by=by)
 
 
@@ -218,7 +228,7 @@ def correct_notice(
         reason=reason,
         previous=notice,
     )
-    (pdf,) = render([draft.job()])
+    (pdf,) = _render([draft], render)
     return _record(draft, pdf, by=by)
 
 
@@ -284,7 +294,7 @@ def run_batch_step(
             drafts.append(_draft_first(award, batch.language))
         except DomainError as exc:
             failures.append({"award_id": award.id, "message": exc.message})
-    pdfs = render([d.job() for d in drafts]) if drafts else []
+    pdfs = _render(drafts, render) if drafts else []
     notices = [_record(d, pdf, by=by, batch=batch) for d, pdf in zip(drafts, pdfs, strict=True)]
     batch.failures = failures
     batch.done += len(notices)
