@@ -123,3 +123,31 @@ def test_the_command_line_issues_the_notices_into_a_folder(
     with app.app_context():
         rows = db.session.exec(select(Notice).where(Notice.batch_id.is_not(None))).all()
     assert sorted(f.name for f in files) == sorted(f"{n.number}-v1.pdf" for n in rows)
+
+
+def test_the_command_line_overlaps_chunks_and_reports_what_it_could_not_issue(
+    app, make_challenge, make_award, make_org, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(app.config, "NOTICE_BATCH_CHUNK", 1)  # two workers: chunks of two
+    challenge = make_challenge()
+    awards = [make_award(challenge=challenge, lead=make_org(f"Lab {i}")) for i in range(6)]
+    with app.app_context():
+        db.session.get(Award, awards[2].id).starts_on = None
+        db.session.commit()
+
+    result = app.test_cli_runner().invoke(
+        args=["notices", "issue", "--challenge", challenge.number, "--out", str(tmp_path)]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert f"5 notices issued for {challenge.number}" in result.output
+    assert f"not issued: award {awards[2].id}: The award has no execution period yet." in (
+        result.output
+    )
+    with app.app_context():
+        notices = db.session.exec(select(Notice)).all()
+        batch = db.session.exec(select(NoticeBatch)).one()
+    assert {n.award_id for n in notices} == {a.id for i, a in enumerate(awards) if i != 2}
+    assert len({n.number for n in notices}) == 5
+    assert batch.status is BatchStatus.finished and (batch.done, batch.total) == (5, 6)
+    assert len(list(tmp_path.glob("*.pdf"))) == 5

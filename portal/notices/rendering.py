@@ -11,7 +11,7 @@ import base64
 import mimetypes
 import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -107,7 +107,11 @@ class RenderPool:
         self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
     def __call__(self, jobs: Sequence[Job]) -> list[bytes]:
-        return list(self.executor.map(_render_job, jobs))
+        return [future.result() for future in self.submit(jobs)]
+
+    def submit(self, jobs: Sequence[Job]) -> list[Future]:
+        """Start rendering `jobs`; each future's result is a PDF (in the order of `jobs`)."""
+        return [self.executor.submit(_render_job, job) for job in jobs]
 
     def __enter__(self) -> RenderPool:
         return self

@@ -286,30 +286,56 @@ def run_batch_step(
     _check_staff(by)
     if batch.status is BatchStatus.finished:
         return []
-    ids = pending_batch_ids(batch, limit=size or current_app.config["NOTICE_BATCH_CHUNK"])
-    drafts: list[Draft] = []
-    failures = list(batch.failures)
-    for award in queries.awards_for_notices(ids):
-        try:
-            drafts.append(_draft_first(award, batch.language))
-        except DomainError as exc:
-            failures.append({"award_id": award.id, "message": exc.message})
+    drafts = draft_batch_chunk(batch, size=size or current_app.config["NOTICE_BATCH_CHUNK"])
     pdfs = _render(drafts, render) if drafts else []
-    notices = [_record(d, pdf, by=by, batch=batch) for d, pdf in zip(drafts, pdfs, strict=True)]
-    batch.failures = failures
-    batch.done += len(notices)
-    batch.total = max(batch.total, batch.done + len(failures))
+    notices = record_batch_chunk(batch, drafts, pdfs, by=by)
     if not pending_batch_ids(batch, limit=1):
-        batch.status = BatchStatus.finished
-        batch.finished_at = clock.now()
-        audit.record(
-            by, "notice.batch_finished", batch, after={"done": batch.done, "failed": len(failures)}
-        )
+        finish_batch(batch, by=by)
     return notices
 
 
-def pending_batch_ids(batch: NoticeBatch, limit: int | None = None) -> Sequence[int]:
+def draft_batch_chunk(batch: NoticeBatch, *, size: int, exclude: Sequence[int] = ()) -> list[Draft]:
+    """Numbers and values of the batch's next `size` notices (awards in `exclude` are being
+    issued already); an award that cannot be drafted goes to the batch's failures."""
+    drafts: list[Draft] = []
+    while not drafts:
+        ids = pending_batch_ids(batch, limit=size, exclude=exclude)
+        if not ids:
+            break
+        failures = list(batch.failures)
+        for award in queries.awards_for_notices(ids):
+            try:
+                drafts.append(_draft_first(award, batch.language))
+            except DomainError as exc:
+                failures.append({"award_id": award.id, "message": exc.message})
+        batch.failures = failures
+    return drafts
+
+
+def record_batch_chunk(
+    batch: NoticeBatch, drafts: Sequence[Draft], pdfs: Sequence[bytes], *, by: User | None
+) -> list[Notice]:
+    notices = [_record(d, pdf, by=by, batch=batch) for d, pdf in zip(drafts, pdfs, strict=True)]
+    batch.done += len(notices)
+    batch.total = max(batch.total, batch.done + len(batch.failures))
+    return notices
+
+
+def finish_batch(batch: NoticeBatch, *, by: User | None) -> None:
+    batch.status = BatchStatus.finished
+    batch.finished_at = clock.now()
+    audit.record(
+        by,
+        "notice.batch_finished",
+        batch,
+        after={"done": batch.done, "failed": len(batch.failures)},
+    )
+
+
+def pending_batch_ids(
+    batch: NoticeBatch, limit: int | None = None, exclude: Sequence[int] = ()
+) -> Sequence[int]:
     """The awards the batch has still to issue (those that failed are not tried again)."""
     failed = [f["award_id"] for f in batch.failures]
-    statement = queries.awards_awaiting_notice(batch.challenge_id, exclude=failed)
+    statement = queries.awards_awaiting_notice(batch.challenge_id, exclude=[*failed, *exclude])
     return db.session.exec(statement.limit(limit)).all()
