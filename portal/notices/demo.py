@@ -25,6 +25,7 @@ from portal.challenges.models import (
     Stage,
 )
 from portal.db import db
+from portal.errors import DomainError
 from portal.notices import content, queries, services
 from portal.notices.seal import seal_svg
 from portal.proposals.models import (
@@ -168,49 +169,44 @@ def make_confirmed_award(
     return award
 
 
+def _printable(award: Award) -> bool:
+    try:
+        content.check_complete(award)
+    except DomainError:
+        return False
+    return True
+
+
 def _demo_awards(base: dict) -> list[Award]:
-    awards = list(
-        db.session.exec(
-            select(Award).where(Award.status.in_(queries.ISSUABLE)).order_by(Award.id).limit(3)
-        )
-    )
-    if len(awards) >= 3:
-        return awards
+    """Two confirmed awards for the valid and the corrected notice (the earlier loaders' own
+    when they are complete enough to print) and, always our own, one to revoke."""
+    waiting = db.session.exec(queries.awards_without_notice().limit(20)).all()
+    ready = [a for a in queries.awards_for_notices(waiting) if _printable(a)][:2]
     orgs = base["orgs"]
     challenge = make_challenge("JB-DEMO-N01", "28纳米ArF光刻胶国产化")
-    made = [
-        make_confirmed_award(
-            challenge,
+    specs = [
+        (
             orgs["enterprise"],
             [orgs["university"]],
             "国产28纳米ArF光刻胶研发与产业化",
-            Decimal("30000000.00"),
+            "30000000.00",
+            "李明",
         ),
-        make_confirmed_award(
-            challenge,
-            orgs["institute"],
-            [],
-            "高分辨率光刻胶树脂关键材料攻关",
-            Decimal("12500000.50"),
-            leader="陈静",
-        ),
-        make_confirmed_award(
-            challenge,
-            orgs["university"],
-            [],
-            "光刻胶配套高纯溶剂研制",
-            Decimal("3000000.00"),
-            leader="王伟",
-        ),
+        (orgs["institute"], [], "高分辨率光刻胶树脂关键材料攻关", "12500000.50", "陈静"),
+    ][: 2 - len(ready)]
+    specs.append((orgs["university"], [], "光刻胶配套高纯溶剂研制", "3000000.00", "王伟"))
+    made = [
+        make_confirmed_award(challenge, lead, members, title, Decimal(amount), leader=leader)
+        for lead, members, title, amount, leader in specs
     ]
-    return (awards + made)[:3]
+    return queries.awards_for_notices([a.id for a in [*ready, *made]])
 
 
 def load(base: dict) -> dict:
     """A valid notice, a corrected one (version 1 superseded) and one of a revoked award."""
     write_seal()
     officer = base["users"]["officer"]
-    first, second, third = queries.awards_for_notices([a.id for a in _demo_awards(base)])
+    first, second, third = _demo_awards(base)
     issued = services.issue_notice(first, by=officer)
     superseded = services.issue_notice(second, by=officer)
     corrected = services.correct_notice(

@@ -55,6 +55,18 @@ def awards_awaiting_notice(challenge_id: int, exclude: Sequence[int] = ()):
     return statement
 
 
+def awards_without_notice():
+    """Confirmed or active awards of any challenge that have no notice yet, oldest first."""
+    return (
+        select(Award.id)
+        .where(
+            Award.status.in_(ISSUABLE),
+            ~select(Notice.id).where(Notice.award_id == Award.id).exists(),
+        )
+        .order_by(Award.id)
+    )
+
+
 def visible_notices(user: User):
     """Every notice `user` may see: staff see all; applicants their organisation's as lead."""
     statement = select(Notice)
