@@ -25,7 +25,7 @@ test: test-setup
 	fi
 
 bench: setup
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/notices.py
 
 setup: $(VENV)/.installed instance/config.py translations
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(RUN_PACKAGES)"

@@ -47,6 +47,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from portal.cli import register_commands
 
     register_commands(app)
+
+    from portal.notices.health import warn_if_unready
+
+    warn_if_unready()
     return app
 
 
@@ -55,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.accounts import views as accounts
     from portal.awards import views as awards
     from portal.challenges import views as challenges
+    from portal.notices import views as notices
     from portal.notifications import views as notifications
     from portal.proposals import views as proposals
     from portal.reviews import views as reviews
@@ -66,3 +71,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reviews.bp)
     app.register_blueprint(proposals.bp)
     app.register_blueprint(awards.bp)
+    app.register_blueprint(notices.bp)

@@ -1,4 +1,4 @@
-"""Commands: `flask --app portal upgrade | demo | create-user`."""
+"""Commands: `flask --app portal upgrade | demo | create-user | doctor | notices`."""
 
 from __future__ import annotations
 
@@ -28,6 +28,25 @@ def upgrade_database(url: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from portal.notices.cli import register as register_notice_commands
+
+    register_notice_commands(app)
+
+    @app.cli.command("doctor")
+    def doctor() -> None:
+        """Check that this machine can print award notices (fonts, HarfBuzz, seal)."""
+        from portal.notices import health
+        from portal.notices.content import seal_path
+
+        checks = [health.cjk_font(), health.harfbuzz_subsetting(), health.seal(seal_path())]
+        for check in checks:
+            click.echo(f"[{'ok' if check.ok else 'MISSING'}] {check.name}: {check.detail}")
+            if not check.ok:
+                click.echo(f"      fix: {check.fix}")
+        if not all(check.ok for check in checks):
+            raise SystemExit(1)
+        click.echo("Everything needed to print award notices is here.")
+
     @app.cli.command("upgrade")
     def upgrade() -> None:
         """Apply the database migrations."""

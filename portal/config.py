@@ -48,3 +48,16 @@ MAIL_USE_TLS = False
 MAIL_USERNAME = ""
 MAIL_PASSWORD = ""
 MAIL_SENDER = "noreply@jiebang.example"
+
+# Award notices (立项通知书): the issuing authority, its numbering style and seal, and where the
+# printed QR code leads. NOTICE_NUMBER_FORMAT receives {year} and {seq} (a per-year sequence).
+NOTICE_AUTHORITY = "深圳市科技创新局"
+NOTICE_AUTHORITY_EN = "Shenzhen Science, Technology and Innovation Commission"
+NOTICE_NUMBER_FORMAT = "深科技〔{year}〕{seq}号"
+# The seal image (SVG or PNG); a relative path is read under STORAGE_ROOT. `flask demo` draws one.
+NOTICE_SEAL_PATH = "seal.svg"
+NOTICE_TASK_BOOK_DAYS = 30  # the task book (任务书) must be signed within this many days
+NOTICE_PDF_VARIANT = ""  # "" for plain PDF, or "pdf/a-3b" for archival PDF/A-3b
+NOTICE_BATCH_CHUNK = 10  # notices rendered per step of a batch
+NOTICE_RENDER_WORKERS = 2  # processes rendering a batch from the command line
+PUBLIC_URL = "http://127.0.0.1:5000"  # the portal's public address, printed in QR codes

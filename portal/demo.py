@@ -14,6 +14,7 @@ from portal.accounts.services import hash_password
 from portal.awards import demo as awards_demo
 from portal.challenges import demo as challenges_demo
 from portal.db import db
+from portal.notices import demo as notices_demo
 from portal.proposals import demo as proposals_demo
 from portal.reviews import demo as reviews_demo
 
@@ -124,4 +125,5 @@ def load_demo() -> dict[str, object]:
     base = proposals_demo.load(base)
     base = reviews_demo.load(base)
     base = awards_demo.load(base)
+    base = notices_demo.load(base)
     return base

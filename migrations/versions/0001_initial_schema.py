@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 19:52:12.144800
+Create Date: 2026-11-29 20:00:03.150743
 """
 
 from collections.abc import Sequence
@@ -416,6 +416,37 @@ def upgrade() -> None:
     with op.batch_alter_table("indicator", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_indicator_challenge_id"), ["challenge_id"], unique=False
+        )
+
+    op.create_table(
+        "notice_batch",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("challenge_id", sa.Integer(), nullable=False),
+        sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "running", "finished", name="batchstatus", native_enum=False, create_constraint=True
+            ),
+            nullable=False,
+        ),
+        sa.Column("total", sa.Integer(), nullable=False),
+        sa.Column("done", sa.Integer(), nullable=False),
+        sa.Column("failures", sa.JSON(), nullable=False),
+        sa.Column("created_at", portal.db.UTCDateTime(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("finished_at", portal.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["challenge_id"], ["challenge.id"], name=op.f("fk_notice_batch_challenge_id_challenge")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["user.id"], name=op.f("fk_notice_batch_created_by_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_batch")),
+    )
+    with op.batch_alter_table("notice_batch", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_notice_batch_challenge_id"), ["challenge_id"], unique=False
         )
 
     op.create_table(
@@ -945,6 +976,58 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_milestone_status"), ["status"], unique=False)
 
     op.create_table(
+        "notice",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("award_id", sa.Integer(), nullable=False),
+        sa.Column("number", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "valid",
+                "superseded",
+                "revoked",
+                name="noticestatus",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("amount", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.Column("content", sa.JSON(), nullable=False),
+        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("issued_on", sa.Date(), nullable=False),
+        sa.Column("issued_at", portal.db.UTCDateTime(), nullable=False),
+        sa.Column("issued_by_id", sa.Integer(), nullable=True),
+        sa.Column("stored_name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("superseded_at", portal.db.UTCDateTime(), nullable=True),
+        sa.Column("revoked_at", portal.db.UTCDateTime(), nullable=True),
+        sa.Column("batch_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["award_id"], ["award.id"], name=op.f("fk_notice_award_id_award")),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["notice_batch.id"], name=op.f("fk_notice_batch_id_notice_batch")
+        ),
+        sa.ForeignKeyConstraint(
+            ["issued_by_id"], ["user.id"], name=op.f("fk_notice_issued_by_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notice")),
+        sa.UniqueConstraint("award_id", "version", name=op.f("uq_notice_award_id")),
+        sa.UniqueConstraint("code", name=op.f("uq_notice_code")),
+        sa.UniqueConstraint("number", "version", name=op.f("uq_notice_number")),
+    )
+    with op.batch_alter_table("notice", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_notice_award_id"), ["award_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_notice_batch_id"), ["batch_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_notice_issued_at"), ["issued_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_notice_number"), ["number"], unique=False)
+        batch_op.create_index(batch_op.f("ix_notice_sha256"), ["sha256"], unique=False)
+        batch_op.create_index(batch_op.f("ix_notice_status"), ["status"], unique=False)
+
+    op.create_table(
         "objection",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("award_id", sa.Integer(), nullable=False),
@@ -1190,6 +1273,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_objection_award_id"))
 
     op.drop_table("objection")
+    with op.batch_alter_table("notice", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notice_status"))
+        batch_op.drop_index(batch_op.f("ix_notice_sha256"))
+        batch_op.drop_index(batch_op.f("ix_notice_number"))
+        batch_op.drop_index(batch_op.f("ix_notice_issued_at"))
+        batch_op.drop_index(batch_op.f("ix_notice_batch_id"))
+        batch_op.drop_index(batch_op.f("ix_notice_award_id"))
+
+    op.drop_table("notice")
     with op.batch_alter_table("milestone", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_milestone_status"))
         batch_op.drop_index(batch_op.f("ix_milestone_due_date"))
@@ -1269,6 +1361,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_panel_member_challenge_id"))
 
     op.drop_table("panel_member")
+    with op.batch_alter_table("notice_batch", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notice_batch_challenge_id"))
+
+    op.drop_table("notice_batch")
     with op.batch_alter_table("indicator", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_indicator_challenge_id"))
 

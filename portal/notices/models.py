@@ -1,0 +1,78 @@
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Field, Relationship, SQLModel
+
+from portal.awards.models import Award
+from portal.challenges.models import Challenge
+from portal.db import MONEY, UTCDateTime, enum_type
+
+
+class NoticeStatus(enum.StrEnum):
+    valid = "valid"
+    superseded = "superseded"  # a correction issued the next version
+    revoked = "revoked"  # the award was revoked
+
+
+class Notice(SQLModel, table=True):
+    """One issued version of an award notice: the PDF is written once and never changed.
+
+    A correction keeps the number and issues version n+1; `content` is the plain values printed
+    on this version, shown by the public verification page.
+    """
+
+    __tablename__ = "notice"
+    __table_args__ = (
+        sa.UniqueConstraint("award_id", "version"),
+        sa.UniqueConstraint("number", "version"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    award_id: int = Field(foreign_key="award.id", index=True)
+    number: str = Field(max_length=60, index=True)  # 文号, e.g. 深科技〔2026〕12号
+    version: int = Field(default=1)
+    language: str = Field(default="zh", max_length=8)
+    status: NoticeStatus = Field(
+        default=NoticeStatus.valid, sa_type=enum_type(NoticeStatus), index=True
+    )
+    code: str = Field(max_length=16, unique=True)  # the printed verification code
+    amount: Decimal = Field(sa_type=MONEY)
+    content: dict = Field(sa_type=sa.JSON)
+    reason: str = Field(default="")  # why this version was issued (corrections)
+    issued_on: date
+    issued_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    issued_by_id: int | None = Field(default=None, foreign_key="user.id")
+    stored_name: str = Field(max_length=200)
+    size: int
+    sha256: str = Field(max_length=64, index=True)
+    superseded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    batch_id: int | None = Field(default=None, foreign_key="notice_batch.id", index=True)
+
+    award: Award = Relationship()
+
+
+class BatchStatus(enum.StrEnum):
+    running = "running"
+    finished = "finished"
+
+
+class NoticeBatch(SQLModel, table=True):
+    """Notices issued for every confirmed award of a challenge, in steps of a few at a time."""
+
+    __tablename__ = "notice_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    language: str = Field(default="zh", max_length=8)
+    status: BatchStatus = Field(default=BatchStatus.running, sa_type=enum_type(BatchStatus))
+    total: int = Field(default=0)
+    done: int = Field(default=0)
+    failures: list = Field(default_factory=list, sa_type=sa.JSON)  # [{award_id, message}]
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    challenge: Challenge = Relationship()

@@ -1,0 +1,158 @@
+"""Reads shared by the notices' pages, the batch and the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import func, select
+
+from portal.accounts.models import Role, User
+from portal.awards.models import Award, AwardStatus
+from portal.challenges.models import Challenge
+from portal.db import db
+from portal.notices.models import Notice, NoticeStatus
+from portal.proposals.models import ConsortiumMember, Proposal
+
+ISSUABLE = (AwardStatus.confirmed, AwardStatus.active)
+
+
+def award_loading():
+    """Everything a notice prints, loaded in bulk for any number of awards."""
+    return (
+        selectinload(Award.proposal).selectinload(Proposal.lead_org),
+        selectinload(Award.proposal).selectinload(Proposal.leader_org),
+        selectinload(Award.proposal)
+        .selectinload(Proposal.members)
+        .selectinload(ConsortiumMember.organisation),
+        selectinload(Award.proposal).selectinload(Proposal.commitments),
+        selectinload(Award.challenge).selectinload(Challenge.indicators),
+        selectinload(Award.milestones),
+    )
+
+
+def awards_for_notices(ids: Sequence[int]) -> list[Award]:
+    rows = db.session.exec(
+        select(Award).where(Award.id.in_(list(ids))).options(*award_loading())
+    ).all()
+    by_id = {award.id: award for award in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def awards_awaiting_notice(challenge_id: int, exclude: Sequence[int] = ()):
+    """Confirmed or active awards of a challenge that have no notice yet, oldest first."""
+    statement = (
+        select(Award.id)
+        .where(
+            Award.challenge_id == challenge_id,
+            Award.status.in_(ISSUABLE),
+            ~select(Notice.id).where(Notice.award_id == Award.id).exists(),
+        )
+        .order_by(Award.id)
+    )
+    if exclude:
+        statement = statement.where(Award.id.not_in(list(exclude)))
+    return statement
+
+
+def awards_without_notice():
+    """Confirmed or active awards of any challenge that have no notice yet, oldest first."""
+    return (
+        select(Award.id)
+        .where(
+            Award.status.in_(ISSUABLE),
+            ~select(Notice.id).where(Notice.award_id == Award.id).exists(),
+        )
+        .order_by(Award.id)
+    )
+
+
+def visible_notices(user: User):
+    """Every notice `user` may see: staff see all; applicants their organisation's as lead."""
+    statement = select(Notice)
+    if user.is_staff:
+        return statement
+    if user.role is Role.applicant and user.organisation_id:
+        return (
+            statement.join(Award, Award.id == Notice.award_id)
+            .join(Proposal, Proposal.id == Award.proposal_id)
+            .where(Proposal.lead_org_id == user.organisation_id)
+        )
+    return statement.where(Notice.id.is_(None))
+
+
+def notice_list(user: User):
+    return (
+        visible_notices(user)
+        .options(
+            selectinload(Notice.award).selectinload(Award.proposal).selectinload(Proposal.lead_org)
+        )
+        .order_by(Notice.issued_at.desc(), Notice.id.desc())
+    )
+
+
+def can_see(user: User, notice: Notice) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return (
+        user.role is Role.applicant
+        and user.organisation_id is not None
+        and notice.award.proposal.lead_org_id == user.organisation_id
+    )
+
+
+def versions_of(number: str) -> list[Notice]:
+    return list(
+        db.session.exec(select(Notice).where(Notice.number == number).order_by(Notice.version))
+    )
+
+
+def notice_by_code(code: str) -> Notice | None:
+    return db.session.exec(select(Notice).where(Notice.code == code)).first()
+
+
+def challenges_with_awards():
+    """Challenges that have confirmed or active awards, with how many and how many notices."""
+    awards = func.count(func.distinct(Award.id))
+    noticed = func.count(func.distinct(Notice.award_id))
+    return (
+        select(Challenge, awards.label("awards"), noticed.label("noticed"))
+        .join(Award, Award.challenge_id == Challenge.id)
+        .outerjoin(Notice, (Notice.award_id == Award.id) & (Notice.status == NoticeStatus.valid))
+        .where(Award.status.in_(ISSUABLE))
+        .group_by(Challenge.id)
+        .order_by(Challenge.number.desc())
+    )
+
+
+def challenge_awards(challenge_id: int) -> list[tuple[Award, Notice | None]]:
+    """The issuable awards of a challenge with their current (valid) notice, if any."""
+    awards = db.session.exec(
+        select(Award)
+        .where(Award.challenge_id == challenge_id, Award.status.in_(ISSUABLE))
+        .options(selectinload(Award.proposal).selectinload(Proposal.lead_org))
+        .order_by(Award.id)
+    ).all()
+    notices = db.session.exec(
+        select(Notice).where(
+            Notice.award_id.in_([a.id for a in awards]), Notice.status == NoticeStatus.valid
+        )
+    ).all()
+    current = {n.award_id: n for n in notices}
+    return [(award, current.get(award.id)) for award in awards]
+
+
+def lead_users(award: Award) -> list[User]:
+    return list(
+        db.session.exec(
+            select(User).where(
+                User.organisation_id == award.proposal.lead_org_id, User.role == Role.applicant
+            )
+        )
+    )
+
+
+def batch_notices(batch_id: int):
+    return select(Notice).where(Notice.batch_id == batch_id).order_by(Notice.id)

@@ -1,0 +1,341 @@
+"""Issuing, correcting and revoking award notices, one by one or in batches.
+
+Every notice goes through three steps so that the slow one can run elsewhere: a Draft (read from
+the database, with its number taken in the caller's transaction), `_render` (plain values to PDF,
+in this process or a pool of workers) and `_record` (stores the file once, writes the rows).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from portal import audit, clock, sequences
+from portal.accounts.models import User
+from portal.awards.models import Award, AwardStatus
+from portal.challenges.models import Challenge
+from portal.db import db
+from portal.errors import DomainError, NotAllowed
+from portal.notices import content, queries
+from portal.notices.models import BatchStatus, Notice, NoticeBatch, NoticeStatus
+from portal.notices.rendering import Job, Renderer, RenderingError, render_serially
+from portal.notifications.services import notify
+from portal.storage import store_bytes
+
+
+@dataclass
+class Draft:
+    """A notice about to be issued: its number, version and the values it will print."""
+
+    award: Award
+    number: str
+    version: int
+    code: str
+    language: str
+    issued_on: date
+    values: dict
+    reason: str = ""
+    previous: Notice | None = None
+
+    def job(self) -> Job:
+        variant = current_app.config["NOTICE_PDF_VARIANT"] or None
+        return content.TEMPLATES[self.language], self.values, variant
+
+
+def _check_staff(by: User | None) -> None:
+    """`by` is None for the command line, run by the operator of the server."""
+    if by is not None and not by.is_staff:
+        raise NotAllowed()
+
+
+def _check_language(language: str) -> None:
+    if language not in content.LANGUAGES:
+        raise DomainError(_("Choose Chinese or English."), field="language")
+
+
+def _check_issuable(award: Award) -> None:
+    if award.status not in queries.ISSUABLE:
+        raise DomainError(_("A notice is issued only for a confirmed or active award."))
+
+
+def local_today() -> date:
+    return clock.now().astimezone(ZoneInfo(current_app.config["TIME_ZONE"])).date()
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(content.CODE_ALPHABET) for _ in range(12))
+
+
+def next_number(year: int) -> str:
+    """The next notice number of `year` in the authority's style; never handed out twice."""
+    config = current_app.config
+    key = f"notice:{year}:{config['NOTICE_AUTHORITY']}"[:80]
+    return config["NOTICE_NUMBER_FORMAT"].format(year=year, seq=sequences.next_value(key))
+
+
+def _current_notice(award: Award) -> Notice | None:
+    return db.session.exec(
+        select(Notice).where(Notice.award_id == award.id, Notice.status == NoticeStatus.valid)
+    ).first()
+
+
+def _values(award, number, version, code, issued_on, language) -> dict:
+    return content.notice_values(
+        award, number=number, version=version, code=code, issued_on=issued_on, language=language
+    )
+
+
+def _draft_first(award: Award, language: str) -> Draft:
+    _check_issuable(award)
+    existing = db.session.exec(select(Notice.number).where(Notice.award_id == award.id)).first()
+    if existing:
+        raise DomainError(
+            _(
+                "This award already has notice %(number)s; issue a correction instead.",
+                number=existing,
+            )
+        )
+    content.check_complete(award)
+    today = local_today()
+    number = next_number(today.year)
+    code = new_code()
+    return Draft(
+        award=award,
+        number=number,
+        version=1,
+        code=code,
+        language=language,
+        issued_on=today,
+        values=_values(award, number, 1, code, today, language),
+    )
+
+
+def _render(drafts: Sequence[Draft], render: Renderer) -> list[bytes]:
+    try:
+        return render([draft.job() for draft in drafts])
+    except RenderingError as exc:
+        current_app.logger.exception("a notice could not be rendered")
+        raise DomainError(
+            _("The notice could not be rendered (%(error)s). Nothing was issued.", error=str(exc))
+        ) from exc
+
+
+def _record(draft: Draft, pdf: bytes, *, by: User | None, batch: NoticeBatch | None = None):
+    now = clock.now()
+    stored = store_bytes(pdf, f"{draft.number}-v{draft.version}.pdf", "notices")
+    notice = Notice(
+        award_id=draft.award.id,
+        number=draft.number,
+        version=draft.version,
+        language=draft.language,
+        code=draft.code,
+        amount=draft.award.amount,
+        content=content.stored_content(draft.values),
+        reason=draft.reason,
+        issued_on=draft.issued_on,
+        issued_at=now,
+        issued_by_id=by.id if by else None,
+        stored_name=stored.stored_name,
+        size=stored.size,
+        sha256=stored.sha256,
+        batch_id=batch.id if batch else None,
+    )
+    previous = draft.previous
+    if previous is not None:
+        before = audit.snapshot(previous, "status")
+        previous.status = NoticeStatus.superseded
+        previous.superseded_at = now
+        after = {"status": "superseded"}
+        audit.record(by, "notice.superseded", previous, before=before, after=after)
+    try:
+        with db.session.begin_nested():
+            db.session.add(notice)
+    except sa.exc.IntegrityError as exc:
+        raise DomainError(
+            _("Another notice for this award was issued at the same moment. Reload the page.")
+        ) from exc
+    notice.award = draft.award
+    audit.record(
+        by,
+        "notice.issued",
+        notice,
+        after=audit.snapshot(notice, "number", "version", "award_id", "sha256", "language"),
+    )
+    number, version = notice.number, notice.version
+    notify(
+        queries.lead_users(draft.award),
+        "notice_issued",
+        lambda: (
+            _("Award notice %(number)s issued", number=number)
+            if version == 1
+            else _("Award notice %(number)s corrected (version %(v)s)", number=number, v=version)
+        ),
+        lambda: _("The award notice of your project is ready to download."),
+        link=current_app.url_map.bind("").build("notices.show", {"notice_id": notice.id}),
+    )
+    return notice
+
+
+def issue_notice(
+    award: Award, *, by: User | None, language: str = "zh", render: Renderer = render_serially
+) -> Notice:
+    """Issue version 1 of the notice of a confirmed (or active) award."""
+    _check_staff(by)
+    _check_language(language)
+    draft = _draft_first(award, language)
+    (pdf,) = _render([draft], render)
+    return _record(draft, pdf, by=by)
+
+
+def correct_notice(
+    notice: Notice,
+    *,
+    by: User | None,
+    reason: str,
+    language: str | None = None,
+    render: Renderer = render_serially,
+) -> Notice:
+    """Issue version n+1 of a valid notice from the award as it is now; n becomes superseded."""
+    _check_staff(by)
+    language = language or notice.language
+    _check_language(language)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say what the correction changes."), field="reason")
+    if notice.status is not NoticeStatus.valid:
+        raise DomainError(_("Only the current, valid version of a notice can be corrected."))
+    (award,) = queries.awards_for_notices([notice.award_id])
+    _check_issuable(award)
+    version = notice.version + 1
+    today = local_today()
+    code = new_code()
+    draft = Draft(
+        award=award,
+        number=notice.number,
+        version=version,
+        code=code,
+        language=language,
+        issued_on=today,
+        values=_values(award, notice.number, version, code, today, language),
+        reason=reason,
+        previous=notice,
+    )
+    (pdf,) = _render([draft], render)
+    return _record(draft, pdf, by=by)
+
+
+def revoke_notices_for(award: Award, *, by: User | None) -> list[Notice]:
+    """Mark every notice of a revoked award revoked (the verification page then says so).
+
+    Called by the awards module when it revokes the award, in the same transaction.
+    """
+    _check_staff(by)
+    if award.status is not AwardStatus.revoked:
+        raise DomainError(_("Notices are revoked only with their award."))
+    now = clock.now()
+    notices = db.session.exec(
+        select(Notice).where(Notice.award_id == award.id, Notice.status != NoticeStatus.revoked)
+    ).all()
+    for notice in notices:
+        before = audit.snapshot(notice, "status")
+        notice.status = NoticeStatus.revoked
+        notice.revoked_at = now
+        audit.record(by, "notice.revoked", notice, before=before, after={"status": "revoked"})
+    return list(notices)
+
+
+# ---- batches -------------------------------------------------------------------------------
+
+
+def start_batch(challenge: Challenge, *, by: User | None, language: str = "zh") -> NoticeBatch:
+    """Plan the notices of every confirmed award of `challenge` that has none yet."""
+    _check_staff(by)
+    _check_language(language)
+    pending = db.session.exec(queries.awards_awaiting_notice(challenge.id)).all()
+    if not pending:
+        raise DomainError(_("Every confirmed award of this challenge already has its notice."))
+    batch = NoticeBatch(
+        challenge_id=challenge.id,
+        language=language,
+        total=len(pending),
+        created_at=clock.now(),
+        created_by_id=by.id if by else None,
+    )
+    db.session.add(batch)
+    audit.record(by, "notice.batch_started", batch, after={"total": batch.total})
+    return batch
+
+
+def run_batch_step(
+    batch: NoticeBatch,
+    *,
+    by: User | None,
+    size: int | None = None,
+    render: Renderer = render_serially,
+) -> list[Notice]:
+    """Issue the next few notices of a batch (one transaction); the batch finishes when no
+    award is left. An award whose notice cannot be drafted is listed in `failures`."""
+    _check_staff(by)
+    if batch.status is BatchStatus.finished:
+        return []
+    drafts = draft_batch_chunk(batch, size=size or current_app.config["NOTICE_BATCH_CHUNK"])
+    pdfs = _render(drafts, render) if drafts else []
+    notices = record_batch_chunk(batch, drafts, pdfs, by=by)
+    if not pending_batch_ids(batch, limit=1):
+        finish_batch(batch, by=by)
+    return notices
+
+
+def draft_batch_chunk(batch: NoticeBatch, *, size: int, exclude: Sequence[int] = ()) -> list[Draft]:
+    """Numbers and values of the batch's next `size` notices (awards in `exclude` are being
+    issued already); an award that cannot be drafted goes to the batch's failures."""
+    drafts: list[Draft] = []
+    while not drafts:
+        ids = pending_batch_ids(batch, limit=size, exclude=exclude)
+        if not ids:
+            break
+        failures = list(batch.failures)
+        for award in queries.awards_for_notices(ids):
+            try:
+                drafts.append(_draft_first(award, batch.language))
+            except DomainError as exc:
+                failures.append({"award_id": award.id, "message": exc.message})
+        batch.failures = failures
+    return drafts
+
+
+def record_batch_chunk(
+    batch: NoticeBatch, drafts: Sequence[Draft], pdfs: Sequence[bytes], *, by: User | None
+) -> list[Notice]:
+    notices = [_record(d, pdf, by=by, batch=batch) for d, pdf in zip(drafts, pdfs, strict=True)]
+    batch.done += len(notices)
+    batch.total = max(batch.total, batch.done + len(batch.failures))
+    return notices
+
+
+def finish_batch(batch: NoticeBatch, *, by: User | None) -> None:
+    batch.status = BatchStatus.finished
+    batch.finished_at = clock.now()
+    audit.record(
+        by,
+        "notice.batch_finished",
+        batch,
+        after={"done": batch.done, "failed": len(batch.failures)},
+    )
+
+
+def pending_batch_ids(
+    batch: NoticeBatch, limit: int | None = None, exclude: Sequence[int] = ()
+) -> Sequence[int]:
+    """The awards the batch has still to issue (those that failed are not tried again)."""
+    failed = [f["award_id"] for f in batch.failures]
+    statement = queries.awards_awaiting_notice(batch.challenge_id, exclude=[*failed, *exclude])
+    return db.session.exec(statement.limit(limit)).all()
