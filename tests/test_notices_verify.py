@@ -120,22 +120,33 @@ def test_the_file_of_a_superseded_version_does_not_match_the_new_code(
     assert "The file does not match" in html
 
 
-def test_revoking_the_award_revokes_its_notices(app, client, make_award, officer):
-    first = issue(app, make_award(), officer)
+def test_an_officer_revoking_the_award_revokes_its_notices(app, client, login, make_award, officer):
+    first = issue(app, make_award(status="active"), officer)
     second = _correct(app, first, officer)
-    with app.test_request_context():
-        award = db.session.get(Award, first.award_id)
-        award.status = AwardStatus.revoked  # as the awards module does before calling us
-        revoked = services.revoke_notices_for(award, by=db.session.get(User, officer.id))
-        db.session.commit()
+    login("officer@bureau.example")
+    response = client.post(
+        f"/projects/{first.award_id}/terminate",
+        data={"reason": "虚假申报 False statements in the proposal", "revoke": "y"},
+    )
+    assert response.status_code == 302
+    client.post("/logout")
 
     html = client.get(f"/verify/{second.code}").get_data(as_text=True)
-
-    assert {n.id for n in revoked} == {first.id, second.id}
     assert "This notice has been revoked" in html
     with app.app_context():
-        statuses = {n.status for n in db.session.exec(select(Notice))}
-    assert statuses == {NoticeStatus.revoked}
+        assert {n.status for n in db.session.exec(select(Notice))} == {NoticeStatus.revoked}
+        award = db.session.get(Award, first.award_id)
+        assert award.status is AwardStatus.revoked
+        assert {m.status.value for m in award.milestones} == {"cancelled"}
+
+
+def test_terminating_a_project_leaves_its_notice_valid(app, client, login, make_award, officer):
+    notice = issue(app, make_award(status="active"), officer)
+    login("officer@bureau.example")
+    client.post(f"/projects/{notice.award_id}/terminate", data={"reason": "Technical failure"})
+    with app.app_context():
+        assert db.session.get(Notice, notice.id).status is NoticeStatus.valid
+        assert db.session.get(Award, notice.award_id).status is AwardStatus.terminated
 
 
 def test_notices_of_an_award_that_stands_cannot_be_revoked(app, make_award, officer):

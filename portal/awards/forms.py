@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     FieldList,
@@ -135,6 +136,9 @@ class TerminateForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
     refund_due = DecimalField(
         _l("Refund due (yuan)"), validators=[Optional(), NumberRange(min=0)], places=2
+    )
+    revoke = BooleanField(
+        _l("Revoke the award itself (撤销立项): its award notices become invalid")
     )
 
 

@@ -39,6 +39,7 @@ from portal.awards.models import (
 from portal.challenges.models import Challenge, Comparison, FundingMode
 from portal.db import db, money
 from portal.errors import DomainError, NotAllowed, ValidationFailed
+from portal.notices.services import revoke_notices_for
 from portal.notifications.services import notify
 from portal.proposals.models import Proposal, ProposalStatus
 
@@ -733,9 +734,18 @@ def _cancel_open_milestones(award: Award) -> list[Milestone]:
 
 
 def terminate_project(
-    award: Award, *, by: User, reason: str, refund_due: Decimal | None = None
+    award: Award,
+    *,
+    by: User,
+    reason: str,
+    refund_due: Decimal | None = None,
+    revoke: bool = False,
 ) -> Award:
-    """Stop a running project: its open milestones (and their tranches) are cancelled."""
+    """Stop a running project: its open milestones (and their tranches) are cancelled.
+
+    With `revoke`, the award itself is revoked (撤销立项) rather than ended, and its award
+    notices are marked revoked so that anyone verifying one is told.
+    """
     _require_staff(by)
     award = lock_project(award)
     if award.status is not AwardStatus.active:
@@ -753,7 +763,7 @@ def terminate_project(
     if problems:
         raise ValidationFailed(problems)
     before = audit.snapshot(award)
-    award.status = AwardStatus.terminated
+    award.status = AwardStatus.revoked if revoke else AwardStatus.terminated
     award.close_reason = reason
     award.closed_at = clock.now()
     award.closed_by_id = by.id
@@ -761,16 +771,20 @@ def terminate_project(
     cancelled = _cancel_open_milestones(award)
     audit.record(
         by,
-        "award.terminated",
+        "award.revoked" if revoke else "award.terminated",
         award,
         before=before,
         after={**audit.snapshot(award), "cancelled": [m.id for m in cancelled]},
     )
+    if revoke:
+        revoke_notices_for(award, by=by)
     title = award.proposal.title
     notify(
         _lead_users(award),
-        "project_terminated",
-        lambda: _("Project %(title)s has been terminated", title=title),
+        "award_revoked" if revoke else "project_terminated",
+        (lambda: _("The award of %(title)s has been revoked", title=title))
+        if revoke
+        else (lambda: _("Project %(title)s has been terminated", title=title)),
         lambda: reason,
         link=_project_link(award),
     )

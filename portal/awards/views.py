@@ -464,7 +464,11 @@ def terminate(award_id: int):
     if form.validate_on_submit():
         try:
             services.terminate_project(
-                award, by=current_user, reason=form.reason.data, refund_due=form.refund_due.data
+                award,
+                by=current_user,
+                reason=form.reason.data,
+                refund_due=form.refund_due.data,
+                revoke=form.revoke.data,
             )
         except DomainError as exc:
             return _fail(form, exc, "awards/terminate.html", award=award)

@@ -15,6 +15,7 @@ from sqlmodel import select
 from portal import clock
 from portal.accounts.models import Organisation
 from portal.awards.models import Award, AwardStatus, Milestone
+from portal.awards.services import terminate_project
 from portal.challenges.models import (
     Chain,
     ChainLink,
@@ -138,7 +139,7 @@ def make_confirmed_award(
     award = Award(
         proposal_id=proposal.id,
         challenge_id=challenge.id,
-        status=AwardStatus.confirmed,
+        status=AwardStatus.active,  # a confirmed award is a running project
         amount=amount,
         publicity_starts_at=now - timedelta(days=20),
         publicity_ends_at=now - timedelta(days=13),
@@ -213,11 +214,9 @@ def load(base: dict) -> dict:
         superseded, by=officer, reason="更正项目负责人职称 Team leader's title corrected"
     )
     revoked = services.issue_notice(third, by=officer, language="en")
-    # The awards module revokes an award after an upheld objection, then calls us.
-    third.status = AwardStatus.revoked
-    third.closed_at = clock.now()
-    third.close_reason = "异议成立 Objection upheld"
-    services.revoke_notices_for(third, by=officer)
+    terminate_project(
+        third, by=officer, reason="虚假申报，撤销立项 False statements: award revoked", revoke=True
+    )
     base["notices"] = {
         "issued": issued,
         "superseded": superseded,
