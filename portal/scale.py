@@ -1,15 +1,19 @@
 """Realistic data in bulk for benchmarks: `flask --app portal demo --scale N`.
 
-About N proposals over N/20 challenges on several chains, with consortia, commitments, planned
-milestones and submitted versions; each later module adds its part (reviews, awards, notices).
-Rows go in with bulk INSERTs and explicit ids, so 10,000 proposals take seconds, not minutes.
+About N proposals over N/20 challenges on several chains (one challenge in review carries 200
+proposals, the size of the officer ranking page we measure), with consortia, commitments,
+planned milestones, submitted versions, five submitted reviews per proposal in review, awards
+with milestones and tranches for decided challenges, and a few issued notices. Rows go in with
+bulk INSERTs and explicit ids, so 10,000 proposals take seconds, not minutes; the notices are
+rendered for real, so only a handful are issued.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -19,6 +23,14 @@ from portal import clock
 from portal.accounts import creditcode
 from portal.accounts.models import Organisation, OrgType, Role, User
 from portal.accounts.services import hash_password
+from portal.awards.models import (
+    Award,
+    AwardIndicator,
+    AwardStatus,
+    Disbursement,
+    Milestone,
+    MilestoneStatus,
+)
 from portal.challenges.models import (
     Aggregation,
     Chain,
@@ -42,8 +54,21 @@ from portal.proposals.models import (
     ProposalStatus,
     SubmittedVersion,
 )
+from portal.reviews.models import (
+    Assignment,
+    AssignmentStatus,
+    Decision,
+    PanelMember,
+    Recommendation,
+    Review,
+    ReviewStatus,
+    Score,
+)
 
 PROPOSALS_PER_CHALLENGE = 20
+RANKING_PAGE_PROPOSALS = 200
+REVIEWS_PER_PROPOSAL = 5
+NOTICES_ISSUED = 5
 CHAINS = {
     "集成电路": ["光刻材料", "EDA 工具", "晶圆制造", "先进封装"],
     "新能源汽车": ["动力电池", "车规芯片", "电驱系统", "智能座舱"],
@@ -72,6 +97,11 @@ RUBRIC = [
     ("实施计划", 15),
     ("经费合理性", 15),
 ]
+INDICATORS = [
+    ("分辨率", "nm", Comparison.le),
+    ("良率", "%", Comparison.ge),
+    ("寿命", "h", Comparison.ge),
+]
 
 
 def insert(model: type[SQLModel], rows: Iterable[dict]) -> int:
@@ -81,126 +111,198 @@ def insert(model: type[SQLModel], rows: Iterable[dict]) -> int:
     return len(rows)
 
 
-def next_id(model: type[SQLModel]) -> int:
-    return (db.session.execute(sa.select(sa.func.max(model.__table__.c.id))).scalar() or 0) + 1
+class Ids:
+    """Explicit ids for bulk rows, continuing after what the database already holds."""
+
+    def __init__(self) -> None:
+        self._next: dict[type[SQLModel], int] = {}
+
+    def __call__(self, model: type[SQLModel]) -> int:
+        if model not in self._next:
+            top = db.session.execute(sa.select(sa.func.max(model.__table__.c.id))).scalar()
+            self._next[model] = (top or 0) + 1
+        value = self._next[model]
+        self._next[model] += 1
+        return value
+
+
+@dataclass
+class Scale:
+    rng: random.Random
+    now: datetime
+    ids: Ids = field(default_factory=Ids)
+    made: dict[str, int] = field(default_factory=dict)
+    links: list[int] = field(default_factory=list)
+    orgs: list[int] = field(default_factory=list)
+    experts: list[int] = field(default_factory=list)
+    challenges: list[dict] = field(default_factory=list)
+    indicators: dict[int, list[dict]] = field(default_factory=dict)
+    criteria: dict[int, list[dict]] = field(default_factory=dict)
+    proposals: dict[int, list[dict]] = field(default_factory=dict)  # by challenge id
 
 
 def load_scale(n: int, seed: int = 2026) -> dict[str, int]:
     """Add about `n` proposals (and everything around them) to the database."""
-    rng = random.Random(seed)
-    now = clock.now()
-    pw = hash_password("portal-demo")
-    made: dict[str, int] = {}
+    s = Scale(rng=random.Random(seed), now=clock.now())
+    sizes = challenge_sizes(n)
+    add_chains(s)
+    add_people(s, max(PROPOSALS_PER_CHALLENGE * 3, n // 15, sizes[0] + 10))
+    add_challenges(s, sizes)
+    add_proposals(s, sizes)
+    add_reviews(s)
+    add_awards(s)
+    advance_id_sequences()
+    add_notices(s)
+    return s.made
 
-    # Chains and links
-    chain_id, link_id = next_id(Chain), next_id(ChainLink)
+
+def challenge_sizes(n: int) -> list[int]:
+    """Proposals per challenge: the first as large as the ranking page we measure."""
+    first = min(RANKING_PAGE_PROPOSALS, max(PROPOSALS_PER_CHALLENGE, n // 10), n)
+    rest = n - first
+    sizes = [first] + [PROPOSALS_PER_CHALLENGE] * (rest // PROPOSALS_PER_CHALLENGE)
+    if rest % PROPOSALS_PER_CHALLENGE:
+        sizes.append(rest % PROPOSALS_PER_CHALLENGE)
+    return sizes
+
+
+def add_chains(s: Scale) -> None:
     chains, links = [], []
-    for c, (name, link_names) in enumerate(CHAINS.items()):
+    for name, link_names in CHAINS.items():
+        chain_id = s.ids(Chain)
         chains.append(
             {
-                "id": chain_id + c,
-                "name": f"{name}·{chain_id + c}",
+                "id": chain_id,
+                "name": f"{name}·{chain_id}",
                 "leader_title": f"{name}产业链链长",
                 "description": "",
             }
         )
-        for p, link in enumerate(link_names):
+        for position, link in enumerate(link_names):
             links.append(
                 {
-                    "id": link_id + len(links),
-                    "chain_id": chain_id + c,
-                    "stage": list(Stage)[p % 3].value,
+                    "id": s.ids(ChainLink),
+                    "chain_id": chain_id,
+                    "stage": list(Stage)[position % 3].value,
                     "name": link,
-                    "position": p,
+                    "position": position,
                 }
             )
-    made["chains"] = insert(Chain, chains)
+    s.made["chains"] = insert(Chain, chains)
     insert(ChainLink, links)
+    s.links = [link["id"] for link in links]
 
-    # Organisations, one applicant each, and experts
-    n_orgs = max(PROPOSALS_PER_CHALLENGE * 3, n // 15)
-    org_id, user_id = next_id(Organisation), next_id(User)
-    orgs = [
-        {
-            "id": org_id + i,
-            "name": f"{rng.choice(['华', '中', '深', '京', '沪'])}科{org_id + i}号"
-            f"{['技术有限公司', '大学', '研究院', '创新中心'][i % 4]}",
-            "type": [OrgType.enterprise, OrgType.university, OrgType.institute, OrgType.other][
-                i % 4
-            ].value,
-            "credit_code": creditcode.complete(f"91{org_id + i:015d}"),
-            "region": rng.choice(["广东省深圳市", "北京市", "上海市", "江苏省苏州市"]),
-            "created_at": now,
-        }
-        for i in range(n_orgs)
-    ]
-    made["organisations"] = insert(Organisation, orgs)
-    users = [
-        {
-            "id": user_id + i,
-            "email": f"applicant{org_id + i}@scale.example",
-            "name": f"申报人{i}",
-            "password_hash": pw,
-            "role": Role.applicant.value,
-            "active": True,
-            "language": "",
-            "organisation_id": org_id + i,
-            "affiliation": "",
-            "expertise": "",
-            "created_at": now,
-            "session_version": 1,
-        }
-        for i in range(n_orgs)
-    ]
-    n_experts = max(10, n // 100)
-    users += [
-        {
-            "id": user_id + n_orgs + i,
-            "email": f"expert{user_id + n_orgs + i}@scale.example",
-            "name": f"专家{i}",
-            "password_hash": pw,
-            "role": Role.expert.value,
-            "active": True,
-            "language": "",
-            "organisation_id": None,
-            "affiliation": "独立专家",
-            "expertise": rng.choice(list(CHAINS)),
-            "created_at": now,
-            "session_version": 1,
-        }
-        for i in range(n_experts)
-    ]
-    made["users"] = insert(User, users)
-    made["experts"] = n_experts
 
-    # Challenges with indicators, rubric and version 1
-    n_challenges = max(1, n // PROPOSALS_PER_CHALLENGE)
-    ch_id, ind_id, crit_id, ver_id = (
-        next_id(m) for m in (Challenge, Indicator, Criterion, ChallengeVersion)
-    )
-    challenges, indicators, criteria, versions = [], [], [], []
-    indicator_ids: dict[int, list[tuple[int, Decimal]]] = {}
-    for i in range(n_challenges):
-        cid = ch_id + i
-        status = rng.choices(
-            [ChallengeStatus.published, ChallengeStatus.reviewing, ChallengeStatus.decided],
-            weights=[3, 3, 4],
-        )[0]
-        deadline = (
-            now + timedelta(days=rng.randint(5, 90))
-            if status is ChallengeStatus.published
-            else now - timedelta(days=rng.randint(10, 400))
+def add_people(s: Scale, n_orgs: int) -> None:
+    """Organisations with one applicant each, and the experts."""
+    pw = hash_password("portal-demo")
+    orgs, users = [], []
+    types = [OrgType.enterprise, OrgType.university, OrgType.institute, OrgType.other]
+    suffixes = ["技术有限公司", "大学", "研究院", "创新中心"]
+    for i in range(n_orgs):
+        org_id = s.ids(Organisation)
+        orgs.append(
+            {
+                "id": org_id,
+                "name": f"{s.rng.choice('华中深京沪')}科{org_id}号{suffixes[i % 4]}",
+                "type": types[i % 4].value,
+                "credit_code": creditcode.complete(f"91{org_id:015d}"),
+                "region": s.rng.choice(["广东省深圳市", "北京市", "上海市", "江苏省苏州市"]),
+                "created_at": s.now,
+            }
         )
-        topic = rng.choice(TOPICS)
-        cap = Decimal(rng.choice([5, 10, 20, 30, 50])) * Decimal(1_000_000)
-        challenges.append(
+        user_id = s.ids(User)
+        users.append(
+            person(
+                user_id,
+                f"applicant{user_id}@scale.example",
+                f"申报人{user_id}",
+                Role.applicant,
+                pw,
+                s.now,
+                organisation_id=org_id,
+            )
+        )
+    for _ in range(max(10, n_orgs // 6)):
+        user_id = s.ids(User)
+        users.append(
+            person(
+                user_id,
+                f"expert{user_id}@scale.example",
+                f"专家{user_id}",
+                Role.expert,
+                pw,
+                s.now,
+                affiliation="独立专家",
+                expertise=s.rng.choice(list(CHAINS)),
+            )
+        )
+        s.experts.append(user_id)
+    officer_id = s.ids(User)
+    users.append(
+        person(
+            officer_id,
+            f"officer{officer_id}@scale.example",
+            f"主管{officer_id}",
+            Role.officer,
+            pw,
+            s.now,
+        )
+    )
+    s.made["organisations"] = insert(Organisation, orgs)
+    s.made["users"] = insert(User, users)
+    s.made["experts"] = len(s.experts)
+    s.orgs = [o["id"] for o in orgs]
+
+
+def person(user_id, email, name, role, pw, now, **fields) -> dict:
+    row = {
+        "id": user_id,
+        "email": email,
+        "name": name,
+        "password_hash": pw,
+        "role": role.value,
+        "active": True,
+        "language": "",
+        "organisation_id": None,
+        "affiliation": "",
+        "affiliation_org_id": None,
+        "expertise": "",
+        "created_at": now,
+        "session_version": 1,
+    }
+    return row | fields
+
+
+def add_challenges(s: Scale, sizes: list[int]) -> None:
+    """Challenges with indicators, rubric and version 1; the first one is in review."""
+    versions, indicators, criteria = [], [], []
+    for i, _size in enumerate(sizes):
+        cid = s.ids(Challenge)
+        status = (
+            ChallengeStatus.reviewing
+            if i == 0
+            else s.rng.choices(
+                [ChallengeStatus.published, ChallengeStatus.reviewing, ChallengeStatus.decided],
+                weights=[3, 3, 4],
+            )[0]
+        )
+        deadline = (
+            s.now + timedelta(days=s.rng.randint(5, 90))
+            if status is ChallengeStatus.published
+            else s.now - timedelta(days=s.rng.randint(30, 400))
+        )
+        topic = s.rng.choice(TOPICS)
+        cap = Decimal(s.rng.choice([5, 10, 20, 30, 50])) * Decimal(1_000_000)
+        published = deadline - timedelta(days=60)
+        s.challenges.append(
             {
                 "id": cid,
-                "number": f"JB-{now.year}-S{cid:05d}",
+                "number": f"JB-{s.now.year}-S{cid:05d}",
                 "status": status.value,
                 "version": 1,
                 "title": f"{topic}关键技术攻关（第 {cid} 号）",
-                "chain_link_id": rng.choice(links)["id"],
+                "chain_link_id": s.rng.choice(s.links),
                 "statement": f"{topic}目前主要依赖进口，国产化率不足 10%。",
                 "background": "",
                 "deliverable": "中试线与首批应用",
@@ -209,141 +311,139 @@ def load_scale(n: int, seed: int = 2026) -> dict[str, int]:
                 "duration_months": 36,
                 "deadline": deadline,
                 "funding_mode": (
-                    FundingMode.horse_race if i % 7 == 0 else FundingMode.single
+                    FundingMode.horse_race if i % 7 == 3 else FundingMode.single
                 ).value,
-                "horse_race_teams": 3 if i % 7 == 0 else 1,
+                "horse_race_teams": 3 if i % 7 == 3 else 1,
                 "allowed_org_types": ["enterprise", "university", "institute", "other"],
                 "region": "",
                 "max_members": 4,
                 "aggregation": Aggregation.trimmed_mean.value,
-                "reviewers_per_proposal": 5,
+                "reviewers_per_proposal": REVIEWS_PER_PROPOSAL,
                 "pass_mark": 60,
                 "publicity_days": 7,
                 "blind_review": True,
                 "comments_to_applicants": False,
-                "created_at": deadline - timedelta(days=60),
-                "updated_at": deadline - timedelta(days=60),
-                "published_at": deadline - timedelta(days=60),
+                "created_at": published,
+                "updated_at": published,
+                "published_at": published,
                 "cancel_reason": "",
             }
         )
-        indicator_ids[cid] = []
-        for p in range(3):
-            target = Decimal(rng.randint(10, 500))
-            indicators.append(
-                {
-                    "id": ind_id + len(indicators),
-                    "challenge_id": cid,
-                    "position": p,
-                    "name": ["分辨率", "良率", "寿命"][p],
-                    "comparison": Comparison.ge.value,
-                    "target": target,
-                    "unit": ["nm", "%", "h"][p],
-                    "test_method": "第三方检测报告",
-                }
-            )
-            indicator_ids[cid].append((indicators[-1]["id"], target))
-        for p, (name, weight) in enumerate(RUBRIC):
-            criteria.append(
-                {
-                    "id": crit_id + len(criteria),
-                    "challenge_id": cid,
-                    "position": p,
-                    "name": name,
-                    "description": "",
-                    "weight": weight,
-                }
-            )
+        s.indicators[cid] = []
+        for position, (name, unit, comparison) in enumerate(INDICATORS):
+            row = {
+                "id": s.ids(Indicator),
+                "challenge_id": cid,
+                "position": position,
+                "name": name,
+                "comparison": comparison.value,
+                "target": Decimal(s.rng.randint(10, 500)),
+                "unit": unit,
+                "test_method": "第三方检测报告",
+            }
+            indicators.append(row)
+            s.indicators[cid].append(row)
+        s.criteria[cid] = []
+        for position, (name, weight) in enumerate(RUBRIC):
+            row = {
+                "id": s.ids(Criterion),
+                "challenge_id": cid,
+                "position": position,
+                "name": name,
+                "description": "",
+                "weight": weight,
+            }
+            criteria.append(row)
+            s.criteria[cid].append(row)
         versions.append(
             {
-                "id": ver_id + i,
+                "id": s.ids(ChallengeVersion),
                 "challenge_id": cid,
                 "version": 1,
-                "content": {"title": challenges[-1]["title"]},
+                "content": {"title": s.challenges[-1]["title"]},
                 "reason": "",
-                "published_at": challenges[-1]["published_at"],
+                "published_at": published,
             }
         )
-    made["challenges"] = insert(Challenge, challenges)
+    s.made["challenges"] = insert(Challenge, s.challenges)
     insert(Indicator, indicators)
     insert(Criterion, criteria)
     insert(ChallengeVersion, versions)
 
-    # Proposals with consortia, commitments, milestones and a submitted version
-    p_id, m_id, c_id, pm_id, sv_id = (
-        next_id(m)
-        for m in (Proposal, ConsortiumMember, Commitment, PlannedMilestone, SubmittedVersion)
-    )
+
+def add_proposals(s: Scale, sizes: list[int]) -> None:
+    """Proposals with consortia, commitments, milestones and a submitted version."""
     proposals, members, commitments, milestones, submitted = [], [], [], [], []
-    for ch in challenges:
-        leads = rng.sample(range(n_orgs), PROPOSALS_PER_CHALLENGE)
-        for lead in leads:
-            pid = p_id + len(proposals)
-            requested = (ch["funding_cap"] * Decimal(rng.randint(50, 100)) / 100).quantize(
+    for challenge, size in zip(s.challenges, sizes, strict=True):
+        s.proposals[challenge["id"]] = []
+        for lead in s.rng.sample(s.orgs, size):
+            pid = s.ids(Proposal)
+            requested = (challenge["funding_cap"] * s.rng.randint(50, 100) / 100).quantize(
                 Decimal("0.01")
             )
             status = (
                 ProposalStatus.submitted
-                if ch["status"] == "published"
-                else rng.choice([ProposalStatus.in_review] * 8 + [ProposalStatus.rejected])
+                if challenge["status"] == "published"
+                else (s.rng.choice([ProposalStatus.in_review] * 9 + [ProposalStatus.rejected]))
             )
-            proposals.append(
-                {
-                    "id": pid,
-                    "challenge_id": ch["id"],
-                    "lead_org_id": org_id + lead,
-                    "status": status.value,
-                    "title": f"{ch['title']}——方案 {pid}",
-                    "leader_name": f"挂帅人{pid}",
-                    "leader_title": "首席科学家",
-                    "leader_phone": "",
-                    "leader_email": "",
-                    "leader_org_id": org_id + lead,
-                    "approach": "采用自主研发路线。",
-                    "innovation": "",
-                    "requested": requested,
-                    "self_funds": requested / 4,
-                    "pledge_accepted": True,
-                    "pledge_name": f"挂帅人{pid}",
-                    "revision": 1,
-                    "created_at": ch["created_at"],
-                    "updated_at": ch["created_at"],
-                    "submitted_at": ch["created_at"] + timedelta(days=rng.randint(1, 50)),
-                    "rejection_reason": "" if status is not ProposalStatus.rejected else "材料不全",
-                }
-            )
-            others = rng.sample([o for o in range(n_orgs) if o != lead], rng.randint(1, 2))
+            submitted_at = challenge["created_at"] + timedelta(days=s.rng.randint(1, 50))
+            row = {
+                "id": pid,
+                "challenge_id": challenge["id"],
+                "lead_org_id": lead,
+                "status": status.value,
+                "title": f"{challenge['title']}——方案 {pid}",
+                "leader_name": f"挂帅人{pid}",
+                "leader_title": "首席科学家",
+                "leader_phone": "",
+                "leader_email": "",
+                "leader_org_id": lead,
+                "approach": "采用自主研发路线。",
+                "innovation": "",
+                "requested": requested,
+                "self_funds": requested / 4,
+                "pledge_accepted": True,
+                "pledge_name": f"挂帅人{pid}",
+                "revision": 1,
+                "created_at": challenge["created_at"],
+                "updated_at": submitted_at,
+                "submitted_at": submitted_at,
+                "rejection_reason": "材料不全" if status is ProposalStatus.rejected else "",
+            }
+            proposals.append(row)
+            s.proposals[challenge["id"]].append(row)
+            others = s.rng.sample([o for o in s.orgs if o != lead], s.rng.randint(1, 2))
             share = (requested / (len(others) + 1)).quantize(Decimal("0.01"))
-            for pos, org in enumerate([lead, *others]):
+            for position, org in enumerate([lead, *others]):
                 members.append(
                     {
-                        "id": m_id + len(members),
+                        "id": s.ids(ConsortiumMember),
                         "proposal_id": pid,
-                        "organisation_id": org_id + org,
-                        "role": (MemberRole.lead if pos == 0 else MemberRole.member).value,
+                        "organisation_id": org,
+                        "role": (MemberRole.lead if position == 0 else MemberRole.member).value,
                         "responsibility": "联合攻关",
-                        "position": pos,
-                        "budget_share": requested - share * len(others) if pos == 0 else share,
+                        "position": position,
+                        "budget_share": requested - share * len(others) if position == 0 else share,
                     }
                 )
-            for indicator, target in indicator_ids[ch["id"]]:
+            for indicator in s.indicators[challenge["id"]]:
                 commitments.append(
                     {
-                        "id": c_id + len(commitments),
+                        "id": s.ids(Commitment),
                         "proposal_id": pid,
-                        "indicator_id": indicator,
-                        "value": target,
+                        "indicator_id": indicator["id"],
+                        "value": indicator["target"],
                         "justification": "",
                     }
                 )
-            for pos, pct in enumerate((30, 30, 40)):
+            for position, pct in enumerate((30, 30, 40)):
                 milestones.append(
                     {
-                        "id": pm_id + len(milestones),
+                        "id": s.ids(PlannedMilestone),
                         "proposal_id": pid,
-                        "position": pos,
-                        "title": f"里程碑 {pos + 1}",
-                        "due_date": (now + timedelta(days=365 * (pos + 1))).date(),
+                        "position": position,
+                        "title": f"里程碑 {position + 1}",
+                        "due_date": (s.now + timedelta(days=365 * (position + 1))).date(),
                         "deliverable": "阶段报告",
                         "verification": "现场核查",
                         "share_percent": Decimal(pct),
@@ -351,20 +451,236 @@ def load_scale(n: int, seed: int = 2026) -> dict[str, int]:
                 )
             submitted.append(
                 {
-                    "id": sv_id + len(submitted),
+                    "id": s.ids(SubmittedVersion),
                     "proposal_id": pid,
                     "number": 1,
-                    "content": {"title": proposals[-1]["title"]},
-                    "submitted_at": proposals[-1]["submitted_at"],
+                    "content": {"title": row["title"]},
+                    "submitted_at": submitted_at,
                 }
             )
-    made["proposals"] = insert(Proposal, proposals)
+    s.made["proposals"] = insert(Proposal, proposals)
     insert(ConsortiumMember, members)
     insert(Commitment, commitments)
     insert(PlannedMilestone, milestones)
     insert(SubmittedVersion, submitted)
-    advance_id_sequences()
-    return made
+
+
+def add_reviews(s: Scale) -> None:
+    """A panel per challenge in review or decided, and five submitted reviews per proposal."""
+    panel, assignments, reviews, scores = [], [], [], []
+    for challenge in s.challenges:
+        if challenge["status"] == "published":
+            continue
+        experts = s.rng.sample(s.experts, min(len(s.experts), REVIEWS_PER_PROPOSAL + 3))
+        harshness = {e: s.rng.uniform(-1.5, 1.5) for e in experts}
+        for expert in experts:
+            panel.append(
+                {
+                    "id": s.ids(PanelMember),
+                    "challenge_id": challenge["id"],
+                    "expert_id": expert,
+                    "added_at": challenge["deadline"],
+                }
+            )
+        reviewed = [p for p in s.proposals[challenge["id"]] if p["status"] == "in_review"]
+        for index, proposal in enumerate(reviewed):
+            quality = s.rng.uniform(4, 9)
+            for k in range(REVIEWS_PER_PROPOSAL):
+                expert = experts[(index + k) % len(experts)]
+                at = challenge["deadline"] + timedelta(days=10 + k)
+                assignment_id, review_id = s.ids(Assignment), s.ids(Review)
+                assignments.append(
+                    {
+                        "id": assignment_id,
+                        "challenge_id": challenge["id"],
+                        "proposal_id": proposal["id"],
+                        "expert_id": expert,
+                        "status": AssignmentStatus.submitted.value,
+                        "assigned_at": at,
+                        "recusal_reason": "",
+                    }
+                )
+                total = Decimal(0)
+                for criterion in s.criteria[challenge["id"]]:
+                    value = Decimal(
+                        round(
+                            2 * min(10, max(0, quality + harshness[expert] + s.rng.uniform(-1, 1)))
+                        )
+                        / 2
+                    )
+                    total += value * criterion["weight"] / 10
+                    scores.append(
+                        {
+                            "id": s.ids(Score),
+                            "review_id": review_id,
+                            "criterion_id": criterion["id"],
+                            "value": value,
+                            "comment": "论证充分。",
+                        }
+                    )
+                reviews.append(
+                    {
+                        "id": review_id,
+                        "assignment_id": assignment_id,
+                        "challenge_id": challenge["id"],
+                        "proposal_id": proposal["id"],
+                        "expert_id": expert,
+                        "status": ReviewStatus.submitted.value,
+                        "recommendation": (
+                            Recommendation.fund if total >= 60 else Recommendation.do_not_fund
+                        ).value,
+                        "overall_comment": "建议支持。" if total >= 60 else "建议不予支持。",
+                        "total": total.quantize(Decimal("0.01")),
+                        "created_at": at,
+                        "updated_at": at,
+                        "submitted_at": at,
+                        "reopen_reason": "",
+                    }
+                )
+                proposal.setdefault("totals", []).append(total)
+    insert(PanelMember, panel)
+    insert(Assignment, assignments)
+    s.made["reviews"] = insert(Review, reviews)
+    insert(Score, scores)
+
+
+def add_awards(s: Scale) -> None:
+    """Decided challenges: the best proposal (the best three in a horse race) is a running
+    project with milestones; the next one is on the reserve list; the rest are not funded."""
+    decisions, awards, milestones, award_indicators, disbursements = [], [], [], [], []
+    status_updates: list[dict] = []
+    for challenge in s.challenges:
+        if challenge["status"] != "decided":
+            continue
+        ranked = sorted(
+            (p for p in s.proposals[challenge["id"]] if p.get("totals")),
+            key=lambda p: -sum(p["totals"]) / len(p["totals"]),
+        )
+        winners = ranked[: challenge["horse_race_teams"]]
+        reserve = ranked[len(winners) : len(winners) + 1]
+        decided_at = challenge["deadline"] + timedelta(days=30)
+        decisions.append(
+            {
+                "id": s.ids(Decision),
+                "challenge_id": challenge["id"],
+                "winner_ids": [p["id"] for p in winners],
+                "reserve_ids": [p["id"] for p in reserve],
+                "note": "专家评审结果。",
+                "decided_at": decided_at,
+            }
+        )
+        for proposal in ranked:
+            status = (
+                ProposalStatus.awarded
+                if proposal in winners
+                else ProposalStatus.reserve
+                if proposal in reserve
+                else ProposalStatus.not_funded
+            )
+            status_updates.append({"pid": proposal["id"], "status": status.value})
+        for proposal in winners:
+            award_id = s.ids(Award)
+            starts = (decided_at + timedelta(days=30)).date()
+            awards.append(
+                {
+                    "id": award_id,
+                    "proposal_id": proposal["id"],
+                    "challenge_id": challenge["id"],
+                    "status": AwardStatus.active.value,
+                    "amount": proposal["requested"],
+                    "publicity_starts_at": decided_at,
+                    "publicity_ends_at": decided_at + timedelta(days=7),
+                    "confirmed_at": decided_at + timedelta(days=10),
+                    "starts_on": starts,
+                    "ends_on": starts + timedelta(days=3 * 365),
+                    "close_reason": "",
+                    "acceptance_comments": "",
+                    "created_at": decided_at,
+                }
+            )
+            tranches = split(proposal["requested"], (30, 30, 40))
+            for position, tranche in enumerate(tranches):
+                due = starts + timedelta(days=365 * (position + 1) - 300)
+                accepted = due < s.now.date() and s.rng.random() < 0.7
+                milestone_id = s.ids(Milestone)
+                milestones.append(
+                    {
+                        "id": milestone_id,
+                        "award_id": award_id,
+                        "position": position,
+                        "title": f"里程碑 {position + 1}",
+                        "due_date": due,
+                        "deliverable": "阶段报告",
+                        "verification": "现场核查",
+                        "tranche": tranche,
+                        "status": (
+                            MilestoneStatus.accepted if accepted else MilestoneStatus.planned
+                        ).value,
+                        "accepted_at": datetime.combine(due, datetime.min.time(), s.now.tzinfo)
+                        if accepted
+                        else None,
+                    }
+                )
+                if accepted:
+                    disbursements.append(
+                        {
+                            "id": s.ids(Disbursement),
+                            "award_id": award_id,
+                            "milestone_id": milestone_id,
+                            "amount": tranche,
+                            "paid_on": due,
+                            "recorded_at": milestones[-1]["accepted_at"],
+                        }
+                    )
+            for position, indicator in enumerate(s.indicators[challenge["id"]]):
+                award_indicators.append(
+                    {
+                        "id": s.ids(AwardIndicator),
+                        "award_id": award_id,
+                        "indicator_id": indicator["id"],
+                        "position": position,
+                        "name": indicator["name"],
+                        "comparison": indicator["comparison"],
+                        "unit": indicator["unit"],
+                        "committed": indicator["target"],
+                        "target": indicator["target"],
+                    }
+                )
+    if status_updates:
+        table = Proposal.__table__
+        db.session.execute(
+            table.update()
+            .where(table.c.id == sa.bindparam("pid"))
+            .values(status=sa.bindparam("status")),
+            status_updates,
+        )
+    insert(Decision, decisions)
+    s.made["awards"] = insert(Award, awards)
+    s.made["milestones"] = insert(Milestone, milestones)
+    insert(AwardIndicator, award_indicators)
+    insert(Disbursement, disbursements)
+
+
+def split(amount: Decimal, shares: tuple[int, ...]) -> list[Decimal]:
+    """Tranches of `amount` by percentage, the last taking the rounding so they sum exactly."""
+    parts = [(amount * share / 100).quantize(Decimal("0.01")) for share in shares[:-1]]
+    return [*parts, amount - sum(parts)]
+
+
+def add_notices(s: Scale) -> None:
+    """A few real notices, rendered and stored like any other."""
+    from portal.notices import queries as notice_queries
+    from portal.notices import services as notice_services
+    from portal.notices.demo import write_seal
+
+    waiting = db.session.exec(notice_queries.awards_without_notice().limit(NOTICES_ISSUED)).all()
+    if not waiting:
+        s.made["notices"] = 0
+        return
+    write_seal()
+    for award in notice_queries.awards_for_notices(list(waiting)):
+        notice_services.issue_notice(award, by=None)
+    s.made["notices"] = len(waiting)
 
 
 def advance_id_sequences() -> None:
