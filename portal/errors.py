@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+
+from portal.i18n import gettext as _
 
 
 class DomainError(Exception):

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app, send_file
-from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from portal.errors import ValidationFailed
+from portal.i18n import gettext as _
 
 PDF_MAGIC = b"%PDF-"
 

@@ -4,7 +4,7 @@ Eighteen characters from a 31-character alphabet (digits and capitals without I,
 the last one is a check character computed from the first seventeen with fixed weights.
 """
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -22,6 +21,7 @@ from wtforms.validators import (
 
 from portal.accounts import creditcode
 from portal.accounts.models import OrgType, Role
+from portal.i18n import lazy_gettext as _l
 
 ORG_TYPE_LABELS = {
     OrgType.enterprise: _l("Enterprise"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlmodel import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -14,6 +13,7 @@ from portal.accounts import creditcode
 from portal.accounts.models import LoginAttempt, Organisation, OrgType, Role, User
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed
+from portal.i18n import gettext as _
 
 # Verifying against this hash when the e-mail is unknown keeps the response time the same, so
 # that timing does not reveal which accounts exist.

@@ -3,7 +3,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import selectinload
 from sqlmodel import or_, select
@@ -15,6 +14,7 @@ from portal.audit import AuditEvent
 from portal.db import db
 from portal.errors import DomainError
 from portal.formtools import form_status, submit_form
+from portal.i18n import gettext as _
 from portal.paging import paginate
 
 bp = Blueprint("accounts", __name__)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
@@ -26,6 +25,7 @@ from portal.awards.models import (
     ObjectionStatus,
     ReportDecision,
 )
+from portal.i18n import lazy_gettext as _l
 
 AWARD_STATUS_LABELS = {
     AwardStatus.in_publicity: _l("In publicity 公示中"),

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 from sqlmodel import func, select
 from werkzeug.datastructures import FileStorage
 
@@ -39,6 +38,7 @@ from portal.awards.models import (
 from portal.challenges.models import Challenge, Comparison, FundingMode
 from portal.db import db, money
 from portal.errors import DomainError, NotAllowed, ValidationFailed
+from portal.i18n import gettext as _
 from portal.notices.services import revoke_notices_for
 from portal.notifications.services import notify
 from portal.proposals.models import Proposal, ProposalStatus

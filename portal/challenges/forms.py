@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -31,6 +30,7 @@ from portal.accounts.forms import ORG_TYPE_LABELS
 from portal.challenges import services
 from portal.challenges.models import Aggregation, Comparison, FundingMode, Stage
 from portal.challenges.services import ChallengeData, CriterionRow, IndicatorRow
+from portal.i18n import lazy_gettext as _l
 
 WAN = Decimal(10000)
 NUMBER_LIMIT = Decimal("1e13")

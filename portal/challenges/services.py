@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlmodel import func, select
 from werkzeug.datastructures import FileStorage
 
@@ -35,6 +34,7 @@ from portal.challenges.models import (
 )
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed
+from portal.i18n import gettext as _
 from portal.notifications.services import notify
 
 TITLE_MAX = 200

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from portal.i18n import lazy_gettext as _l
 
 LANGUAGE_CHOICES = [("zh", _l("Chinese")), ("en", _l("English"))]
 

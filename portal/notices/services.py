@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 from sqlmodel import select
 
 from portal import audit, clock, sequences
@@ -24,6 +23,7 @@ from portal.awards.models import Award, AwardStatus
 from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError, NotAllowed
+from portal.i18n import gettext as _
 from portal.notices import content, queries
 from portal.notices.models import BatchStatus, Notice, NoticeBatch, NoticeStatus
 from portal.notices.rendering import Job, Renderer, RenderingError, render_serially

@@ -15,7 +15,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
@@ -26,6 +25,7 @@ from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError
 from portal.formtools import show_errors
+from portal.i18n import gettext as _
 from portal.notices import content, forms, queries, services
 from portal.notices.models import BatchStatus, Notice, NoticeBatch
 from portal.paging import paginate

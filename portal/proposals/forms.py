@@ -3,7 +3,6 @@ buttons `add_row` and `remove_row` (with the row's index) re-show the form witho
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -23,6 +22,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from portal.accounts.forms import org_type_choices
 from portal.errors import DomainError, ValidationFailed
+from portal.i18n import lazy_gettext as _l
 
 MAX_ROWS = 20
 

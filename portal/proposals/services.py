@@ -13,8 +13,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select, update
 from werkzeug.datastructures import FileStorage
@@ -27,6 +25,8 @@ from portal.accounts.services import find_organisation
 from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.notifications.services import notify
 from portal.proposals.models import (
     Attachment,

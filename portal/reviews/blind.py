@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from portal.accounts.models import User
 from portal.db import db
+from portal.i18n import gettext as _
 from portal.proposals.models import Attachment, ConsortiumMember, Proposal, SubmittedVersion
 from portal.proposals.services import readable
 

@@ -10,10 +10,10 @@ import io
 from collections.abc import Sequence
 
 from flask import Response
-from flask_babel import gettext as _
 from openpyxl import Workbook
 
 from portal.challenges.models import Challenge
+from portal.i18n import gettext as _
 from portal.reviews.blind import names_of, redact_text
 from portal.reviews.queries import Ranking, all_scores
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     Form,
@@ -13,6 +12,7 @@ from wtforms import (
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.i18n import lazy_gettext as _l
 from portal.reviews.models import Recommendation
 
 RECOMMENDATION_LABELS = {

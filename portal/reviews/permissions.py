@@ -15,12 +15,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from portal.accounts.models import User
 from portal.db import db
+from portal.i18n import gettext as _
 from portal.proposals.models import ConsortiumMember, Proposal
 from portal.reviews.models import (
     Assignment,

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from flask import current_app, has_request_context, url_for
-from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
@@ -20,6 +19,7 @@ from portal.awards.services import start_publicity
 from portal.challenges.models import Challenge, ChallengeStatus, FundingMode
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed
+from portal.i18n import gettext as _
 from portal.notifications.services import notify
 from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
 from portal.reviews.models import (

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from sqlmodel import and_, or_, select
@@ -14,6 +13,7 @@ from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
 from portal.formtools import show_errors
+from portal.i18n import gettext as _
 from portal.paging import Page, paginate
 from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
 from portal.reviews import exports, forms, queries, services

@@ -1,0 +1,45 @@
+"""Translation functions for the portal's code: the same as Flask-Babel's, but faster.
+
+Flask-Babel looks up its request context, the locale and the catalogue on every single string,
+which made translating a page's labels a third of its time. These functions keep the catalogue
+of the current locale (and honour `force_locale`, which changes that locale) and otherwise do
+exactly what Flask-Babel's do.
+"""
+
+from __future__ import annotations
+
+from babel.support import NullTranslations, Translations
+from flask import g
+from flask_babel import get_translations
+from flask_babel.speaklater import LazyString
+
+_catalogues: dict[object, Translations | NullTranslations] = {}
+
+
+def catalogue() -> Translations | NullTranslations:
+    """The catalogue of the locale in force (the request's, or one set by force_locale)."""
+    try:
+        locale = g._flask_babel.babel_locale
+    except (AttributeError, RuntimeError):
+        return get_translations()
+    if locale is None:
+        return get_translations()
+    try:
+        return _catalogues[locale]
+    except KeyError:
+        _catalogues[locale] = found = get_translations()
+        return found
+
+
+def gettext(string: str, **variables) -> str:
+    translated = catalogue().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return catalogue().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    return LazyString(gettext, string, **variables)
