@@ -28,14 +28,17 @@ def my_proposals(user: User):
     )
 
 
-def open_challenges_for(org: Organisation | None, now: datetime) -> list[Challenge]:
+def open_challenges_for(
+    org: Organisation | None, now: datetime, limit: int | None = None
+) -> list[Challenge]:
     """Published challenges still open that `org` may lead a proposal for and has not yet,
-    soonest deadline first. Open challenges are few, and their type and region rules are
-    checked in Python (the allowed types are a JSON list)."""
+    soonest deadline first (at most `limit`). The type and region rules are checked in Python
+    (the allowed types are a JSON list), reading the candidates a chunk at a time so that a
+    dashboard showing five does not load every open challenge."""
     if org is None:
         return []
     already = select(Proposal.challenge_id).where(Proposal.lead_org_id == org.id)
-    challenges = db.session.exec(
+    candidates = (
         select(Challenge)
         .where(
             Challenge.status == ChallengeStatus.published,
@@ -43,12 +46,20 @@ def open_challenges_for(org: Organisation | None, now: datetime) -> list[Challen
             Challenge.id.not_in(already),
         )
         .order_by(Challenge.deadline.asc(), Challenge.id.asc())
-    ).all()
-    return [
-        c
-        for c in challenges
-        if org.type.value in c.allowed_org_types and region_matches(c, org.region)
-    ]
+    )
+    chunk = 50 if limit else None
+    found: list[Challenge] = []
+    offset = 0
+    while True:
+        rows = db.session.exec(candidates.offset(offset).limit(chunk)).all()
+        found += [
+            c
+            for c in rows
+            if org.type.value in c.allowed_org_types and region_matches(c, org.region)
+        ]
+        if chunk is None or len(rows) < chunk or len(found) >= limit:
+            return found[:limit] if limit else found
+        offset += chunk
 
 
 def submissions_for(challenge: Challenge, user: User):

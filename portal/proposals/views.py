@@ -8,7 +8,6 @@ import io
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
@@ -19,6 +18,8 @@ from portal.accounts.models import Organisation, Role
 from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.paging import Page, paginate
 from portal.proposals import forms, queries, services
 from portal.proposals.models import (
@@ -35,17 +36,20 @@ bp = Blueprint("proposals", __name__)
 APPLICANT_OR_STAFF = (Role.applicant, Role.officer, Role.admin)
 
 
+STATUS_LABELS = {
+    ProposalStatus.draft: _l("Draft"),
+    ProposalStatus.submitted: _l("Submitted"),
+    ProposalStatus.withdrawn: _l("Withdrawn"),
+    ProposalStatus.rejected: _l("Rejected at the formal check"),
+    ProposalStatus.in_review: _l("In review"),
+    ProposalStatus.awarded: _l("Awarded"),
+    ProposalStatus.reserve: _l("Reserve"),
+    ProposalStatus.not_funded: _l("Not funded"),
+}
+
+
 def status_label(status: ProposalStatus) -> str:
-    return {
-        ProposalStatus.draft: _("Draft"),
-        ProposalStatus.submitted: _("Submitted"),
-        ProposalStatus.withdrawn: _("Withdrawn"),
-        ProposalStatus.rejected: _("Rejected at the formal check"),
-        ProposalStatus.in_review: _("In review"),
-        ProposalStatus.awarded: _("Awarded"),
-        ProposalStatus.reserve: _("Reserve"),
-        ProposalStatus.not_funded: _("Not funded"),
-    }[ProposalStatus(status)]
+    return str(STATUS_LABELS[ProposalStatus(status)])
 
 
 @bp.app_template_filter("proposal_status")
@@ -89,7 +93,7 @@ def dashboard():
         if current_user.organisation_id
         else None
     )
-    open_challenges = queries.open_challenges_for(org, clock.now())
+    open_challenges = queries.open_challenges_for(org, clock.now(), limit=6)
     return render_template(
         "proposals/dashboard.html",
         proposals=proposals,
