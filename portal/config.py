@@ -23,6 +23,9 @@ LANGUAGES = {"zh": "中文", "en": "English"}
 BABEL_DEFAULT_LOCALE = "en"
 BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "translations")
 PAGE_SIZE = 20
+# Anonymous visitors may see a public page (catalogue, challenge, publicity) this many seconds
+# old; 0 turns the cache off (see portal/pagecache.py).
+PUBLIC_CACHE_SECONDS = 5
 # Review totals of one proposal further apart than this (0–100 points) are flagged as divergent.
 REVIEW_DIVERGENCE_POINTS = 30
 

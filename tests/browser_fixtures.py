@@ -52,6 +52,7 @@ def live_server(app, database_url, tmp_path_factory) -> Iterator[str]:
             "DATABASE_URL": database_url,
             "STORAGE_ROOT": app.config["STORAGE_ROOT"],
             "MAIL_SERVER": "",
+            "PUBLIC_CACHE_SECONDS": 0,
         }
     )
     server = make_server("127.0.0.1", 0, served, threaded=True)

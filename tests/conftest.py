@@ -60,6 +60,7 @@ def app(database_url, tmp_path_factory) -> Flask:
             "STORAGE_ROOT": str(tmp_path_factory.mktemp("storage")),
             "MAIL_SERVER": "",
             "BABEL_DEFAULT_LOCALE": "en",
+            "PUBLIC_CACHE_SECONDS": 0,
         }
     )
 

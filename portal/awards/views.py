@@ -6,7 +6,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
@@ -29,6 +28,8 @@ from portal.challenges.models import Chain, FundingMode
 from portal.db import db
 from portal.errors import DomainError
 from portal.formtools import show_errors
+from portal.i18n import gettext as _
+from portal.pagecache import cached_public_page
 from portal.paging import count, paginate
 from portal.proposals.models import Proposal
 
@@ -59,6 +60,7 @@ def _fail(form, exc: DomainError, template: str, **context):
 
 @bp.get("/publicity")
 @public
+@cached_public_page
 def publicity():
     awards, page = paginate(queries.in_publicity())
     return render_template("awards/publicity.html", awards=awards, page=page, challenge=None)

@@ -15,8 +15,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
@@ -39,6 +37,9 @@ from portal.challenges.models import (
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
 from portal.formtools import show_errors
+from portal.i18n import gettext as _
+from portal.i18n import ngettext
+from portal.pagecache import cached_public_page
 from portal.paging import paginate
 
 bp = Blueprint("challenges", __name__)
@@ -165,6 +166,7 @@ def _catalogue_filters(form: forms.CatalogueForm, chains: list[Chain], staff: bo
 
 @bp.get("/challenges")
 @public
+@cached_public_page
 def catalogue():
     now = clock.now()
     chains = queries.chains_with_links()
@@ -191,6 +193,7 @@ def _public_or_404(number: str) -> Challenge:
 
 @bp.get("/challenges/<number>")
 @public
+@cached_public_page
 def show(number: str):
     challenge = _public_or_404(number)
     now = clock.now()
