@@ -24,8 +24,10 @@ test: test-setup
 		PORTAL_TEST_ON_POSTGRES=1 $(BIN)/pytest $(PYTEST_ARGS); \
 	fi
 
+# Benchmarks print figures; they are not tests (bench/run.py ends with bench/notices.py).
 bench: setup
-	$(BIN)/python bench/notices.py
+	@$(MAKE) --no-print-directory system-packages PACKAGES="wrk"
+	$(BIN)/python bench/run.py
 
 setup: $(VENV)/.installed instance/config.py translations
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(RUN_PACKAGES)"
