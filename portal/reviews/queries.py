@@ -18,10 +18,12 @@ Statistics (all on the 0–100 review totals of submitted reviews):
 
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
@@ -42,7 +44,13 @@ DEFAULT_DIVERGENCE = 30
 
 
 def sample_sd(values: list[float]) -> float | None:
-    return statistics.stdev(values) if len(values) >= 2 else None
+    """The sample standard deviation (n − 1), in floats: statistics.stdev works in exact
+    fractions and took a third of the ranking page's time."""
+    n = len(values)
+    if n < 2:
+        return None
+    mean = math.fsum(values) / n
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))
 
 
 def trimmed_mean(values: list[float]) -> float | None:
@@ -106,16 +114,15 @@ def divergence_threshold() -> float:
 
 def submitted_totals(challenge: Challenge) -> list[tuple[int, int, float]]:
     """(proposal id, expert id, total) of every submitted review of the challenge: one query."""
-    return [
-        (p, e, float(t))
-        for p, e, t in db.session.exec(
-            select(Review.proposal_id, Review.expert_id, Review.total).where(
+    return list(
+        db.session.exec(
+            select(Review.proposal_id, Review.expert_id, sa.cast(Review.total, sa.Float)).where(
                 Review.challenge_id == challenge.id,
                 Review.status == ReviewStatus.submitted,
                 Review.total.is_not(None),
             )
         )
-    ]
+    )
 
 
 def ranking(challenge: Challenge) -> Ranking:
