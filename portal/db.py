@@ -2,6 +2,8 @@
 
 `db.session` is a scoped SQLModel session, removed when the application context ends. Views
 commit once per request; services only add and flush.
+
+On SQLite, transactions that will write begin with BEGIN IMMEDIATE: see `sqlite_begin`.
 """
 
 from __future__ import annotations
@@ -9,10 +11,10 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
 from sqlmodel import Session, SQLModel
@@ -89,18 +91,65 @@ class Database:
             self.remove()
 
 
+V = TypeVar("V")
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def sqlite_begin() -> str:
+    """How a SQLite transaction begins: IMMEDIATE when it may write, plain (deferred) to read.
+
+    The driver's default (pysqlite's deferred transactions, begun by the driver itself) lets two
+    requests that both read and then write fail at once with "database is locked": each takes a
+    read snapshot, the first to write takes the write lock, and the second, whose snapshot is now
+    out of date, can never upgrade it; SQLite answers SQLITE_BUSY at once, without waiting for
+    the busy timeout, because waiting could not help. BEGIN IMMEDIATE takes the write lock when
+    the transaction starts, before anything is read: a second writer waits (up to the busy
+    timeout) and then reads what the first committed. Writers are serialised, as they are in
+    SQLite anyway, and a guard that reads a state before changing it sees the latest commit.
+
+    Requests that should only read (GET, HEAD, OPTIONS) begin deferred: in WAL mode they never
+    wait for a writer and never make one wait. A GET view that writes all the same says so with
+    `@writes`. Everything outside a request (commands, the demo loaders, services run by tests
+    or threads) may write, so it begins IMMEDIATE.
+    """
+    if has_request_context() and request.method in READ_ONLY_METHODS and not _view_writes():
+        return "BEGIN"
+    return "BEGIN IMMEDIATE"
+
+
+def writes(view: V) -> V:
+    """Marks a GET view that writes (such as the language switch): on SQLite its transaction
+    begins IMMEDIATE, as a POST's does (see `sqlite_begin`)."""
+    view.writes_to_database = True
+    return view
+
+
+def _view_writes() -> bool:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "writes_to_database", False)
+
+
 def make_engine(url: str, echo: bool = False) -> sa.Engine:
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, echo=echo, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
         def sqlite_pragmas(dbapi_connection, _record) -> None:
+            # SQLAlchemy's recipe for pysqlite: the driver emits no BEGIN (nor its COMMIT
+            # before DDL); the "begin" listener below emits ours.
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def sqlite_begin_transaction(connection) -> None:
+            # On the driver's connection, as a driver's own BEGIN would be: statement counts
+            # and the SQL echo stay the same as on PostgreSQL.
+            connection.connection.driver_connection.execute(sqlite_begin())
 
         return engine
     if url.startswith("postgresql://"):

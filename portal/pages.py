@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 
 from portal.access import public
-from portal.db import db
+from portal.db import db, writes
 
 bp = Blueprint("pages", __name__)
 
@@ -19,6 +19,7 @@ def home():
 
 @bp.get("/language/<lang>")
 @public
+@writes
 def set_language(lang: str):
     """Remember the chosen language in the session (and on the account when logged in).
 

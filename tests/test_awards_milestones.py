@@ -188,11 +188,12 @@ def test_disbursed_money_never_exceeds_the_award(app, ctx, project, alice, offic
 
 
 def _accept_in_thread(app, report_id: int, officer_id: int, barrier, outcomes: list) -> None:
-    """One officer's request: its own (request and application) context and session."""
-    with app.test_request_context():
+    """One officer's request (a POST): its own request and application context and session."""
+    with app.test_request_context(method="POST"):
         try:
             report = db.session.get(MilestoneReport, report_id)
             officer = db.session.get(User, officer_id)
+            db.session.commit()  # what we read stays loaded; the race starts a new transaction
             barrier.wait(timeout=10)
             services.accept_report(report, by=officer, paid_on=START.date())
             db.session.commit()

@@ -536,9 +536,10 @@ def report_milestone(
 def lock_award(award_id: int) -> Award:
     """The award row, locked until the transaction ends, with fresh values.
 
-    PostgreSQL: SELECT … FOR UPDATE. SQLite has no row locks: a no-op UPDATE takes the
-    database's write lock (the driver only begins a transaction at the first write), so the
-    reads that follow see every earlier commit and nobody else writes until ours ends.
+    PostgreSQL: SELECT … FOR UPDATE. SQLite has no row locks: a no-op UPDATE makes sure we
+    hold the database's write lock (a transaction that may write already begins with it, see
+    portal.db.sqlite_begin), so the reads that follow see every earlier commit and nobody else
+    writes until ours ends.
     """
     if db.session.get_bind().dialect.name == "sqlite":
         table = Award.__table__

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlmodel import func, select, update
 from werkzeug.datastructures import FileStorage
 
@@ -198,6 +199,32 @@ def start_proposal(challenge: Challenge, *, by: User, now: datetime | None = Non
         ) from exc
     audit.record(by, "proposal.started", proposal, after=audit.snapshot(proposal))
     return proposal
+
+
+def lock_proposal(proposal: Proposal) -> Proposal:
+    """The proposal's row locked until the transaction ends, read again with everything that
+    submission checks and freezes.
+
+    Submitting, withdrawing and changing attachments decide on the proposal's state; two of
+    them at once (a double click, two colleagues) must not both pass the guard. PostgreSQL
+    locks the row (FOR UPDATE); on SQLite the transaction already holds the database's write
+    lock (portal.db.sqlite_begin). Reading again after the lock means we decide, and freeze, what
+    is committed now, not what this request loaded before the lock.
+    """
+    return db.session.exec(
+        select(Proposal)
+        .where(Proposal.id == proposal.id)
+        .options(
+            selectinload(Proposal.challenge).selectinload(Challenge.indicators),
+            selectinload(Proposal.members).selectinload(ConsortiumMember.organisation),
+            selectinload(Proposal.commitments),
+            selectinload(Proposal.milestones),
+            selectinload(Proposal.attachments),
+            selectinload(Proposal.versions),
+        )
+        .with_for_update(of=Proposal)
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 # ---- saving the draft ---------------------------------------------------------------------
@@ -518,6 +545,7 @@ def add_attachment(
 ) -> Attachment:
     """Keep an uploaded PDF (checked by content and size) with the draft."""
     now = now or clock.now()
+    proposal = lock_proposal(proposal)
     check_editable(proposal, by, now)
     stored = storage.store_pdf(upload, field="file", folder="proposals")
     attachment = Attachment(
@@ -549,9 +577,9 @@ def remove_attachment(
     """Drop an attachment from the draft. A file that a submitted version holds is kept (only
     marked removed); any other file is deleted with its row."""
     now = now or clock.now()
-    proposal = attachment.proposal
+    proposal = lock_proposal(attachment.proposal)
     check_editable(proposal, by, now)
-    if attachment.removed_at is not None:
+    if attachment.removed_at is not None or attachment not in proposal.attachments:
         raise DomainError(_("This attachment has already been removed."))
     before = audit.snapshot(attachment)
     if in_submitted_version(attachment):
@@ -923,10 +951,15 @@ def submit_proposal(
     pledge_name: str,
     now: datetime | None = None,
 ) -> SubmittedVersion:
-    """Validate everything, freeze the content as the next submitted version, tell the team."""
+    """Validate everything, freeze the content as the next submitted version, tell the team.
+
+    The proposal is locked and read again first: of two submissions at once, the second finds
+    it submitted and is refused, and there is one version.
+    """
     now = now or clock.now()
     if not can_edit(by, proposal):
         raise NotAllowed()
+    proposal = lock_proposal(proposal)
     if proposal.status not in EDITABLE:
         raise DomainError(_("Only a draft or a withdrawn proposal can be submitted."))
     if not proposal.challenge.accepts_proposals(now):
@@ -990,6 +1023,7 @@ def withdraw_proposal(proposal: Proposal, *, by: User, now: datetime | None = No
     now = now or clock.now()
     if not can_edit(by, proposal):
         raise NotAllowed()
+    proposal = lock_proposal(proposal)
     if proposal.status is not ProposalStatus.submitted:
         raise DomainError(_("Only a submitted proposal can be withdrawn."))
     if not proposal.challenge.accepts_proposals(now):

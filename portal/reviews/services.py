@@ -555,6 +555,32 @@ def decide_avoidance(request: AvoidanceRequest, *, accept: bool, by: User) -> Av
 # ---- scoring -----------------------------------------------------------------------------------
 
 
+def lock_assignment(assignment: Assignment) -> Assignment:
+    """The assignment's row locked until the transaction ends, read again with its review and
+    scores.
+
+    An expert who submits twice at once (a double click, two tabs) must get one review, scored
+    and submitted once: the second request waits here, then finds the review the first one
+    wrote (submitted, so it is refused) instead of creating a second one or submitting again.
+    PostgreSQL locks the row (FOR UPDATE); on SQLite the transaction already holds the
+    database's write lock (portal.db.sqlite_begin).
+    """
+    locked = db.session.exec(
+        select(Assignment)
+        .where(Assignment.id == assignment.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    db.session.exec(
+        select(Review)
+        .where(Review.assignment_id == locked.id)
+        .options(selectinload(Review.scores))
+        .execution_options(populate_existing=True)
+    ).all()
+    db.session.expire(locked, ["review"])
+    return locked
+
+
 def review_for(assignment: Assignment) -> Review:
     """The assignment's review, started as an empty draft the first time."""
     if assignment.review is not None:
@@ -615,7 +641,10 @@ def save_review(
 
     Problems are keyed `criterion-<id>` for a score, `recommendation` and `overall_comment`.
     """
-    if assignment.expert_id != by.id or assignment.status is AssignmentStatus.recused:
+    if assignment.expert_id != by.id:
+        raise NotAllowed(_("This proposal is not assigned to you."))
+    assignment = lock_assignment(assignment)
+    if assignment.status is AssignmentStatus.recused:
         raise NotAllowed(_("This proposal is not assigned to you."))
     challenge = assignment.proposal.challenge
     if challenge.status is ChallengeStatus.decided:
@@ -689,6 +718,7 @@ def save_review(
 def reopen_review(review: Review, *, reason: str, by: User) -> Review:
     """An officer unlocks a submitted review so that its expert may change it (audited)."""
     _staff(by)
+    review = lock_assignment(review.assignment).review
     if review.status is not ReviewStatus.submitted:
         raise DomainError(_("Only a submitted review can be reopened."))
     challenge = db.session.get(Challenge, review.challenge_id)
