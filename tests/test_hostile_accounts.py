@@ -108,3 +108,11 @@ def test_an_unknown_notification_is_404(client, make_user, login):
     make_user("alice@alpha.example")
     login("alice@alpha.example")
     assert client.post("/inbox/424242/open").status_code == 404
+
+
+def test_a_nul_character_in_a_form_is_dropped_before_it_reaches_the_database(client, make_user):
+    make_user("alice@alpha.example")
+    response = client.post("/login", data={"email": "alice@alpha.example\x00", "password": "x"})
+    assert response.status_code == 401
+    assert "The e-mail or password is not right." in response.get_data(as_text=True)
+    assert client.get("/challenges?q=\x00photoresist").status_code == 200
