@@ -318,7 +318,7 @@ def issue_notice(page: Page) -> str:
     return code.inner_text().strip()
 
 
-def download_notice(page: Page, tmp_path: Path) -> None:
+def download_notice(page: Page, tmp_path: Path) -> Path:
     log_in(page, ALPHA["applicant"])
     nav(page, "Award notices")
     page.get_by_role("row").filter(has_text=ALPHA["title"]).get_by_role("link").first.click()
@@ -327,10 +327,11 @@ def download_notice(page: Page, tmp_path: Path) -> None:
     saved = tmp_path / "notice.pdf"
     download.value.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF")
+    return saved
 
 
-def verify_notice(page: Page, code: str) -> None:
-    """Anyone, logged in or not, checks the code on the public page."""
+def verify_notice(page: Page, code: str, notice: Path) -> None:
+    """Anyone, logged in or not, checks the code on the public page, then the file itself."""
     page.context.clear_cookies()
     page.goto("/")
     nav(page, "Verify a notice")
@@ -339,6 +340,9 @@ def verify_notice(page: Page, code: str) -> None:
     expect(page.get_by_text("This notice is valid")).to_be_visible()
     expect(page.locator("dd").filter(has_text=ALPHA["title"])).to_be_visible()
     expect(page.locator("dd").filter(has_text=ALPHA["lead"])).to_be_visible()
+    page.get_by_label("The PDF file you received").set_input_files(str(notice))
+    page.get_by_role("button", name="Compare").click()
+    expect(page.get_by_text("The file matches")).to_be_visible()
 
 
 def test_a_challenge_goes_from_publication_to_a_verified_award_notice(
@@ -388,7 +392,7 @@ def test_a_challenge_goes_from_publication_to_a_verified_award_notice(
     clock.set_now(AFTER_PUBLICITY)
     confirm_award(page)
     code = issue_notice(page)
-    download_notice(page, tmp_path)
-    verify_notice(page, code)
+    notice = download_notice(page, tmp_path)
+    verify_notice(page, code, notice)
     assert failures == []
     clock.set_now(None)
