@@ -7,6 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import DecimalField
 
@@ -24,7 +25,7 @@ class FiniteDecimalField(DecimalField):
         super().process_formdata(valuelist)
         if self.data is not None and (not self.data.is_finite() or abs(self.data) >= self.LIMIT):
             self.data = None
-            raise ValueError(self.gettext("Not a valid decimal value."))
+            raise ValueError(_("Enter a number, e.g. 28 or 0.5."))
 
 
 def show_errors(form: FlaskForm, exc: DomainError) -> None:
