@@ -367,6 +367,10 @@ def follow(client, response) -> str:
     return response.get_data(as_text=True)
 
 
+# How a refusal shows: errors next to the fields or above the form, or an error flash message.
+REFUSAL_SHOWN = re.compile(r'role="alert"|<p class="flash flash-error"')
+
+
 def posted_fields(app: Flask, client, rule: Rule, role: str | None) -> list[str]:
     """The fields of the view's forms, and those of the page the route shows on GET."""
     names = form_fields(app, rule)
@@ -415,9 +419,9 @@ def test_hostile_bodies_on_every_post_route_never_fail_nor_half_write(app, clien
                 continue
             after = row_counts(app)
             shown = follow(client, response)
-            refused = response.status_code >= 400 or (
-                response.status_code == 200 and 'class="error"' in shown
-            )
+            refused = response.status_code >= 400 or REFUSAL_SHOWN.search(shown) is not None
+            if response.status_code == 422 and not refused:
+                failures.append(f"a form refused without a message on {where}")
             if refused and after != before:
                 changed = {t: (before[t], n) for t, n in after.items() if before[t] != n}
                 failures.append(f"half-written {changed} on {where}")
