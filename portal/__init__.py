@@ -7,12 +7,34 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Request
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.utils import cached_property
 
 from portal import config as default_config
 
 log = logging.getLogger("portal")
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class PortalRequest(Request):
+    """Query strings and form fields without NUL characters: nobody types one, and PostgreSQL
+    refuses them in text, which would turn a search or a form into a server error."""
+
+    @staticmethod
+    def _without_nul(values: ImmutableMultiDict) -> ImmutableMultiDict:
+        return ImmutableMultiDict(
+            (key.replace("\x00", ""), value.replace("\x00", ""))
+            for key, value in values.items(multi=True)
+        )
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict:
+        return self._without_nul(super().args)
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        self.__dict__["form"] = self._without_nul(self.__dict__["form"])
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -23,6 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder="static",
     )
+    app.request_class = PortalRequest
     app.config.from_object(default_config)
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("PORTAL")
