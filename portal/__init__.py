@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from portal import config as default_config
+from portal.requests import PortalRequest
 
 log = logging.getLogger("portal")
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,8 +24,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder="static",
     )
-    from portal.requests import PortalRequest
-
     app.request_class = PortalRequest
     app.config.from_object(default_config)
     app.config.from_pyfile("config.py", silent=True)

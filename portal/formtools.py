@@ -4,12 +4,28 @@ the form that asked for it (keeping everything that was typed)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
+from wtforms import DecimalField
 
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
+from portal.i18n import gettext as _
+
+
+class FiniteDecimalField(DecimalField):
+    """A DecimalField that refuses what WTForms lets through: NaN, infinities, and numbers too
+    large for the database's columns (which would fail only when written)."""
+
+    LIMIT = Decimal(10) ** 12
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and (not self.data.is_finite() or abs(self.data) >= self.LIMIT):
+            self.data = None
+            raise ValueError(_("Enter a number, e.g. 28 or 0.5."))
 
 
 def show_errors(form: FlaskForm, exc: DomainError) -> None:

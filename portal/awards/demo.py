@@ -32,6 +32,7 @@ from portal.challenges.models import (
     Stage,
 )
 from portal.db import db
+from portal.proposals import services as proposal_services
 from portal.proposals.models import (
     Commitment,
     ConsortiumMember,
@@ -169,7 +170,7 @@ def _proposal(
         SubmittedVersion(
             proposal_id=proposal.id,
             number=1,
-            content={"title": title, "requested": str(requested)},
+            content=proposal_services.freeze(proposal, 1, proposal.submitted_at),
             submitted_at=proposal.submitted_at,
         )
     )

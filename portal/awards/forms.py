@@ -5,7 +5,6 @@ from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
@@ -25,6 +24,7 @@ from portal.awards.models import (
     ObjectionStatus,
     ReportDecision,
 )
+from portal.formtools import FiniteDecimalField
 from portal.i18n import lazy_gettext as _l
 
 AWARD_STATUS_LABELS = {
@@ -84,18 +84,18 @@ class ResolveObjectionForm(FlaskForm):
 class MilestoneRow(Form):
     title = StringField(_l("Milestone"), validators=[Optional(), Length(max=200)])
     due_date = DateField(_l("Due date"), validators=[Optional()])
-    tranche = DecimalField(_l("Tranche (yuan)"), validators=[Optional()], **VALUE)
+    tranche = FiniteDecimalField(_l("Tranche (yuan)"), validators=[Optional()], **VALUE)
     deliverable = StringField(_l("Deliverable"), validators=[Optional(), Length(max=1000)])
     verification = StringField(_l("Verification"), validators=[Optional(), Length(max=1000)])
 
 
 class TargetRow(Form):
     indicator_id = HiddenField()
-    target = DecimalField(_l("Target"), validators=[Optional()], **VALUE)
+    target = FiniteDecimalField(_l("Target"), validators=[Optional()], **VALUE)
 
 
 class ConfirmForm(FlaskForm):
-    amount = DecimalField(_l("Funding amount (yuan)"), validators=[InputRequired()], places=2)
+    amount = FiniteDecimalField(_l("Funding amount (yuan)"), validators=[InputRequired()], places=2)
     starts_on = DateField(_l("Execution starts"), validators=[InputRequired()])
     ends_on = DateField(_l("Execution ends"), validators=[InputRequired()])
     milestones = FieldList(FormField(MilestoneRow), min_entries=1)
@@ -107,7 +107,7 @@ class ConfirmForm(FlaskForm):
 
 class ValueRow(Form):
     indicator_id = HiddenField()
-    value = DecimalField(_l("Value reached"), validators=[Optional()], **VALUE)
+    value = FiniteDecimalField(_l("Value reached"), validators=[Optional()], **VALUE)
 
 
 class ReportForm(FlaskForm):
@@ -124,7 +124,7 @@ class DecideReportForm(FlaskForm):
 
 
 class TargetForm(FlaskForm):
-    target = DecimalField(_l("New target"), validators=[InputRequired()], **VALUE)
+    target = FiniteDecimalField(_l("New target"), validators=[InputRequired()], **VALUE)
 
 
 class AcceptanceForm(FlaskForm):
@@ -134,7 +134,7 @@ class AcceptanceForm(FlaskForm):
 
 class TerminateForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
-    refund_due = DecimalField(
+    refund_due = FiniteDecimalField(
         _l("Refund due (yuan)"), validators=[Optional(), NumberRange(min=0)], places=2
     )
     revoke = BooleanField(

@@ -638,7 +638,7 @@ def officer_edit_link(chain_id: int, link_id: int):
         abort(404)
     form = forms.LinkForm(prefix=f"l{link.id}")
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for(".officer_chain", chain_id=chain.id))
     try:
         services.save_link(

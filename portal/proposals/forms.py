@@ -8,7 +8,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     EmailField,
     Form,
     HiddenField,
@@ -22,6 +21,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from portal.accounts.forms import org_type_choices
 from portal.errors import DomainError, ValidationFailed
+from portal.formtools import FiniteDecimalField
 from portal.i18n import lazy_gettext as _l
 
 MAX_ROWS = 20
@@ -70,7 +70,7 @@ class MembersForm(RevisionMixin, FlaskForm):
 
 class CommitmentRow(Form):
     indicator_id = HiddenField()
-    value = DecimalField(_l("Committed value"), validators=[Optional()], places=None)
+    value = FiniteDecimalField(_l("Committed value"), validators=[Optional()], places=None)
     justification = TextAreaField(
         _l("Justification (if the target is not met)"), validators=[Optional(), Length(max=5000)]
     )
@@ -87,7 +87,7 @@ class MilestoneRow(Form):
     verification = TextAreaField(
         _l("How it will be verified"), validators=[Optional(), Length(max=1000)]
     )
-    share_percent = DecimalField(
+    share_percent = FiniteDecimalField(
         _l("Share of funding (%)"),
         validators=[Optional(), NumberRange(min=0, max=100)],
         places=None,
@@ -100,12 +100,16 @@ class MilestonesForm(RevisionMixin, FlaskForm):
 
 class ShareRow(Form):
     member_id = HiddenField()
-    share = DecimalField(_l("Share (yuan)"), validators=[Optional()], places=None)
+    share = FiniteDecimalField(_l("Share (yuan)"), validators=[Optional()], places=None)
 
 
 class BudgetForm(RevisionMixin, FlaskForm):
-    requested = DecimalField(_l("Funding requested (yuan)"), validators=[Optional()], places=None)
-    self_funds = DecimalField(_l("Self-raised funds (yuan)"), validators=[Optional()], places=None)
+    requested = FiniteDecimalField(
+        _l("Funding requested (yuan)"), validators=[Optional()], places=None
+    )
+    self_funds = FiniteDecimalField(
+        _l("Self-raised funds (yuan)"), validators=[Optional()], places=None
+    )
     shares = FieldList(FormField(ShareRow), min_entries=0)
 
 

@@ -23,6 +23,7 @@ from portal.challenges.models import (
     Stage,
 )
 from portal.db import db
+from portal.proposals import services as proposal_services
 from portal.proposals.models import (
     ConsortiumMember,
     MemberRole,
@@ -127,15 +128,7 @@ def _proposal(challenge: Challenge, lead: Organisation, members, title: str, lea
         SubmittedVersion(
             proposal_id=proposal.id,
             number=1,
-            content={
-                "title": title,
-                "lead_organisation": lead.name,
-                "members": [m.name for m in members],
-                "leader_name": leader,
-                "approach": proposal.approach,
-                "innovation": proposal.innovation,
-                "requested": str(proposal.requested),
-            },
+            content=proposal_services.freeze(proposal, 1, now),
             submitted_at=now,
         )
     )
