@@ -35,6 +35,8 @@ LISTS = [
     ("applicant dashboard", "/proposals", "applicant"),
     ("officer challenge list", "/officer/challenges", "officer"),
     ("officer projects", "/officer/projects", "officer"),
+    ("publicity", "/publicity", ""),
+    ("award notices (officer)", "/notices/", "officer"),
 ]
 
 
@@ -90,6 +92,7 @@ def query_counts(url: str, password: str) -> list[tuple[str, int, int]]:
                     "PAGE_SIZE": size,
                     "SECRET_KEY": "bench",
                     "WTF_CSRF_ENABLED": False,
+                    "PUBLIC_CACHE_SECONDS": 0,  # count what the page itself runs
                 }
             )
             client = app.test_client()

@@ -20,6 +20,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import replace
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -140,6 +141,25 @@ def wrk(url: str, connections: int, seconds: int, cookie: str = "") -> dict[str,
     return {"rps": rps, "p50": ms("50"), "p99": ms("99")}
 
 
+def load_pages(pages, found: dict[str, str], env: dict[str, str], args) -> list[tuple]:
+    """Serve the portal with `env` and load each page, under load and on one connection."""
+    portal = Server("portal:create_app()", env, args.workers, args.threads)
+    rows = []
+    try:
+        cookies = {}
+        for page in pages:
+            if page.login and page.login not in cookies:
+                cookies[page.login] = login_cookie(portal.url, found[page.login])
+            path = page.path.format(**found)
+            cookie = cookies.get(page.login, "")
+            figures = wrk(portal.url + path, args.connections, args.seconds, cookie)
+            single = wrk(portal.url + path, 1, max(3, args.seconds // 2), cookie)
+            rows.append((page, path, figures, single))
+    finally:
+        portal.stop()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=int, default=10_000)
@@ -164,20 +184,10 @@ def main() -> None:
         hello.stop()
 
     found = targets(url)
-    portal = Server("portal:create_app()", env, args.workers, args.threads)
-    rows = []
-    try:
-        cookies = {}
-        for page in PAGES:
-            if page.login and page.login not in cookies:
-                cookies[page.login] = login_cookie(portal.url, found[page.login])
-            path = page.path.format(**found)
-            cookie = cookies.get(page.login, "")
-            figures = wrk(portal.url + path, args.connections, args.seconds, cookie)
-            single = wrk(portal.url + path, 1, max(3, args.seconds // 2), cookie)
-            rows.append((page, path, figures, single))
-    finally:
-        portal.stop()
+    rows = load_pages(PAGES, found, env, args)
+    # The same public pages with the page cache off: what one rendering costs.
+    uncached = [replace(page, name=f"{page.name} (no cache)") for page in PAGES if not page.login]
+    rows += load_pages(uncached, found, {**env, "PORTAL_PUBLIC_CACHE_SECONDS": "0"}, args)
 
     print()
     print(
