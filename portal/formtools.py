@@ -7,6 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from flask import abort, flash
 from flask_wtf import FlaskForm
 from wtforms import DecimalField
 
@@ -51,6 +52,24 @@ def submit_form(form: FlaskForm, action: Callable[[], Any]) -> tuple[bool, Any]:
         show_errors(form, exc)
         return False, None
     db.session.commit()
+    return True, result
+
+
+def perform(action: Callable[[], Any], success: str = "") -> tuple[bool, Any]:
+    """A one-button POST (its form carries only the CSRF token): run `action` and commit,
+    flashing `success`; or roll back and flash the service's refusal. (True, result) or
+    (False, None); a request without a valid CSRF token is answered 400."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        result = action()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False, None
+    db.session.commit()
+    if success:
+        flash(success, "success")
     return True, result
 
 

@@ -36,7 +36,7 @@ from portal.challenges.models import (
 )
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
-from portal.formtools import show_errors
+from portal.formtools import perform, show_errors
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.pagecache import cached_public_page
@@ -510,16 +510,10 @@ def officer_remove_guide(challenge_id: int, attachment_id: int):
     attachment = db.session.get(ChallengeAttachment, attachment_id)
     if attachment is None or attachment.challenge_id != challenge.id:
         abort(404)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.remove_attachment(attachment, challenge, by=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("The guide has been removed."), "success")
+    perform(
+        lambda: services.remove_attachment(attachment, challenge, by=current_user),
+        _("The guide has been removed."),
+    )
     return redirect(url_for(".officer_show", challenge_id=challenge.id))
 
 
@@ -659,16 +653,7 @@ def officer_delete_link(chain_id: int, link_id: int):
     link = db.session.get(ChainLink, link_id)
     if link is None or link.chain_id != chain_id:
         abort(404)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.delete_link(link, by=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("The link has been removed."), "success")
+    perform(lambda: services.delete_link(link, by=current_user), _("The link has been removed."))
     return redirect(url_for(".officer_chain", chain_id=chain_id))
 
 

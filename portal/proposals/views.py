@@ -18,6 +18,7 @@ from portal.accounts.models import Organisation, Role
 from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
+from portal.formtools import perform
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.paging import Page, paginate
@@ -515,16 +516,10 @@ def remove_attachment(proposal_id: int, attachment_id: int):
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.proposal_id != proposal.id:
         abort(404)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.remove_attachment(attachment, by=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("The attachment has been removed from the draft."), "success")
+    perform(
+        lambda: services.remove_attachment(attachment, by=current_user),
+        _("The attachment has been removed from the draft."),
+    )
     return redirect(url_for(".attachments", proposal_id=proposal.id))
 
 

@@ -12,7 +12,7 @@ from portal.accounts.models import Organisation, Role, User
 from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
-from portal.formtools import show_errors
+from portal.formtools import perform, show_errors
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.paging import Page, paginate
@@ -200,16 +200,9 @@ def _back(challenge_id: int):
 @staff_required
 def start(challenge_id: int):
     challenge = _challenge_or_404(challenge_id)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.start_review(challenge, by=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Expert review has started."), "success")
+    perform(
+        lambda: services.start_review(challenge, by=current_user), _("Expert review has started.")
+    )
     return _back(challenge.id)
 
 
@@ -217,16 +210,10 @@ def start(challenge_id: int):
 @staff_required
 def eligible(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.mark_eligible(proposal, by=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("The proposal passed the formal check."), "success")
+    perform(
+        lambda: services.mark_eligible(proposal, by=current_user),
+        _("The proposal passed the formal check."),
+    )
     return _back(proposal.challenge_id)
 
 
@@ -357,18 +344,12 @@ def decide_avoidance(request_id: int):
     avoidance = db.session.get(AvoidanceRequest, request_id)
     if avoidance is None:
         abort(404)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.decide_avoidance(
+    perform(
+        lambda: services.decide_avoidance(
             avoidance, accept=request.form.get("accept") == "1", by=current_user
-        )
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("The avoidance request has been decided."), "success")
+        ),
+        _("The avoidance request has been decided."),
+    )
     return _back(avoidance.proposal.challenge_id)
 
 
