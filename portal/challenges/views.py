@@ -36,7 +36,7 @@ from portal.challenges.models import (
 )
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
-from portal.formtools import perform, show_errors
+from portal.formtools import perform, show_errors, submit_form
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.pagecache import cached_public_page
@@ -247,16 +247,12 @@ def ask(number: str):
     challenge = _public_or_404(number)
     now = clock.now()
     form = forms.QuestionForm()
-    if form.validate_on_submit():
-        try:
-            services.ask(challenge, form.question.data, by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Your question has been sent. The answer will appear on this page."), "success")
-            return redirect(url_for(".show", number=number) + "#clarifications")
+    done, _result = submit_form(
+        form, lambda: services.ask(challenge, form.question.data, by=current_user)
+    )
+    if done:
+        flash(_("Your question has been sent. The answer will appear on this page."), "success")
+        return redirect(url_for(".show", number=number) + "#clarifications")
     return (
         render_template("challenges/show.html", question=form, **_page_values(challenge, now)),
         422,
@@ -463,16 +459,12 @@ def officer_cancel(challenge_id: int):
     challenge = _staff_challenge_or_404(challenge_id)
     form = forms.ReasonForm()
     status = 200
-    if form.validate_on_submit():
-        try:
-            services.cancel(challenge, reason=form.reason.data, by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("%(number)s is cancelled.", number=challenge.number), "success")
-            return redirect(url_for(".officer_show", challenge_id=challenge.id))
+    done, _result = submit_form(
+        form, lambda: services.cancel(challenge, reason=form.reason.data, by=current_user)
+    )
+    if done:
+        flash(_("%(number)s is cancelled.", number=challenge.number), "success")
+        return redirect(url_for(".officer_show", challenge_id=challenge.id))
     if form.is_submitted():
         status = 422
     return (
@@ -534,22 +526,19 @@ def officer_guide(challenge_id: int, attachment_id: int):
 def officer_chains():
     form = forms.ChainForm()
     status = 200
-    if form.validate_on_submit():
-        try:
-            chain = services.save_chain(
-                None,
-                name=form.name.data,
-                leader_title=form.leader_title.data or "",
-                description=form.description.data or "",
-                by=current_user,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Chain %(name)s created.", name=chain.name), "success")
-            return redirect(url_for(".officer_chain", chain_id=chain.id))
+    done, chain = submit_form(
+        form,
+        lambda: services.save_chain(
+            None,
+            name=form.name.data,
+            leader_title=form.leader_title.data or "",
+            description=form.description.data or "",
+            by=current_user,
+        ),
+    )
+    if done:
+        flash(_("Chain %(name)s created.", name=chain.name), "success")
+        return redirect(url_for(".officer_chain", chain_id=chain.id))
     if form.is_submitted():
         status = 422
     chains, page = paginate(select(Chain).order_by(Chain.name).options(selectinload(Chain.links)))
@@ -679,16 +668,12 @@ def officer_answer(clarification_id: int):
     if clarification is None:
         abort(404)
     form = forms.AnswerForm(prefix=f"q{clarification.id}")
-    if form.validate_on_submit():
-        try:
-            services.answer(clarification, form.answer.data, by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The answer is published."), "success")
-            return redirect(url_for(".officer_questions"))
+    done, _result = submit_form(
+        form, lambda: services.answer(clarification, form.answer.data, by=current_user)
+    )
+    if done:
+        flash(_("The answer is published."), "success")
+        return redirect(url_for(".officer_questions"))
     challenge = db.session.get(Challenge, clarification.challenge_id)
     return (
         render_template(

@@ -24,7 +24,7 @@ from portal.awards.models import Award
 from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError
-from portal.formtools import show_errors
+from portal.formtools import show_errors, submit_form
 from portal.i18n import gettext as _
 from portal.notices import content, forms, queries, services
 from portal.notices.models import BatchStatus, Notice, NoticeBatch
@@ -74,25 +74,22 @@ def download(notice_id: int):
 def correct(notice_id: int):
     notice = _notice_or_404(notice_id)
     form = forms.CorrectionForm()
-    if form.validate_on_submit():
-        try:
-            corrected = services.correct_notice(
-                notice, by=current_user, reason=form.reason.data, language=form.language.data
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Version %(v)s of notice %(number)s issued.",
-                    v=corrected.version,
-                    number=corrected.number,
-                ),
-                "success",
-            )
-            return redirect(url_for(".show", notice_id=corrected.id))
+    done, corrected = submit_form(
+        form,
+        lambda: services.correct_notice(
+            notice, by=current_user, reason=form.reason.data, language=form.language.data
+        ),
+    )
+    if done:
+        flash(
+            _(
+                "Version %(v)s of notice %(number)s issued.",
+                v=corrected.version,
+                number=corrected.number,
+            ),
+            "success",
+        )
+        return redirect(url_for(".show", notice_id=corrected.id))
     return show(notice_id, form=form), 422
 
 
@@ -158,15 +155,11 @@ def issue(award_id: int):
 def start_batch(challenge_id: int):
     challenge_ = _challenge_or_404(challenge_id)
     form = forms.IssueForm()
-    if form.validate_on_submit():
-        try:
-            batch = services.start_batch(challenge_, by=current_user, language=form.language.data)
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            return redirect(url_for(".batch", batch_id=batch.id))
+    done, batch = submit_form(
+        form, lambda: services.start_batch(challenge_, by=current_user, language=form.language.data)
+    )
+    if done:
+        return redirect(url_for(".batch", batch_id=batch.id))
     return challenge(challenge_id, form=form), 422
 
 

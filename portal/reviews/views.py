@@ -12,7 +12,7 @@ from portal.accounts.models import Organisation, Role, User
 from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
-from portal.formtools import perform, show_errors
+from portal.formtools import perform, show_errors, submit_form
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.paging import Page, paginate
@@ -222,16 +222,12 @@ def eligible(proposal_id: int):
 def reject(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     form = forms.RejectForm()
-    if form.validate_on_submit():
-        try:
-            services.reject_proposal(proposal, reason=form.reason.data, by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The proposal was rejected at the formal check."), "success")
-            return _back(proposal.challenge_id)
+    done, _result = submit_form(
+        form, lambda: services.reject_proposal(proposal, reason=form.reason.data, by=current_user)
+    )
+    if done:
+        flash(_("The proposal was rejected at the formal check."), "success")
+        return _back(proposal.challenge_id)
     status = 422 if form.is_submitted() else 200
     return render_template("reviews/reject.html", proposal=proposal, form=form), status
 
@@ -453,16 +449,12 @@ def reopen(review_id: int):
     if item is None:
         abort(404)
     form = forms.ReasonForm()
-    if form.validate_on_submit():
-        try:
-            services.reopen_review(item, reason=form.reason.data, by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The review has been reopened; its expert was told."), "success")
-            return redirect(url_for(".review", review_id=item.id))
+    done, _result = submit_form(
+        form, lambda: services.reopen_review(item, reason=form.reason.data, by=current_user)
+    )
+    if done:
+        flash(_("The review has been reopened; its expert was told."), "success")
+        return redirect(url_for(".review", review_id=item.id))
     return render_template(
         "reviews/review.html",
         review=item,
@@ -634,18 +626,12 @@ def score(proposal_id: int):
 def recuse(proposal_id: int):
     item, assignment = _expert_proposal_or_404(proposal_id)
     form = forms.ReasonForm()
-    if form.validate_on_submit():
-        try:
-            services.recuse(assignment, reason=form.reason.data, by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(
-                _("You have recused yourself; the officer will reassign the proposal."), "success"
-            )
-            return redirect(url_for(".my_assignments"))
+    done, _result = submit_form(
+        form, lambda: services.recuse(assignment, reason=form.reason.data, by=current_user)
+    )
+    if done:
+        flash(_("You have recused yourself; the officer will reassign the proposal."), "success")
+        return redirect(url_for(".my_assignments"))
     view = proposal_view(item, blind=item.challenge.blind_review)
     status = 422 if form.is_submitted() else 200
     return render_template("reviews/recuse.html", view=view, form=form), status
