@@ -35,6 +35,14 @@ def format_money(amount: Decimal | int | float | None, unit: str | None = None) 
     return f"CNY {amount:,.2f}"
 
 
+def chinese_term(text: str) -> Markup:
+    """The Chinese term beside an English heading (e.g. 榜单); nothing when the page is
+    already in Chinese, where it would only repeat the heading."""
+    if str(get_locale() or "").startswith("zh"):
+        return Markup("")
+    return Markup(' <span lang="zh-Hans">{}</span>').format(text)
+
+
 def format_local(moment: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> str:
     return format_datetime(moment, pattern) if moment else "—"
 
@@ -49,6 +57,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = format_local
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["url_for_page"] = url_for_page
+    app.jinja_env.globals["zh_term"] = chinese_term
 
     @app.context_processor
     def layout_values():

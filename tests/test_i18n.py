@@ -53,3 +53,10 @@ def test_messages_can_be_translated_outside_a_request(app):
 
     with app.app_context():
         assert gettext("Log in") == "Log in"
+
+
+def test_chinese_terms_beside_headings_are_not_repeated_in_chinese(client):
+    english = client.get("/challenges", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    chinese = client.get("/challenges", headers={"Accept-Language": "zh"}).get_data(as_text=True)
+    assert '<h1>Challenges <span lang="zh-Hans">榜单</span></h1>' in english
+    assert "<h1>榜单</h1>" in chinese

@@ -221,7 +221,7 @@ def _load(base: dict) -> dict:
 
     # A decided challenge, with comments shared with applicants.
     decided = _challenge(
-        "EUV 掩模检测设备 (decided)",
+        "EUV 掩模检测设备",
         officer,
         reviewers_per_proposal=2,
         aggregation=Aggregation.median,
