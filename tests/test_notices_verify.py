@@ -127,8 +127,11 @@ def test_an_officer_revoking_the_award_revokes_its_notices(app, client, login, m
     response = client.post(
         f"/projects/{first.award_id}/terminate",
         data={"reason": "虚假申报 False statements in the proposal", "revoke": "y"},
+        follow_redirects=True,
     )
-    assert response.status_code == 302
+    assert "The award has been revoked, and its award notices with it." in response.get_data(
+        as_text=True
+    )
     client.post("/logout")
 
     html = client.get(f"/verify/{second.code}").get_data(as_text=True)

@@ -475,7 +475,12 @@ def terminate(award_id: int):
         except DomainError as exc:
             return _fail(form, exc, "awards/terminate.html", award=award)
         db.session.commit()
-        flash(_("The project has been terminated."), "success")
+        flash(
+            _("The award has been revoked, and its award notices with it.")
+            if form.revoke.data
+            else _("The project has been terminated."),
+            "success",
+        )
         return redirect(url_for(".project", award_id=award.id))
     status = 422 if form.is_submitted() else 200
     return render_template("awards/terminate.html", form=form, award=award), status
