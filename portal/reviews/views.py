@@ -404,23 +404,20 @@ def decide(challenge_id: int):
     ]
     form.winners.choices = choices
     form.reserve.choices = choices
-    if form.validate_on_submit():
-        chosen = {r.proposal.id: r.proposal for r in open_rows}
-        try:
-            services.decide(
-                challenge,
-                winners=[chosen[i] for i in form.winners.data],
-                reserve=[chosen[i] for i in form.reserve.data],
-                note=form.note.data,
-                by=current_user,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("The decision has been recorded and the applicants told."), "success")
-            return redirect(url_for(".ranking", challenge_id=challenge.id))
+    chosen = {r.proposal.id: r.proposal for r in open_rows}
+    done, _decision = submit_form(
+        form,
+        lambda: services.decide(
+            challenge,
+            winners=[chosen[i] for i in form.winners.data],
+            reserve=[chosen[i] for i in form.reserve.data],
+            note=form.note.data,
+            by=current_user,
+        ),
+    )
+    if done:
+        flash(_("The decision has been recorded and the applicants told."), "success")
+        return redirect(url_for(".ranking", challenge_id=challenge.id))
     status = 422 if form.is_submitted() else 200
     return render_template(
         "reviews/decide.html", challenge=challenge, form=form, result=result
@@ -700,25 +697,23 @@ def _own_proposal_or_404(proposal_id: int) -> Proposal:
 def avoid(proposal_id: int):
     proposal = _own_proposal_or_404(proposal_id)
     form = forms.AvoidanceForm()
-    if form.validate_on_submit():
+
+    def send_request():
         organisation = _organisation_by_code(form.credit_code.data)
-        try:
-            if form.credit_code.data and organisation is None:
-                raise ValidationFailed({"credit_code": _("No organisation has this credit code.")})
-            services.request_avoidance(
-                proposal,
-                reason=form.reason.data,
-                by=current_user,
-                expert_email=form.expert_email.data,
-                organisation=organisation,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Your request has been sent to the programme officer."), "success")
-            return redirect(url_for(".avoid", proposal_id=proposal.id))
+        if form.credit_code.data and organisation is None:
+            raise ValidationFailed({"credit_code": _("No organisation has this credit code.")})
+        return services.request_avoidance(
+            proposal,
+            reason=form.reason.data,
+            by=current_user,
+            expert_email=form.expert_email.data,
+            organisation=organisation,
+        )
+
+    done, _request = submit_form(form, send_request)
+    if done:
+        flash(_("Your request has been sent to the programme officer."), "success")
+        return redirect(url_for(".avoid", proposal_id=proposal.id))
     requests = db.session.exec(
         select(AvoidanceRequest)
         .where(AvoidanceRequest.proposal_id == proposal.id)
