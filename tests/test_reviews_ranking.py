@@ -47,7 +47,7 @@ def test_statistics_match_a_hand_computed_example(
     assert not second.divergent
     assert first.score == pytest.approx(74.0) and first.passes
     assert not second.passes
-    stats = {s.expert.name: (s.n, s.mean, s.sd) for s in result.reviewers}
+    stats = {s.expert_name: (s.n, s.mean, s.sd) for s in result.reviewers}
     assert stats["A"] == (2, 70, pytest.approx(14.1421, abs=1e-4))
     assert stats["E"] == (2, 72, 0)
     assert stats["C"] == (1, 95, None)

@@ -47,7 +47,7 @@ def ranking_table(result: Ranking) -> Table:
             r.rank,
             r.proposal.id,
             r.proposal.title,
-            r.proposal.lead_org.name,
+            r.proposal.lead_org_name,
             r.proposal.status.value,
             r.n,
             _num(r.mean),

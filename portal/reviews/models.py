@@ -120,15 +120,16 @@ class Review(SQLModel, table=True):
     """An expert's review of one assigned proposal: a score per criterion and a total (0–100)."""
 
     __tablename__ = "review"
+    # The ranking reads a challenge's submitted reviews. A lone index on the status, which most
+    # reviews share, misled SQLite's planner into scanning every submitted review there is.
+    __table_args__ = (sa.Index("ix_review_challenge_id_status", "challenge_id", "status"),)
 
     id: int | None = Field(default=None, primary_key=True)
     assignment_id: int = Field(foreign_key="assignment.id", unique=True)
     challenge_id: int = Field(foreign_key="challenge.id", index=True)
     proposal_id: int = Field(foreign_key="proposal.id", index=True)
     expert_id: int = Field(foreign_key="user.id", index=True)
-    status: ReviewStatus = Field(
-        default=ReviewStatus.draft, sa_type=enum_type(ReviewStatus), index=True
-    )
+    status: ReviewStatus = Field(default=ReviewStatus.draft, sa_type=enum_type(ReviewStatus))
     recommendation: Recommendation | None = Field(default=None, sa_type=enum_type(Recommendation))
     overall_comment: str = Field(default="")
     total: Decimal | None = Field(default=None, sa_type=sa.Numeric(6, 2))  # Σ score × weight / 10

@@ -28,7 +28,7 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
-from portal.accounts.models import User
+from portal.accounts.models import Organisation, User
 from portal.challenges.models import Aggregation, Challenge, Criterion
 from portal.db import db
 from portal.proposals.models import Proposal, ProposalStatus
@@ -75,9 +75,21 @@ def z_scores(
     return z
 
 
+@dataclass(frozen=True)
+class RankedProposal:
+    """What the ranking shows of a proposal: read as plain columns, not as ORM objects, which
+    cost more to build than all the statistics together."""
+
+    id: int
+    title: str
+    status: ProposalStatus
+    submitted_at: datetime | None
+    lead_org_name: str
+
+
 @dataclass
 class ProposalStats:
-    proposal: Proposal
+    proposal: RankedProposal
     totals: list[float] = field(default_factory=list)
     n: int = 0
     mean: float | None = None
@@ -94,7 +106,7 @@ class ProposalStats:
 
 @dataclass
 class ReviewerStats:
-    expert: User
+    expert_name: str
     n: int
     mean: float
     sd: float | None
@@ -128,14 +140,18 @@ def submitted_totals(challenge: Challenge) -> list[tuple[int, int, float]]:
 def ranking(challenge: Challenge) -> Ranking:
     """Every reviewed proposal with its statistics, in rank order; a constant number of queries
     whatever the number of proposals (proposals with their organisations, totals, experts)."""
-    proposals = list(
-        db.session.exec(
-            select(Proposal)
-            .where(Proposal.challenge_id == challenge.id, Proposal.status.in_(REVIEWED_STATES))
-            .options(selectinload(Proposal.lead_org))
+    proposals = db.session.exec(
+        select(
+            Proposal.id,
+            Proposal.title,
+            Proposal.status,
+            Proposal.submitted_at,
+            Organisation.name,
         )
+        .join(Organisation, Organisation.id == Proposal.lead_org_id)
+        .where(Proposal.challenge_id == challenge.id, Proposal.status.in_(REVIEWED_STATES))
     )
-    rows = {p.id: ProposalStats(proposal=p) for p in proposals}
+    rows = {p[0]: ProposalStats(proposal=RankedProposal(*p)) for p in proposals}
     by_reviewer: dict[int, list[tuple[int, float]]] = {}
     for proposal_id, expert_id, total in submitted_totals(challenge):
         if proposal_id in rows:
@@ -179,15 +195,17 @@ def ranking(challenge: Challenge) -> Ranking:
     ordered = sorted(rows.values(), key=key)
     for i, row in enumerate(ordered, start=1):
         row.rank = i
-    experts = {u.id: u for u in db.session.exec(select(User).where(User.id.in_(list(by_reviewer))))}
+    names = dict(
+        db.session.exec(select(User.id, User.name).where(User.id.in_(list(by_reviewer)))).all()
+    )
     reviewers = [
         ReviewerStats(
-            expert=experts[rid],
+            expert_name=names[rid],
             n=len(pairs),
             mean=statistics.fmean([t for _p, t in pairs]),
             sd=sample_sd([t for _p, t in pairs]),
         )
-        for rid, pairs in sorted(by_reviewer.items(), key=lambda item: experts[item[0]].name)
+        for rid, pairs in sorted(by_reviewer.items(), key=lambda item: names[item[0]])
     ]
     return Ranking(challenge=challenge, rows=ordered, reviewers=reviewers, threshold=threshold)
 

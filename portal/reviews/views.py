@@ -399,22 +399,24 @@ def decide(challenge_id: int):
     open_rows = [r for r in result.rows if r.proposal.status is ProposalStatus.in_review]
     form = forms.DecisionForm()
     choices = [
-        (r.proposal.id, f"{r.rank}. {r.proposal.title} · {r.proposal.lead_org.name}")
+        (r.proposal.id, f"{r.rank}. {r.proposal.title} · {r.proposal.lead_org_name}")
         for r in open_rows
     ]
     form.winners.choices = choices
     form.reserve.choices = choices
-    chosen = {r.proposal.id: r.proposal for r in open_rows}
-    done, _decision = submit_form(
-        form,
-        lambda: services.decide(
+
+    def decide_chosen():
+        picked = [*form.winners.data, *form.reserve.data]
+        chosen = {p.id: p for p in db.session.exec(select(Proposal).where(Proposal.id.in_(picked)))}
+        return services.decide(
             challenge,
             winners=[chosen[i] for i in form.winners.data],
             reserve=[chosen[i] for i in form.reserve.data],
             note=form.note.data,
             by=current_user,
-        ),
-    )
+        )
+
+    done, _decision = submit_form(form, decide_chosen)
     if done:
         flash(_("The decision has been recorded and the applicants told."), "success")
         return redirect(url_for(".ranking", challenge_id=challenge.id))
