@@ -6,9 +6,7 @@ SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
@@ -25,10 +23,10 @@ from portal.reviews.models import Assignment, AssignmentStatus, Review, ReviewSt
 from portal.sequences import Sequence
 from tests.factories import PASSWORD
 from tests.proposals_fixtures import attach, current_revision
+from tests.together import PEOPLE, together
 
 pytest_plugins = ["tests.reviews_fixtures"]
 
-PEOPLE = 20
 PLEDGE = {"pledge_accepted": "y", "pledge_name": "Li Lei"}
 
 
@@ -49,34 +47,6 @@ def same_session(app: Flask, client, copies: int) -> list:
         other.set_cookie("session", cookie.value)
         clients.append(other)
     return clients
-
-
-def together(count: int, prepare: Callable[[int], object], act: Callable[[int, object], object]):
-    """Run `prepare(i)` in each of `count` threads, then `act(i, prepared)` in all of them at the
-    same moment; the results of `act`, in order. An exception in a thread fails the test."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-    errors: list[BaseException] = []
-
-    def person(i: int) -> None:
-        try:
-            prepared = prepare(i)
-            barrier.wait(timeout=60)
-            results[i] = act(i, prepared)
-        except BaseException as exc:  # reported below, in the test's thread
-            errors.append(exc)
-            barrier.abort()
-        finally:
-            db.remove()
-
-    threads = [threading.Thread(target=person, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread did not finish"
-    assert not errors, errors
-    return results
 
 
 def statuses(responses) -> Counter:
