@@ -26,6 +26,9 @@ PAGE_SIZE = 20
 # Anonymous visitors may see a public page (catalogue, challenge, publicity) this many seconds
 # old; 0 turns the cache off (see portal/pagecache.py).
 PUBLIC_CACHE_SECONDS = 5
+# Logged-in users' pages are cached until the data changes (never longer), and rendered again at
+# least this often for what they derive from the clock; 0 turns that cache off.
+PRIVATE_CACHE_SECONDS = 5
 # Review totals of one proposal further apart than this (0–100 points) are flagged as divergent.
 REVIEW_DIVERGENCE_POINTS = 30
 

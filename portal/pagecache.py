@@ -1,58 +1,152 @@
-"""A short-lived cache of public pages as anonymous visitors see them.
+"""Rendered pages kept by each worker process, so that reading a page again costs little.
 
-The public catalogue and challenge pages are read far more than they change, by people who are
-not logged in. Each worker process keeps the rendered page for PUBLIC_CACHE_SECONDS (default 5)
-per address, query string and language, so a burst of visitors costs one rendering. A page is
-cached only for a visitor without a session (no login, no pending message) and only when the view
-answered 200 without touching the session; logged-in officers always see the live page, and a
-visitor sees a change at most PUBLIC_CACHE_SECONDS late. Deadlines are enforced by the services,
-never by what a cached page said.
+Two caches with different promises:
+
+- `cached_public_page`: the public catalogue, challenge and publicity pages as anonymous visitors
+  see them, kept PUBLIC_CACHE_SECONDS (default 5) per address, query string and language. A burst
+  of visitors costs one rendering and no query; a visitor sees a change at most that many seconds
+  late. Deadlines are enforced by the services, never by what a cached page said.
+- `cached_private_page`: pages of logged-in users, never behind the data. An entry is kept with
+  the data generation it was rendered at (portal/generation.py) and served only while the
+  database is still at that generation: any committed write, by any worker, makes every entry
+  stale, and one small query tells. The key holds the user's row as it was read, their session's
+  CSRF token (so forms carry the right one), the language and the full path. Pages derived from
+  the clock (countdowns, deadlines passing) are rendered again every PRIVATE_CACHE_SECONDS
+  (default 5); 0 turns the cache off. Access is checked before the cache is asked: the decorator
+  goes below the view's access rule.
+
+Only a 200 HTML answer that set no header of its own and left the session untouched is kept, and
+nothing is served from a cache while a message waits to be flashed.
 """
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import wraps
 from threading import Lock
 
-from flask import current_app, request, session
+import sqlalchemy as sa
+from flask import Response, current_app, request, session
 from flask_babel import get_locale
+from flask_login import current_user
 
-MAX_ENTRIES = 512
-_entries: OrderedDict[tuple, tuple[float, bytes, str]] = OrderedDict()
-_lock = Lock()
+from portal import clock, generation
+from portal.db import db
+
+MAX_BYTES = 64 * 1024 * 1024
+PLAIN_HEADERS = frozenset({"content-type", "content-length"})
+
+
+class _Store:
+    """A least-recently-used map of key → (stamp, body, mimetype), bounded in bytes."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.entries: OrderedDict[Hashable, tuple[object, bytes, str]] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: Hashable) -> tuple[object, bytes, str] | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: Hashable, stamp: object, response: Response) -> None:
+        body = response.get_data()
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old[1])
+            self.entries[key] = (stamp, body, response.mimetype)
+            self.size += len(body)
+            while self.size > self.max_bytes and self.entries:
+                _key, (_stamp, dropped, _mimetype) = self.entries.popitem(last=False)
+                self.size -= len(dropped)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+_public = _Store(MAX_BYTES // 4)
+_private = _Store(MAX_BYTES)
 
 
 def clear() -> None:
-    with _lock:
-        _entries.clear()
+    _public.clear()
+    _private.clear()
 
 
-def _anonymous() -> bool:
-    return request.method == "GET" and not session
+def _keepable(response: Response) -> bool:
+    return (
+        response.status_code == 200
+        and response.mimetype == "text/html"
+        and not response.direct_passthrough
+        and not session.modified
+        and {name.lower() for name, _value in response.headers} <= PLAIN_HEADERS
+    )
+
+
+def _replay(entry: tuple[object, bytes, str]) -> Response:
+    return current_app.response_class(entry[1], mimetype=entry[2])
 
 
 def cached_public_page(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(*args, **kwargs):
         seconds = current_app.config["PUBLIC_CACHE_SECONDS"]
-        if not seconds or not _anonymous():
+        if not seconds or request.method != "GET" or session:
             return view(*args, **kwargs)
         key = (request.full_path, str(get_locale()))
         now = time.monotonic()
-        with _lock:
-            hit = _entries.get(key)
-        if hit is not None and hit[0] > now:
-            return current_app.response_class(hit[1], mimetype=hit[2])
+        entry = _public.get(key)
+        if entry is not None and entry[0] > now:
+            return _replay(entry)
         response = current_app.make_response(view(*args, **kwargs))
-        if response.status_code == 200 and not session.modified and not response.direct_passthrough:
-            with _lock:
-                _entries[key] = (now + seconds, response.get_data(), response.mimetype)
-                _entries.move_to_end(key)
-                while len(_entries) > MAX_ENTRIES:
-                    _entries.popitem(last=False)
+        if _keepable(response):
+            _public.put(key, now + seconds, response)
+        return response
+
+    return wrapper
+
+
+def _user_row() -> tuple:
+    """The logged-in user's columns as this request read them."""
+    user = current_user._get_current_object()
+    return tuple(getattr(user, c.key) for c in sa.inspect(type(user)).columns)
+
+
+def cached_private_page(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        seconds = current_app.config["PRIVATE_CACHE_SECONDS"]
+        if (
+            not seconds
+            or request.method != "GET"
+            or not current_user.is_authenticated
+            or "_flashes" in session
+        ):
+            return view(*args, **kwargs)
+        key = (
+            request.full_path,
+            str(get_locale()),
+            _user_row(),
+            session.get("csrf_token"),
+            int(clock.now().timestamp() // seconds),
+        )
+        # Read before anything the page shows, so that what it shows is at least this new.
+        stamp = generation.current(db.session)
+        entry = _private.get(key)
+        if entry is not None and entry[0] == stamp:
+            return _replay(entry)
+        response = current_app.make_response(view(*args, **kwargs))
+        if _keepable(response):
+            _private.put(key, stamp, response)
         return response
 
     return wrapper

@@ -7,12 +7,14 @@ from flask_login import current_user
 
 from portal.access import public
 from portal.db import db, writes
+from portal.pagecache import cached_private_page
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
 @public
+@cached_private_page
 def home():
     return render_template("home.html")
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlmodel import SQLModel
 
-from portal import clock, create_app
+from portal import clock, create_app, pagecache
 from portal.cli import upgrade_database
 from portal.db import db, make_engine
 from portal.models import import_all_models
@@ -82,6 +82,7 @@ def clean_database(app) -> Iterator[None]:
     db.remove()
     clock.set_now(None)
     empty_all_tables()
+    pagecache.clear()  # the generation starts again with the emptied tables
 
 
 @pytest.fixture
@@ -98,8 +99,10 @@ def client(app):
 
 
 @pytest.fixture
-def count_queries(app):
-    """Counts the SQL statements run inside a `with count_queries() as counted:` block."""
+def count_queries(app, monkeypatch):
+    """Counts the SQL statements run inside a `with count_queries() as counted:` block: those a
+    page runs itself, with the page cache of logged-in users off."""
+    monkeypatch.setitem(app.config, "PRIVATE_CACHE_SECONDS", 0)
     from contextlib import contextmanager
 
     @contextmanager

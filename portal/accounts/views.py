@@ -15,6 +15,7 @@ from portal.db import db
 from portal.errors import DomainError
 from portal.formtools import form_status, submit_form
 from portal.i18n import gettext as _
+from portal.pagecache import cached_private_page
 from portal.paging import paginate
 
 bp = Blueprint("accounts", __name__)
@@ -138,6 +139,7 @@ def _user_or_404(user_id: int) -> User:
 
 @bp.get("/admin/users")
 @roles_required(Role.admin)
+@cached_private_page
 def admin_users():
     search = forms.UserSearchForm(request.args)
     statement = select(User).order_by(User.created_at.desc(), User.id.desc())
@@ -225,6 +227,7 @@ def admin_create_user():
 
 @bp.get("/admin/audit")
 @roles_required(Role.admin)
+@cached_private_page
 def admin_audit():
     filters = forms.AuditFilterForm(request.args)
     statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

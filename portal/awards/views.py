@@ -29,7 +29,7 @@ from portal.db import db
 from portal.errors import DomainError
 from portal.formtools import show_errors
 from portal.i18n import gettext as _
-from portal.pagecache import cached_public_page
+from portal.pagecache import cached_private_page, cached_public_page
 from portal.paging import count, paginate
 from portal.proposals.models import Proposal
 
@@ -61,6 +61,7 @@ def _fail(form, exc: DomainError, template: str, **context):
 @bp.get("/publicity")
 @public
 @cached_public_page
+@cached_private_page
 def publicity():
     awards, page = paginate(queries.in_publicity())
     return render_template("awards/publicity.html", awards=awards, page=page, challenge=None)
@@ -68,6 +69,7 @@ def publicity():
 
 @bp.get("/publicity/<number>")
 @public
+@cached_private_page
 def challenge_publicity(number: str):
     challenge = queries.public_challenge(number) or abort(404)
     awards, page = paginate(queries.in_publicity(challenge.id))
@@ -102,6 +104,7 @@ def lodge_objection(award_id: int):
 
 @bp.get("/objections/mine")
 @login_required
+@cached_private_page
 def my_objections():
     objections, page = paginate(queries.objections_of(current_user))
     return render_template("awards/my_objections.html", objections=objections, page=page)
@@ -109,6 +112,7 @@ def my_objections():
 
 @bp.get("/officer/objections")
 @staff_required
+@cached_private_page
 def objections():
     rows, page = paginate(queries.open_objections())
     return render_template("awards/objections.html", objections=rows, page=page)
@@ -256,6 +260,7 @@ FOCUS_LIMIT = 20
 
 @bp.get("/officer/projects")
 @staff_required
+@cached_private_page
 def dashboard():
     filters = forms.DashboardFilter(request.args)
     chains = db.session.exec(select(Chain).order_by(Chain.name)).all()
@@ -295,6 +300,7 @@ def paginate_focus(statement):
 
 @bp.get("/projects")
 @roles_required(Role.applicant)
+@cached_private_page
 def my_projects():
     awards, page = paginate(queries.applicant_awards(current_user))
     return render_template(
@@ -315,6 +321,7 @@ def _project_or_404(award_id: int) -> Award:
 
 @bp.get("/projects/<int:award_id>")
 @login_required
+@cached_private_page
 def project(award_id: int):
     award = _project_or_404(award_id)
     return render_template(
@@ -491,6 +498,7 @@ def terminate(award_id: int):
 
 @bp.get("/challenges/<number>/race")
 @public
+@cached_private_page
 def race(number: str):
     challenge = queries.public_challenge(number)
     if challenge is None or challenge.funding_mode is not FundingMode.horse_race:

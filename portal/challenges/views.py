@@ -39,7 +39,7 @@ from portal.errors import DomainError, ValidationFailed
 from portal.formtools import perform, show_errors, submit_form
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
-from portal.pagecache import cached_public_page
+from portal.pagecache import cached_private_page, cached_public_page
 from portal.paging import paginate
 
 bp = Blueprint("challenges", __name__)
@@ -167,6 +167,7 @@ def _catalogue_filters(form: forms.CatalogueForm, chains: list[Chain], staff: bo
 @bp.get("/challenges")
 @public
 @cached_public_page
+@cached_private_page
 def catalogue():
     now = clock.now()
     chains = queries.chains_with_links()
@@ -194,6 +195,7 @@ def _public_or_404(number: str) -> Challenge:
 @bp.get("/challenges/<number>")
 @public
 @cached_public_page
+@cached_private_page
 def show(number: str):
     challenge = _public_or_404(number)
     now = clock.now()
@@ -211,6 +213,7 @@ def show(number: str):
 
 @bp.get("/challenges/<number>/versions/<int:n>")
 @public
+@cached_private_page
 def version(number: str, n: int):
     challenge = _public_or_404(number)
     versions = queries.versions(challenge)
@@ -271,6 +274,7 @@ def _staff_challenge_or_404(challenge_id: int) -> Challenge:
 
 @bp.get("/officer/challenges")
 @staff_required
+@cached_private_page
 def officer_list():
     now = clock.now()
     chains = queries.chains_with_links()
@@ -354,6 +358,7 @@ def officer_edit(challenge_id: int):
 
 @bp.get("/officer/challenges/<int:challenge_id>")
 @staff_required
+@cached_private_page
 def officer_show(challenge_id: int):
     """The challenge exactly as the public sees it, with the officer's actions above."""
     challenge = _staff_challenge_or_404(challenge_id)
@@ -651,6 +656,7 @@ def officer_delete_link(chain_id: int, link_id: int):
 
 @bp.get("/officer/questions")
 @staff_required
+@cached_private_page
 def officer_questions():
     rows, page = paginate(queries.unanswered_queue())
     return render_template(

@@ -28,6 +28,7 @@ from portal.formtools import show_errors, submit_form
 from portal.i18n import gettext as _
 from portal.notices import content, forms, queries, services
 from portal.notices.models import BatchStatus, Notice, NoticeBatch
+from portal.pagecache import cached_private_page
 from portal.paging import paginate
 from portal.storage import path_of, send_stored
 
@@ -47,6 +48,7 @@ def _download_name(notice: Notice) -> str:
 
 @bp.get("/notices/")
 @roles_required(Role.applicant, Role.officer)
+@cached_private_page
 def index():
     notices, page = paginate(queries.notice_list(current_user))
     return render_template("notices/index.html", notices=notices, page=page)
@@ -95,6 +97,7 @@ def correct(notice_id: int):
 
 @bp.get("/notices/challenges")
 @staff_required
+@cached_private_page
 def challenges():
     rows, page = paginate(queries.challenges_with_awards())
     return render_template("notices/challenges.html", rows=rows, page=page)

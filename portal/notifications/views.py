@@ -7,6 +7,7 @@ from portal.access import login_required
 from portal.db import db
 from portal.notifications import queries, services
 from portal.notifications.models import Notification
+from portal.pagecache import cached_private_page
 from portal.paging import paginate
 
 bp = Blueprint("notifications", __name__, url_prefix="/inbox")
@@ -14,6 +15,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/inbox")
 
 @bp.get("/")
 @login_required
+@cached_private_page
 def inbox():
     notes, page = paginate(queries.inbox(current_user))
     return render_template("notifications/inbox.html", notes=notes, page=page)

@@ -21,6 +21,7 @@ from portal.errors import DomainError, ValidationFailed
 from portal.formtools import perform
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
+from portal.pagecache import cached_private_page
 from portal.paging import Page, paginate
 from portal.proposals import forms, queries, services
 from portal.proposals.models import (
@@ -87,6 +88,7 @@ def _slice(items: list, size: int | None = None) -> tuple[list, Page]:
 
 @bp.get("/proposals")
 @roles_required(Role.applicant)
+@cached_private_page
 def dashboard():
     proposals, page = paginate(queries.my_proposals(current_user))
     org = (
@@ -107,6 +109,7 @@ def dashboard():
 
 @bp.get("/proposals/open-challenges")
 @roles_required(Role.applicant)
+@cached_private_page
 def open_challenges():
     org = (
         db.session.get(Organisation, current_user.organisation_id)
@@ -195,6 +198,7 @@ def timeline(proposal: Proposal) -> list[tuple[datetime, str]]:
 
 @bp.get("/proposals/<int:proposal_id>")
 @roles_required(*APPLICANT_OR_STAFF)
+@cached_private_page
 def show(proposal_id: int):
     proposal = _load_full(proposal_id)
     editable = can_edit(current_user, proposal) and proposal.status in services.EDITABLE
@@ -216,6 +220,7 @@ def show(proposal_id: int):
 
 @bp.get("/proposals/<int:proposal_id>/versions/<int:number>")
 @roles_required(*APPLICANT_OR_STAFF)
+@cached_private_page
 def version(proposal_id: int, number: int):
     proposal = get_proposal_or_404(proposal_id, for_user=current_user)
     version = db.session.exec(
@@ -598,6 +603,7 @@ def withdraw(proposal_id: int):
 
 @bp.get("/officer/challenges/<number>/proposals")
 @staff_required
+@cached_private_page
 def officer_list(number: str):
     challenge = queries.challenge_by_number_or_404(number)
     proposals, page = paginate(queries.submissions_for(challenge, current_user))

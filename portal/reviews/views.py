@@ -15,6 +15,7 @@ from portal.errors import DomainError, ValidationFailed
 from portal.formtools import perform, show_errors, submit_form
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
+from portal.pagecache import cached_private_page
 from portal.paging import Page, paginate
 from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
 from portal.reviews import exports, forms, queries, services
@@ -106,6 +107,7 @@ def _organisation_by_code(code: str) -> Organisation | None:
 
 @bp.get("/challenges")
 @staff_required
+@cached_private_page
 def challenges():
     now = clock.now()
     statement = (
@@ -126,6 +128,7 @@ def challenges():
 
 @bp.get("/challenges/<int:challenge_id>")
 @staff_required
+@cached_private_page
 def challenge(challenge_id: int):
     challenge = _challenge_or_404(challenge_id)
     statement = (
@@ -351,6 +354,7 @@ def decide_avoidance(request_id: int):
 
 @bp.get("/challenges/<int:challenge_id>/ranking")
 @staff_required
+@cached_private_page
 def ranking(challenge_id: int):
     challenge = _challenge_or_404(challenge_id)
     result = queries.ranking(challenge)
@@ -468,6 +472,7 @@ def reopen(review_id: int):
 
 @bp.get("/mine")
 @roles_required(Role.expert)
+@cached_private_page
 def my_assignments():
     statement = (
         select(Assignment, Proposal)
@@ -501,6 +506,7 @@ def my_export(challenge_id: int, fmt: str):
 
 @bp.get("/proposals/<int:proposal_id>")
 @login_required
+@cached_private_page
 def proposal(proposal_id: int):
     if current_user.is_staff:
         item = _proposal_or_404(proposal_id)
@@ -734,6 +740,7 @@ def avoid(proposal_id: int):
 
 @bp.get("/proposals/<int:proposal_id>/feedback")
 @roles_required(Role.applicant)
+@cached_private_page
 def feedback(proposal_id: int):
     proposal = _own_proposal_or_404(proposal_id)
     challenge = proposal.challenge
