@@ -93,6 +93,7 @@ def query_counts(url: str, password: str) -> list[tuple[str, int, int]]:
                     "SECRET_KEY": "bench",
                     "WTF_CSRF_ENABLED": False,
                     "PUBLIC_CACHE_SECONDS": 0,  # count what the page itself runs
+                    "PRIVATE_CACHE_SECONDS": 0,
                 }
             )
             client = app.test_client()

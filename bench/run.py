@@ -40,10 +40,11 @@ def free_port() -> int:
 def build_database(scale: int) -> str:
     path = ROOT / "instance" / f"bench-{scale}.db"
     url = f"sqlite:///{path}"
-    if not path.exists():
-        env = {**os.environ, "PORTAL_DATABASE_URL": url}
-        started = time.perf_counter()
-        subprocess.run([BIN / "flask", "--app", "portal", "upgrade"], env=env, check=True)
+    env = {**os.environ, "PORTAL_DATABASE_URL": url}
+    existed = path.exists()
+    started = time.perf_counter()
+    subprocess.run([BIN / "flask", "--app", "portal", "upgrade"], env=env, check=True)
+    if not existed:
         subprocess.run(
             [BIN / "flask", "--app", "portal", "demo", "--scale", str(scale)], env=env, check=True
         )
@@ -179,15 +180,19 @@ def main() -> None:
 
     hello = Server("bench.hello:app", env, args.workers, args.threads)
     try:
-        baseline = wrk(f"{hello.url}/hello", args.connections, args.seconds)
+        # The best of three: this machine's noise can only make the yardstick look slower, which
+        # would flatter every ratio below.
+        runs = [wrk(f"{hello.url}/hello", args.connections, args.seconds) for _ in range(3)]
+        baseline = max(runs, key=lambda figures: figures["rps"])
     finally:
         hello.stop()
 
     found = targets(url)
     rows = load_pages(PAGES, found, env, args)
-    # The same public pages with the page cache off: what one rendering costs.
-    uncached = [replace(page, name=f"{page.name} (no cache)") for page in PAGES if not page.login]
-    rows += load_pages(uncached, found, {**env, "PORTAL_PUBLIC_CACHE_SECONDS": "0"}, args)
+    # The same pages with the page caches off: what one rendering costs.
+    uncached = [replace(page, name=f"{page.name} (no cache)") for page in PAGES]
+    no_cache = {"PORTAL_PUBLIC_CACHE_SECONDS": "0", "PORTAL_PRIVATE_CACHE_SECONDS": "0"}
+    rows += load_pages(uncached, found, {**env, **no_cache}, args)
 
     print()
     print(
