@@ -46,6 +46,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_templating(app)
     register_blueprints(app)
 
+    from portal import pagecache
+
+    pagecache.init_app(app)
+
     from portal.cli import register_commands
 
     register_commands(app)

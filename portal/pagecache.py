@@ -8,12 +8,12 @@ Two caches with different promises:
   late. Deadlines are enforced by the services, never by what a cached page said.
 - `cached_private_page`: pages of logged-in users, never behind the data. An entry is kept with
   the data generation it was rendered at (portal/generation.py) and served only while the
-  database is still at that generation: any committed write, by any worker, makes every entry
-  stale, and one small query tells. The key holds the user's row as it was read, their session's
-  CSRF token (so forms carry the right one), the language and the full path. Pages derived from
-  the clock (countdowns, deadlines passing) are rendered again every PRIVATE_CACHE_SECONDS
-  (default 5); 0 turns the cache off. Access is checked before the cache is asked: the decorator
-  goes below the view's access rule.
+  database is still there: any committed write, by any worker, makes every entry stale, and one
+  small query tells. The key holds the session's user token and CSRF token (so forms carry the
+  right one), the language and the full path. A kept page is answered before the user is even
+  loaded (see `_serve_kept_page` for why that is safe). Pages derived from the clock
+  (countdowns, deadlines passing) are rendered again every PRIVATE_CACHE_SECONDS (default 5);
+  0 turns the cache off.
 
 Only a 200 HTML answer that set no header of its own and left the session untouched is kept, and
 nothing is served from a cache while a message waits to be flashed.
@@ -27,13 +27,13 @@ from collections.abc import Callable, Hashable
 from functools import wraps
 from threading import Lock
 
-import sqlalchemy as sa
-from flask import Response, current_app, request, session
+from flask import Flask, Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
 from portal import clock, generation
 from portal.db import db
+from portal.extensions import login_manager
 
 MAX_BYTES = 64 * 1024 * 1024
 PLAIN_HEADERS = frozenset({"content-type", "content-length"})
@@ -115,38 +115,62 @@ def cached_public_page(view: Callable) -> Callable:
     return wrapper
 
 
-def _user_row() -> tuple:
-    """The logged-in user's columns as this request read them."""
-    user = current_user._get_current_object()
-    return tuple(getattr(user, c.key) for c in sa.inspect(type(user)).columns)
+def _private_key() -> tuple | None:
+    """The key of this request's page in the private cache, or None when it may not be kept:
+    not a GET, no logged-in session, a message waiting, or a session that Flask-Login would
+    refuse here (strong protection binds it to the address and browser it was made in)."""
+    seconds = current_app.config["PRIVATE_CACHE_SECONDS"]
+    if not seconds or request.method != "GET" or "_flashes" in session:
+        return None
+    token = session.get("_user_id")
+    if token is None or session.get("_id") != login_manager._session_identifier_generator():
+        return None
+    return (
+        request.full_path,
+        str(get_locale()),
+        token,
+        session.get("csrf_token"),
+        int(clock.now().timestamp() // seconds),
+    )
+
+
+def _serve_kept_page() -> Response | None:
+    """Before the view, and before the user is loaded: a kept page still at the current data
+    generation is the answer. The entry was stored by this session, for this user, after their
+    access was checked; the generation has not moved since, so neither the user's row (role,
+    activity, session version) nor anything else the check or the page read has changed."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if not getattr(view, "keeps_private_page", False):
+        return None
+    key = _private_key()
+    if key is None:
+        return None
+    # Read first, so that everything the page then reads is at least this new.
+    stamp = generation.current(db.session)
+    g.private_page = (key, stamp)
+    entry = _private.get(key)
+    if entry is not None and entry[0] == stamp:
+        return _replay(entry)
+    return None
 
 
 def cached_private_page(view: Callable) -> Callable:
+    """Keep the page the view renders for a logged-in user (see the module's note). Goes below
+    the view's access rule, which runs on every request that is not served from the cache."""
+
     @wraps(view)
     def wrapper(*args, **kwargs):
-        seconds = current_app.config["PRIVATE_CACHE_SECONDS"]
-        if (
-            not seconds
-            or request.method != "GET"
-            or not current_user.is_authenticated
-            or "_flashes" in session
-        ):
+        pending = g.pop("private_page", None)
+        if pending is None:
             return view(*args, **kwargs)
-        key = (
-            request.full_path,
-            str(get_locale()),
-            _user_row(),
-            session.get("csrf_token"),
-            int(clock.now().timestamp() // seconds),
-        )
-        # Read before anything the page shows, so that what it shows is at least this new.
-        stamp = generation.current(db.session)
-        entry = _private.get(key)
-        if entry is not None and entry[0] == stamp:
-            return _replay(entry)
         response = current_app.make_response(view(*args, **kwargs))
-        if _keepable(response):
-            _private.put(key, stamp, response)
+        if current_user.is_authenticated and _keepable(response):
+            _private.put(*pending, response)
         return response
 
+    wrapper.keeps_private_page = True
     return wrapper
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_serve_kept_page)
