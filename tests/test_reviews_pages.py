@@ -93,8 +93,12 @@ def test_the_ranking_exports_carry_every_row(
         lines[1].startswith(f"1,{first.id},") and "First Ltd" in lines[1] and ",85.0," in lines[1]
     )
     assert lines[2].startswith(f"2,{second.id},")
+    assert ",In review," in lines[1] and "in_review" not in text  # states by name, not code
     book = load_workbook(
         io.BytesIO(client.get(f"/reviews/challenges/{challenge.id}/scores.xlsx").data)
     )
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][0] == "Proposal" and len(rows) == 1  # reviews written without scores
+    client.get("/language/zh")
+    chinese = client.get(f"/reviews/challenges/{challenge.id}/ranking.csv").data.decode("utf-8")
+    assert ",评审中," in chinese.splitlines()[1]

@@ -14,12 +14,12 @@ from portal.db import db
 from portal.errors import DomainError, ValidationFailed
 from portal.formtools import perform, show_errors, submit_form
 from portal.i18n import gettext as _
-from portal.i18n import lazy_gettext as _l
 from portal.pagecache import cached_private_page
 from portal.paging import Page, paginate
 from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
 from portal.reviews import exports, forms, queries, services
 from portal.reviews.blind import proposal_view
+from portal.reviews.labels import review_label
 from portal.reviews.models import (
     Assignment,
     AssignmentStatus,
@@ -39,39 +39,7 @@ from portal.reviews.permissions import (
 from portal.storage import send_stored
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
-
-
-STATE_LABELS = {
-    "assigned": _l("Assigned"),
-    "recused": _l("Recused"),
-    "submitted": _l("Submitted"),
-    "draft": _l("Draft"),
-    "in_review": _l("In review"),
-    "rejected": _l("Rejected"),
-    "awarded": _l("Awarded"),
-    "reserve": _l("Reserve"),
-    "not_funded": _l("Not funded"),
-    "withdrawn": _l("Withdrawn"),
-    "pending": _l("Pending"),
-    "accepted": _l("Accepted"),
-    "refused": _l("Refused"),
-    "published": _l("Published"),
-    "closed": _l("Closed"),
-    "reviewing": _l("Reviewing"),
-    "decided": _l("Decided"),
-    "cancelled": _l("Cancelled"),
-    "fund": _l("Fund"),
-    "fund_with_changes": _l("Fund with changes"),
-    "do_not_fund": _l("Do not fund"),
-}
-
-
-@bp.app_template_global("review_label")
-def review_label(value) -> str:
-    """The translated name of a state or a recommendation (the value itself if unknown)."""
-    key = getattr(value, "value", value)
-    label = STATE_LABELS.get(key)
-    return str(label) if label is not None else key
+bp.add_app_template_global(review_label, "review_label")
 
 
 def _challenge_or_404(challenge_id: int) -> Challenge:
