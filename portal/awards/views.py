@@ -27,7 +27,7 @@ from portal.awards.models import (
 from portal.challenges.models import Chain, FundingMode
 from portal.db import db
 from portal.errors import DomainError
-from portal.formtools import show_errors
+from portal.formtools import form_status, submit_form
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page, cached_public_page
 from portal.paging import count, paginate
@@ -47,12 +47,6 @@ def labels():
         "today": services.local_today(),
         "now": clock.now(),
     }
-
-
-def _fail(form, exc: DomainError, template: str, **context):
-    db.session.rollback()
-    show_errors(form, exc)
-    return render_template(template, form=form, **context), 422
 
 
 # ---- publicity ------------------------------------------------------------------------------
@@ -88,18 +82,16 @@ def _award_in_publicity_or_404(award_id: int) -> Award:
 def lodge_objection(award_id: int):
     award = _award_in_publicity_or_404(award_id)
     form = forms.ObjectionForm()
-    if form.validate_on_submit():
-        try:
-            services.lodge_objection(
-                award, by=current_user, reason=form.reason.data, evidence=form.evidence.data
-            )
-        except DomainError as exc:
-            return _fail(form, exc, "awards/objection_new.html", award=award)
-        db.session.commit()
+    done, _objection = submit_form(
+        form,
+        lambda: services.lodge_objection(
+            award, by=current_user, reason=form.reason.data, evidence=form.evidence.data
+        ),
+    )
+    if done:
         flash(_("Your objection has been lodged. You will be told the decision."), "success")
         return redirect(url_for(".challenge_publicity", number=award.challenge.number))
-    status = 422 if form.is_submitted() else 200
-    return render_template("awards/objection_new.html", form=form, award=award), status
+    return render_template("awards/objection_new.html", form=form, award=award), form_status(form)
 
 
 @bp.get("/objections/mine")
@@ -136,25 +128,24 @@ def _resolve_form(objection: Objection) -> forms.ResolveObjectionForm:
 def objection(objection_id: int):
     item = _objection_or_404(objection_id)
     form = _resolve_form(item)
-    if item.status is ObjectionStatus.open and form.validate_on_submit():
-        promote = None
-        if form.promote.data:
-            promote = db.session.get(Proposal, int(form.promote.data))
-        try:
-            services.resolve_objection(
-                item,
-                by=current_user,
-                upheld=form.decision.data == "upheld",
-                reason=form.reason.data,
-                promote=promote,
-            )
-        except DomainError as exc:
-            return _fail(form, exc, "awards/objection.html", objection=item)
-        db.session.commit()
+
+    def resolve():
+        promote = db.session.get(Proposal, int(form.promote.data)) if form.promote.data else None
+        return services.resolve_objection(
+            item,
+            by=current_user,
+            upheld=form.decision.data == "upheld",
+            reason=form.reason.data,
+            promote=promote,
+        )
+
+    done, _resolved = (
+        submit_form(form, resolve) if item.status is ObjectionStatus.open else (False, None)
+    )
+    if done:
         flash(_("The objection has been resolved and the objector told."), "success")
         return redirect(url_for(".objection", objection_id=item.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template("awards/objection.html", form=form, objection=item), status
+    return render_template("awards/objection.html", form=form, objection=item), form_status(form)
 
 
 @bp.get("/objections/<int:objection_id>/evidence")
@@ -228,29 +219,28 @@ def confirm(award_id: int):
     if form.recompute.data and form.amount.data:
         _fill_plan(form, services.proposed_plan(award, form.amount.data))
         return render_template("awards/confirm.html", form=form, **context)
-    if form.validate_on_submit():
+
+    def confirm_award():
         targets = {
             int(row.indicator_id.data): row.target.data
             for row in form.targets
             if row.indicator_id.data and row.target.data is not None
         }
-        try:
-            services.confirm_award(
-                award,
-                by=current_user,
-                amount=form.amount.data,
-                starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data,
-                plan=_plan_of(form),
-                targets=targets,
-            )
-        except DomainError as exc:
-            return _fail(form, exc, "awards/confirm.html", **context)
-        db.session.commit()
+        return services.confirm_award(
+            award,
+            by=current_user,
+            amount=form.amount.data,
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+            plan=_plan_of(form),
+            targets=targets,
+        )
+
+    done, _confirmed = submit_form(form, confirm_award)
+    if done:
         flash(_("The award is confirmed; the project is running."), "success")
         return redirect(url_for(".project", award_id=award.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template("awards/confirm.html", form=form, **context), status
+    return render_template("awards/confirm.html", form=form, **context), form_status(form)
 
 
 # ---- dashboards -----------------------------------------------------------------------------
@@ -360,27 +350,26 @@ def report(award_id: int, milestone_id: int):
         for indicator in award.indicators:
             form.values.append_entry({"indicator_id": indicator.id})
     context = {"award": award, "milestone": milestone}
-    if form.validate_on_submit():
+
+    def report():
         values = {
             int(row.indicator_id.data): row.value.data
             for row in form.values
             if row.indicator_id.data and row.value.data is not None
         }
-        try:
-            services.report_milestone(
-                milestone,
-                by=current_user,
-                progress=form.progress.data,
-                values=values,
-                evidence=form.evidence.data or [],
-            )
-        except DomainError as exc:
-            return _fail(form, exc, "awards/report_new.html", **context)
-        db.session.commit()
+        return services.report_milestone(
+            milestone,
+            by=current_user,
+            progress=form.progress.data,
+            values=values,
+            evidence=form.evidence.data or [],
+        )
+
+    done, _report = submit_form(form, report)
+    if done:
         flash(_("Your report has been sent to the programme officer."), "success")
         return redirect(url_for(".project", award_id=award.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template("awards/report_new.html", form=form, **context), status
+    return render_template("awards/report_new.html", form=form, **context), form_status(form)
 
 
 @bp.route("/projects/<int:award_id>/reports/<int:report_id>", methods=["GET", "POST"])
@@ -395,23 +384,21 @@ def review_report(award_id: int, report_id: int):
         form.paid_on.data = services.local_today()
     context = {"award": award, "report": item}
     pending = item.decision is ReportDecision.pending
-    if pending and form.validate_on_submit():
-        try:
-            if form.send_back.data:
-                services.return_report(item, by=current_user, comments=form.comments.data)
-                message = _("The report has been returned for a new one.")
-            else:
-                services.accept_report(
-                    item, by=current_user, paid_on=form.paid_on.data, comments=form.comments.data
-                )
-                message = _("The milestone is accepted and its disbursement recorded.")
-        except DomainError as exc:
-            return _fail(form, exc, "awards/report_review.html", **context)
-        db.session.commit()
+
+    def decide() -> str:
+        if form.send_back.data:
+            services.return_report(item, by=current_user, comments=form.comments.data)
+            return _("The report has been returned for a new one.")
+        services.accept_report(
+            item, by=current_user, paid_on=form.paid_on.data, comments=form.comments.data
+        )
+        return _("The milestone is accepted and its disbursement recorded.")
+
+    done, message = submit_form(form, decide) if pending else (False, None)
+    if done:
         flash(message, "success")
         return redirect(url_for(".project", award_id=award.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template("awards/report_review.html", form=form, **context), status
+    return render_template("awards/report_review.html", form=form, **context), form_status(form)
 
 
 @bp.post("/projects/<int:award_id>/indicators/<int:indicator_id>")
@@ -444,23 +431,22 @@ def acceptance(award_id: int):
     if not form.is_submitted():
         for indicator in award.indicators:
             form.achieved.append_entry({"indicator_id": indicator.id})
-    if form.validate_on_submit():
+
+    def complete():
         achieved = {
             int(row.indicator_id.data): row.value.data
             for row in form.achieved
             if row.indicator_id.data and row.value.data is not None
         }
-        try:
-            services.complete_project(
-                award, by=current_user, achieved=achieved, comments=form.comments.data
-            )
-        except DomainError as exc:
-            return _fail(form, exc, "awards/acceptance.html", award=award)
-        db.session.commit()
+        return services.complete_project(
+            award, by=current_user, achieved=achieved, comments=form.comments.data
+        )
+
+    done, _completed = submit_form(form, complete)
+    if done:
         flash(_("The project passed final acceptance and is completed."), "success")
         return redirect(url_for(".project", award_id=award.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template("awards/acceptance.html", form=form, award=award), status
+    return render_template("awards/acceptance.html", form=form, award=award), form_status(form)
 
 
 @bp.route("/projects/<int:award_id>/terminate", methods=["GET", "POST"])
@@ -470,18 +456,17 @@ def terminate(award_id: int):
     if award.status is not AwardStatus.active:
         abort(404)
     form = forms.TerminateForm()
-    if form.validate_on_submit():
-        try:
-            services.terminate_project(
-                award,
-                by=current_user,
-                reason=form.reason.data,
-                refund_due=form.refund_due.data,
-                revoke=form.revoke.data,
-            )
-        except DomainError as exc:
-            return _fail(form, exc, "awards/terminate.html", award=award)
-        db.session.commit()
+    done, _ended = submit_form(
+        form,
+        lambda: services.terminate_project(
+            award,
+            by=current_user,
+            reason=form.reason.data,
+            refund_due=form.refund_due.data,
+            revoke=form.revoke.data,
+        ),
+    )
+    if done:
         flash(
             _("The award has been revoked, and its award notices with it.")
             if form.revoke.data
@@ -489,8 +474,7 @@ def terminate(award_id: int):
             "success",
         )
         return redirect(url_for(".project", award_id=award.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template("awards/terminate.html", form=form, award=award), status
+    return render_template("awards/terminate.html", form=form, award=award), form_status(form)
 
 
 # ---- horse race -----------------------------------------------------------------------------
@@ -524,20 +508,19 @@ def stage_gate(number: str):
         for award in teams:
             form.decisions.append_entry({"award_id": award.id, "outcome": "continued"})
     context = {"challenge": challenge, "teams": by_id}
-    if form.validate_on_submit():
+
+    def decide_gate():
         outcomes = {
             int(row.award_id.data): (GateOutcome(row.outcome.data), row.reason.data or "")
             for row in form.decisions
             if (row.award_id.data or "").isdigit()
         }
-        try:
-            services.decide_stage_gate(
-                challenge, by=current_user, name=form.name.data, outcomes=outcomes
-            )
-        except DomainError as exc:
-            return _fail(form, exc, "awards/gate.html", **context)
-        db.session.commit()
+        return services.decide_stage_gate(
+            challenge, by=current_user, name=form.name.data, outcomes=outcomes
+        )
+
+    done, _gate = submit_form(form, decide_gate)
+    if done:
         flash(_("The stage gate is decided and the teams told."), "success")
         return redirect(url_for(".race", number=challenge.number))
-    status = 422 if form.is_submitted() else 200
-    return render_template("awards/gate.html", form=form, **context), status
+    return render_template("awards/gate.html", form=form, **context), form_status(form)

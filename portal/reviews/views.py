@@ -12,7 +12,7 @@ from portal.accounts.models import Organisation, Role, User
 from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
-from portal.formtools import perform, show_errors, submit_form
+from portal.formtools import form_status, perform, show_errors, submit_form
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
 from portal.paging import Page, paginate
@@ -199,8 +199,7 @@ def reject(proposal_id: int):
     if done:
         flash(_("The proposal was rejected at the formal check."), "success")
         return _back(proposal.challenge_id)
-    status = 422 if form.is_submitted() else 200
-    return render_template("reviews/reject.html", proposal=proposal, form=form), status
+    return render_template("reviews/reject.html", proposal=proposal, form=form), form_status(form)
 
 
 @bp.post("/challenges/<int:challenge_id>/panel")
@@ -233,17 +232,11 @@ def remove_panel(member_id: int):
     member = db.session.get(PanelMember, member_id)
     if member is None:
         abort(404)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
     challenge_id = member.challenge_id
-    try:
-        services.remove_panel_member(member, by=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("The expert left the panel."), "success")
+    perform(
+        lambda: services.remove_panel_member(member, by=current_user),
+        _("The expert left the panel."),
+    )
     return _back(challenge_id)
 
 
@@ -264,44 +257,36 @@ def assign(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     form = forms.AssignForm()
     form.expert.choices = [(e.id, f"{e.name} · {e.expertise}") for e in _candidates(proposal)]
-    if form.validate_on_submit():
+
+    def assign_expert() -> User:
         expert = db.session.get(User, form.expert.data)
-        try:
-            if expert is None:
-                raise ValidationFailed({"expert": _("Choose an active expert account.")})
-            services.assign(proposal, expert, by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("%(name)s has been assigned.", name=expert.name), "success")
-            return redirect(url_for(".assign", proposal_id=proposal.id))
+        if expert is None:
+            raise ValidationFailed({"expert": _("Choose an active expert account.")})
+        services.assign(proposal, expert, by=current_user)
+        return expert
+
+    done, expert = submit_form(form, assign_expert)
+    if done:
+        flash(_("%(name)s has been assigned.", name=expert.name), "success")
+        return redirect(url_for(".assign", proposal_id=proposal.id))
     assignments = db.session.exec(
         select(Assignment)
         .where(Assignment.proposal_id == proposal.id)
         .options(selectinload(Assignment.expert))
         .order_by(Assignment.id)
     ).all()
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "reviews/assign.html", proposal=proposal, form=form, assignments=assignments
-    ), status
+    ), form_status(form)
 
 
 @bp.post("/challenges/<int:challenge_id>/auto-assign")
 @staff_required
 def auto_assign(challenge_id: int):
     challenge = _challenge_or_404(challenge_id)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        report = services.auto_assign(challenge, by=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    done, report = perform(lambda: services.auto_assign(challenge, by=current_user))
+    if not done:
         return _back(challenge.id)
-    db.session.commit()
     return render_template("reviews/auto_report.html", challenge=challenge, report=report)
 
 
@@ -392,10 +377,9 @@ def decide(challenge_id: int):
     if done:
         flash(_("The decision has been recorded and the applicants told."), "success")
         return redirect(url_for(".ranking", challenge_id=challenge.id))
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "reviews/decide.html", challenge=challenge, form=form, result=result
-    ), status
+    ), form_status(form)
 
 
 @bp.get("/reviews/<int:review_id>")
@@ -582,7 +566,6 @@ def score(proposal_id: int):
             )
             return redirect(url_for(".score", proposal_id=item.id))
     names = {c.id: c for c in criteria}
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "reviews/score.html",
         view=view,
@@ -591,7 +574,7 @@ def score(proposal_id: int):
         review=existing,
         locked=locked,
         challenge=challenge,
-    ), status
+    ), form_status(form)
 
 
 @bp.route("/proposals/<int:proposal_id>/recuse", methods=["GET", "POST"])
@@ -606,8 +589,7 @@ def recuse(proposal_id: int):
         flash(_("You have recused yourself; the officer will reassign the proposal."), "success")
         return redirect(url_for(".my_assignments"))
     view = proposal_view(item, blind=item.challenge.blind_review)
-    status = 422 if form.is_submitted() else 200
-    return render_template("reviews/recuse.html", view=view, form=form), status
+    return render_template("reviews/recuse.html", view=view, form=form), form_status(form)
 
 
 @bp.route("/conflicts", methods=["GET", "POST"])
@@ -652,10 +634,9 @@ def declare_conflict():
         .options(selectinload(ConflictDeclaration.organisation))
         .order_by(ConflictDeclaration.declared_at.desc())
     )
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "reviews/conflicts.html", form=form, declared=declared, page=page
-    ), status
+    ), form_status(form)
 
 
 # ---- applicants --------------------------------------------------------------------------------
@@ -696,14 +677,13 @@ def avoid(proposal_id: int):
         .options(selectinload(AvoidanceRequest.organisation))
         .order_by(AvoidanceRequest.requested_at)
     ).all()
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "reviews/avoid.html",
         proposal=proposal,
         form=form,
         requests=requests,
         pending=AvoidanceStatus.pending,
-    ), status
+    ), form_status(form)
 
 
 @bp.get("/proposals/<int:proposal_id>/feedback")
