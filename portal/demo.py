@@ -9,7 +9,16 @@ from sqlmodel import func, select
 
 from portal import clock
 from portal.accounts import creditcode
-from portal.accounts.models import Organisation, OrgType, Role, User
+from portal.accounts.models import (
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Organisation,
+    OrgStatus,
+    OrgType,
+    Role,
+    User,
+)
 from portal.accounts.services import hash_password
 from portal.awards import demo as awards_demo
 from portal.challenges import demo as challenges_demo
@@ -26,15 +35,33 @@ def database_is_empty() -> bool:
 
 
 def organisation(name: str, type_: OrgType, code17: str, region: str) -> Organisation:
+    """An organisation that platform staff have verified."""
     org = Organisation(
         name=name,
         type=type_,
         credit_code=creditcode.complete(code17),
         region=region,
         created_at=clock.now(),
+        status=OrgStatus.verified,
+        verified_at=clock.now(),
     )
     db.session.add(org)
     return org
+
+
+def administrator(account: User, org: Organisation) -> Membership:
+    """`account` as the approved administrator of `org`."""
+    account.organisation = org
+    membership = Membership(
+        user=account,
+        organisation=org,
+        status=MembershipStatus.approved,
+        role=MembershipRole.administrator,
+        created_at=clock.now(),
+        decided_at=clock.now(),
+    )
+    db.session.add(membership)
+    return membership
 
 
 def user(email: str, name: str, role: Role, password_hash: str, **fields) -> User:
@@ -44,6 +71,7 @@ def user(email: str, name: str, role: Role, password_hash: str, **fields) -> Use
         role=role,
         password_hash=password_hash,
         created_at=clock.now(),
+        email_verified_at=clock.now(),
         **fields,
     )
     db.session.add(account)
@@ -69,15 +97,9 @@ def load_accounts() -> dict[str, object]:
     users = {
         "admin": user("admin@example.com", "系统管理员 Admin", Role.admin, pw),
         "officer": user("officer@example.com", "王科长 Officer Wang", Role.officer, pw),
-        "alice": user(
-            "alice@example.com", "Alice 李", Role.applicant, pw, organisation=orgs["enterprise"]
-        ),
-        "bob": user(
-            "bob@example.com", "Bob 张", Role.applicant, pw, organisation=orgs["university"]
-        ),
-        "carol": user(
-            "carol@example.com", "Carol 陈", Role.applicant, pw, organisation=orgs["institute"]
-        ),
+        "alice": user("alice@example.com", "Alice 李", Role.applicant, pw),
+        "bob": user("bob@example.com", "Bob 张", Role.applicant, pw),
+        "carol": user("carol@example.com", "Carol 陈", Role.applicant, pw),
         "expert1": user(
             "expert1@example.com",
             "刘教授 Expert Liu",
@@ -114,6 +136,8 @@ def load_accounts() -> dict[str, object]:
             expertise="materials",
         ),
     }
+    for name, org in (("alice", "enterprise"), ("bob", "university"), ("carol", "institute")):
+        administrator(users[name], orgs[org])
     db.session.flush()
     return {"orgs": orgs, "users": users}
 

@@ -21,7 +21,16 @@ from sqlmodel import SQLModel
 
 from portal import clock
 from portal.accounts import creditcode
-from portal.accounts.models import Organisation, OrgType, Role, User
+from portal.accounts.models import (
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Organisation,
+    OrgStatus,
+    OrgType,
+    Role,
+    User,
+)
 from portal.accounts.services import hash_password
 from portal.awards.models import (
     Award,
@@ -196,7 +205,7 @@ def add_chains(s: Scale) -> None:
 def add_people(s: Scale, n_orgs: int) -> None:
     """Organisations with one applicant each, and the experts."""
     pw = hash_password("portal-demo")
-    orgs, users = [], []
+    orgs, users, memberships = [], [], []
     types = [OrgType.enterprise, OrgType.university, OrgType.institute, OrgType.other]
     suffixes = ["技术有限公司", "大学", "研究院", "创新中心"]
     for i in range(n_orgs):
@@ -209,6 +218,8 @@ def add_people(s: Scale, n_orgs: int) -> None:
                 "credit_code": creditcode.complete(f"91{org_id:015d}"),
                 "region": s.rng.choice(["广东省深圳市", "北京市", "上海市", "江苏省苏州市"]),
                 "created_at": s.now,
+                "status": OrgStatus.verified.value,
+                "verified_at": s.now,
             }
         )
         user_id = s.ids(User)
@@ -222,6 +233,16 @@ def add_people(s: Scale, n_orgs: int) -> None:
                 s.now,
                 organisation_id=org_id,
             )
+        )
+        memberships.append(
+            {
+                "user_id": user_id,
+                "organisation_id": org_id,
+                "status": MembershipStatus.approved.value,
+                "role": MembershipRole.administrator.value,
+                "created_at": s.now,
+                "decided_at": s.now,
+            }
         )
     for _ in range(max(10, n_orgs // 6)):
         user_id = s.ids(User)
@@ -251,6 +272,7 @@ def add_people(s: Scale, n_orgs: int) -> None:
     )
     s.made["organisations"] = insert(Organisation, orgs)
     s.made["users"] = insert(User, users)
+    insert(Membership, memberships)
     s.made["experts"] = len(s.experts)
     s.orgs = [o["id"] for o in orgs]
 
@@ -269,6 +291,7 @@ def person(user_id, email, name, role, pw, now, **fields) -> dict:
         "affiliation_org_id": None,
         "expertise": "",
         "created_at": now,
+        "email_verified_at": now,
         "session_version": 1,
     }
     return row | fields

@@ -14,7 +14,16 @@ from sqlmodel import select
 
 from portal import clock
 from portal.accounts import creditcode
-from portal.accounts.models import Organisation, OrgType, Role, User
+from portal.accounts.models import (
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Organisation,
+    OrgStatus,
+    OrgType,
+    Role,
+    User,
+)
 from portal.challenges.models import (
     Chain,
     ChainLink,
@@ -69,7 +78,15 @@ def committing(app: Flask) -> Iterator[None]:
 
 @pytest.fixture
 def make_org(app) -> Callable[..., Organisation]:
-    def make(name: str = "Alpha Tech", type: str = "enterprise", region: str = "", code=None):
+    def make(
+        name: str = "Alpha Tech",
+        type: str = "enterprise",
+        region: str = "",
+        code=None,
+        status: str = "verified",
+        **fields,
+    ):
+        """An organisation, verified by staff unless `status` says otherwise."""
         with committing(app):
             org = Organisation(
                 name=name,
@@ -77,6 +94,9 @@ def make_org(app) -> Callable[..., Organisation]:
                 credit_code=code or fresh_credit_code(),
                 region=region,
                 created_at=clock.now(),
+                status=OrgStatus(status),
+                verified_at=clock.now() if status == "verified" else None,
+                **fields,
             )
             db.session.add(org)
         return org
@@ -92,12 +112,17 @@ def make_user(app, make_org) -> Callable[..., User]:
         org: str | Organisation | None = None,
         name: str | None = None,
         active: bool = True,
+        org_role: str = "administrator",
+        membership: str = "approved",
         **fields,
     ) -> User:
+        """A user with a confirmed address. An applicant is a member of `org` (by default its
+        approved administrator; `org_role="member"` or `membership="pending"` say otherwise)."""
         if role == "applicant" and org is None:
             org = email.split("@")[1].split(".")[0].replace("-", " ").title()
         if isinstance(org, str):
             org = make_org(org)
+        approved = membership == "approved"
         with committing(app):
             user = User(
                 email=email,
@@ -105,11 +130,24 @@ def make_user(app, make_org) -> Callable[..., User]:
                 role=Role(role),
                 password_hash=password_hash(),
                 active=active,
-                organisation_id=org.id if org else None,
+                organisation_id=org.id if org and (approved or role != "applicant") else None,
                 created_at=clock.now(),
+                email_verified_at=clock.now(),
                 **fields,
             )
             db.session.add(user)
+            if org is not None and role == "applicant":
+                db.session.flush()
+                db.session.add(
+                    Membership(
+                        user_id=user.id,
+                        organisation_id=org.id,
+                        status=MembershipStatus(membership),
+                        role=MembershipRole(org_role),
+                        created_at=clock.now(),
+                        decided_at=None if membership == "pending" else clock.now(),
+                    )
+                )
         return user
 
     return make

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from portal import clock
 from portal.accounts import creditcode
-from portal.accounts.models import Organisation, OrgType
+from portal.accounts.models import Organisation, OrgStatus, OrgType
 from portal.challenges.models import (
     Aggregation,
     Chain,
@@ -43,6 +43,8 @@ def _organisation(name: str, type_: OrgType, code17: str, region: str) -> Organi
         credit_code=creditcode.complete(code17),
         region=region,
         created_at=clock.now(),
+        status=OrgStatus.verified,
+        verified_at=clock.now(),
     )
     db.session.add(org)
     return org
