@@ -20,7 +20,7 @@ from portal.cli import upgrade_database
 from portal.db import db, make_engine
 from portal.models import import_all_models
 
-pytest_plugins = ["tests.factories", "tests.browser_fixtures"]
+pytest_plugins = ["tests.factories", "tests.browser_fixtures", "tests.smtp_fixtures"]
 
 
 def test_database_url(tmp_path_factory) -> str:

@@ -8,37 +8,17 @@ from portal.db import db
 from portal.notifications.services import notify
 
 
-class FakeSMTP:
-    sent: list[tuple[str, str]] = []
-
-    def __init__(self, host, port, timeout):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def send_message(self, message):
-        FakeSMTP.sent.append((message["To"], message["Subject"]))
-
-
-def test_mail_goes_out_after_the_commit_and_never_after_a_rollback(app, make_user, monkeypatch):
-    import portal.notifications.mail as mail
-
-    monkeypatch.setattr(mail.smtplib, "SMTP", FakeSMTP)
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "mail.example")
-    FakeSMTP.sent = []
+def test_mail_goes_out_after_the_commit_and_never_after_a_rollback(app, make_user, smtp):
     alice = make_user("alice@alpha.example")
     with app.test_request_context():
         user = db.session.get(User, alice.id)
         notify([user], "test", lambda: _("Welcome, %(name)s.", name="A"))
-        assert FakeSMTP.sent == []
+        assert smtp.messages == []
         db.session.rollback()
         notify([user], "test", lambda: _("Welcome, %(name)s.", name="B"))
         db.session.commit()
-    assert FakeSMTP.sent == [("alice@alpha.example", "Welcome, B.")]
+    received = smtp.wait_for("alice@alpha.example")
+    assert [m.subject for m in received] == ["Welcome, B."]
 
 
 def test_a_notification_is_written_in_the_recipients_language(app, make_user):
