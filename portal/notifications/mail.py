@@ -15,6 +15,13 @@ log = logging.getLogger("portal.mail")
 OUTBOX = "portal.outbox"
 
 
+def public_link(path: str) -> str:
+    """`path` on the portal's public address (PUBLIC_URL), for links that leave in e-mail."""
+    if not path or "://" in path:
+        return path
+    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/{path.lstrip('/')}"
+
+
 def queue(session: Session, to: str, subject: str, body: str) -> None:
     session.info.setdefault(OUTBOX, []).append((to, subject, body))
 

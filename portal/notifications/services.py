@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from portal import clock
 from portal.accounts.models import User
 from portal.db import db
-from portal.notifications.mail import queue
+from portal.notifications.mail import public_link, queue
 from portal.notifications.models import Notification
 
 
@@ -43,7 +43,9 @@ def notify(
                 created_at=clock.now(),
             )
         db.session.add(note)
-        queue(db.session, user.email, note.title, f"{note.body}\n\n{note.link}".strip())
+        queue(
+            db.session, user.email, note.title, f"{note.body}\n\n{public_link(note.link)}".strip()
+        )
         made.append(note)
     return made
 
