@@ -1,5 +1,5 @@
 """Uploads are checked by content with a real PDF parser, stored and served under the checked
-type's extension, always as downloads."""
+type's extension, always as downloads, and a proposal holds at most MAX_ATTACHMENTS files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from pikepdf import Array, Dictionary, Name, String
 from PIL import Image
-from sqlmodel import select
+from sqlmodel import func, select
 from werkzeug.datastructures import FileStorage
 
 from portal import clock, storage
@@ -18,8 +18,10 @@ from portal.db import db
 from portal.errors import ValidationFailed
 from portal.proposals.models import Attachment
 from tests.challenges_fixtures import publish_challenge
+from tests.factories import PASSWORD
 from tests.pdfs import pdf
 from tests.proposals_fixtures import attach
+from tests.together import together
 
 # ---- what is refused ----------------------------------------------------------------------
 
@@ -193,6 +195,51 @@ def test_a_download_keeps_its_chinese_name_and_never_the_uploaders_extension(
 )
 def test_download_names_are_safe_in_the_header(name, header):
     assert storage.content_disposition(storage.with_extension(name, storage.PDF)) == header
+
+
+# ---- how many ---------------------------------------------------------------------------------
+
+
+def test_the_twenty_first_attachment_is_refused_until_one_is_removed(
+    app, client, login, draft, storage_root
+):
+    assert app.config["MAX_ATTACHMENTS"] == 20
+    ids = [attach(app, draft.id, f"part-{i}.pdf") for i in range(20)]
+    login("alice@alpha.example")
+
+    refused = upload(client, draft.id, PLAIN, name="part-21.pdf")
+
+    assert refused.status_code == 422
+    assert "at most 20 attachments" in refused.get_data(as_text=True)
+    assert client.post(f"/proposals/{draft.id}/attachments/{ids[0]}/remove").status_code == 302
+    assert upload(client, draft.id, PLAIN, name="part-21.pdf").status_code == 302
+    with app.app_context():
+        count = db.session.exec(
+            select(func.count()).where(Attachment.proposal_id == draft.id)
+        ).one()
+    assert count == 20
+
+
+def test_two_tabs_uploading_the_last_place_at_once_get_one_file_in(
+    app, draft, storage_root, monkeypatch
+):
+    monkeypatch.setitem(app.config, "MAX_ATTACHMENTS", 3)
+    for i in range(2):
+        attach(app, draft.id, f"part-{i}.pdf")
+
+    def tab(_i):
+        client = app.test_client()
+        client.post("/login", data={"email": "alice@alpha.example", "password": PASSWORD})
+        return client
+
+    responses = together(4, tab, lambda i, client: upload(client, draft.id, PLAIN, f"tab{i}.pdf"))
+
+    assert sorted(r.status_code for r in responses) == [302, 422, 422, 422]
+    with app.app_context():
+        count = db.session.exec(
+            select(func.count()).where(Attachment.proposal_id == draft.id)
+        ).one()
+    assert count == 3
 
 
 # ---- guides -----------------------------------------------------------------------------------
