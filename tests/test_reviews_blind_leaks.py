@@ -1,5 +1,6 @@
 """Blind review leaks nothing: not an image that would call its owner from the expert's
-browser."""
+browser, and not the organisation's short or English name, or its name without the legal form.
+Names are found as words, not inside words."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from portal.accounts.models import User
+from portal.accounts.names import name_pattern, variants
 from portal.db import db
 from portal.proposals.models import Attachment, Proposal, SubmittedVersion
 from portal.proposals.services import freeze
@@ -84,3 +86,66 @@ def test_an_external_image_in_the_applicants_markdown_is_not_loaded_by_the_exper
     assert "tracker.example" not in page and "<img" not in page
     assert "yield chart" in page  # its description is shown as text
     assert 'href="https://standards.example/gb"' in page  # links stay
+
+
+@pytest.mark.parametrize(
+    ("org", "written"),
+    [
+        ({"short_name": "深芯微电子"}, "深芯微电子"),
+        ({"english_name": "Shenxin Microelectronics"}, "Shenxin  microelectronics"),
+        ({"english_name": "Shenxin Microelectronics Co., Ltd."}, "SHENXIN MICROELECTRONICS"),
+        ({}, "深芯微电子"),  # the registered name without 有限公司, with no short name given
+    ],
+)
+def test_the_short_and_english_names_are_withheld(client, login, in_blind_review, org, written):
+    proposal = in_blind_review(f"{written} will build a pilot line.", **org)
+    login("expert@x.example")
+
+    page = client.get(f"/reviews/proposals/{proposal.id}").get_data(as_text=True)
+
+    assert written.casefold() not in page.casefold()
+    assert "[withheld] will build a pilot line." in page
+
+
+def test_a_short_latin_name_is_withheld_as_a_word_not_inside_words(client, login, in_blind_review):
+    proposal = in_blind_review("Al tested the material; al. Alkaline etching, as Al said.")
+    login("expert@x.example")
+
+    page = client.get(f"/reviews/proposals/{proposal.id}").get_data(as_text=True)
+
+    assert (
+        "[withheld] tested the material; [withheld]. Alkaline etching, as [withheld] said." in page
+    )
+
+
+def test_names_are_matched_as_words_in_latin_script_and_as_substrings_in_chinese():
+    pattern = name_pattern(["Al", "Li Lei", "深芯微电子", "X"])
+    text = "Al and li  lei tested the material at 深芯微电子公司 (Xi'an); Alibaba, Lilei."
+    assert pattern.sub("#", text) == "# and # tested the material at #公司 (Xi'an); Alibaba, Lilei."
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("深芯微电子有限公司", {"深芯微电子有限公司", "深芯微电子"}),
+        (
+            "深圳市深芯微电子股份有限公司",
+            {
+                "深圳市深芯微电子股份有限公司",
+                "深圳市深芯微电子",
+                "深芯微电子股份有限公司",
+                "深芯微电子",
+            },
+        ),
+        ("深芯微电子（深圳）有限公司", {"深芯微电子（深圳）有限公司", "深芯微电子"}),
+        (
+            "Shenxin Microelectronics Co., Ltd.",
+            {"Shenxin Microelectronics Co., Ltd.", "Shenxin Microelectronics"},
+        ),
+        ("Beta University", {"Beta University", "Beta"}),
+        ("AB Inc.", {"AB Inc."}),  # "AB" alone would not be distinctive
+        ("某大学", {"某大学"}),  # nor would one character
+    ],
+)
+def test_an_organisations_name_without_its_legal_form_is_kept_only_when_distinctive(name, expected):
+    assert variants(name) == expected
