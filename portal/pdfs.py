@@ -41,6 +41,25 @@ HTML_MARKUP = re.compile(
 END_OF_FILE = b"%%EOF"
 # What a malformed file can make the parser raise (a PasswordError is a PdfError too).
 UNREADABLE = (pikepdf.PdfError, ValueError, TypeError, KeyError, RuntimeError, RecursionError)
+# Annotations whose /T names the person who wrote the comment (PDF 32000-1, 12.5.6.2).
+MARKUP_ANNOTATIONS = {
+    Name.Text,
+    Name.FreeText,
+    Name.Line,
+    Name.Square,
+    Name.Circle,
+    Name.Polygon,
+    Name.PolyLine,
+    Name.Highlight,
+    Name.Underline,
+    Name.Squiggly,
+    Name.StrikeOut,
+    Name.Stamp,
+    Name.Caret,
+    Name.Ink,
+    Name.Sound,
+    Name.Redact,
+}
 
 
 def pdf_problem(data: bytes) -> str | None:
@@ -64,6 +83,34 @@ def pdf_problem(data: bytes) -> str | None:
             "This PDF cannot be read: it is damaged or incomplete. Save it again from the "
             "program that made it and upload it again."
         )
+
+
+class UnreadablePdf(ValueError):
+    """A stored file that cannot be parsed as a PDF, even leniently."""
+
+
+def without_metadata(data: bytes) -> bytes:
+    """A copy of the PDF without its document information (/Author, /Creator, /Producer,
+    /Title …), XMP metadata streams, application data (/PieceInfo) or annotation authors.
+
+    The pages themselves are unchanged; objects that only the metadata referred to are not
+    written (qpdf writes what is reachable), nor is any earlier incremental revision.
+    """
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            if Name.Info in pdf.trailer:
+                del pdf.trailer[Name.Info]
+            for item in _dictionaries(pdf):
+                for key in (Name.Metadata, Name.PieceInfo):
+                    if key in item:
+                        del item[key]
+                if item.get(Name.Subtype) in MARKUP_ANNOTATIONS and Name.T in item:
+                    del item[Name.T]
+            out = io.BytesIO()
+            pdf.save(out, fix_metadata_version=False)
+    except UNREADABLE as exc:
+        raise UnreadablePdf(str(exc)) from exc
+    return out.getvalue()
 
 
 def _after_end(data: bytes) -> bytes:

@@ -4,8 +4,8 @@ names outside the web root, and served only as downloads.
 Every upload goes through `store_upload` (`store_pdf` for PDFs): the file's type is what its
 content is, never what its name says, and the stored name and every download name carry the
 extension of that checked type. Files are written once and never changed; they are served only by
-views that check permission first, through `send_stored`, as attachments with `nosniff`, so that
-no browser ever renders one as a page.
+views that check permission first, through `send_stored` (or `send_data` for a derived copy),
+as attachments with `nosniff`, so that no browser ever renders one as a page.
 """
 
 from __future__ import annotations
@@ -186,12 +186,23 @@ def path_of(stored_name: str) -> Path:
     return path
 
 
+def read_stored(stored_name: str) -> bytes:
+    return path_of(stored_name).read_bytes()
+
+
 def send_stored(stored_name: str, download_name: str) -> Response:
     """A stored file as a download, under `download_name` with its checked kind's extension."""
     kind = kind_of_stored(stored_name)
     response = send_file(
         path_of(stored_name), mimetype=kind.content_type, max_age=0, conditional=True
     )
+    return _as_download(response, download_name, kind)
+
+
+def send_data(data: bytes, download_name: str, kind: FileKind = PDF) -> Response:
+    """A copy made for this request (e.g. a PDF without its metadata) as a download."""
+    response = current_app.response_class(data, mimetype=kind.content_type)
+    response.headers["Cache-Control"] = "no-store"
     return _as_download(response, download_name, kind)
 
 

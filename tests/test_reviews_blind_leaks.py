@@ -1,8 +1,10 @@
-"""Blind review leaks nothing: not an image that would call its owner from the expert's
-browser, and not the organisation's short or English name, or its name without the legal form.
-Names are found as words, not inside words."""
+"""Blind review leaks nothing: not the document metadata of the PDFs experts download, not an
+image that would call its owner from the expert's browser, and not the organisation's short or
+English name, or its name without the legal form. Names are found as words, not inside words."""
 
 from __future__ import annotations
+
+import io
 
 import pikepdf
 import pytest
@@ -15,7 +17,7 @@ from portal.proposals.models import Attachment, Proposal, SubmittedVersion
 from portal.proposals.services import freeze
 from portal.reviews import services
 from portal.storage import store_bytes
-from tests.pdfs import pdf
+from tests.pdfs import has_xmp, info_of, pdf
 
 pytest_plugins = ["tests.reviews_fixtures"]
 
@@ -70,6 +72,44 @@ def in_blind_review(
         return proposal
 
     return make
+
+
+def test_the_experts_download_has_no_document_metadata_but_the_officers_has(
+    client, login, in_blind_review
+):
+    proposal = in_blind_review("A pilot line.")
+    original = pdf("Budget", change=_with_xmp, **WRITTEN_BY)
+    assert info_of(original)["/Author"] == "Li Lei" and has_xmp(original)
+
+    login("expert@x.example")
+    download = client.get(f"/reviews/proposals/{proposal.id}/attachments/1")
+
+    assert download.status_code == 200
+    assert download.headers["Content-Type"] == "application/pdf"
+    assert download.headers["Content-Disposition"] == 'attachment; filename="Attachment 1.pdf"'
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert info_of(download.data) == {}
+    assert not has_xmp(download.data)
+    assert b"Li Lei" not in download.data and b"Shenxin" not in download.data
+    with pikepdf.open(io.BytesIO(download.data)) as document:
+        assert len(document.pages) == 1  # the document itself is all there
+
+    login("officer@gov.example")
+    kept = client.get(f"/reviews/proposals/{proposal.id}/attachments/1")
+    assert info_of(kept.data)["/Author"] == "Li Lei"
+
+
+def test_a_file_that_cannot_be_cleaned_is_not_given_to_a_blind_reviewer(
+    client, login, in_blind_review
+):
+    proposal = in_blind_review("A pilot line.", attachment=b"%PDF-1.4 Author (Li Lei)")
+    login("expert@x.example")
+
+    download = client.get(f"/reviews/proposals/{proposal.id}/attachments/1")
+
+    assert download.status_code == 409
+    assert b"Li Lei" not in download.data
+    assert "Ask the programme officer" in download.get_data(as_text=True)
 
 
 def test_an_external_image_in_the_applicants_markdown_is_not_loaded_by_the_expert(

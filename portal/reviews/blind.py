@@ -11,10 +11,12 @@ from typing import Any
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
+from portal import storage
 from portal.accounts.models import User
 from portal.accounts.names import identifying_names, name_pattern
 from portal.db import db
 from portal.i18n import gettext as _
+from portal.pdfs import without_metadata
 from portal.proposals.models import Attachment, ConsortiumMember, Proposal, SubmittedVersion
 from portal.proposals.services import readable
 
@@ -96,6 +98,18 @@ def redact(value: Any, names: list[str]) -> Any:
     if isinstance(value, str):
         return redact_text(value, names)
     return value
+
+
+def anonymous_copy(attachment: Attachment) -> bytes:
+    """The attachment as an expert in blind review downloads it: without the document's
+    metadata (author, creator, producer, title, XMP), which often names the applicant.
+
+    Made for each download rather than stored: the original stays intact for officers and the
+    applicant (a signed PDF keeps its signature), files stored before this rule need no
+    conversion, and only blind reviewers' downloads pay for it. Raises UnreadablePdf for a file
+    that cannot be parsed (and so cannot be cleaned).
+    """
+    return without_metadata(storage.read_stored(attachment.stored_name))
 
 
 def version_attachments(proposal: Proposal, version: SubmittedVersion | None) -> list[Attachment]:
