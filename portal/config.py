@@ -15,6 +15,7 @@ SQL_ECHO = False
 # Where uploads and issued notices are kept; a shared volume when several hosts serve the portal.
 STORAGE_ROOT = str(INSTANCE_PATH)
 MAX_UPLOAD_MB = 20
+MAX_ATTACHMENTS = 20  # current attachments of one proposal
 MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
 

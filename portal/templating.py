@@ -10,6 +10,7 @@ from flask import Flask
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
 from portal.i18n import catalogue
@@ -18,9 +19,20 @@ from portal.paging import url_for_page
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
 
+def _image_as_text(renderer, tokens, idx, options, env) -> str:
+    """An image in users' Markdown is shown as its description, never loaded: an image from
+    elsewhere would tell its owner who reads the page, and when (an expert in blind review)."""
+    return escapeHtml(renderer.renderInlineAsText(tokens[idx].children or [], options, env))
+
+
+_markdown.add_render_rule("image", _image_as_text)
+# What the cleaner lets through: no images or image maps, even if some Markdown produced one.
+_MARKDOWN_TAGS = nh3.ALLOWED_TAGS - {"img", "map", "area"}
+
+
 def render_markdown(text: str | None) -> Markup:
-    """Markdown typed by users, rendered without raw HTML and cleaned once more."""
-    return Markup(nh3.clean(_markdown.render(text or "")))
+    """Markdown typed by users, rendered without raw HTML or images and cleaned once more."""
+    return Markup(nh3.clean(_markdown.render(text or ""), tags=_MARKDOWN_TAGS))
 
 
 def format_money(amount: Decimal | int | float | None, unit: str | None = None) -> str:

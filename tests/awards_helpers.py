@@ -12,9 +12,10 @@ from flask import has_app_context
 from portal.awards import services
 from portal.awards.models import Award
 from portal.db import db
+from tests.pdfs import pdf as pdf_bytes
 
 START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = pdf_bytes("Evidence")
 
 
 def within(app):

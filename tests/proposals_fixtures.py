@@ -13,8 +13,9 @@ from portal import clock
 from portal.accounts import creditcode
 from portal.db import db
 from portal.proposals.models import Proposal
+from tests.pdfs import pdf
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf("A plan")
 
 
 def pdf_upload(name: str = "plan.pdf", data: bytes = PDF) -> tuple[io.BytesIO, str]:

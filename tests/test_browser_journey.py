@@ -20,6 +20,7 @@ from portal import clock
 from portal.challenges.services import DEFAULT_RUBRIC
 from tests.factories import PASSWORD
 from tests.notices_fixtures import seal  # noqa: F401  (the authority's seal the notice needs)
+from tests.pdfs import pdf as make_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +28,7 @@ START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Beijing; the deadline
 AFTER_DEADLINE = START + timedelta(days=31)
 AFTER_PUBLICITY = START + timedelta(days=40)  # the decision's 5 days of publicity are over
 TITLE = "28nm ArF photoresist 光刻胶"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = make_pdf("A plan")
 EXPERTS = (
     ("chen@tsinghua.example", "Expert Chen", "Tsinghua University 清华大学"),
     ("liu@pku.example", "Expert Liu", "Peking University 北京大学"),

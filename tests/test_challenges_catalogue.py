@@ -10,6 +10,7 @@ from portal import clock
 from portal.challenges.models import Chain, ChainLink
 from portal.db import db
 from tests.challenges_fixtures import publish_challenge
+from tests.pdfs import pdf
 
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
 
@@ -137,10 +138,10 @@ def test_a_pdf_guide_is_published_with_the_challenge(app, client, login, make_us
         data={"file": (BytesIO(b"hello"), "guide.pdf")},
         content_type="multipart/form-data",
     )
-    assert "not a PDF" in client.get(not_pdf.location).get_data(as_text=True)
+    assert not_pdf.status_code == 422 and "not a PDF" in not_pdf.get_data(as_text=True)
     client.post(
         f"/officer/challenges/{challenge_id}/guides",
-        data={"file": (BytesIO(b"%PDF-1.4 guide"), "申报指南.pdf")},
+        data={"file": (BytesIO(pdf("Guide")), "申报指南.pdf")},
         content_type="multipart/form-data",
     )
     client.post("/logout")

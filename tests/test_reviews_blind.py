@@ -13,6 +13,7 @@ from portal.proposals.models import Attachment, Proposal, SubmittedVersion
 from portal.proposals.services import freeze
 from portal.reviews import services
 from portal.storage import store_bytes
+from tests.pdfs import info_of, pdf
 
 pytest_plugins = ["tests.reviews_fixtures"]
 
@@ -47,7 +48,8 @@ def blind_setup(
             live = db.session.get(Proposal, proposal.id)
             live.approach = "Alpha Tech and Li Lei will build a pilot line (Alice Applicant)."
             version.content = freeze(live, 1, version.submitted_at)
-            stored = store_bytes(b"%PDF-1.4 budget", "alpha-tech-budget.pdf", "uploads")
+            budget = pdf("Budget", author="Alice Applicant", creator="Alpha Tech budget tool")
+            stored = store_bytes(budget, "alpha-tech-budget.pdf", "uploads")
             db.session.add(
                 Attachment(
                     proposal_id=proposal.id,
@@ -97,6 +99,7 @@ def expert_sees(client, challenge, proposal) -> list[str]:
     download = client.get(f"/reviews/proposals/{proposal.id}/attachments/1")
     assert download.status_code == 200
     texts.append(download.headers["Content-Disposition"])
+    texts.append(" ".join(info_of(download.data).values()))  # the PDF's author, creator …
     return texts
 
 
@@ -111,7 +114,7 @@ def test_blind_review_hides_every_name_from_the_experts_pages_and_exports(
     for text in texts:
         for name in [*NAMES, *codes]:
             assert name.lower() not in text.lower()
-    assert "Attachment 1.pdf" in texts[1] and "Attachment 1.pdf" in texts[-1]
+    assert "Attachment 1.pdf" in texts[1] and "Attachment 1.pdf" in texts[-2]
     assert "pilot line" in texts[1] and "Indicator 1" in texts[1]  # the substance stays
     assert "7" in texts[4]  # the expert's own scores are in the export
     assert client.get(f"/reviews/challenges/{challenge.id}/ranking.csv").status_code == 403
@@ -122,6 +125,7 @@ def test_officers_and_open_review_show_the_names(client, login, blind_setup):
     login("expert@x.example")
     texts = expert_sees(client, challenge, proposal)
     assert "Alpha Tech" in texts[1] and "alpha-tech-budget.pdf" in texts[1]
+    assert "Alice Applicant" in texts[-1]  # open review: the PDF as the applicant sent it
 
     login("officer@gov.example")
     page = client.get(f"/reviews/proposals/{proposal.id}").get_data(as_text=True)

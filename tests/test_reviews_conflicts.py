@@ -139,3 +139,59 @@ def test_an_accepted_avoidance_request_keeps_the_organisation_away(
     )
     services.decide_avoidance(refused, accept=False, by=officer)
     assert db.session.get(AvoidanceRequest, refused.id).status.value == "refused"
+
+
+def test_an_affiliation_typed_as_a_short_or_english_name_is_a_conflict(
+    app, client, login, closed_challenge, make_proposal, make_org, make_user, officer, add_to_panel
+):
+    shenxin = make_org(
+        "深芯微电子有限公司", short_name="深芯微电子", english_name="Shenxin Microelectronics"
+    )
+    challenge = closed_challenge()
+    proposal = make_proposal(lead="Alpha Tech", members=(shenxin,), challenge=challenge)
+    typed = {  # e-mail: (name, affiliation as typed at registration)
+        "zhao@x.example": ("Zhao Yi", "深芯微电子"),
+        "qian@x.example": ("Qian Er", "  shenxin   MICROELECTRONICS "),
+        "sun@x.example": ("Sun San", "Shenxin Microelectronics Co., Ltd."),
+        "li@x.example": ("Li Si", "深芯微电子（深圳）有限公司"),
+    }
+    experts = [
+        make_user(email, role="expert", name=name, affiliation=affiliation)
+        for email, (name, affiliation) in typed.items()
+    ]
+    neighbour = make_user(
+        "neighbour@x.example", role="expert", name="Neighbour", affiliation="深芯光电有限公司"
+    )
+    add_to_panel(challenge, *experts, neighbour)
+
+    with app.test_request_context():
+        live = db.session.get(Proposal, proposal.id)
+        found = conflicts([_get(User, e) for e in [*experts, neighbour]], [live])
+    assert set(found) == {(e.id, proposal.id) for e in experts}
+    assert "organisation is in the consortium" in found[(experts[0].id, proposal.id)][0]
+
+    login("officer@gov.example")
+    candidates = client.get(f"/reviews/proposals/{proposal.id}/assign").get_data(as_text=True)
+    assert "Neighbour" in candidates
+    assert not any(e.name in candidates for e in experts)
+    refused = client.post(
+        f"/reviews/proposals/{proposal.id}/assign", data={"expert": experts[1].id}
+    )
+    assert refused.status_code == 422
+
+
+def test_an_affiliation_without_the_legal_form_is_a_conflict(
+    ctx, closed_challenge, make_proposal, make_org, make_user
+):
+    shenxin = make_org("深圳市深芯微电子有限公司")  # no short or English name given
+    beta = make_org("Beta Microsystems Co., Ltd.")
+    proposal = make_proposal(lead=shenxin, members=(beta,), challenge=closed_challenge())
+    by_core = make_user("a@x.example", role="expert", affiliation="深芯微电子")
+    by_company = make_user("b@x.example", role="expert", affiliation="深芯微电子公司")
+    by_latin = make_user("c@x.example", role="expert", affiliation="beta microsystems")
+    by_region_only = make_user("d@x.example", role="expert", affiliation="深圳市")
+    db.session.refresh(proposal, ["members"])
+
+    found = conflicts([by_core, by_company, by_latin, by_region_only], [proposal])
+
+    assert set(found) == {(e.id, proposal.id) for e in (by_core, by_company, by_latin)}

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -473,7 +474,11 @@ class ConfirmForm(FlaskForm):
 
 
 class AttachmentForm(FlaskForm):
-    pass
+    file = FileField(
+        _l("Add a guide (PDF)"),
+        validators=[FileRequired(_l("Choose a PDF file to upload."))],
+        render_kw={"accept": "application/pdf"},
+    )
 
 
 class QuestionForm(FlaskForm):

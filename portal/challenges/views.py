@@ -36,7 +36,7 @@ from portal.challenges.models import (
 )
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
-from portal.formtools import perform, show_errors, submit_form
+from portal.formtools import form_status, perform, show_errors, submit_form
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.pagecache import cached_private_page, cached_public_page
@@ -361,7 +361,10 @@ def officer_edit(challenge_id: int):
 @cached_private_page
 def officer_show(challenge_id: int):
     """The challenge exactly as the public sees it, with the officer's actions above."""
-    challenge = _staff_challenge_or_404(challenge_id)
+    return _officer_page(_staff_challenge_or_404(challenge_id), forms.AttachmentForm())
+
+
+def _officer_page(challenge: Challenge, attachment_form: forms.AttachmentForm):
     now = clock.now()
     problems = (
         services.publication_problems(challenge, now)
@@ -372,10 +375,10 @@ def officer_show(challenge_id: int):
         "challenges/officer/preview.html",
         problems=problems,
         confirm=forms.ConfirmForm(),
-        attachment_form=forms.AttachmentForm(),
+        attachment_form=attachment_form,
         field_labels=FIELD_LABELS,
         **_page_values(challenge, now),
-    )
+    ), form_status(attachment_form)
 
 
 @bp.route("/officer/challenges/<int:challenge_id>/publish", methods=["GET", "POST"])
@@ -483,20 +486,15 @@ def officer_cancel(challenge_id: int):
 @bp.post("/officer/challenges/<int:challenge_id>/guides")
 @staff_required
 def officer_add_guide(challenge_id: int):
+    """A guide is checked like every upload; a refused file is named next to the field."""
     challenge = _staff_challenge_or_404(challenge_id)
     form = forms.AttachmentForm()
-    upload = request.files.get("file")
-    if not form.validate_on_submit() or upload is None or not upload.filename:
-        flash(_("Choose a PDF file to upload."), "error")
-        return redirect(url_for(".officer_show", challenge_id=challenge.id))
-    try:
-        services.add_attachment(challenge, upload, by=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("The guide has been added."), "success")
+    done, _guide = submit_form(
+        form, lambda: services.add_attachment(challenge, form.file.data, by=current_user)
+    )
+    if not done:
+        return _officer_page(challenge, form)
+    flash(_("The guide has been added."), "success")
     return redirect(url_for(".officer_show", challenge_id=challenge.id))
 
 

@@ -543,10 +543,23 @@ def add_attachment(
     title: str = "",
     now: datetime | None = None,
 ) -> Attachment:
-    """Keep an uploaded PDF (checked by content and size) with the draft."""
+    """Keep an uploaded PDF (checked by content and size) with the draft, up to
+    MAX_ATTACHMENTS current files (counted under the proposal's lock, so two uploads at once
+    cannot both take the last place)."""
     now = now or clock.now()
     proposal = lock_proposal(proposal)
     check_editable(proposal, by, now)
+    most = current_app.config["MAX_ATTACHMENTS"]
+    if len(current_attachments(proposal)) >= most:
+        raise ValidationFailed(
+            {
+                "file": _(
+                    "A proposal can have at most %(n)s attachments. Remove one before adding "
+                    "another.",
+                    n=most,
+                )
+            }
+        )
     stored = storage.store_pdf(upload, field="file", folder="proposals")
     attachment = Attachment(
         proposal_id=proposal.id,

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
+from portal import storage
 from portal.accounts.models import User
+from portal.accounts.names import identifying_names, name_pattern
 from portal.db import db
 from portal.i18n import gettext as _
+from portal.pdfs import without_metadata
 from portal.proposals.models import Attachment, ConsortiumMember, Proposal, SubmittedVersion
 from portal.proposals.services import readable
 
@@ -51,27 +55,35 @@ def current_version(proposal: Proposal) -> SubmittedVersion | None:
 
 
 def names_of(proposal: Proposal) -> list[str]:
-    """Every name that would identify the consortium or its people."""
+    """Every name that would identify the consortium or its people: each organisation's name,
+    short name and English name (with and without the legal form), its people's names, the
+    team leader's contacts and the attachments' file names."""
     members = db.session.exec(
         select(ConsortiumMember)
         .where(ConsortiumMember.proposal_id == proposal.id)
         .options(selectinload(ConsortiumMember.organisation))
     ).all()
-    names = {m.organisation.name for m in members}
+    orgs = [m.organisation for m in members] + [proposal.lead_org, proposal.leader_org]
+    names = set().union(*(identifying_names(org) for org in orgs if org is not None))
     org_ids = [m.organisation_id for m in members] + [proposal.lead_org_id]
     names |= set(db.session.exec(select(User.name).where(User.organisation_id.in_(org_ids))))
-    names |= {proposal.lead_org.name, proposal.leader_name, proposal.leader_email}
+    names |= {proposal.leader_name, proposal.leader_email}
     names |= {proposal.leader_phone, proposal.pledge_name}
-    if proposal.leader_org is not None:
-        names.add(proposal.leader_org.name)
     names |= {a.filename for a in proposal.attachments}
     return sorted((n.strip() for n in names if n and n.strip()), key=len, reverse=True)
 
 
 def redact_text(text: str, names: list[str]) -> str:
-    for name in names:
-        text = re.sub(re.escape(name), _("[withheld]"), text, flags=re.IGNORECASE)
-    return text
+    """`text` with every one of `names` replaced by "[withheld]" (see `name_pattern` for how
+    names are found: Latin script on word boundaries, Chinese as substrings)."""
+    pattern = _pattern(tuple(names))
+    withheld = _("[withheld]")
+    return pattern.sub(lambda _match: withheld, text) if pattern else text
+
+
+@lru_cache(maxsize=64)
+def _pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    return name_pattern(names)  # built once for all the texts of a page or an export
 
 
 def redact(value: Any, names: list[str]) -> Any:
@@ -86,6 +98,18 @@ def redact(value: Any, names: list[str]) -> Any:
     if isinstance(value, str):
         return redact_text(value, names)
     return value
+
+
+def anonymous_copy(attachment: Attachment) -> bytes:
+    """The attachment as an expert in blind review downloads it: without the document's
+    metadata (author, creator, producer, title, XMP), which often names the applicant.
+
+    Made for each download rather than stored: the original stays intact for officers and the
+    applicant (a signed PDF keeps its signature), files stored before this rule need no
+    conversion, and only blind reviewers' downloads pay for it. Raises UnreadablePdf for a file
+    that cannot be parsed (and so cannot be cleaned).
+    """
+    return without_metadata(storage.read_stored(attachment.stored_name))
 
 
 def version_attachments(proposal: Proposal, version: SubmittedVersion | None) -> list[Attachment]:

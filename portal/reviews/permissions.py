@@ -2,9 +2,10 @@
 
 One rule decides conflicts (`conflict_reasons`), used for visibility, candidate lists and
 assignment alike, so that they can never disagree. A conflict exists when:
-- detected: the expert's organisation (affiliation_org_id, or the free-text affiliation equal to
-  an organisation's name) is the lead or a member of the consortium, or the expert is the
-  named team leader (same e-mail, or the same name);
+- detected: the expert's organisation (affiliation_org_id, or the free-text affiliation naming
+  an organisation by its name, short name or English name, with or without the legal form:
+  portal.accounts.names) is the lead or a member of the consortium, or the expert is the named
+  team leader (same e-mail, or the same name);
 - declared: the expert declared a conflict with the proposal or with one of its organisations;
 - requested: an officer accepted an applicant's request to avoid the expert or their organisation.
 """
@@ -19,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from portal.accounts.models import User
+from portal.accounts.names import same_organisation
 from portal.db import db
 from portal.i18n import gettext as _
 from portal.proposals.models import ConsortiumMember, Proposal
@@ -79,10 +81,9 @@ def conflict_reasons(expert: User, proposal: Proposal, index: ConflictIndex) -> 
     """Why `expert` may not review `proposal` (empty when there is no conflict)."""
     reasons = []
     orgs = proposal_org_ids(proposal)
-    names = [m.organisation.name for m in proposal.members]
-    if (expert.affiliation_org_id is not None and expert.affiliation_org_id in orgs) or any(
-        _same(expert.affiliation, name) for name in names
-    ):
+    if (
+        expert.affiliation_org_id is not None and expert.affiliation_org_id in orgs
+    ) or same_organisation(expert.affiliation, (m.organisation for m in proposal.members)):
         reasons.append(_("The expert's organisation is in the consortium."))
     if _same(proposal.leader_email, expert.email) or _same(proposal.leader_name, expert.name):
         reasons.append(_("The expert is the proposal's team leader."))

@@ -16,9 +16,10 @@ from portal.formtools import form_status, perform, show_errors, submit_form
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
 from portal.paging import Page, paginate
+from portal.pdfs import UnreadablePdf
 from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
 from portal.reviews import exports, forms, queries, services
-from portal.reviews.blind import proposal_view
+from portal.reviews.blind import anonymous_copy, proposal_view
 from portal.reviews.labels import review_label
 from portal.reviews.models import (
     Assignment,
@@ -36,7 +37,7 @@ from portal.reviews.permissions import (
     conflicts,
     visible_proposals_for_expert,
 )
-from portal.storage import send_stored
+from portal.storage import send_data, send_stored
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 bp.add_app_template_global(review_label, "review_label")
@@ -488,7 +489,18 @@ def attachment(proposal_id: int, number: int):
     shown = next((a for a in view.attachments if a.number == number), None)
     if shown is None:
         abort(404)
-    return send_stored(shown.attachment.stored_name, shown.name)
+    if not view.blind:
+        return send_stored(shown.attachment.stored_name, shown.name)
+    try:
+        copy = anonymous_copy(shown.attachment)
+    except UnreadablePdf:
+        message = _(
+            "This attachment cannot be read, so it cannot be given out without the details of "
+            "who wrote it. Ask the programme officer for it."
+        )
+        title = _("Attachment unavailable")
+        return render_template("error.html", code=409, title=title, message=message), 409
+    return send_data(copy, shown.name)
 
 
 def _fill_review_form(form: forms.ReviewForm, criteria, review: Review | None) -> None:
