@@ -1,10 +1,12 @@
-"""Uploaded files: PDF only (checked by content), a size limit, random names outside the web root.
+"""Uploaded files: PDF (or, for business licences, PNG and JPEG images) checked by content, a
+size limit, random names outside the web root.
 
 Files are written once and never changed; they are served only by views that check permission
 first, through `send_stored`.
 """
 
 import hashlib
+import io
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,15 @@ from portal.errors import ValidationFailed
 from portal.i18n import gettext as _
 
 PDF_MAGIC = b"%PDF-"
+# Image types accepted where a scan or a photo will do (business licences): magic bytes, the
+# name Pillow gives the format, the stored file's suffix and the content type it is served with.
+IMAGE_TYPES = {
+    b"\x89PNG\r\n\x1a\n": ("PNG", ".png", "image/png"),
+    b"\xff\xd8\xff": ("JPEG", ".jpg", "image/jpeg"),
+}
+MIME_BY_SUFFIX = {".pdf": "application/pdf"} | {
+    suffix: mime for _format, suffix, mime in IMAGE_TYPES.values()
+}
 
 
 @dataclass(frozen=True)
@@ -56,9 +67,47 @@ def store_pdf(upload: FileStorage, field: str = "file", folder: str = "uploads")
     return store_bytes(data, safe_display_name(upload.filename or ""), folder)
 
 
-def store_bytes(data: bytes, filename: str, folder: str) -> StoredFile:
+def image_type(data: bytes) -> tuple[str, str, str] | None:
+    """(Pillow's format name, suffix, content type) when `data` starts like a PNG or a JPEG."""
+    return next((kind for magic, kind in IMAGE_TYPES.items() if data.startswith(magic)), None)
+
+
+def store_image(upload: FileStorage, field: str = "file", folder: str = "uploads") -> StoredFile:
+    """Check that `upload` is a PNG or JPEG image that Pillow can read, within the size limit,
+    and keep it under a random name with the suffix of its checked type.
+
+    Raises ValidationFailed (tied to `field`) for an empty file, one over MAX_UPLOAD_MB, one
+    that does not start like a PNG or JPEG, or one whose image data is broken.
+    """
+    from PIL import Image
+
+    limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    data = upload.stream.read(limit + 1)
+    if not data:
+        raise ValidationFailed({field: _("The file is empty.")})
+    if len(data) > limit:
+        raise ValidationFailed(
+            {field: _("The file is larger than %(mb)s MB.", mb=current_app.config["MAX_UPLOAD_MB"])}
+        )
+    kind = image_type(data)
+    broken = ValidationFailed({field: _("This image is damaged or not really a PNG or JPEG.")})
+    if kind is None:
+        raise broken
+    expected_format, suffix, _mime = kind
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            format_read = image.format
+            image.verify()
+    except Exception:  # a parser fed hostile bytes fails in many ways; each means "broken"
+        raise broken from None
+    if format_read != expected_format:
+        raise broken
+    return store_bytes(data, safe_display_name(upload.filename or ""), folder, suffix=suffix)
+
+
+def store_bytes(data: bytes, filename: str, folder: str, suffix: str = ".pdf") -> StoredFile:
     token = secrets.token_hex(16)
-    relative = Path(folder) / token[:2] / f"{token}.pdf"
+    relative = Path(folder) / token[:2] / f"{token}{suffix}"
     target = storage_root() / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "xb") as out:
@@ -79,10 +128,15 @@ def path_of(stored_name: str) -> Path:
     return path
 
 
+def content_type(stored_name: str) -> str:
+    """The content type of a stored file, from the suffix of its checked type."""
+    return MIME_BY_SUFFIX.get(Path(stored_name).suffix.lower(), "application/pdf")
+
+
 def send_stored(stored_name: str, download_name: str, as_attachment: bool = True):
     return send_file(
         path_of(stored_name),
-        mimetype="application/pdf",
+        mimetype=content_type(stored_name),
         as_attachment=as_attachment,
         download_name=download_name,
         max_age=0,
