@@ -385,6 +385,15 @@ def test_a_colleague_invited_by_e_mail_joins_approved(
     with app.app_context():
         carl = db.session.exec(select(User).where(User.email == "carl@alpha.example")).one()
         assert carl.organisation_id == org.id and carl.email_verified_at is not None
+        trail = db.session.exec(
+            select(AuditEvent.action, AuditEvent.actor_email).where(
+                AuditEvent.object_type == "invitation"
+            )
+        ).all()
+    assert trail == [
+        ("invitation.created", "alice@alpha.example"),
+        ("invitation.used", "carl@alpha.example"),
+    ]
 
 
 @pytest.fixture
@@ -538,3 +547,14 @@ def test_a_team_leader_invited_by_e_mail_waits_for_approval_and_is_sent_on(
     assert client.get("/account").status_code == 200  # a page for any logged-in user
     assert client.get("/proposals").location == "/membership"
     assert smtp.last("alice@alpha.example").subject == "Li Lei asks to join Alpha Tech"
+
+
+def test_administrators_are_told_in_their_own_language(app, client, smtp, make_org, make_user):
+    org = make_org("Alpha Tech")
+    make_user("alice@alpha.example", org=org, language="zh")
+    register_and_confirm(client, smtp, org.credit_code)
+    assert smtp.last("alice@alpha.example").subject == "Mallory Ma 申请加入Alpha Tech"
+    with app.app_context():
+        assert db.session.exec(select(Notification.title)).all() == [
+            "Mallory Ma 申请加入Alpha Tech"
+        ]

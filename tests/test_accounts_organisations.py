@@ -107,6 +107,11 @@ def test_staff_reject_with_a_reason_and_the_administrator_uploads_again(
     rejected = org_now(app, waiting.id)
     assert rejected.status is OrgStatus.rejected
     assert rejected.rejection_reason == "The licence names another company."
+    with app.app_context():
+        told = db.session.exec(
+            select(Notification).where(Notification.kind == "organisation_rejected")
+        ).one()
+    assert "The licence names another company." in told.body
 
     login("gina@gamma.example")
     page = client.get("/organisation").get_data(as_text=True)
