@@ -62,6 +62,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     from portal import pages
+    from portal.accounts import (  # noqa: F401  (their routes join the accounts blueprint)
+        organisation_views,
+        recovery_views,
+        staff_views,
+    )
     from portal.accounts import views as accounts
     from portal.awards import views as awards
     from portal.challenges import views as challenges

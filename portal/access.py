@@ -39,8 +39,18 @@ def login_required(view: F) -> F:
     return wrapper
 
 
+def _without_organisation():
+    """An applicant who speaks for no organisation (waiting for approval, refused, removed):
+    a page about one object answers 404, as for anyone it is not shared with; a page of their
+    own (a dashboard) sends them to the page that says whom they wait for or how to join."""
+    if request.view_args:
+        abort(404)
+    return redirect(url_for("accounts.my_membership"))
+
+
 def roles_required(*roles: Role) -> Callable[[F], F]:
-    """Logged-in users with one of `roles`; admins may do everything officers may."""
+    """Logged-in users with one of `roles`; admins may do everything officers may. Applicants
+    must be approved members of an organisation (see `_without_organisation`)."""
     allowed = set(roles)
     if Role.officer in allowed:
         allowed.add(Role.admin)
@@ -52,6 +62,8 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
                 return _to_login()
             if current_user.role not in allowed:
                 abort(403)
+            if current_user.role is Role.applicant and current_user.organisation_id is None:
+                return _without_organisation()
             return view(*args, **kwargs)
 
         wrapper.access_rule = "roles:" + ",".join(sorted(r.value for r in allowed))

@@ -56,6 +56,11 @@ MAIL_USERNAME = ""
 MAIL_PASSWORD = ""
 MAIL_SENDER = "noreply@jiebang.example"
 
+# Links sent by e-mail: how long each works (each also works only once).
+ADDRESS_CONFIRMATION_HOURS = 72  # confirming the address given at registration
+PASSWORD_RESET_MINUTES = 30
+ADDRESS_CHANGE_HOURS = 24  # confirming a new address, sent to that address
+
 # Award notices (立项通知书): the issuing authority, its numbering style and seal, and where the
 # printed QR code leads. NOTICE_NUMBER_FORMAT receives {year} and {seq} (a per-year sequence).
 NOTICE_AUTHORITY = "深圳市科技创新局"

@@ -5,20 +5,14 @@ Every demo account's password is `portal-demo`.
 
 from __future__ import annotations
 
+import io
+
 from sqlmodel import func, select
+from werkzeug.datastructures import FileStorage
 
 from portal import clock
-from portal.accounts import creditcode
-from portal.accounts.models import (
-    Membership,
-    MembershipRole,
-    MembershipStatus,
-    Organisation,
-    OrgStatus,
-    OrgType,
-    Role,
-    User,
-)
+from portal.accounts import creditcode, invitations, membership, organisations
+from portal.accounts.models import Organisation, OrgStatus, OrgType, Role, User
 from portal.accounts.services import hash_password
 from portal.awards import demo as awards_demo
 from portal.challenges import demo as challenges_demo
@@ -34,34 +28,36 @@ def database_is_empty() -> bool:
     return db.session.exec(select(func.count()).select_from(User)).one() == 0
 
 
-def organisation(name: str, type_: OrgType, code17: str, region: str) -> Organisation:
-    """An organisation that platform staff have verified."""
+def organisation(
+    name: str, type_: OrgType, code17: str, region: str, verified: bool = True
+) -> Organisation:
+    """An organisation, verified by platform staff unless `verified` says otherwise."""
     org = Organisation(
         name=name,
         type=type_,
         credit_code=creditcode.complete(code17),
         region=region,
         created_at=clock.now(),
-        status=OrgStatus.verified,
-        verified_at=clock.now(),
+        status=OrgStatus.verified if verified else OrgStatus.unverified,
+        verified_at=clock.now() if verified else None,
     )
     db.session.add(org)
     return org
 
 
-def administrator(account: User, org: Organisation) -> Membership:
-    """`account` as the approved administrator of `org`."""
-    account.organisation = org
-    membership = Membership(
-        user=account,
-        organisation=org,
-        status=MembershipStatus.approved,
-        role=MembershipRole.administrator,
-        created_at=clock.now(),
-        decided_at=clock.now(),
-    )
-    db.session.add(membership)
-    return membership
+def licence_scan(org: Organisation) -> FileStorage:
+    """A stand-in for a scanned business licence: a PNG with the organisation's code."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 420), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((10, 10, 629, 409), outline="darkred", width=6)
+    draw.text((40, 60), "BUSINESS LICENCE (demo scan)", fill="darkred")
+    draw.text((40, 120), f"Unified social credit code: {org.credit_code}", fill="black")
+    data = io.BytesIO()
+    image.save(data, format="PNG")
+    data.seek(0)
+    return FileStorage(stream=data, filename="营业执照.png", content_type="image/png")
 
 
 def user(email: str, name: str, role: Role, password_hash: str, **fields) -> User:
@@ -136,8 +132,28 @@ def load_accounts() -> dict[str, object]:
             expertise="materials",
         ),
     }
-    for name, org in (("alice", "enterprise"), ("bob", "university"), ("carol", "institute")):
-        administrator(users[name], orgs[org])
+    orgs["unverified"] = organisation(
+        "粤海新材料科技有限公司",
+        OrgType.enterprise,
+        "91440600MA4X7Y8U9",
+        "广东省佛山市",
+        verified=False,
+    )
+    users["dave"] = user("dave@example.com", "Dave 王 (waiting to join)", Role.applicant, pw)
+    users["erin"] = user("erin@example.com", "Erin 何", Role.applicant, pw)
+    db.session.flush()
+    for name, org in (
+        ("alice", "enterprise"),
+        ("bob", "university"),
+        ("carol", "institute"),
+        ("erin", "unverified"),
+    ):
+        membership.join(users[name], orgs[org])  # nobody speaks for it yet: its administrator
+    membership.join(users["dave"], orgs["enterprise"])  # waits for alice to approve
+    invitations.invite_colleague(orgs["enterprise"], "frank@example.com", by=users["alice"])
+    organisations.upload_licence(
+        orgs["unverified"], licence_scan(orgs["unverified"]), by=users["erin"]
+    )
     db.session.flush()
     return {"orgs": orgs, "users": users}
 

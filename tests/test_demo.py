@@ -8,6 +8,8 @@ ACCOUNTS = [
     "alice@example.com",
     "bob@example.com",
     "carol@example.com",
+    "dave@example.com",
+    "erin@example.com",
     "expert1@example.com",
     "expert2@example.com",
     "expert3@example.com",
@@ -38,3 +40,17 @@ def test_the_expert_awaiting_activation_cannot_log_in(app, demo):
 def test_the_demo_is_loaded_only_into_an_empty_database(app, demo):
     again = app.test_cli_runner().invoke(args=["demo", "--if-empty"])
     assert "already has data" in again.output
+
+
+def test_alice_has_a_joiner_waiting_and_an_organisation_waits_for_staff(app, demo):
+    alice = app.test_client()
+    alice.post("/login", data={"email": "alice@example.com", "password": "portal-demo"})
+    page = alice.get("/organisation").get_data(as_text=True)
+    assert "dave@example.com" in page and "Waiting for approval" in page
+    dave = app.test_client()
+    dave.post("/login", data={"email": "dave@example.com", "password": "portal-demo"})
+    assert dave.get("/proposals").location == "/membership"
+    officer = app.test_client()
+    officer.post("/login", data={"email": "officer@example.com", "password": "portal-demo"})
+    waiting = officer.get("/officer/organisations?status=unverified").get_data(as_text=True)
+    assert "粤海新材料科技有限公司" in waiting and "Not uploaded yet" not in waiting

@@ -20,7 +20,7 @@ from wtforms import FieldList, FormField
 from wtforms.form import BaseForm
 
 from portal import create_app
-from portal.accounts.models import Role, User
+from portal.accounts.models import Invitation, Membership, Organisation, Role, User
 from portal.awards.models import (
     Award,
     AwardIndicator,
@@ -188,6 +188,14 @@ def all_of(model, column=None) -> Callable[[dict], list]:
     return lambda chosen: ids(select(column or model.id).order_by(model.id))
 
 
+def of_alices_organisation(model) -> Callable[[dict], list]:
+    """Rows of the organisation that alice, the applicant who acts on member pages, runs."""
+    alices = select(User.organisation_id).where(User.email == "alice@example.com")
+    return lambda chosen: ids(
+        select(model.id).where(model.organisation_id == alices.scalar_subquery()).order_by(model.id)
+    )
+
+
 # Keyed by argument name (and "int:" for an integer converter); a route with an argument not
 # listed here fails the tests below, so that a new route is covered when it is added.
 RESOLVERS: dict[str, Callable[[dict], list]] = {
@@ -218,6 +226,10 @@ RESOLVERS: dict[str, Callable[[dict], list]] = {
     "int:notice_id": one_per_status(Notice),
     "int:batch_id": all_of(NoticeBatch),
     "code": all_of(Notice, Notice.code),
+    "int:membership_id": of_alices_organisation(Membership),
+    "int:invitation_id": of_alices_organisation(Invitation),
+    "int:org_id": one_per_status(Organisation),
+    "token": lambda chosen: ["not-a-token-that-was-ever-sent"],
     "section": lambda chosen: ["general", "members", "commitments", "milestones", "budget"],
     "lang": lambda chosen: ["zh", "en"],
     "fmt": lambda chosen: ["csv", "xlsx"],

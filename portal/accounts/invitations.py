@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import quote, urlencode
 
 from flask import current_app
 from sqlmodel import select
 
 from portal import audit, clock
+from portal.accounts.membership import approved_count, is_administrator, join, membership_of
 from portal.accounts.models import (
     Invitation,
     InvitationPurpose,
@@ -25,11 +28,16 @@ from portal.accounts.models import (
     MembershipRole,
     MembershipStatus,
     Organisation,
+    OrgType,
+    Role,
     User,
 )
+from portal.accounts.services import find_user, hash_password
 from portal.db import db
-from portal.errors import DomainError
+from portal.errors import DomainError, NotAllowed
 from portal.i18n import gettext as _
+from portal.notifications.mail import public_link, queue
+from portal.templating import format_local
 
 DEFAULT_DAYS = 14
 
@@ -96,49 +104,229 @@ def open_invitation(token: str, now: datetime | None = None) -> Invitation:
     return invitation
 
 
-def join_through(invitation: Invitation, user: User, now: datetime | None = None) -> Membership:
-    """`user` (registered through the link) joins the organisation; the invitation is used.
+def _lock_open(invitation: Invitation) -> None:
+    """Read the invitation again under a lock, so that a link used twice at once is used once:
+    the second use waits for the first to commit, then finds it used."""
+    db.session.flush()
+    db.session.refresh(invitation, with_for_update=True)
+    if invitation.status is not InvitationStatus.open:
+        raise InvitationUnusable(_("This invitation has already been used."))
 
-    The caller has checked that the invitation is open and is for `user`'s address, and that
-    `user` belongs to no other organisation.
+
+def join_through(invitation: Invitation, user: User, now: datetime | None = None) -> Membership:
+    """`user` (registered through the link, or logged in with its address) joins the
+    invitation's organisation; the invitation is used.
+
+    The caller has checked that the invitation is for `user`'s address; joining refuses
+    a user who belongs to another organisation (see membership.join).
     """
     now = now or clock.now()
-    approved = invitation.approved_on_join
-    membership = Membership(
-        user_id=user.id,
-        organisation_id=invitation.organisation_id,
-        status=MembershipStatus.approved if approved else MembershipStatus.pending,
-        role=invitation.role if approved else MembershipRole.member,
-        created_at=now,
-        decided_at=now if approved else None,
-        decided_by_id=invitation.created_by_id if approved else None,
+    _lock_open(invitation)
+    if user.email_verified_at is None and user.email == invitation.email:
+        user.email_verified_at = now  # the link reached this address
+    sender = db.session.get(User, invitation.created_by_id) if invitation.created_by_id else None
+    membership = join(
+        user,
+        db.session.get(Organisation, invitation.organisation_id),
+        role=invitation.role,
+        approved_by=(sender or user) if invitation.approved_on_join else None,
+        now=now,
     )
-    db.session.add(membership)
-    if approved:
-        user.organisation_id = invitation.organisation_id
     invitation.status = InvitationStatus.used
     invitation.used_at = now
     invitation.used_by_id = user.id
-    if user.email_verified_at is None and user.email == invitation.email:
-        user.email_verified_at = now  # the link reached this address
     audit.record(
         user,
         "invitation.used",
         invitation,
         after=audit.snapshot(invitation, "status", "used_by_id"),
     )
-    audit.record(
-        user,
-        f"membership.{membership.status.value}",
-        membership,
-        after=audit.snapshot(membership, "organisation_id", "status", "role"),
-    )
     return membership
 
 
 def revoke(invitation: Invitation, *, by: User) -> Invitation:
+    """Whoever sent the invitation, an administrator of its organisation or platform staff
+    withdraw it; its link stops working."""
+    if not (
+        by.id == invitation.created_by_id
+        or by.is_staff
+        or is_administrator(by, invitation.organisation_id)
+    ):
+        raise NotAllowed()
     if invitation.status is not InvitationStatus.open:
         raise DomainError(_("Only an open invitation can be withdrawn."))
     invitation.status = InvitationStatus.revoked
     audit.record(by, "invitation.revoked", invitation)
     return invitation
+
+
+def invitation_link(token: str, next: str | None = None) -> str:
+    """The address to put in the e-mail: the invitation page (accounts.invitation), then `next`
+    (a path on the portal) once joined. Built without a request, so that commands can send
+    invitations too."""
+    path = f"/invitations/{quote(token)}"
+    return public_link(f"{path}?{urlencode({'next': next})}" if next else path)
+
+
+def open_colleague_invitations(organisation_id: int, now: datetime | None = None):
+    """An organisation's invitations of colleagues that can still be used, newest first."""
+    return (
+        select(Invitation)
+        .where(
+            Invitation.organisation_id == organisation_id,
+            Invitation.purpose == InvitationPurpose.colleague,
+            Invitation.status == InvitationStatus.open,
+            Invitation.expires_at > (now or clock.now()),
+        )
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+    )
+
+
+def invite_colleague(organisation: Organisation, email: str, *, by: User) -> Invitation:
+    """An administrator invites a colleague by e-mail: whoever follows the link joins the
+    organisation as an approved member. An earlier open invitation to the same address is
+    withdrawn, so that only the newest link works."""
+    if not is_administrator(by, organisation.id):
+        raise NotAllowed(_("Only an administrator of %(org)s can do this.", org=organisation.name))
+    email = (email or "").strip().lower()
+    already = db.session.exec(
+        select(User.id).where(User.email == email, User.organisation_id == organisation.id)
+    ).first()
+    if already is not None:
+        raise DomainError(_("%(email)s is already a member.", email=email), field="email")
+    for earlier in db.session.exec(
+        select(Invitation).where(
+            Invitation.email == email,
+            Invitation.organisation_id == organisation.id,
+            Invitation.purpose == InvitationPurpose.colleague,
+            Invitation.status == InvitationStatus.open,
+        )
+    ).all():
+        revoke(earlier, by=by)
+    invitation, token = create_invitation(
+        email=email, organisation=organisation, purpose=InvitationPurpose.colleague, by=by
+    )
+    queue(
+        db.session,
+        email,
+        _(
+            "%(name)s invites you to join %(org)s on the Jiebang Portal",
+            name=by.name,
+            org=organisation.name,
+        ),
+        _(
+            "%(name)s (%(email)s) invites you to join %(org)s on the Jiebang Portal, where it "
+            "prepares its proposals for published challenges.\n\nOpen this link to accept; it "
+            "works once, until %(until)s:\n%(link)s\n\nIf you did not expect this e-mail, you "
+            "can ignore it.",
+            name=by.name,
+            email=by.email,
+            org=organisation.name,
+            until=format_local(invitation.expires_at),
+            link=invitation_link(token),
+        ),
+    )
+    return invitation
+
+
+def acceptance_problem(invitation: Invitation, user: User) -> str | None:
+    """Why a logged-in `user` cannot accept the invitation with one click, or None."""
+    if user.email != invitation.email:
+        return _(
+            "This invitation was sent to %(sent_to)s, but you are logged in as %(me)s. Log out "
+            "and open the link again, or ask for an invitation to your own address.",
+            sent_to=invitation.email,
+            me=user.email,
+        )
+    if user.role is not Role.applicant:
+        return _("Only an applicant's account can join an organisation.")
+    live = membership_of(user)
+    if live is not None and (
+        live.organisation_id != invitation.organisation_id
+        or live.status is MembershipStatus.approved
+    ):
+        return _(
+            "You already belong to %(org)s, or wait to join it. An account speaks for one "
+            "organisation only.",
+            org=live.organisation.name,
+        )
+    return None
+
+
+def accept(
+    invitation: Invitation, user: User, *, details: OrganisationDetails | None = None
+) -> Membership:
+    """A logged-in user with the invitation's address joins with one click."""
+    _lock_open(invitation)
+    problem = acceptance_problem(invitation, user)
+    if problem:
+        raise DomainError(problem)
+    if details is not None:
+        correct_invited_organisation(invitation, details, by=user)
+    return join_through(invitation, user)
+
+
+@dataclass(frozen=True)
+class OrganisationDetails:
+    """What the person registering an invited organisation may correct: the lead typed it."""
+
+    name: str
+    type: str
+    region: str
+
+
+def may_correct_organisation(invitation: Invitation) -> bool:
+    """Whether whoever joins through the invitation may correct the organisation's details:
+    a consortium invitation to an organisation that nobody speaks for yet."""
+    return (
+        invitation.purpose is InvitationPurpose.consortium
+        and approved_count(invitation.organisation_id) == 0
+    )
+
+
+def correct_invited_organisation(
+    invitation: Invitation, details: OrganisationDetails, *, by: User
+) -> Organisation:
+    if not may_correct_organisation(invitation):
+        raise NotAllowed()
+    organisation = db.session.get(Organisation, invitation.organisation_id)
+    before = audit.snapshot(organisation, "name", "type", "region")
+    organisation.name = details.name.strip() or organisation.name
+    organisation.type = OrgType(details.type) if details.type else organisation.type
+    organisation.region = details.region.strip()
+    after = audit.snapshot(organisation, "name", "type", "region")
+    if after != before:
+        audit.record(by, "organisation.corrected", organisation, before=before, after=after)
+    return organisation
+
+
+def register_through(
+    invitation: Invitation,
+    *,
+    name: str,
+    password: str,
+    details: OrganisationDetails | None = None,
+    now: datetime | None = None,
+) -> User:
+    """A new applicant account for the invitation's address (confirmed: the link reached it),
+    joined to the invitation's organisation."""
+    now = now or clock.now()
+    _lock_open(invitation)
+    if find_user(invitation.email) is not None:
+        raise DomainError(
+            _("An account with this address exists already: log in to accept the invitation.")
+        )
+    user = User(
+        email=invitation.email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        role=Role.applicant,
+        created_at=now,
+        email_verified_at=now,
+    )
+    db.session.add(user)
+    audit.record(user, "user.registered", user, after=audit.snapshot(user))
+    if details is not None:
+        correct_invited_organisation(invitation, details, by=user)
+    join_through(invitation, user, now=now)
+    return user

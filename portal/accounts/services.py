@@ -1,4 +1,5 @@
-"""Accounts: registration, login with throttling, passwords, and what admins change."""
+"""Accounts: login with throttling, passwords, and what admins change (registration is in
+portal/accounts/registration.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import audit, clock
 from portal.accounts import creditcode
-from portal.accounts.models import LoginAttempt, Organisation, OrgType, Role, User
+from portal.accounts.models import LoginAttempt, Organisation, Role, User
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed
 from portal.i18n import gettext as _
@@ -93,6 +94,13 @@ def authenticate(email: str, password: str, remote_addr: str) -> User:
     db.session.add(LoginAttempt(email=email, remote_addr=remote_addr, success=ok, at=clock.now()))
     if not ok or user is None:
         raise LoginRefused(_("The e-mail or password is not right."))
+    if user.email_verified_at is None:
+        raise LoginRefused(
+            _(
+                "Confirm your e-mail address first: open the link in the e-mail we sent you. "
+                "No e-mail? Ask for a new link below."
+            )
+        )
     if not user.active:
         if user.role is Role.expert:
             raise LoginRefused(
@@ -108,84 +116,11 @@ def _check_new_email(email: str) -> None:
         raise ValidationFailed({"email": _("An account with this e-mail already exists.")})
 
 
-def register_applicant(
-    *,
-    name: str,
-    email: str,
-    password: str,
-    credit_code: str,
-    org_name: str = "",
-    org_type: str = "",
-    org_region: str = "",
-) -> User:
-    """An applicant joins an organisation found by its credit code, or creates it."""
-    email = normalise_email(email)
-    _check_new_email(email)
-    if creditcode.problem(credit_code):
-        raise ValidationFailed({"credit_code": str(creditcode.problem(credit_code))})
-    organisation = find_organisation(credit_code)
-    if organisation is None:
-        if not org_name.strip():
-            raise ValidationFailed(
-                {"org_name": _("No organisation has this code yet: give its name to register it.")}
-            )
-        organisation = Organisation(
-            name=org_name.strip(),
-            type=OrgType(org_type or OrgType.enterprise.value),
-            credit_code=creditcode.normalise(credit_code),
-            region=org_region.strip(),
-            created_at=clock.now(),
-        )
-        db.session.add(organisation)
-        audit.record(None, "organisation.created", organisation, after=audit.snapshot(organisation))
-    user = User(
-        email=email,
-        name=name.strip(),
-        password_hash=hash_password(password),
-        role=Role.applicant,
-        organisation=organisation,
-        created_at=clock.now(),
-    )
-    db.session.add(user)
-    audit.record(user, "user.registered", user, after=audit.snapshot(user))
-    return user
-
-
-def register_expert(
-    *, name: str, email: str, password: str, affiliation: str, expertise: str, affiliation_code=""
-) -> User:
-    """An expert registers inactive; an admin activates them before they can log in."""
-    email = normalise_email(email)
-    _check_new_email(email)
-    user = User(
-        email=email,
-        name=name.strip(),
-        password_hash=hash_password(password),
-        role=Role.expert,
-        active=False,
-        affiliation=affiliation.strip(),
-        affiliation_org=find_organisation(affiliation_code) if affiliation_code else None,
-        expertise=expertise.strip(),
-        created_at=clock.now(),
-    )
-    db.session.add(user)
-    audit.record(user, "user.registered", user, after=audit.snapshot(user))
-    staff = db.session.exec(select(User).where(User.role == Role.admin, User.active)).all()
-    from portal.notifications.services import notify
-
-    notify(
-        staff,
-        "expert_registered",
-        lambda: _("Expert %(name)s is waiting for activation", name=user.name),
-        link="/admin/users?state=inactive",
-    )
-    return user
-
-
 def create_user(
     *, by: User | None, name: str, email: str, password: str, role: Role, affiliation: str = ""
 ) -> User:
-    """Admins create officers, admins (and others); the command line passes by=None."""
+    """Admins create officers, admins (and others); the command line passes by=None. The
+    address counts as confirmed: whoever creates the account vouches for it."""
     if by is not None and by.role is not Role.admin:
         raise NotAllowed()
     email = normalise_email(email)
@@ -197,6 +132,7 @@ def create_user(
         role=role,
         affiliation=affiliation.strip(),
         created_at=clock.now(),
+        email_verified_at=clock.now(),
     )
     db.session.add(user)
     audit.record(by, "user.created", user, after=audit.snapshot(user))

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import or_, select
 
 from portal.access import login_required, public, roles_required
-from portal.accounts import forms, services
+from portal.accounts import forms, registration, services
 from portal.accounts.models import Role, User
 from portal.audit import AuditEvent
 from portal.db import db
@@ -67,13 +67,25 @@ def register():
     return render_template("accounts/register_choice.html")
 
 
+def _confirmation_sent(email: str) -> None:
+    """The answer to a registration, the same whether or not the address has an account."""
+    flash(
+        _(
+            "We have sent an e-mail to %(email)s. Open the link in it to confirm your address, "
+            "then log in.",
+            email=services.normalise_email(email),
+        ),
+        "success",
+    )
+
+
 @bp.route("/register/applicant", methods=["GET", "POST"])
 @public
 def register_applicant():
     form = forms.ApplicantRegistrationForm()
     done, _user = submit_form(
         form,
-        lambda: services.register_applicant(
+        lambda: registration.register_applicant(
             name=form.name.data,
             email=form.email.data,
             password=form.password.data,
@@ -84,7 +96,7 @@ def register_applicant():
         ),
     )
     if done:
-        flash(_("Your account is ready. Please log in."), "success")
+        _confirmation_sent(form.email.data)
         return redirect(url_for(".login"))
     return render_template("accounts/register_applicant.html", form=form), form_status(form)
 
@@ -95,7 +107,7 @@ def register_expert():
     form = forms.ExpertRegistrationForm()
     done, _user = submit_form(
         form,
-        lambda: services.register_expert(
+        lambda: registration.register_expert(
             name=form.name.data,
             email=form.email.data,
             password=form.password.data,
@@ -105,6 +117,7 @@ def register_expert():
         ),
     )
     if done:
+        _confirmation_sent(form.email.data)
         flash(_("Thank you. An administrator will activate your expert account."), "success")
         return redirect(url_for("pages.home"))
     return render_template("accounts/register_expert.html", form=form), form_status(form)
@@ -124,10 +137,14 @@ def account():
         login_user(current_user)  # the session carries the account's new version
         flash(_("Your password has been changed."), "success")
         return redirect(url_for(".account"))
-    return render_template("accounts/account.html", form=form), form_status(form)
+    return render_template(
+        "accounts/account.html",
+        form=form,
+        email_form=forms.AddressChangeForm(prefix=forms.ADDRESS_PREFIX),
+    ), form_status(form)
 
 
-# ---- administration ------------------------------------------------------------------------
+# ---- administration -----------------------------------------------------------------------------
 
 
 def _user_or_404(user_id: int) -> User:

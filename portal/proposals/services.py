@@ -21,7 +21,7 @@ from werkzeug.datastructures import FileStorage
 from portal import audit, clock, storage
 from portal.accounts import creditcode
 from portal.accounts.forms import ORG_TYPE_LABELS
-from portal.accounts.models import Organisation, OrgType, Role, User
+from portal.accounts.models import Organisation, OrgStatus, OrgType, Role, User
 from portal.accounts.services import find_organisation
 from portal.challenges.models import Challenge
 from portal.db import db
@@ -975,6 +975,14 @@ def submit_proposal(
     proposal = lock_proposal(proposal)
     if proposal.status not in EDITABLE:
         raise DomainError(_("Only a draft or a withdrawn proposal can be submitted."))
+    if proposal.lead_org.status is not OrgStatus.verified:
+        raise DomainError(
+            _(
+                "Platform staff have not verified %(org)s yet: its proposals can be prepared but "
+                "not submitted. Its administrators upload the business licence on its page.",
+                org=proposal.lead_org.name,
+            )
+        )
     if not proposal.challenge.accepts_proposals(now):
         raise DomainError(
             _(

@@ -1,0 +1,134 @@
+"""Pages of the links sent by e-mail: confirming an address, a new password, a new address.
+
+A link that cannot be used (forged, expired, already used) shows why, answers 404 and writes
+nothing. Asking for a link answers the same whether or not the address has an account.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_user
+
+from portal.access import login_required, public
+from portal.accounts import forms, recovery, tokens
+from portal.accounts.views import bp
+from portal.db import db, writes
+from portal.formtools import form_status, submit_form
+from portal.i18n import gettext as _
+
+
+def _unusable(exc: tokens.TokenUnusable, again_endpoint: str):
+    return render_template(
+        "accounts/link_unusable.html", message=str(exc), again=url_for(again_endpoint)
+    ), 404
+
+
+@bp.get("/confirm/<token>")
+@public
+@writes
+def confirm_address(token: str):
+    try:
+        user = recovery.confirm_address(token)
+    except tokens.TokenUnusable as exc:
+        db.session.rollback()
+        return _unusable(exc, ".resend_confirmation")
+    db.session.commit()
+    flash(_("Your e-mail address %(email)s is confirmed.", email=user.email), "success")
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    return redirect(url_for(".login"))
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@public
+def resend_confirmation():
+    form = forms.EmailForm()
+    done, _none = submit_form(form, lambda: recovery.resend_address_confirmation(form.email.data))
+    if done:
+        flash(
+            _(
+                "If an account with this address is waiting for confirmation, we have sent a "
+                "new link to it."
+            ),
+            "success",
+        )
+        return redirect(url_for(".login"))
+    return render_template("accounts/resend_confirmation.html", form=form), form_status(form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+def forgot_password():
+    form = forms.EmailForm()
+    done, _none = submit_form(form, lambda: recovery.request_password_reset(form.email.data))
+    if done:
+        flash(
+            _(
+                "If an account has this address, we have sent it a link to choose a new "
+                "password. The link works once, for %(minutes)s minutes.",
+                minutes=current_app.config["PASSWORD_RESET_MINUTES"],
+            ),
+            "success",
+        )
+        return redirect(url_for(".login"))
+    return render_template("accounts/forgot_password.html", form=form), form_status(form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    try:
+        recovery.password_reset_user(token)
+    except tokens.TokenUnusable as exc:
+        return _unusable(exc, ".forgot_password")
+    form = forms.NewPasswordForm()
+    done, _user = submit_form(form, lambda: recovery.reset_password(token, form.password.data))
+    if done:
+        flash(_("Your password has been changed. Log in with the new one."), "success")
+        return redirect(url_for(".login"))
+    return render_template("accounts/reset_password.html", form=form), form_status(form)
+
+
+@bp.post("/account/email")
+@login_required
+def change_address():
+    form = forms.AddressChangeForm(prefix=forms.ADDRESS_PREFIX)
+    done, new_email = submit_form(
+        form,
+        lambda: recovery.request_address_change(
+            current_user, new_email=form.email.data, password=form.password.data
+        ),
+    )
+    if done:
+        flash(
+            _(
+                "We have sent a link to %(email)s. Your address changes when you open it.",
+                email=new_email,
+            ),
+            "success",
+        )
+        return redirect(url_for(".account"))
+    return render_template(
+        "accounts/account.html", form=forms.PasswordChangeForm(formdata=None), email_form=form
+    ), 422
+
+
+@bp.route("/account/email/<token>", methods=["GET", "POST"])
+@public
+def confirm_address_change(token: str):
+    try:
+        user, new_email = recovery.address_change(token)
+    except tokens.TokenUnusable as exc:
+        return _unusable(exc, ".account")
+    form = forms.ConfirmForm()
+    signed_in = current_user.is_authenticated and current_user.id == user.id
+    done, _user = submit_form(form, lambda: recovery.confirm_address_change(token))
+    if done:
+        flash(_("Your e-mail address is now %(email)s.", email=new_email), "success")
+        if signed_in:
+            login_user(user)  # this session carries the account's new version; others end
+            return redirect(url_for(".account"))
+        return redirect(url_for(".login"))
+    return render_template(
+        "accounts/confirm_address_change.html", form=form, user=user, new_email=new_email
+    ), form_status(form)
