@@ -46,8 +46,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_templating(app)
     register_blueprints(app)
 
-    from portal import pagecache
+    from portal import pagecache, security
 
+    security.init_app(app)
     pagecache.init_app(app)
 
     from portal.cli import register_commands

@@ -40,6 +40,11 @@ REMEMBER_COOKIE_SAMESITE = "Lax"
 PREFERRED_URL_SCHEME = "http"
 WTF_CSRF_TIME_LIMIT = None
 
+# A login ends after this many minutes without a request, and this many hours after it began,
+# whatever happens in between (checked on every request; portal/accounts/sessions.py).
+SESSION_IDLE_MINUTES = 120
+SESSION_MAX_HOURS = 12
+
 # Login throttling: wrong passwords in a row before an account is locked for LOGIN_LOCK_MINUTES,
 # and failures from one address within that window before the address is refused.
 LOGIN_MAX_FAILURES = 5

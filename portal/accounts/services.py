@@ -103,6 +103,15 @@ def authenticate(email: str, password: str, remote_addr: str) -> User:
     return user
 
 
+def log_out(user: User) -> None:
+    """End every login of the account, not only this browser's: the session version moves on,
+    so each cookie that carries the old one (this one, a copy of it, another browser's) is
+    refused from the next request on. Logging out is also how a person shuts a session they
+    forgot on a shared computer, or one that someone else is using."""
+    user.session_version += 1
+    audit.record(user, "user.logged_out", user)
+
+
 def _check_new_email(email: str) -> None:
     if find_user(email) is not None:
         raise ValidationFailed({"email": _("An account with this e-mail already exists.")})
