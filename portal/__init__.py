@@ -63,6 +63,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     from portal import pages
+    from portal.accounts import throttle_views
     from portal.accounts import views as accounts
     from portal.awards import views as awards
     from portal.challenges import views as challenges
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(throttle_views.bp)
     app.register_blueprint(challenges.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(reviews.bp)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import current_app
-from sqlmodel import func, select
+from sqlmodel import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import audit, clock
-from portal.accounts import creditcode
-from portal.accounts.models import LoginAttempt, Organisation, OrgType, Role, User
+from portal.accounts import creditcode, throttling
+from portal.accounts.models import Organisation, OrgType, Role, User
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed
 from portal.i18n import gettext as _
+from portal.i18n import ngettext
 
 # Verifying against this hash when the e-mail is unknown keeps the response time the same, so
 # that timing does not reveal which accounts exist.
@@ -42,55 +41,30 @@ class LoginRefused(DomainError):
     pass
 
 
-def _recent_failures(email: str, remote_addr: str) -> tuple[int, int]:
-    """Failures in a row for the account, and failures from the address, within the window."""
-    since = clock.now() - timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-    last_success = db.session.exec(
-        select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.email == email, LoginAttempt.success.is_(True)
-        )
-    ).one()
-    if last_success is not None and last_success > since:
-        since = last_success
-    by_account = db.session.exec(
-        select(func.count()).where(
-            LoginAttempt.email == email, LoginAttempt.success.is_(False), LoginAttempt.at > since
-        )
-    ).one()
-    window = clock.now() - timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-    by_address = db.session.exec(
-        select(func.count()).where(
-            LoginAttempt.remote_addr == remote_addr,
-            LoginAttempt.success.is_(False),
-            LoginAttempt.at > window,
-        )
-    ).one()
-    return by_account, by_address
-
-
 def authenticate(email: str, password: str, remote_addr: str) -> User:
     """The user for these credentials, or LoginRefused with a message to show.
 
-    Each attempt is recorded; after LOGIN_MAX_FAILURES wrong passwords in a row the account is
-    refused for LOGIN_LOCK_MINUTES, even with the right password. The caller commits either way.
+    Each attempt is recorded (the caller commits either way). While this account must wait from
+    this address (portal/accounts/throttling.py), the attempt is turned away without checking
+    the password, and does not make the wait any longer.
     """
     email = normalise_email(email)
-    failures, address_failures = _recent_failures(email, remote_addr)
-    config = current_app.config
-    if failures >= config["LOGIN_MAX_FAILURES"] or (
-        address_failures >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    ):
-        db.session.add(LoginAttempt(email=email, remote_addr=remote_addr, at=clock.now()))
+    waiting = throttling.wait(email, remote_addr)
+    if waiting is not None:
+        throttling.record(email, remote_addr, refused=True)
+        minutes = throttling.wait_minutes(waiting)
         raise LoginRefused(
-            _(
-                "Too many failed attempts. Logging in is blocked for %(minutes)s minutes; "
-                "try again later or ask an administrator.",
-                minutes=config["LOGIN_LOCK_MINUTES"],
+            ngettext(
+                "Too many failed attempts. Please wait %(num)s minute and try again, "
+                "or ask an administrator.",
+                "Too many failed attempts. Please wait %(num)s minutes and try again, "
+                "or ask an administrator.",
+                minutes,
             )
         )
     user = find_user(email)
     ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
-    db.session.add(LoginAttempt(email=email, remote_addr=remote_addr, success=ok, at=clock.now()))
+    throttling.record(email, remote_addr, success=ok and user is not None)
     if not ok or user is None:
         raise LoginRefused(_("The e-mail or password is not right."))
     if not user.active:
