@@ -1,11 +1,17 @@
 """The protections every request passes through, wired in one place (the README's "Security"
-section lists them): the client's address behind trusted proxies, and how long a login lasts."""
+section lists them): the client's address behind trusted proxies, how long a login lasts, and
+the headers that tell browsers what a page may do.
+
+The headers are set by one `after_request` rather than an extension such as Flask-Talisman: the
+portal needs five fixed headers, and Talisman would bring its own HTTPS redirects and cookie
+settings that duplicate SESSION_COOKIE_SECURE and the reverse proxy's job.
+"""
 
 from __future__ import annotations
 
 import ipaddress
 
-from flask import Flask
+from flask import Flask, Response, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.accounts import sessions
@@ -37,7 +43,42 @@ def trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(_PlainAddress(app.wsgi_app), x_for=hops, x_proto=hops)
 
 
+# Pages load scripts, styles, images and fonts from the portal only: no inline script or style,
+# no plugin, no other site; no page may be framed (clickjacking) and forms post only here.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+HSTS_SECONDS = 365 * 24 * 3600
+
+
+def security_headers(response: Response) -> Response:
+    """Every response: no content sniffing, no referrer to other sites, no framing; HTML pages
+    also get the CSP; and over HTTPS (SESSION_COOKIE_SECURE) browsers are told to stay on it.
+    A view that set one of these itself keeps its own."""
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if response.mimetype == "text/html":
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}")
+    return response
+
+
 def init_app(app: Flask) -> None:
     trust_proxies(app)
     # Before the page cache's hook, which may answer a logged-in user with a kept page.
     app.before_request(sessions.check)
+    app.after_request(security_headers)
