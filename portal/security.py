@@ -10,11 +10,16 @@ settings that duplicate SESSION_COOKIE_SECURE and the reverse proxy's job.
 from __future__ import annotations
 
 import ipaddress
+import logging
+import stat
+from pathlib import Path
 
 from flask import Flask, Response, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.accounts import sessions
+
+log = logging.getLogger("portal")
 
 
 class _PlainAddress:
@@ -77,7 +82,17 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+def warn_if_readable_by_others(config_file: Path) -> bool:
+    """Say so when the file holding the signing key can be read by other users of the machine
+    (`make run` writes it with mode 0600)."""
+    if not config_file.exists() or not stat.S_IMODE(config_file.stat().st_mode) & 0o077:
+        return False
+    log.warning("%s can be read by other users; run: chmod 600 %s", config_file, config_file)
+    return True
+
+
 def init_app(app: Flask) -> None:
+    warn_if_readable_by_others(Path(app.instance_path) / "config.py")
     trust_proxies(app)
     # Before the page cache's hook, which may answer a logged-in user with a kept page.
     app.before_request(sessions.check)
