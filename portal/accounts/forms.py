@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import current_app
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -19,7 +19,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.accounts import creditcode
+from portal.accounts import creditcode, passwords
 from portal.accounts.models import OrgType, Role
 from portal.i18n import lazy_gettext as _l
 
@@ -45,11 +45,20 @@ def role_choices():
     return [(r.value, label) for r, label in ROLE_LABELS.items()]
 
 
-class MinPasswordLength:
+class StrongPassword:
+    """Long enough, not common, and not made of the name and e-mail typed on the same form (or,
+    on a form without them, of the logged-in user's own)."""
+
     def __call__(self, form, field):
-        minimum = current_app.config["MIN_PASSWORD_LENGTH"]
-        if len(field.data or "") < minimum:
-            raise ValidationError(_l("Use at least %(n)s characters.", n=minimum))
+        name, email = getattr(form, "name", None), getattr(form, "email", None)
+        if name is None and email is None and current_user.is_authenticated:
+            own_name, own_email = current_user.name, current_user.email
+        else:
+            own_name = name.data if name is not None else ""
+            own_email = email.data if email is not None else ""
+        weakness = passwords.problem(field.data or "", name=own_name or "", email=own_email or "")
+        if weakness:
+            raise ValidationError(weakness)
 
 
 def valid_credit_code(form, field):
@@ -71,7 +80,7 @@ class AccountFields(FlaskForm):
         _l("E-mail"),
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
     )
-    password = PasswordField(_l("Password"), validators=[InputRequired(), MinPasswordLength()])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), StrongPassword()])
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
@@ -103,7 +112,7 @@ class ExpertRegistrationForm(AccountFields):
 
 class PasswordChangeForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[InputRequired()])
-    password = PasswordField(_l("New password"), validators=[InputRequired(), MinPasswordLength()])
+    password = PasswordField(_l("New password"), validators=[InputRequired(), StrongPassword()])
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from sqlmodel import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import audit, clock
-from portal.accounts import creditcode, throttling
+from portal.accounts import creditcode, passwords, throttling
 from portal.accounts.models import Organisation, OrgType, Role, User
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed
@@ -189,14 +188,9 @@ def create_user(
 def change_password(user: User, *, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
         raise ValidationFailed({"current": _("The current password is not right.")})
-    if len(new) < current_app.config["MIN_PASSWORD_LENGTH"]:
-        raise ValidationFailed(
-            {
-                "password": _(
-                    "Use at least %(n)s characters.", n=current_app.config["MIN_PASSWORD_LENGTH"]
-                )
-            }
-        )
+    weakness = passwords.problem(new, name=user.name, email=user.email)
+    if weakness:
+        raise ValidationFailed({"password": weakness})
     user.password_hash = hash_password(new)
     user.session_version += 1
     audit.record(user, "user.password_changed", user)
