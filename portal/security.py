@@ -1,6 +1,6 @@
 """The protections every request passes through, wired in one place (the README's "Security"
-section lists them): the client's address behind trusted proxies, how long a login lasts, and
-the headers that tell browsers what a page may do.
+section lists them): the client's address behind trusted proxies, how long a login lasts, forms
+kept when it has ended, and the headers that tell browsers what a page may do.
 
 The headers are set by one `after_request` rather than an extension such as Flask-Talisman: the
 portal needs five fixed headers, and Talisman would bring its own HTTPS redirects and cookie
@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import Flask, Response, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal import formstash
 from portal.accounts import sessions
 
 log = logging.getLogger("portal")
@@ -96,4 +97,5 @@ def init_app(app: Flask) -> None:
     trust_proxies(app)
     # Before the page cache's hook, which may answer a logged-in user with a kept page.
     app.before_request(sessions.check)
+    formstash.init_app(app)
     app.after_request(security_headers)

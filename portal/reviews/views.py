@@ -11,7 +11,7 @@ from portal.accounts.models import Role, User
 from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
-from portal.formtools import form_status, perform, show_errors, submit_form
+from portal.formtools import first_display, form_status, perform, show_errors, submit_form
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
 from portal.paging import Page, paginate
@@ -525,7 +525,7 @@ def score(proposal_id: int):
     existing = assignment.review
     form = forms.ReviewForm()
     locked = existing is not None and existing.status is ReviewStatus.submitted
-    if request.method == "GET":
+    if first_display(form):
         _fill_review_form(form, criteria, existing)
     elif form.validate_on_submit():
         submit = "submit" in request.form
