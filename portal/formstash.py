@@ -160,7 +160,7 @@ def after_ended_session() -> Response:
             "warning",
         )
     else:
-        target = _local_path(request.referrer)
+        target = _form_page()
         flash(_("Your session has ended. Please log in again."), "warning")
     return redirect(url_for("accounts.login", next=target) if target else url_for("accounts.login"))
 

@@ -24,9 +24,9 @@ log = logging.getLogger("portal")
 
 
 class _PlainAddress:
-    """Keeps the connecting peer's address when the forwarded one is not an IP address, which
-    only a client can cause that forges X-Forwarded-For past a proxy not counted in
-    TRUSTED_PROXIES. Everything downstream (throttling, the audit trail) may then trust
+    """A forwarded address that is not an IP address can only come from a client that forged
+    X-Forwarded-For (TRUSTED_PROXIES set higher than the proxies there are): the connecting
+    peer's address is kept instead, so that throttling and the audit trail may trust
     `request.remote_addr` to be short and plain."""
 
     def __init__(self, wsgi_app) -> None:
