@@ -30,6 +30,7 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 setup: $(VENV)/.installed instance/config.py translations
+	@chmod 600 instance/config.py
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(RUN_PACKAGES)"
 
 test-setup: setup
@@ -56,9 +57,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# It holds the key that signs sessions: readable by its owner only (setup also tightens an older
+# file that was written readable by everyone).
 instance/config.py:
 	mkdir -p instance
-	$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
+	umask 077 && $(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
 
 translations: $(VENV)/.installed
 	@$(BIN)/pybabel compile -q -d portal/translations -f 2>/dev/null || \

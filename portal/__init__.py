@@ -46,8 +46,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_templating(app)
     register_blueprints(app)
 
-    from portal import pagecache
+    from portal import pagecache, security
 
+    security.init_app(app)
     pagecache.init_app(app)
 
     from portal.cli import register_commands
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
         organisation_views,
         recovery_views,
         staff_views,
+        throttle_views,
     )
     from portal.accounts import views as accounts
     from portal.awards import views as awards
@@ -77,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(throttle_views.bp)
     app.register_blueprint(challenges.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(reviews.bp)

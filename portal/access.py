@@ -10,6 +10,7 @@ from typing import TypeVar
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
+from portal import formstash
 from portal.accounts.models import Role
 
 F = TypeVar("F", bound=Callable)
@@ -23,6 +24,8 @@ def public(view: F) -> F:
 
 
 def _to_login():
+    if request.method == "POST":  # a form sent after the login ended: what was typed is kept
+        return formstash.after_ended_session()
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 

@@ -85,15 +85,14 @@ def register_commands(app: Flask) -> None:
     @click.password_option()
     def create_user(email: str, name: str, role: str, password: str) -> None:
         """Create an officer, admin or expert account."""
+        from portal.accounts import passwords
         from portal.accounts.models import Role
         from portal.accounts.services import create_user as create
         from portal.errors import DomainError
 
-        if len(password) < current_app.config["MIN_PASSWORD_LENGTH"]:
-            raise click.BadParameter(
-                f"use at least {current_app.config['MIN_PASSWORD_LENGTH']} characters",
-                param_hint="password",
-            )
+        weakness = passwords.problem(password, name=name, email=email)
+        if weakness:
+            raise click.BadParameter(weakness, param_hint="password")
         try:
             create(by=None, name=name, email=email, password=password, role=Role(role))
         except DomainError as exc:

@@ -41,11 +41,25 @@ REMEMBER_COOKIE_SAMESITE = "Lax"
 PREFERRED_URL_SCHEME = "http"
 WTF_CSRF_TIME_LIMIT = None
 
-# Login throttling: wrong passwords in a row before an account is locked for LOGIN_LOCK_MINUTES,
-# and failures from one address within that window before the address is refused.
-LOGIN_MAX_FAILURES = 5
+# A login ends after this many minutes without a request, and this many hours after it began,
+# whatever happens in between (checked on every request; portal/accounts/sessions.py).
+SESSION_IDLE_MINUTES = 120
+SESSION_MAX_HOURS = 12
+
+# Reverse proxies in front of the portal that add X-Forwarded-For and X-Forwarded-Proto (1 for a
+# single nginx); 0 when clients connect directly. Throttling then counts each client's address as
+# the last of these proxies reports it, not the proxy's own.
+TRUSTED_PROXIES = 0
+
+# Login throttling (portal/accounts/throttling.py). One account may fail this many times in a
+# row from one address; after each further failure that pair waits twice as long as before
+# (1, 2, 4 … minutes, at most LOGIN_MAX_WAIT_MINUTES). One address may fail this many times
+# within LOGIN_ADDRESS_WINDOW_MINUTES, over all accounts, before it waits too, except for
+# accounts that have logged in from it before.
+LOGIN_FREE_FAILURES = 5
+LOGIN_MAX_WAIT_MINUTES = 60
 LOGIN_MAX_FAILURES_PER_ADDRESS = 30
-LOGIN_LOCK_MINUTES = 15
+LOGIN_ADDRESS_WINDOW_MINUTES = 15
 MIN_PASSWORD_LENGTH = 10
 
 # Outgoing mail; nothing is sent while MAIL_SERVER is empty (the in-app inbox still works).

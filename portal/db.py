@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
 from sqlmodel import Session, SQLModel
@@ -127,7 +127,15 @@ def writes(view: V) -> V:
     return view
 
 
+def writes_from_here() -> None:
+    """Marks this request as one that writes from now on, though it is a GET (such as one that
+    spends a single-use token before the view runs): its next transaction begins IMMEDIATE."""
+    g.writes_to_database = True
+
+
 def _view_writes() -> bool:
+    if g.get("writes_to_database"):
+        return True
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     return getattr(view, "writes_to_database", False)
 

@@ -43,6 +43,11 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_e):
+        from portal import formstash
+
+        kept = formstash.after_stale_form()  # what was typed comes back in the form
+        if kept is not None:
+            return kept
         return page(
             400,
             _("Form expired"),

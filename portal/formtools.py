@@ -11,6 +11,7 @@ from flask import abort, flash
 from flask_wtf import FlaskForm
 from wtforms import DecimalField
 
+from portal import formstash
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
 from portal.i18n import gettext as _
@@ -71,6 +72,12 @@ def perform(action: Callable[[], Any], success: str = "") -> tuple[bool, Any]:
     if success:
         flash(success, "success")
     return True, result
+
+
+def first_display(form: FlaskForm) -> bool:
+    """Whether the form is shown afresh, to be filled from what is saved: not sent back with its
+    errors, and not brought back with what was typed before a login ended (portal/formstash)."""
+    return not form.is_submitted() and not formstash.restoring()
 
 
 def form_status(form: FlaskForm) -> int:

@@ -6,6 +6,7 @@ def import_all_models() -> None:
     import portal.audit  # noqa: F401
     import portal.awards.models  # noqa: F401
     import portal.challenges.models  # noqa: F401
+    import portal.formstash  # noqa: F401
     import portal.generation  # noqa: F401
     import portal.notices.models  # noqa: F401
     import portal.notifications.models  # noqa: F401

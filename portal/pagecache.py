@@ -138,7 +138,9 @@ def _serve_kept_page() -> Response | None:
     """Before the view, and before the user is loaded: a kept page still at the current data
     generation is the answer. The entry was stored by this session, for this user, after their
     access was checked; the generation has not moved since, so neither the user's row (role,
-    activity, session version) nor anything else the check or the page read has changed."""
+    activity, session version: logging out moves it on) nor anything else the check or the page
+    read has changed. The login's idle timeout and lifetime were checked just before, by the
+    hook of portal/accounts/sessions.py, which ends a login past them before this one runs."""
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     if not getattr(view, "keeps_private_page", False):
         return None

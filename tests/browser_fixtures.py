@@ -1,6 +1,8 @@
 """A live portal and a real Chromium (Debian's, driven by Playwright) for browser journeys.
 
-On failure the page the test was on is saved as a screenshot under test-artifacts/.
+On failure the page the test was on is saved as a screenshot under test-artifacts/. A test fails
+when the browser blocked anything under the portal's Content-Security-Policy: the pages must work
+without inline code.
 """
 
 from __future__ import annotations
@@ -79,12 +81,29 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, request):
+def csp_violations() -> list[str]:
+    """What Chromium reported blocking under the Content-Security-Policy, as the test went."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, request, csp_violations):
     context = browser.new_context(base_url=live_server, locale="en-GB")
     context.set_default_timeout(15_000)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     if request.node.stash.get(_failed_key, False):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    assert csp_violations == [], "blocked by the Content-Security-Policy:\n" + "\n".join(
+        csp_violations
+    )

@@ -75,3 +75,28 @@ def page_problems(html: str) -> list[str]:
         if not labelled:
             problems.append(f"input without a label: {field.get('name') or field.get('id')}")
     return problems
+
+
+class InlineCode(HTMLParser):
+    """What a Content-Security-Policy without 'unsafe-inline' would block."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        names = {name for name, _value in attrs}
+        if tag == "script" and "src" not in names:
+            self.found.append("an inline <script>")
+        if tag == "style":
+            self.found.append("a <style> element")
+        self.found += [f"{name}= on <{tag}>" for name in sorted(names) if name.startswith("on")]
+        if "style" in names:
+            self.found.append(f"style= on <{tag}>")
+
+
+def inline_code(html: str) -> list[str]:
+    """Inline scripts, event handlers and styles in a page."""
+    audit = InlineCode()
+    audit.feed(html)
+    return audit.found

@@ -136,9 +136,9 @@ def test_a_milestone_is_overdue_once_the_clock_passes_its_due_date(
 ):
     with app.app_context():
         due = db.session.get(Award, project).milestones[0].due_date
-    login("officer@example.gov.cn")
     # Due dates are local (Shanghai) dates: the last moment of the due date is 15:59:59 UTC.
     clock.set_now(START.replace(year=due.year, month=due.month, day=due.day, hour=15, minute=59))
+    login("officer@example.gov.cn")
     before = client.get("/officer/projects").get_data(as_text=True)
     assert "1 overdue" not in before and "No milestone is overdue." in before
     clock.set_now(clock.now() + timedelta(minutes=1))

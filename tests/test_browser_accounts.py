@@ -60,3 +60,19 @@ def test_an_applicant_registers_logs_in_and_reads_the_portal_in_chinese(app, pag
     assert page.get_by_role("button", name="退出").is_visible()
     page.get_by_role("button", name="退出").click()
     assert "您已退出登录" in page.locator(".flashes").inner_text()
+
+
+def test_the_browser_enforces_the_policy_and_the_tests_notice(page, csp_violations):
+    """The check that every browser test makes: inline code is blocked, and reported."""
+    page.goto("/")
+    page.evaluate(
+        """() => {
+            const script = document.createElement("script");
+            script.textContent = "document.body.dataset.ran = 'yes'";
+            document.body.appendChild(script);
+        }"""
+    )
+    page.wait_for_timeout(200)
+    assert page.locator("body").get_attribute("data-ran") is None
+    assert any("script-src 'self'" in message for message in csp_violations)
+    csp_violations.clear()

@@ -19,8 +19,9 @@ from werkzeug.routing import IntegerConverter, Rule
 from wtforms import FieldList, FormField
 from wtforms.form import BaseForm
 
-from portal import create_app
+from portal import clock, create_app
 from portal.accounts.models import Invitation, Membership, Organisation, Role, User
+from portal.accounts.sessions import LOGGED_IN_AT, SEEN_AT
 from portal.awards.models import (
     Award,
     AwardIndicator,
@@ -101,6 +102,7 @@ def sign_in(client, user_id: int | None) -> None:
                 session["_user_id"] = db.session.get(User, user_id).get_id()
                 session["_id"] = _create_identifier()
             session["_fresh"] = True
+            session[LOGGED_IN_AT] = session[SEEN_AT] = int(clock.now().timestamp())
 
 
 # ---- filling URL parameters from the demo data ----

@@ -147,8 +147,8 @@ def test_what_the_clock_decides_is_rendered_again(
     login("alice@alpha.example")
     client.get("/proposals")
     assert "3 days 5 hours left" in client.get("/proposals").get_data(as_text=True)
-    clock.set_now(start + timedelta(days=1))
-    assert "2 days 5 hours left" in client.get("/proposals").get_data(as_text=True)
+    clock.set_now(start + timedelta(hours=1))
+    assert "3 days 4 hours left" in client.get("/proposals").get_data(as_text=True)
 
 
 def test_a_deactivated_account_is_not_served_its_kept_page(app, client, login, make_user):

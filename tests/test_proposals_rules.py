@@ -35,8 +35,8 @@ def test_submitting_after_the_deadline_is_refused_with_a_clear_message(
     c = consortium
     proposal = make_proposal(lead=c["alpha"], challenge=c["challenge"], status="draft")
     attach(app, proposal.id)
-    login("alice@alpha.example")
     clock.set_now(c["challenge"].deadline + timedelta(minutes=1))
+    login("alice@alpha.example")
     response = client.post(
         f"/proposals/{proposal.id}/submit",
         data={"pledge_accepted": "y", "pledge_name": "Li Lei"},

@@ -109,8 +109,8 @@ def test_withdrawing_after_the_deadline_is_refused(
 ):
     c = consortium
     proposal = make_proposal(lead=c["alpha"], challenge=c["challenge"])
-    login("alice@alpha.example")
     clock.set_now(c["challenge"].deadline + timedelta(seconds=1))
+    login("alice@alpha.example")
     response = client.post(f"/proposals/{proposal.id}/withdraw", follow_redirects=True)
     assert "can no longer be withdrawn" in response.get_data(as_text=True)
     assert load(app, proposal.id).status is ProposalStatus.submitted

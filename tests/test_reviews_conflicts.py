@@ -128,7 +128,7 @@ def test_an_accepted_avoidance_request_keeps_the_organisation_away(
     assignment = services.assign(proposal, expert, by=officer)
 
     request = services.request_avoidance(
-        proposal, reason="A direct competitor.", by=applicant, organisation=rival
+        proposal, reason="A direct competitor.", by=applicant, credit_code=rival.credit_code
     )
     assert not conflicts([expert], [proposal])  # pending: no effect yet
     services.decide_avoidance(request, accept=True, by=officer)

@@ -47,8 +47,10 @@ def test_an_applicant_asks_to_avoid_an_organisation(
     empty = client.post(url, data={"expert_email": "", "credit_code": "", "reason": "Rivals"})
     assert empty.status_code == 422
     assert "e-mail or one organisation." in empty.get_data(as_text=True)
-    unknown = client.post(url, data={"credit_code": "91440300MA0000001X", "reason": "Rivals"})
+    mistyped = rival.credit_code[:17] + ("0" if rival.credit_code[17] != "0" else "1")
+    unknown = client.post(url, data={"credit_code": mistyped, "reason": "Rivals"})
     assert unknown.status_code == 422
+    assert "The check character does not match" in unknown.get_data(as_text=True)
     assert 'value="Rivals"' not in unknown.get_data(as_text=True)  # a textarea keeps it instead
     assert "Rivals</textarea>" in unknown.get_data(as_text=True)
     done = client.post(url, data={"credit_code": rival.credit_code, "reason": "Direct rival."})
@@ -72,7 +74,8 @@ def test_an_expert_declares_a_conflict_with_an_organisation(
         data={"proposal": "0", "credit_code": firm.credit_code, "reason": "Worked there."},
     )
     assert response.status_code == 302
-    assert "Old Employer Ltd" in client.get("/reviews/conflicts").get_data(as_text=True)
+    declarations = client.get("/reviews/conflicts").get_data(as_text=True)
+    assert f"The organisation with credit code {firm.credit_code}" in declarations
     with app.app_context():
         assert db.session.exec(select(ConflictDeclaration)).one().organisation_id == firm.id
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import current_app
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -20,7 +20,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.accounts import creditcode
+from portal.accounts import creditcode, passwords
 from portal.accounts.labels import ORG_STATUS_LABELS, ORG_TYPE_LABELS
 from portal.accounts.models import Role
 from portal.i18n import lazy_gettext as _l
@@ -41,11 +41,20 @@ def role_choices():
     return [(r.value, label) for r, label in ROLE_LABELS.items()]
 
 
-class MinPasswordLength:
+class StrongPassword:
+    """Long enough, not common, and not made of the name and e-mail typed on the same form (or,
+    on a form without them, of the logged-in user's own)."""
+
     def __call__(self, form, field):
-        minimum = current_app.config["MIN_PASSWORD_LENGTH"]
-        if len(field.data or "") < minimum:
-            raise ValidationError(_l("Use at least %(n)s characters.", n=minimum))
+        name, email = getattr(form, "name", None), getattr(form, "email", None)
+        if name is None and email is None and current_user.is_authenticated:
+            own_name, own_email = current_user.name, current_user.email
+        else:
+            own_name = name.data if name is not None else ""
+            own_email = email.data if email is not None else ""
+        weakness = passwords.problem(field.data or "", name=own_name or "", email=own_email or "")
+        if weakness:
+            raise ValidationError(weakness)
 
 
 def valid_credit_code(form, field):
@@ -67,7 +76,7 @@ class AccountFields(FlaskForm):
         _l("E-mail"),
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
     )
-    password = PasswordField(_l("Password"), validators=[InputRequired(), MinPasswordLength()])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), StrongPassword()])
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
@@ -108,7 +117,7 @@ class ExpertRegistrationForm(AccountFields):
 
 class PasswordChangeForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[InputRequired()])
-    password = PasswordField(_l("New password"), validators=[InputRequired(), MinPasswordLength()])
+    password = PasswordField(_l("New password"), validators=[InputRequired(), StrongPassword()])
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
@@ -165,7 +174,7 @@ class EmailForm(FlaskForm):
 
 
 class NewPasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[InputRequired(), MinPasswordLength()])
+    password = PasswordField(_l("New password"), validators=[InputRequired(), StrongPassword()])
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
@@ -184,7 +193,7 @@ class InvitationRegistrationForm(FlaskForm):
     """A new account through an invitation: the address is the invitation's."""
 
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
-    password = PasswordField(_l("Password"), validators=[InputRequired(), MinPasswordLength()])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), StrongPassword()])
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],

@@ -121,15 +121,21 @@ class User(UserMixin, SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    """Every login attempt, so that throttling holds across worker processes."""
+    """Every login attempt, so that throttling holds across worker processes and hosts
+    (portal/accounts/throttling.py reads them)."""
 
     __tablename__ = "login_attempt"
-    __table_args__ = (sa.Index("ix_login_attempt_email_at", "email", "at"),)
+    __table_args__ = (sa.Index("ix_login_attempt_pair_at", "email", "remote_addr", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254)
     remote_addr: str = Field(default="", max_length=64, index=True)
     success: bool = Field(default=False)
+    # Turned away unchecked because the account and address, or the address, had to wait. Such
+    # attempts are kept for the record but never counted, so they cannot make the wait longer.
+    refused: bool = Field(default=False)
+    # When an administrator cleared the throttle that this failure counted towards.
+    cleared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 

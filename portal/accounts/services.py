@@ -3,18 +3,16 @@ portal/accounts/registration.py)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import current_app
-from sqlmodel import func, select
+from sqlmodel import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import audit, clock
-from portal.accounts import creditcode
-from portal.accounts.models import LoginAttempt, Organisation, Role, User
+from portal.accounts import creditcode, passwords, throttling
+from portal.accounts.models import Organisation, Role, User
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed
 from portal.i18n import gettext as _
+from portal.i18n import ngettext
 
 # Verifying against this hash when the e-mail is unknown keeps the response time the same, so
 # that timing does not reveal which accounts exist.
@@ -43,55 +41,30 @@ class LoginRefused(DomainError):
     pass
 
 
-def _recent_failures(email: str, remote_addr: str) -> tuple[int, int]:
-    """Failures in a row for the account, and failures from the address, within the window."""
-    since = clock.now() - timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-    last_success = db.session.exec(
-        select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.email == email, LoginAttempt.success.is_(True)
-        )
-    ).one()
-    if last_success is not None and last_success > since:
-        since = last_success
-    by_account = db.session.exec(
-        select(func.count()).where(
-            LoginAttempt.email == email, LoginAttempt.success.is_(False), LoginAttempt.at > since
-        )
-    ).one()
-    window = clock.now() - timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-    by_address = db.session.exec(
-        select(func.count()).where(
-            LoginAttempt.remote_addr == remote_addr,
-            LoginAttempt.success.is_(False),
-            LoginAttempt.at > window,
-        )
-    ).one()
-    return by_account, by_address
-
-
 def authenticate(email: str, password: str, remote_addr: str) -> User:
     """The user for these credentials, or LoginRefused with a message to show.
 
-    Each attempt is recorded; after LOGIN_MAX_FAILURES wrong passwords in a row the account is
-    refused for LOGIN_LOCK_MINUTES, even with the right password. The caller commits either way.
+    Each attempt is recorded (the caller commits either way). While this account must wait from
+    this address (portal/accounts/throttling.py), the attempt is turned away without checking
+    the password, and does not make the wait any longer.
     """
     email = normalise_email(email)
-    failures, address_failures = _recent_failures(email, remote_addr)
-    config = current_app.config
-    if failures >= config["LOGIN_MAX_FAILURES"] or (
-        address_failures >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
-    ):
-        db.session.add(LoginAttempt(email=email, remote_addr=remote_addr, at=clock.now()))
+    waiting = throttling.wait(email, remote_addr)
+    if waiting is not None:
+        throttling.record(email, remote_addr, refused=True)
+        minutes = throttling.wait_minutes(waiting)
         raise LoginRefused(
-            _(
-                "Too many failed attempts. Logging in is blocked for %(minutes)s minutes; "
-                "try again later or ask an administrator.",
-                minutes=config["LOGIN_LOCK_MINUTES"],
+            ngettext(
+                "Too many failed attempts. Please wait %(num)s minute and try again, "
+                "or ask an administrator.",
+                "Too many failed attempts. Please wait %(num)s minutes and try again, "
+                "or ask an administrator.",
+                minutes,
             )
         )
     user = find_user(email)
     ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
-    db.session.add(LoginAttempt(email=email, remote_addr=remote_addr, success=ok, at=clock.now()))
+    throttling.record(email, remote_addr, success=ok and user is not None)
     if not ok or user is None:
         raise LoginRefused(_("The e-mail or password is not right."))
     if user.email_verified_at is None:
@@ -109,6 +82,15 @@ def authenticate(email: str, password: str, remote_addr: str) -> User:
         raise LoginRefused(_("This account has been deactivated."))
     audit.record(user, "user.logged_in", user)
     return user
+
+
+def log_out(user: User) -> None:
+    """End every login of the account, not only this browser's: the session version moves on,
+    so each cookie that carries the old one (this one, a copy of it, another browser's) is
+    refused from the next request on. Logging out is also how a person shuts a session they
+    forgot on a shared computer, or one that someone else is using."""
+    user.session_version += 1
+    audit.record(user, "user.logged_out", user)
 
 
 def _check_new_email(email: str) -> None:
@@ -142,14 +124,9 @@ def create_user(
 def change_password(user: User, *, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
         raise ValidationFailed({"current": _("The current password is not right.")})
-    if len(new) < current_app.config["MIN_PASSWORD_LENGTH"]:
-        raise ValidationFailed(
-            {
-                "password": _(
-                    "Use at least %(n)s characters.", n=current_app.config["MIN_PASSWORD_LENGTH"]
-                )
-            }
-        )
+    weakness = passwords.problem(new, name=user.name, email=user.email)
+    if weakness:
+        raise ValidationFailed({"password": weakness})
     user.password_hash = hash_password(new)
     user.session_version += 1
     audit.record(user, "user.password_changed", user)

@@ -3,17 +3,17 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 from sqlalchemy.orm import selectinload
 from sqlmodel import or_, select
 
 from portal.access import login_required, public, roles_required
-from portal.accounts import forms, registration, services
+from portal.accounts import forms, registration, services, sessions
 from portal.accounts.models import Role, User
 from portal.audit import AuditEvent
 from portal.db import db
 from portal.errors import DomainError
-from portal.formtools import form_status, submit_form
+from portal.formtools import form_status, perform, submit_form
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
 from portal.paging import paginate
@@ -48,6 +48,7 @@ def login():
         if lang:
             session["lang"] = lang
         login_user(user)
+        sessions.start()
         flash(_("Welcome, %(name)s.", name=user.name), "success")
         return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
@@ -56,8 +57,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
-    flash(_("You have logged out."), "success")
+    done, _result = perform(lambda: services.log_out(current_user))
+    if done:
+        sessions.end()
+        flash(_("You have logged out."), "success")
     return redirect(url_for("pages.home"))
 
 

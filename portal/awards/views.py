@@ -27,7 +27,7 @@ from portal.awards.models import (
 from portal.challenges.models import Chain, FundingMode
 from portal.db import db
 from portal.errors import DomainError
-from portal.formtools import form_status, submit_form
+from portal.formtools import first_display, form_status, submit_form
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page, cached_public_page
 from portal.paging import count, paginate
@@ -202,7 +202,7 @@ def confirm(award_id: int):
         return redirect(url_for(".project", award_id=award.id))
     indicators = services.proposed_targets(award)
     form = forms.ConfirmForm()
-    if not form.is_submitted():
+    if first_display(form):
         form.amount.data = award.amount
         form.starts_on.data = services.local_today()
         form.ends_on.data = max(
@@ -346,7 +346,7 @@ def report(award_id: int, milestone_id: int):
         abort(404)
     milestone = _milestone_of(award, milestone_id)
     form = forms.ReportForm()
-    if not form.is_submitted():
+    if first_display(form):
         for indicator in award.indicators:
             form.values.append_entry({"indicator_id": indicator.id})
     context = {"award": award, "milestone": milestone}
@@ -380,7 +380,7 @@ def review_report(award_id: int, report_id: int):
     if item is None or item.milestone.award_id != award.id:
         abort(404)
     form = forms.DecideReportForm()
-    if not form.is_submitted():
+    if first_display(form):
         form.paid_on.data = services.local_today()
     context = {"award": award, "report": item}
     pending = item.decision is ReportDecision.pending
@@ -428,7 +428,7 @@ def acceptance(award_id: int):
     if award.status is not AwardStatus.active:
         abort(404)
     form = forms.AcceptanceForm()
-    if not form.is_submitted():
+    if first_display(form):
         for indicator in award.indicators:
             form.achieved.append_entry({"indicator_id": indicator.id})
 
@@ -504,7 +504,7 @@ def stage_gate(number: str):
     ).all()
     by_id = {a.id: a for a in teams}
     form = forms.GateForm()
-    if not form.is_submitted():
+    if first_display(form):
         for award in teams:
             form.decisions.append_entry({"award_id": award.id, "outcome": "continued"})
     context = {"challenge": challenge, "teams": by_id}

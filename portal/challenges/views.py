@@ -36,7 +36,7 @@ from portal.challenges.models import (
 )
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
-from portal.formtools import form_status, perform, show_errors, submit_form
+from portal.formtools import first_display, form_status, perform, show_errors, submit_form
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.pagecache import cached_private_page, cached_public_page
@@ -338,7 +338,8 @@ def _save(form, challenge: Challenge | None):
 def officer_new():
     if request.method == "GET":
         form = _challenge_form()
-        form.set_rubric(services.DEFAULT_RUBRIC)
+        if first_display(form):
+            form.set_rubric(services.DEFAULT_RUBRIC)
         return _edit_page(form, None)
     return _save(_challenge_form(), None)
 

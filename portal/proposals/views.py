@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
-from portal import clock, storage
+from portal import clock, formstash, storage
 from portal.access import roles_required, staff_required
 from portal.accounts.models import Organisation, Role
 from portal.challenges.models import Challenge
@@ -441,8 +441,8 @@ def edit(proposal_id: int, section: str):
     if section not in EDIT_SECTIONS:
         abort(404)
     proposal = _load_full(proposal_id, editable=True)
-    if request.method == "GET":
-        form = _form_for(section, proposal, formdata=False)
+    if request.method == "GET":  # the saved draft, or what was typed before a login ended
+        form = _form_for(section, proposal, formdata=formstash.restoring())
         if request.args.get("check"):
             for problem in services.completeness_problems(proposal):
                 if problem.section == section:

@@ -211,7 +211,7 @@ def _load(base: dict) -> dict:
         p1,
         reason="竞争关系 A direct competitor.",
         by=users["alice"],
-        organisation=extra[1],
+        credit_code=extra[1].credit_code,
     )
     services.decide_avoidance(
         services.request_avoidance(

@@ -58,13 +58,20 @@ class Assignment(SQLModel, table=True):
 
 
 class ConflictDeclaration(SQLModel, table=True):
-    """An expert's own declaration of a conflict with an organisation or with one proposal."""
+    """An expert's own declaration of a conflict with an organisation (by its credit code) or
+    with one proposal.
+
+    Any valid credit code is accepted, registered or not, so that the answer does not tell the
+    expert which codes are registered. `organisation_id` names the organisation registered with
+    the code at the time; one that registers later is matched by `credit_code`.
+    """
 
     __tablename__ = "conflict_declaration"
 
     id: int | None = Field(default=None, primary_key=True)
     expert_id: int = Field(foreign_key="user.id", index=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    credit_code: str = Field(default="", max_length=18, index=True)
     proposal_id: int | None = Field(default=None, foreign_key="proposal.id", index=True)
     reason: str
     declared_at: datetime = Field(sa_type=UTCDateTime)
@@ -80,7 +87,9 @@ class AvoidanceStatus(enum.StrEnum):
 
 
 class AvoidanceRequest(SQLModel, table=True):
-    """An applicant asks that an expert (by e-mail) or an organisation not review a proposal."""
+    """An applicant asks that an expert (by e-mail) or an organisation (by its credit code) not
+    review a proposal. As with a ConflictDeclaration, any valid code is accepted, and one that
+    registers later is matched by `credit_code`."""
 
     __tablename__ = "avoidance_request"
 
@@ -89,6 +98,7 @@ class AvoidanceRequest(SQLModel, table=True):
     expert_email: str = Field(default="", max_length=254)
     expert_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    credit_code: str = Field(default="", max_length=18, index=True)
     reason: str
     status: AvoidanceStatus = Field(
         default=AvoidanceStatus.pending, sa_type=enum_type(AvoidanceStatus), index=True

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
-from portal.accounts.models import User
+from portal.accounts.models import Organisation, User
 from portal.accounts.names import same_organisation
 from portal.db import db
 from portal.i18n import gettext as _
@@ -44,27 +44,33 @@ class ConflictIndex:
 
 
 def load_conflict_index(expert_ids: Iterable[int], proposal_ids: Iterable[int]) -> ConflictIndex:
+    """Declarations and accepted requests, each with the organisation its credit code names
+    now: one registered after the declaration was made is matched as well."""
     expert_ids, proposal_ids = list(set(expert_ids)), list(set(proposal_ids))
     index = ConflictIndex()
     if expert_ids:
-        for d in db.session.exec(
-            select(ConflictDeclaration).where(ConflictDeclaration.expert_id.in_(expert_ids))
+        for d, registered_id in db.session.exec(
+            select(ConflictDeclaration, Organisation.id)
+            .outerjoin(Organisation, Organisation.credit_code == ConflictDeclaration.credit_code)
+            .where(ConflictDeclaration.expert_id.in_(expert_ids))
         ):
-            if d.organisation_id is not None:
-                index.declared_orgs[d.expert_id].add(d.organisation_id)
+            for org_id in {d.organisation_id, registered_id} - {None}:
+                index.declared_orgs[d.expert_id].add(org_id)
             if d.proposal_id is not None:
                 index.declared_proposals[d.expert_id].add(d.proposal_id)
     if proposal_ids:
-        for r in db.session.exec(
-            select(AvoidanceRequest).where(
+        for r, registered_id in db.session.exec(
+            select(AvoidanceRequest, Organisation.id)
+            .outerjoin(Organisation, Organisation.credit_code == AvoidanceRequest.credit_code)
+            .where(
                 AvoidanceRequest.proposal_id.in_(proposal_ids),
                 AvoidanceRequest.status == AvoidanceStatus.accepted,
             )
         ):
             if r.expert_id is not None:
                 index.avoided_experts[r.proposal_id].add(r.expert_id)
-            if r.organisation_id is not None:
-                index.avoided_orgs[r.proposal_id].add(r.organisation_id)
+            for org_id in {r.organisation_id, registered_id} - {None}:
+                index.avoided_orgs[r.proposal_id].add(org_id)
     return index
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from portal import audit, clock
+from portal.accounts import creditcode
 from portal.accounts.models import Organisation, Role, User
 from portal.audit import snapshot
 from portal.awards.services import start_publicity
@@ -440,19 +441,38 @@ def _recuse_new_conflicts(expert_ids: list[int], proposal_ids: list[int], by: Us
             _set_recused(a, why, by)
 
 
+def _named_organisation(credit_code: str) -> tuple[str, Organisation | None]:
+    """A typed credit code, normalised, and the organisation registered with it, if any.
+
+    Callers answer alike whether or not the code is registered: a person naming an organisation
+    to avoid must not learn from the portal which codes are registered.
+    """
+    code = creditcode.normalise(credit_code or "")
+    if not code:
+        return "", None
+    organisation = db.session.exec(
+        select(Organisation).where(Organisation.credit_code == code)
+    ).first()
+    return code, organisation
+
+
 def declare_conflict(
     expert: User,
     *,
     reason: str,
     proposal: Proposal | None = None,
-    organisation: Organisation | None = None,
+    credit_code: str = "",
 ) -> ConflictDeclaration:
-    """An expert declares a conflict; any open assignment it touches is recused."""
+    """An expert declares a conflict with a proposal, or with an organisation named by its
+    credit code; any open assignment it touches is recused."""
     if expert.role is not Role.expert:
         raise NotAllowed()
+    code, organisation = _named_organisation(credit_code)
     problems = {}
-    if (proposal is None) == (organisation is None):
+    if (proposal is None) == (not code):
         problems["target"] = _("Name either one proposal or one organisation.")
+    elif code and creditcode.problem(code):
+        problems["credit_code"] = str(creditcode.problem(code))
     if not (reason or "").strip():
         problems["reason"] = _("Say why there is a conflict.")
     if problems:
@@ -461,6 +481,7 @@ def declare_conflict(
         expert_id=expert.id,
         proposal_id=proposal.id if proposal else None,
         organisation_id=organisation.id if organisation else None,
+        credit_code=code,
         reason=reason.strip(),
         declared_at=clock.now(),
     )
@@ -485,17 +506,21 @@ def request_avoidance(
     reason: str,
     by: User,
     expert_email: str = "",
-    organisation: Organisation | None = None,
+    credit_code: str = "",
 ) -> AvoidanceRequest:
-    """An applicant names an expert (by e-mail) or an organisation that should not review."""
+    """An applicant names an expert (by e-mail) or an organisation (by its credit code) that
+    should not review. The answer is the same whether or not either is registered."""
     if by.organisation_id != proposal.lead_org_id:
         raise NotAllowed()
     if proposal.status not in (ProposalStatus.submitted, ProposalStatus.in_review):
         raise DomainError(_("Avoidance can be requested for a submitted proposal under review."))
     expert_email = (expert_email or "").strip().lower()
+    code, organisation = _named_organisation(credit_code)
     problems = {}
-    if bool(expert_email) == (organisation is not None):
+    if bool(expert_email) == bool(code):
         problems["expert_email"] = _("Name either one expert's e-mail or one organisation.")
+    elif code and creditcode.problem(code):
+        problems["credit_code"] = str(creditcode.problem(code))
     if not (reason or "").strip():
         problems["reason"] = _("Say why this expert or organisation should not review.")
     if problems:
@@ -510,6 +535,7 @@ def request_avoidance(
         expert_email=expert_email,
         expert_id=expert.id if expert else None,
         organisation_id=organisation.id if organisation else None,
+        credit_code=code,
         reason=reason.strip(),
         requested_by_id=by.id,
         requested_at=clock.now(),

@@ -7,12 +7,11 @@ from sqlmodel import and_, or_, select
 
 from portal import clock
 from portal.access import login_required, roles_required, staff_required
-from portal.accounts import creditcode
-from portal.accounts.models import Organisation, Role, User
+from portal.accounts.models import Role, User
 from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
-from portal.formtools import form_status, perform, show_errors, submit_form
+from portal.formtools import first_display, form_status, perform, show_errors, submit_form
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
 from portal.paging import Page, paginate
@@ -62,13 +61,6 @@ def _expert_proposal_or_404(proposal_id: int) -> tuple[Proposal, Assignment]:
     if assignment is None:
         abort(404)
     return assignment.proposal, assignment
-
-
-def _organisation_by_code(code: str) -> Organisation | None:
-    code = creditcode.normalise(code or "")
-    if not code:
-        return None
-    return db.session.exec(select(Organisation).where(Organisation.credit_code == code)).first()
 
 
 # ---- officers: the review desk -----------------------------------------------------------------
@@ -545,7 +537,7 @@ def score(proposal_id: int):
     existing = assignment.review
     form = forms.ReviewForm()
     locked = existing is not None and existing.status is ReviewStatus.submitted
-    if request.method == "GET":
+    if first_display(form):
         _fill_review_form(form, criteria, existing)
     elif form.validate_on_submit():
         submit = "submit" in request.form
@@ -621,15 +613,12 @@ def declare_conflict():
     ]
     if form.validate_on_submit():
         chosen = next((p for p in visible if p.id == form.proposal.data), None)
-        organisation = _organisation_by_code(form.credit_code.data)
         try:
-            if form.credit_code.data and organisation is None:
-                raise ValidationFailed({"credit_code": _("No organisation has this credit code.")})
             services.declare_conflict(
                 current_user,
                 reason=form.reason.data,
                 proposal=chosen,
-                organisation=organisation,
+                credit_code=form.credit_code.data or "",
             )
         except DomainError as exc:
             db.session.rollback()
@@ -643,7 +632,6 @@ def declare_conflict():
     declared, page = paginate(
         select(ConflictDeclaration)
         .where(ConflictDeclaration.expert_id == current_user.id)
-        .options(selectinload(ConflictDeclaration.organisation))
         .order_by(ConflictDeclaration.declared_at.desc())
     )
     return render_template(
@@ -667,26 +655,22 @@ def avoid(proposal_id: int):
     proposal = _own_proposal_or_404(proposal_id)
     form = forms.AvoidanceForm()
 
-    def send_request():
-        organisation = _organisation_by_code(form.credit_code.data)
-        if form.credit_code.data and organisation is None:
-            raise ValidationFailed({"credit_code": _("No organisation has this credit code.")})
-        return services.request_avoidance(
+    done, _request = submit_form(
+        form,
+        lambda: services.request_avoidance(
             proposal,
             reason=form.reason.data,
             by=current_user,
             expert_email=form.expert_email.data,
-            organisation=organisation,
-        )
-
-    done, _request = submit_form(form, send_request)
+            credit_code=form.credit_code.data or "",
+        ),
+    )
     if done:
         flash(_("Your request has been sent to the programme officer."), "success")
         return redirect(url_for(".avoid", proposal_id=proposal.id))
     requests = db.session.exec(
         select(AvoidanceRequest)
         .where(AvoidanceRequest.proposal_id == proposal.id)
-        .options(selectinload(AvoidanceRequest.organisation))
         .order_by(AvoidanceRequest.requested_at)
     ).all()
     return render_template(

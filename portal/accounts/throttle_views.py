@@ -1,0 +1,54 @@
+"""The administrators' page of throttled logins: who must wait, and a button to let them in."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms.validators import Length
+
+from portal.access import roles_required
+from portal.accounts import throttling
+from portal.accounts.models import Role
+from portal.formtools import perform
+from portal.i18n import gettext as _
+from portal.paging import paginate
+
+bp = Blueprint("throttles", __name__)
+
+
+class ClearForm(FlaskForm):
+    """Clears a pair (both fields) or an address (no e-mail)."""
+
+    email = HiddenField(validators=[Length(max=254)])
+    remote_addr = HiddenField(validators=[Length(max=64)])
+
+
+@bp.get("/admin/throttles")
+@roles_required(Role.admin)
+def index():
+    rows, page = paginate(throttling.throttled_pairs())
+    return render_template(
+        "admin/throttles.html",
+        pairs=throttling.pair_throttles(rows),
+        page=page,
+        addresses=throttling.throttled_addresses(),
+        form=ClearForm(),
+    )
+
+
+@bp.post("/admin/throttles/clear")
+@roles_required(Role.admin)
+def clear():
+    form = ClearForm()
+    if not form.validate_on_submit():
+        abort(400)
+    email, address = form.email.data or "", form.remote_addr.data or ""
+    perform(
+        lambda: throttling.clear(by=current_user, email=email, remote_addr=address),
+        _("%(email)s may log in from %(address)s again at once.", email=email, address=address)
+        if email
+        else _("Logins from %(address)s are no longer held back.", address=address),
+    )
+    return redirect(url_for(".index"))
