@@ -1,18 +1,22 @@
-"""Reading what a request carries: ids and whole numbers, and calendar days.
+"""Reading what a request carries: ids and whole numbers, calendar days, and `next=` targets.
 
 Python is generous where a request must be strict. `str.isdigit()` is true for "²", which
 `int()` then refuses; `int()` reads "１２", "٣" and "1_000" as numbers; an id of 2**64 reaches
 the database driver and overflows there; a day such as 0001-01-01 parses, then overflows when
-the time-zone offset is applied. Every such value is read here instead: plain ASCII digits in
-the range the database holds, and days in the years people plan in. What does not pass is
-refused with a message (forms), answered 404 (URLs) or ignored (filters of a list).
+the time-zone offset is applied; and a `next=` holding a tab becomes `//evil.example` once the
+tab is dropped. Every such value is read here instead: plain ASCII digits in the range the
+database holds, days in the years people plan in, and redirect targets that every browser reads
+as a path on this site. What does not pass is refused with a message (forms), answered 404
+(URLs) or ignored (filters of a list).
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from urllib.parse import unquote, urlsplit
 
+from flask import request
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 from wtforms import DateField, HiddenField, IntegerField
 
@@ -175,3 +179,41 @@ class DayField(DateField):
         if not supported_day(day):
             raise ValueError(str(DAY_RANGE_MESSAGE))
         self.data = day
+
+
+# ---- where to go next ------------------------------------------------------------------------
+
+NEXT_MAX = 2000
+
+
+def _reads_as_path(target: str) -> bool:
+    """A path on this site however a browser reads it: one leading slash, no backslash (which
+    browsers take for a slash) and nothing invisible (which they drop, or which ends a header)."""
+    return (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+    )
+
+
+def same_site_path(target: object) -> str | None:
+    """`target` when it is a path on this site, as written and once every percent-escape is
+    undone (`/%2F%2Fevil`, `/%09/evil.example`, `/%5Cevil` are refused); otherwise None."""
+    if not isinstance(target, str) or not target or len(target) > NEXT_MAX:
+        return None
+    decoded, previous = target, None
+    while decoded != previous:
+        if not _reads_as_path(decoded):
+            return None
+        previous, decoded = decoded, unquote(decoded)
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def safe_next(default: str) -> str:
+    """Where to go after a login or a switch of language: the request's `next=` when it is a
+    path on this site, otherwise `default`. Every redirect to a user-supplied target uses this."""
+    return same_site_path(request.args.get("next")) or default
