@@ -35,9 +35,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from portal.db import db
     from portal.extensions import init_extensions
+    from portal.parsing import register_converters
 
     db.init_app(app)
     init_extensions(app)
+    register_converters(app)
 
     from portal.errors import register_error_pages
     from portal.templating import init_templating

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask_babel import force_locale
 
 from portal.db import db
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+SCALE_MAX = 1_000_000
+UPGRADE = "flask --app portal upgrade"
 
 
 def alembic_config(url: str):
@@ -25,6 +28,49 @@ def upgrade_database(url: str) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url), "head")
+
+
+def schema_problem(url: str) -> str | None:
+    """Why the database cannot be worked on yet (with what to run), or None when its schema is
+    the one this version of the portal expects."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.exc import OperationalError
+
+    expected = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+    try:
+        with db.engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except OperationalError as exc:
+        return f"Cannot open the database: {exc.orig}"
+    if not current:
+        return f"The database has no tables yet: run `{UPGRADE}` first."
+    if current != expected:
+        return (
+            f"The database is at migration {', '.join(sorted(current))}; this version of the "
+            f"portal needs {', '.join(sorted(expected))}: run `{UPGRADE}` first."
+        )
+    return None
+
+
+def require_current_schema() -> None:
+    """Stop a command, with the fix, before it meets a database it cannot use."""
+    problem = schema_problem(current_app.config["DATABASE_URL"])
+    if problem:
+        raise click.ClickException(problem)
+
+
+def account_problems(**values: str) -> list[str]:
+    """What the administrators' form for a new account would say about these values."""
+    from werkzeug.datastructures import MultiDict
+
+    from portal.accounts.forms import CreateUserForm
+
+    form = CreateUserForm(
+        formdata=MultiDict({**values, "confirm": values["password"]}), meta={"csrf": False}
+    )
+    form.validate()
+    return [f"{field.name}: {message}" for field in form for message in field.errors]
 
 
 def register_commands(app: Flask) -> None:
@@ -50,16 +96,26 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("upgrade")
     def upgrade() -> None:
         """Apply the database migrations."""
-        upgrade_database(current_app.config["DATABASE_URL"])
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            upgrade_database(current_app.config["DATABASE_URL"])
+        except OperationalError as exc:
+            raise click.ClickException(f"Cannot open the database: {exc.orig}") from exc
         click.echo("Database is up to date.")
 
     @app.cli.command("demo")
     @click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
-    @click.option("--scale", type=click.IntRange(min=1), help="Bulk data: about N proposals.")
+    @click.option(
+        "--scale",
+        type=click.IntRange(min=1, max=SCALE_MAX),
+        help="Bulk data: about N proposals.",
+    )
     def demo(if_empty: bool, scale: int | None) -> None:
         """Load the demo data (accounts, challenges, proposals, ...)."""
         from portal.demo import database_is_empty, load_demo
 
+        require_current_schema()
         if scale:
             import time
 
@@ -71,9 +127,13 @@ def register_commands(app: Flask) -> None:
             summary = ", ".join(f"{count} {name}" for name, count in made.items())
             click.echo(f"Added {summary} in {time.perf_counter() - started:.1f} s.")
             return
-        if if_empty and not database_is_empty():
-            click.echo("Database already has data; demo not loaded.")
-            return
+        if not database_is_empty():
+            if if_empty:
+                click.echo("Database already has data; demo not loaded.")
+                return
+            raise click.ClickException(
+                "The database already has data: the demo loads only into an empty one."
+            )
         load_demo()
         db.session.commit()
         click.echo("Demo data loaded; every demo account's password is 'portal-demo'.")
@@ -85,14 +145,15 @@ def register_commands(app: Flask) -> None:
     @click.password_option()
     def create_user(email: str, name: str, role: str, password: str) -> None:
         """Create an officer, admin or expert account."""
-        from portal.accounts import passwords
         from portal.accounts.models import Role
         from portal.accounts.services import create_user as create
         from portal.errors import DomainError
 
-        weakness = passwords.problem(password, name=name, email=email)
-        if weakness:
-            raise click.BadParameter(weakness, param_hint="password")
+        require_current_schema()
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            problems = account_problems(email=email, name=name, role=role, password=password)
+        if problems:
+            raise click.ClickException("\n".join(problems))
         try:
             create(by=None, name=name, email=email, password=password, role=Role(role))
         except DomainError as exc:

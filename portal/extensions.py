@@ -8,6 +8,7 @@ from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
 from portal.db import db
+from portal.parsing import parse_whole
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -37,11 +38,12 @@ def select_timezone() -> str:
 def load_user(token: str):
     from portal.accounts.models import User
 
-    user_id, _, version = token.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    user_text, _, version_text = token.partition(":")
+    user_id, version = parse_whole(user_text), parse_whole(version_text)
+    if user_id is None or version is None:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.active:
+    user = db.session.get(User, user_id)
+    if user is None or user.session_version != version or not user.active:
         return None
     return user
 

@@ -3,13 +3,13 @@ the form that asked for it (keeping everything that was typed)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
 from flask import abort, flash
 from flask_wtf import FlaskForm
-from wtforms import DecimalField
+from wtforms import DecimalField, Field, FieldList, FormField, HiddenField
 
 from portal import formstash
 from portal.db import db
@@ -18,13 +18,17 @@ from portal.i18n import gettext as _
 
 
 class FiniteDecimalField(DecimalField):
-    """A DecimalField that refuses what WTForms lets through: NaN, infinities, and numbers too
-    large for the database's columns (which would fail only when written)."""
+    """A DecimalField that refuses what WTForms lets through: digits other than ASCII's, NaN,
+    infinities, and numbers too large for the database's columns (which would fail only when
+    written)."""
 
     LIMIT = Decimal(10) ** 12
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
+        if valuelist and not valuelist[0].isascii():  # Decimal() reads "１２" and "٣" too
+            self.data = None
+            raise ValueError(_("Enter a number, e.g. 28 or 0.5."))
         if self.data is not None and (not self.data.is_finite() or abs(self.data) >= self.LIMIT):
             self.data = None
             raise ValueError(_("Enter a number, e.g. 28 or 0.5."))
@@ -41,10 +45,33 @@ def show_errors(form: FlaskForm, exc: DomainError) -> None:
             form.form_errors.append(message)
 
 
+def _every_field(form) -> Iterator[Field]:
+    """The form's fields, those of its rows included."""
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                yield from _every_field(entry.form) if isinstance(entry, FormField) else (entry,)
+        elif isinstance(field, FormField):
+            yield from _every_field(field.form)
+        else:
+            yield field
+
+
+def show_hidden_errors(form: FlaskForm) -> None:
+    """The errors of fields the page does not show (a row's id, the revision) go above the
+    form, where the person can read them."""
+    for field in _every_field(form):
+        if isinstance(field, HiddenField) and field.name != "csrf_token":
+            for message in field.errors:
+                if message not in form.form_errors:
+                    form.form_errors.append(message)
+
+
 def submit_form(form: FlaskForm, action: Callable[[], Any]) -> tuple[bool, Any]:
     """On a valid POST, run `action` and commit: (True, its result). Otherwise, or when the
     service refuses (rolled back, errors on the form): (False, None)."""
     if not form.validate_on_submit():
+        show_hidden_errors(form)
         return False, None
     try:
         result = action()

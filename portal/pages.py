@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session
+from flask import Blueprint, abort, current_app, redirect, render_template, session
 from flask_login import current_user
 
 from portal.access import public
 from portal.db import db, writes
 from portal.pagecache import cached_private_page
+from portal.parsing import safe_next
 
 bp = Blueprint("pages", __name__)
 
@@ -34,8 +35,7 @@ def set_language(lang: str):
     if current_user.is_authenticated:
         current_user.language = lang
         db.session.commit()
-    target = request.args.get("next", "/")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+    return redirect(safe_next("/"))
 
 
 @bp.get("/healthz")

@@ -11,11 +11,13 @@ from flask import current_app, request
 from sqlmodel import func, select
 
 from portal.db import db
+from portal.parsing import parse_whole
 
 
 @dataclass(frozen=True)
 class Page:
-    """Which slice of a list a page shows; `page` is 1-based and clamped to what exists."""
+    """Which slice of a list a page shows; `page` is 1-based and clamped to what exists (a
+    `page=` that is not a number is the first page)."""
 
     number: int
     size: int
@@ -24,10 +26,9 @@ class Page:
     @classmethod
     def from_request(cls, total: int, size: int | None = None) -> Page:
         size = size or current_app.config["PAGE_SIZE"]
-        raw = request.args.get("page", "1")
-        number = int(raw) if raw.isdigit() else 1
+        number = parse_whole(request.args.get("page"), low=1) or 1
         pages = max(1, math.ceil(total / size))
-        return cls(number=min(max(number, 1), pages), size=size, total=total)
+        return cls(number=min(number, pages), size=size, total=total)
 
     @property
     def offset(self) -> int:

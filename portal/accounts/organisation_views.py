@@ -17,12 +17,13 @@ from portal.accounts.models import (
     Organisation,
     Role,
 )
-from portal.accounts.views import _safe_next, bp
+from portal.accounts.views import bp
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
 from portal.formtools import form_status, perform, show_errors, submit_form
 from portal.i18n import gettext as _
 from portal.paging import paginate
+from portal.parsing import safe_next
 from portal.storage import send_stored
 
 bp.add_app_template_filter(labels.org_type_label, "org_type")
@@ -315,8 +316,7 @@ def organisation_licence():
 
 def _after_joining() -> str:
     """Where to go once joined: a same-site `next` (a pledge to sign, say), or the dashboard."""
-    target = request.args.get("next")
-    return _safe_next(target) if target else url_for("proposals.dashboard")
+    return safe_next(url_for("proposals.dashboard"))
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 from sqlalchemy.orm import selectinload
@@ -17,16 +15,9 @@ from portal.formtools import form_status, perform, submit_form
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
 from portal.paging import paginate
+from portal.parsing import safe_next
 
 bp = Blueprint("accounts", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("pages.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -50,7 +41,7 @@ def login():
         login_user(user)
         sessions.start()
         flash(_("Welcome, %(name)s.", name=user.name), "success")
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(url_for("pages.home")))
     return render_template("accounts/login.html", form=form)
 
 

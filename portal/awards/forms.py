@@ -4,11 +4,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
-    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -26,6 +24,7 @@ from portal.awards.models import (
 )
 from portal.formtools import FiniteDecimalField
 from portal.i18n import lazy_gettext as _l
+from portal.parsing import DayField, HiddenNumberField
 
 AWARD_STATUS_LABELS = {
     AwardStatus.in_publicity: _l("In publicity 公示中"),
@@ -83,21 +82,21 @@ class ResolveObjectionForm(FlaskForm):
 
 class MilestoneRow(Form):
     title = StringField(_l("Milestone"), validators=[Optional(), Length(max=200)])
-    due_date = DateField(_l("Due date"), validators=[Optional()])
+    due_date = DayField(_l("Due date"), validators=[Optional()])
     tranche = FiniteDecimalField(_l("Tranche (yuan)"), validators=[Optional()], **VALUE)
     deliverable = StringField(_l("Deliverable"), validators=[Optional(), Length(max=1000)])
     verification = StringField(_l("Verification"), validators=[Optional(), Length(max=1000)])
 
 
 class TargetRow(Form):
-    indicator_id = HiddenField()
+    indicator_id = HiddenNumberField()
     target = FiniteDecimalField(_l("Target"), validators=[Optional()], **VALUE)
 
 
 class ConfirmForm(FlaskForm):
     amount = FiniteDecimalField(_l("Funding amount (yuan)"), validators=[InputRequired()], places=2)
-    starts_on = DateField(_l("Execution starts"), validators=[InputRequired()])
-    ends_on = DateField(_l("Execution ends"), validators=[InputRequired()])
+    starts_on = DayField(_l("Execution starts"), validators=[InputRequired()])
+    ends_on = DayField(_l("Execution ends"), validators=[InputRequired()])
     milestones = FieldList(FormField(MilestoneRow), min_entries=1)
     targets = FieldList(FormField(TargetRow))
     add_row = SubmitField(_l("Add a milestone"))
@@ -106,7 +105,7 @@ class ConfirmForm(FlaskForm):
 
 
 class ValueRow(Form):
-    indicator_id = HiddenField()
+    indicator_id = HiddenNumberField()
     value = FiniteDecimalField(_l("Value reached"), validators=[Optional()], **VALUE)
 
 
@@ -117,7 +116,7 @@ class ReportForm(FlaskForm):
 
 
 class DecideReportForm(FlaskForm):
-    paid_on = DateField(_l("Disbursement date (when accepting)"), validators=[Optional()])
+    paid_on = DayField(_l("Disbursement date (when accepting)"), validators=[Optional()])
     comments = TextAreaField(_l("Comments"), validators=[Optional(), Length(max=5000)])
     accept = SubmitField(_l("Accept and record the disbursement"))
     send_back = SubmitField(_l("Return for a new report"))
@@ -143,7 +142,7 @@ class TerminateForm(FlaskForm):
 
 
 class GateRow(Form):
-    award_id = HiddenField()
+    award_id = HiddenNumberField()
     outcome = SelectField(
         _l("Outcome"), choices=[(o.value, label) for o, label in GATE_OUTCOME_LABELS.items()]
     )

@@ -31,6 +31,7 @@ from portal.formtools import first_display, form_status, submit_form
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page, cached_public_page
 from portal.paging import count, paginate
+from portal.parsing import parse_id
 from portal.proposals.models import Proposal
 
 bp = Blueprint("awards", __name__)
@@ -130,7 +131,8 @@ def objection(objection_id: int):
     form = _resolve_form(item)
 
     def resolve():
-        promote = db.session.get(Proposal, int(form.promote.data)) if form.promote.data else None
+        promote_id = parse_id(form.promote.data)
+        promote = db.session.get(Proposal, promote_id) if promote_id else None
         return services.resolve_objection(
             item,
             by=current_user,
@@ -222,9 +224,9 @@ def confirm(award_id: int):
 
     def confirm_award():
         targets = {
-            int(row.indicator_id.data): row.target.data
+            row.indicator_id.data: row.target.data
             for row in form.targets
-            if row.indicator_id.data and row.target.data is not None
+            if row.indicator_id.data is not None and row.target.data is not None
         }
         return services.confirm_award(
             award,
@@ -258,7 +260,8 @@ def dashboard():
     filters.status.choices = [("", _("All statuses"))] + [
         (s.value, forms.AWARD_STATUS_LABELS[s]) for s in queries.PROJECT_STATUSES
     ]
-    chain_id = int(filters.chain.data) if (filters.chain.data or "").isdigit() else None
+    filters.validate()
+    chain_id = None if filters.chain.errors else parse_id(filters.chain.data)
     status = (
         AwardStatus(filters.status.data)
         if filters.status.data in {s.value for s in queries.PROJECT_STATUSES}
@@ -353,9 +356,9 @@ def report(award_id: int, milestone_id: int):
 
     def report():
         values = {
-            int(row.indicator_id.data): row.value.data
+            row.indicator_id.data: row.value.data
             for row in form.values
-            if row.indicator_id.data and row.value.data is not None
+            if row.indicator_id.data is not None and row.value.data is not None
         }
         return services.report_milestone(
             milestone,
@@ -434,9 +437,9 @@ def acceptance(award_id: int):
 
     def complete():
         achieved = {
-            int(row.indicator_id.data): row.value.data
+            row.indicator_id.data: row.value.data
             for row in form.achieved
-            if row.indicator_id.data and row.value.data is not None
+            if row.indicator_id.data is not None and row.value.data is not None
         }
         return services.complete_project(
             award, by=current_user, achieved=achieved, comments=form.comments.data
@@ -511,9 +514,9 @@ def stage_gate(number: str):
 
     def decide_gate():
         outcomes = {
-            int(row.award_id.data): (GateOutcome(row.outcome.data), row.reason.data or "")
+            row.award_id.data: (GateOutcome(row.outcome.data), row.reason.data or "")
             for row in form.decisions
-            if (row.award_id.data or "").isdigit()
+            if row.award_id.data is not None
         }
         return services.decide_stage_gate(
             challenge, by=current_user, name=form.name.data, outcomes=outcomes

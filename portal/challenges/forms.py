@@ -11,13 +11,11 @@ from zoneinfo import ZoneInfo
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    DateField,
     DateTimeLocalField,
     Field,
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -32,6 +30,14 @@ from portal.challenges import services
 from portal.challenges.models import Aggregation, Comparison, FundingMode, Stage
 from portal.challenges.services import ChallengeData, CriterionRow, IndicatorRow
 from portal.i18n import lazy_gettext as _l
+from portal.parsing import (
+    DAY_RANGE_MESSAGE,
+    DayField,
+    WholeNumberField,
+    coerce_id,
+    parse_whole,
+    supported_day,
+)
 
 WAN = Decimal(10000)
 NUMBER_LIMIT = Decimal("1e13")
@@ -53,14 +59,10 @@ STAGE_LABELS = {
 }
 
 
-def optional_int(value) -> int | None:
-    if value in (None, ""):
-        return None
-    return int(value)
-
-
 def _parse_number(text: str) -> Decimal:
     cleaned = text.replace(",", "").replace("，", "").replace(" ", "")
+    if not cleaned.isascii():  # Decimal() reads "１２" and "٣" as numbers too
+        raise InvalidOperation
     number = Decimal(cleaned)
     if not number.is_finite() or abs(number) >= NUMBER_LIMIT:
         raise InvalidOperation
@@ -120,20 +122,16 @@ class LocalDateTimeField(DateTimeLocalField):
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
+            if not " ".join(valuelist).isascii():
+                raise ValueError("digits other than 0-9")
         except ValueError as exc:
+            self.data = None
             raise ValueError(
                 str(_l("Not a real date and time; use the form 2026-03-01 17:00."))
             ) from exc
-
-
-class WholeNumberField(IntegerField):
-    """An integer field whose complaint is ours (and translated) when the text is not one."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(str(_l("Enter a whole number, e.g. 4."))) from exc
+        if self.data is not None and not supported_day(self.data):
+            self.data = None
+            raise ValueError(str(DAY_RANGE_MESSAGE))
 
 
 def between(low: int, high: int, message):
@@ -214,7 +212,7 @@ class ChallengeForm(FlaskForm):
             Length(max=services.TITLE_MAX, message=_l("At most %(max)d characters.")),
         ],
     )
-    chain_link_id = SelectField(_l("Chain link"), coerce=optional_int, validate_choice=True)
+    chain_link_id = SelectField(_l("Chain link"), coerce=coerce_id, validate_choice=True)
     statement = TextAreaField(
         _l("Chokepoint statement"),
         validators=[Length(max=services.TEXT_MAX, message=_l("At most %(max)d characters."))],
@@ -315,8 +313,8 @@ class ChallengeForm(FlaskForm):
             raw = formdata.get(f"remove_{name}")
             if raw is not None:
                 entries = getattr(self, name).entries
-                if raw.isdigit():
-                    index = int(raw)
+                index = parse_whole(raw)
+                if index is not None:
                     entries[:] = [e for e in entries if e.name != f"{name}-{index}"]
                 return True
         return False
@@ -434,8 +432,9 @@ class ChallengeForm(FlaskForm):
             if name and "-" in name:
                 list_name, index, sub = name.split("-", 2)
                 rows = self.data_rows(list_name)
-                if index.isdigit() and int(index) < len(rows):
-                    target = rows[int(index)].form._fields.get(sub)
+                position = parse_whole(index, high=len(rows) - 1)
+                if position is not None:
+                    target = rows[position].form._fields.get(sub)
             elif name:
                 target = self._fields.get(name)
             if target is not None:
@@ -534,11 +533,11 @@ class CatalogueForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
-    chain = SelectField(_l("Chain"), coerce=optional_int, validators=[Optional()])
-    link = SelectField(_l("Chain link"), coerce=optional_int, validators=[Optional()])
+    chain = SelectField(_l("Chain"), coerce=coerce_id, validators=[Optional()])
+    link = SelectField(_l("Chain link"), coerce=coerce_id, validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
-    deadline_from = DateField(_l("Deadline from"), validators=[Optional()])
-    deadline_to = DateField(_l("Deadline until"), validators=[Optional()])
+    deadline_from = DayField(_l("Deadline from"), validators=[Optional()])
+    deadline_to = DayField(_l("Deadline until"), validators=[Optional()])
     funding_min = NumberField(_l("Funding cap at least (万元)"))
     funding_max = NumberField(_l("Funding cap at most (万元)"))
     sort = SelectField(

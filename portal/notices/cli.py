@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from sqlmodel import select
 
 from portal.challenges.models import Challenge
+from portal.cli import require_current_schema
 from portal.db import db
 from portal.errors import DomainError
 from portal.notices import services
@@ -35,15 +36,19 @@ def issue(number: str, out: Path, language: str, workers: int | None) -> None:
 
 
 def _issue(number: str, out: Path, language: str, workers: int | None) -> None:
+    require_current_schema()
     challenge = db.session.exec(select(Challenge).where(Challenge.number == number)).first()
     if challenge is None:
         raise click.ClickException(f"No challenge numbered {number}.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write to {out}: {exc.strerror}") from exc
     try:
         batch = services.start_batch(challenge, by=None, language=language)
     except DomainError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    out.mkdir(parents=True, exist_ok=True)
     workers = workers or current_app.config["NOTICE_RENDER_WORKERS"]
     try:
         issued = run_batch(batch, out, workers)

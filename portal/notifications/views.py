@@ -9,6 +9,7 @@ from portal.notifications import queries, services
 from portal.notifications.models import Notification
 from portal.pagecache import cached_private_page
 from portal.paging import paginate
+from portal.parsing import same_site_path
 
 bp = Blueprint("notifications", __name__, url_prefix="/inbox")
 
@@ -29,8 +30,7 @@ def open_note(note_id: int):
         abort(404)
     services.mark_read(note)
     db.session.commit()
-    target = note.link if note.link.startswith("/") else url_for(".inbox")
-    return redirect(target)
+    return redirect(same_site_path(note.link) or url_for(".inbox"))
 
 
 @bp.post("/read-all")

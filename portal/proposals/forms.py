@@ -7,11 +7,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     Form,
-    HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -23,12 +20,13 @@ from portal.accounts.forms import org_type_choices
 from portal.errors import DomainError, ValidationFailed
 from portal.formtools import FiniteDecimalField
 from portal.i18n import lazy_gettext as _l
+from portal.parsing import DayField, HiddenNumberField, coerce_id
 
 MAX_ROWS = 20
 
 
 class RevisionMixin:
-    revision = IntegerField(validators=[InputRequired()], render_kw={"hidden": True})
+    revision = HiddenNumberField(validators=[InputRequired(HiddenNumberField.message)])
 
 
 class GeneralForm(RevisionMixin, FlaskForm):
@@ -44,7 +42,7 @@ class GeneralForm(RevisionMixin, FlaskForm):
     )
     leader_org_id = SelectField(
         _l("Organisation of the team leader"),
-        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+        coerce=coerce_id,
         validate_choice=False,
     )
     approach = TextAreaField(_l("Technical approach"), validators=[Optional(), Length(max=50000)])
@@ -69,7 +67,7 @@ class MembersForm(RevisionMixin, FlaskForm):
 
 
 class CommitmentRow(Form):
-    indicator_id = HiddenField()
+    indicator_id = HiddenNumberField()
     value = FiniteDecimalField(_l("Committed value"), validators=[Optional()], places=None)
     justification = TextAreaField(
         _l("Justification (if the target is not met)"), validators=[Optional(), Length(max=5000)]
@@ -82,7 +80,7 @@ class CommitmentsForm(RevisionMixin, FlaskForm):
 
 class MilestoneRow(Form):
     title = StringField(_l("Milestone"), validators=[Optional(), Length(max=200)])
-    due_date = DateField(_l("Due date"), validators=[Optional()])
+    due_date = DayField(_l("Due date"), validators=[Optional()])
     deliverable = TextAreaField(_l("Deliverable"), validators=[Optional(), Length(max=1000)])
     verification = TextAreaField(
         _l("How it will be verified"), validators=[Optional(), Length(max=1000)]
@@ -99,7 +97,7 @@ class MilestonesForm(RevisionMixin, FlaskForm):
 
 
 class ShareRow(Form):
-    member_id = HiddenField()
+    member_id = HiddenNumberField()
     share = FiniteDecimalField(_l("Share (yuan)"), validators=[Optional()], places=None)
 
 

@@ -18,11 +18,12 @@ from portal.accounts.models import Organisation, Role
 from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
-from portal.formtools import perform
+from portal.formtools import perform, show_hidden_errors
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.pagecache import cached_private_page
 from portal.paging import Page, paginate
+from portal.parsing import parse_whole
 from portal.proposals import forms, queries, services
 from portal.proposals.models import (
     Attachment,
@@ -374,12 +375,12 @@ def _save(section: str, proposal: Proposal, form) -> None:
             revision=revision,
             rows=[
                 services.CommitmentInput(
-                    indicator_id=int(entry.form.indicator_id.data),
+                    indicator_id=entry.form.indicator_id.data,
                     value=entry.form.value.data,
                     justification=entry.form.justification.data,
                 )
                 for entry in form.commitments
-                if (entry.form.indicator_id.data or "").isdigit()
+                if entry.form.indicator_id.data is not None
             ],
         )
     elif section == "milestones":
@@ -397,9 +398,9 @@ def _save(section: str, proposal: Proposal, form) -> None:
             requested=form.requested.data,
             self_funds=form.self_funds.data,
             shares={
-                int(entry.form.member_id.data): entry.form.share.data
+                entry.form.member_id.data: entry.form.share.data
                 for entry in form.shares
-                if (entry.form.member_id.data or "").isdigit()
+                if entry.form.member_id.data is not None
             },
         )
 
@@ -414,15 +415,15 @@ def _rows_changed(section: str, proposal: Proposal, form):
         if len(rows) < forms.MAX_ROWS:
             rows.append_entry()
         return form
-    remove = request.form.get("remove_row", "")
-    if remove.isdigit():
-        data = form.data
-        data.pop("csrf_token", None)
-        kept = [row for i, row in enumerate(data[rows_name]) if i != int(remove)]
-        data[rows_name] = kept
-        fresh = type(form)(formdata=None, data=data)
-        return fresh
-    return None
+    if "remove_row" not in request.form:
+        return None
+    remove = parse_whole(request.form["remove_row"])
+    if remove is None:  # no row of the form: shown again as it was typed
+        return form
+    data = form.data
+    data.pop("csrf_token", None)
+    data[rows_name] = [row for i, row in enumerate(data[rows_name]) if i != remove]
+    return type(form)(formdata=None, data=data)
 
 
 def _render_section(section, proposal, form, status=200):
@@ -453,8 +454,7 @@ def edit(proposal_id: int, section: str):
     if changed is not None:
         return _render_section(section, proposal, changed)
     if not form.validate():
-        if form.revision.errors:
-            form.form_errors.append(_("The form is incomplete; open the section again."))
+        show_hidden_errors(form)
         return _render_section(section, proposal, form, 422)
     try:
         _save(section, proposal, form)

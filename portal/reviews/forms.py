@@ -3,7 +3,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     Form,
-    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -13,6 +12,7 @@ from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.i18n import lazy_gettext as _l
+from portal.parsing import HiddenNumberField, coerce_id
 from portal.reviews.models import Recommendation
 
 RECOMMENDATION_LABELS = {
@@ -33,14 +33,14 @@ class RejectForm(FlaskForm):
 
 
 class PanelForm(FlaskForm):
-    expert = SelectField(_l("Expert"), coerce=int, validators=[DataRequired()])
+    expert = SelectField(_l("Expert"), coerce=coerce_id, validators=[DataRequired()])
 
 
 class AssignForm(FlaskForm):
     # The service, not the list, decides: a refused expert gets its reason (e.g. a conflict).
     expert = SelectField(
         _l("Expert without a conflict"),
-        coerce=int,
+        coerce=coerce_id,
         validators=[DataRequired()],
         validate_choice=False,
     )
@@ -51,7 +51,7 @@ class ReasonForm(FlaskForm):
 
 
 class ScoreRow(Form):
-    criterion_id = HiddenField()
+    criterion_id = HiddenNumberField()
     value = StringField(_l("Score (0–10)"), validators=[Length(max=10)])
     comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
 
@@ -68,7 +68,9 @@ class ReviewForm(FlaskForm):
 
 
 class DeclareConflictForm(FlaskForm):
-    proposal = SelectField(_l("Proposal assigned to you"), coerce=int, validators=[Optional()])
+    proposal = SelectField(
+        _l("Proposal assigned to you"), coerce=coerce_id, validators=[Optional()]
+    )
     credit_code = StringField(
         _l("Or an organisation's unified social credit code"), validators=[Length(max=18)]
     )
@@ -84,6 +86,6 @@ class AvoidanceForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    winners = SelectMultipleField(_l("Winners"), coerce=int)
-    reserve = SelectMultipleField(_l("Reserve list"), coerce=int)
+    winners = SelectMultipleField(_l("Winners"), coerce=coerce_id)
+    reserve = SelectMultipleField(_l("Reserve list"), coerce=coerce_id)
     note = TextAreaField(_l("Decision note"), validators=[DataRequired(), Length(max=10000)])

@@ -11,7 +11,14 @@ from portal.accounts.models import Role, User
 from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
-from portal.formtools import first_display, form_status, perform, show_errors, submit_form
+from portal.formtools import (
+    first_display,
+    form_status,
+    perform,
+    show_errors,
+    show_hidden_errors,
+    submit_form,
+)
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
 from portal.paging import Page, paginate
@@ -515,7 +522,7 @@ def _fill_review_form(form: forms.ReviewForm, criteria, review: Review | None) -
 
 def _place_review_errors(form: forms.ReviewForm, exc: DomainError) -> None:
     problems = exc.problems if isinstance(exc, ValidationFailed) else {exc.field: exc.message}
-    rows = {row.form.criterion_id.data: row.form for row in form.scores}
+    rows = {str(row.form.criterion_id.data): row.form for row in form.scores}
     rest = {}
     for key, message in problems.items():
         if key and key.startswith("criterion-") and key.removeprefix("criterion-") in rows:
@@ -543,12 +550,12 @@ def score(proposal_id: int):
         submit = "submit" in request.form
         inputs = [
             services.ScoreInput(
-                criterion_id=int(row.form.criterion_id.data or 0),
+                criterion_id=row.form.criterion_id.data,
                 value=row.form.value.data or "",
                 comment=row.form.comment.data or "",
             )
             for row in form.scores
-            if (row.form.criterion_id.data or "").isdigit()
+            if row.form.criterion_id.data is not None
         ]
         try:
             services.save_review(
@@ -569,6 +576,8 @@ def score(proposal_id: int):
                 "success",
             )
             return redirect(url_for(".score", proposal_id=item.id))
+    else:
+        show_hidden_errors(form)
     names = {c.id: c for c in criteria}
     return render_template(
         "reviews/score.html",
