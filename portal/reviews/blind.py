@@ -61,7 +61,10 @@ def names_of(proposal: Proposal) -> list[str]:
     org_ids = [m.organisation_id for m in members] + [proposal.lead_org_id]
     names |= set(db.session.exec(select(User.name).where(User.organisation_id.in_(org_ids))))
     names |= {proposal.lead_org.name, proposal.leader_name, proposal.leader_email}
-    names |= {proposal.leader_phone, proposal.pledge_name}
+    names.add(proposal.leader_phone)
+    if proposal.leader_user is not None:
+        names |= {proposal.leader_user.name, proposal.leader_user.email}
+    names |= {s.signer_name for s in proposal.signatures}
     if proposal.leader_org is not None:
         names.add(proposal.leader_org.name)
     names |= {a.filename for a in proposal.attachments}
