@@ -34,7 +34,14 @@ def load(app, proposal_id: int) -> Proposal:
     """The proposal with what a test checks loaded, outside any request."""
     with app.app_context():
         proposal = db.session.get(Proposal, proposal_id)
-        for relation in ("members", "commitments", "milestones", "attachments", "versions"):
+        for relation in (
+            "members",
+            "commitments",
+            "milestones",
+            "attachments",
+            "versions",
+            "signatures",
+        ):
             getattr(proposal, relation)
         for member in proposal.members:
             member.organisation  # noqa: B018
