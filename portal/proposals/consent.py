@@ -349,7 +349,8 @@ def withdraw_consent(
 
 
 def consent_problems(proposal: Proposal) -> list[Problem]:
-    """Each member organisation that has not accepted, by name (members loaded)."""
+    """Each member organisation that has not accepted, by name (members loaded): the others'
+    doing, shown with the consortium rather than at a field of its form."""
     found = []
     for member in proposal.members:
         if member.role is MemberRole.lead or member.consent is ConsentStatus.accepted:
@@ -369,5 +370,5 @@ def consent_problems(proposal: Proposal) -> list[Problem]:
                 "to invite it again.",
                 org=org,
             )
-        found.append(Problem("members", None, message))
+        found.append(Problem("consent", None, message))
     return found
