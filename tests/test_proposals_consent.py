@@ -399,3 +399,39 @@ def test_a_member_withdraws_its_consent_before_the_deadline_and_the_proposal_is_
         ("bob@beta.example", "withdrawn")
     ]
     assert client.post(f"/proposals/{proposal.id}/submit").status_code == 422
+
+
+def test_changing_the_consortium_invites_the_added_member_and_voids_the_signature(
+    app, client, login, consortium, make_org, make_user, make_proposal
+):
+    c = consortium
+    gamma = make_org("Gamma Institute 伽马研究所", "institute")
+    make_user("carl@gamma.example", org=gamma, name="Carl")
+    proposal = make_proposal(
+        lead=c["alpha"], members=(c["beta"],), challenge=c["challenge"], status="draft"
+    )
+    sign_as_leader(app, proposal.id)
+    login("alice@alpha.example")
+    response = client.post(
+        f"/proposals/{proposal.id}/edit/members",
+        data={
+            "revision": current_revision(app, proposal.id),
+            "lead_responsibility": "Resin",
+            "members-0-credit_code": c["beta"].credit_code,
+            "members-0-responsibility": "Research and development",
+            "members-1-credit_code": gamma.credit_code,
+            "members-1-responsibility": "Metrology",
+        },
+    )
+    assert response.status_code == 302
+    assert member_row(app, proposal.id, c["beta"]).consent is ConsentStatus.accepted  # kept
+    assert member_row(app, proposal.id, gamma).consent is ConsentStatus.invited
+    with app.app_context():
+        told = db.session.exec(
+            select(Notification).where(Notification.kind == "consortium_invited")
+        ).all()
+        assert [n.user_id for n in told] == [
+            db.session.exec(select(User.id).where(User.email == "carl@gamma.example")).one()
+        ]
+    [voided] = load(app, proposal.id).signatures
+    assert voided.status is SignatureStatus.void and voided.void_cause is VoidCause.consortium

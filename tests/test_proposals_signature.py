@@ -247,20 +247,29 @@ def test_signatures_and_answers_are_in_the_audit_trail_with_actor_and_time(
 ):
     c = consortium
     proposal = make_proposal(
-        lead=c["alpha"], members=(c["beta"],), challenge=c["challenge"], status="draft"
+        lead=c["alpha"],
+        members=(c["beta"],),
+        challenge=c["challenge"],
+        status="draft",
+        consent="invited",
     )
     leader_id = sign_as_leader(app, proposal.id)
+    login("bob@beta.example")
+    with app.app_context():
+        [member] = [m for m in load(app, proposal.id).members if m.organisation_id == c["beta"].id]
+    client.post(f"/proposals/invitations/{member.id}/accept")
     login("alice@alpha.example")
     client.post(f"/proposals/{proposal.id}/edit/budget", data=budget(app, proposal.id, "1000"))
     with app.app_context():
         events = db.session.exec(
             select(AuditEvent)
-            .where(AuditEvent.object_type == "pledge_signature")
+            .where(AuditEvent.object_type.in_(["pledge_signature", "consortium_member"]))
             .order_by(AuditEvent.id)
         ).all()
     assert [(e.action, e.actor_id) for e in events] == [
         ("pledge.signed", leader_id),
+        ("consortium.accepted", c["bob"].id),
         ("pledge.voided", c["alice"].id),
     ]
     assert all(e.at is not None for e in events)
-    assert events[1].after["void_cause"] == "budget"
+    assert events[2].after["void_cause"] == "budget"
