@@ -25,11 +25,13 @@ from portal.accounts.models import (
 )
 from portal.audit import AuditEvent
 from portal.awards.queries import award_for
+from portal.awards.services import start_publicity
 from portal.db import db
 from portal.notifications.models import Notification
 from portal.proposals.models import (
     ConsentStatus,
     ConsortiumMember,
+    Proposal,
     ProposalStatus,
     SignatureStatus,
     VoidCause,
@@ -45,7 +47,6 @@ from tests.proposals_fixtures import (
 )
 
 consortium = proposals_fixtures.consortium
-pytest_plugins = ["tests.awards_fixtures"]
 
 
 def member_row(app, proposal_id: int, org) -> ConsortiumMember:
@@ -217,7 +218,7 @@ def test_a_decline_reaches_the_lead_with_its_reason_and_needs_one(
 
 
 def test_until_it_accepts_a_member_sees_only_the_invitation(
-    app, client, login, consortium, make_proposal, publicise
+    app, client, login, consortium, make_proposal
 ):
     c = consortium
     proposal = make_proposal(
@@ -231,7 +232,9 @@ def test_until_it_accepts_a_member_sees_only_the_invitation(
         title="Awarded bid",
         consent="invited",
     )
-    award_id = publicise(awarded)
+    with app.app_context():
+        award_id = start_publicity(db.session.get(Proposal, awarded.id), by=None).id
+        db.session.commit()
 
     login("bob@beta.example")
     html = client.get("/proposals/invitations").get_data(as_text=True)
