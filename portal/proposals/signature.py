@@ -300,10 +300,9 @@ def signature_problems(proposal: Proposal) -> list[Problem]:
         )
     else:
         message = _(
-            "The team leader, %(leader)s, has not signed the pledge yet: they open it from the "
-            "message they received, or at %(path)s.",
+            "The team leader, %(leader)s, has not signed the pledge yet: they sign it themselves "
+            "on the pledge page that the message they received links to.",
             leader=leader,
-            path=pledge_path(proposal),
         )
     return [Problem("pledge", None, message)]
 

@@ -252,10 +252,12 @@ def show(proposal_id: int):
 def pledge_state(proposal: Proposal) -> dict:
     """What the pages say of the pledge: the latest signature and whether it holds."""
     latest: PledgeSignature | None = signature.current_signature(proposal)
+    holds = signature.holds(latest, proposal)
     return {
-        "text": signature.PLEDGE_TEXT,
+        # The text as the leader signed it (in their language), once a signature holds.
+        "text": latest.content["pledge"] if holds else signature.PLEDGE_TEXT,
         "signature": latest,
-        "holds": signature.holds(latest, proposal),
+        "holds": holds,
         "void": latest is not None and latest.status is SignatureStatus.void,
     }
 
