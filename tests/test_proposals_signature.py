@@ -273,3 +273,35 @@ def test_signatures_and_answers_are_in_the_audit_trail_with_actor_and_time(
     ]
     assert all(e.at is not None for e in events)
     assert events[2].after["void_cause"] == "budget"
+
+
+def test_a_leader_of_a_member_organisation_waits_for_approval_and_still_signs(
+    app, client, login, consortium, make_proposal, smtp
+):
+    """Alice does not administer Beta: the leader she invites there joins Beta as a pending
+    member, whom Beta's administrators approve; the pledge is theirs to sign meanwhile."""
+    c = consortium
+    proposal = make_proposal(
+        lead=c["alpha"], members=(c["beta"],), challenge=c["challenge"], status="draft"
+    )
+    login("alice@alpha.example")
+    client.post(
+        f"/proposals/{proposal.id}/edit/general",
+        data=general(app, proposal.id, "prof@beta.example", c["beta"].id),
+    )
+    link = urlparse(smtp.last("prof@beta.example").path())
+    leader_id = leader_account(app, "prof@beta.example", "李教授")
+    with app.test_request_context():
+        invitation = invitations.open_invitation(link.path.rsplit("/", 1)[1])
+        assert invitation.approved_on_join is False
+        membership = invitations.join_through(invitation, db.session.get(User, leader_id))
+        assert membership.status is MembershipStatus.pending
+        db.session.commit()
+
+    login("prof@beta.example")
+    assert client.get(f"/proposals/{proposal.id}").status_code == 404  # not approved yet
+    response = client.post(
+        f"/proposals/{proposal.id}/pledge", data={"leads_the_team": "y", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert [s.signer_id for s in signatures(app, proposal.id)] == [leader_id]
