@@ -36,6 +36,13 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
+    # On SQLite a batch migration rebuilds a table (copy, drop, rename); with foreign keys
+    # enforced, dropping a table that other rows refer to fails. SQLite ignores this pragma
+    # inside a transaction, so it is set before the migrations' transaction begins, and the
+    # keys are checked before that transaction commits.
+    sqlite = connection.dialect.name == "sqlite" and not connection.in_transaction()
+    if sqlite:
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -44,6 +51,12 @@ def _run(connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if broken:
+                raise RuntimeError(f"the migrations left broken foreign keys: {broken[:5]}")
+    if sqlite:
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

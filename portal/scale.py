@@ -56,6 +56,7 @@ from portal.challenges.models import (
 from portal.db import db
 from portal.proposals.models import (
     Commitment,
+    ConsentStatus,
     ConsortiumMember,
     MemberRole,
     PlannedMilestone,
@@ -425,8 +426,6 @@ def add_proposals(s: Scale, sizes: list[int]) -> None:
                 "innovation": "",
                 "requested": requested,
                 "self_funds": requested / 4,
-                "pledge_accepted": True,
-                "pledge_name": f"挂帅人{pid}",
                 "revision": 1,
                 "created_at": challenge["created_at"],
                 "updated_at": submitted_at,
@@ -447,6 +446,11 @@ def add_proposals(s: Scale, sizes: list[int]) -> None:
                         "responsibility": "联合攻关",
                         "position": position,
                         "budget_share": requested - share * len(others) if position == 0 else share,
+                        "consent": ConsentStatus.accepted.value,
+                        "invited_at": challenge["created_at"],
+                        "invited_email": "",
+                        "consent_decided_at": submitted_at,
+                        "consent_reason": "",
                     }
                 )
             for indicator in s.indicators[challenge["id"]]:

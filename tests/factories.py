@@ -37,6 +37,7 @@ from portal.challenges.models import (
 from portal.db import db
 from portal.proposals.models import (
     Commitment,
+    ConsentStatus,
     ConsortiumMember,
     MemberRole,
     PlannedMilestone,
@@ -257,7 +258,12 @@ def make_challenge(app, make_chain) -> Callable[..., Challenge]:
 
 @pytest.fixture
 def make_proposal(app, make_challenge, make_org) -> Callable[..., Proposal]:
-    """A complete proposal of a lead organisation (and members), submitted by default."""
+    """A complete proposal of a lead organisation (and members), submitted by default.
+
+    Every member organisation has accepted (`consent` says otherwise). The team leader is named
+    by address and, unless `leader` gives their account, has none and has not signed
+    (tests.proposals_fixtures.sign_as_leader signs).
+    """
 
     def make(
         lead: str | Organisation = "Alpha Tech",
@@ -267,6 +273,8 @@ def make_proposal(app, make_challenge, make_org) -> Callable[..., Proposal]:
         requested: Decimal = Decimal("20000000.00"),
         title: str = "Domestic photoresist",
         leader_name: str = "Li Lei",
+        leader: User | None = None,
+        consent: str = "accepted",
     ) -> Proposal:
         challenge = challenge or make_challenge()
         orgs = [o if isinstance(o, Organisation) else make_org(o) for o in (lead, *members)]
@@ -279,17 +287,16 @@ def make_proposal(app, make_challenge, make_org) -> Callable[..., Proposal]:
                 lead_org_id=orgs[0].id,
                 status=ProposalStatus(status),
                 title=title,
-                leader_name=leader_name,
+                leader_user_id=leader.id if leader else None,
+                leader_name=leader.name if leader else leader_name,
                 leader_title="Chief engineer",
                 leader_phone="+86 755 0000 0000",
-                leader_email="leader@example.com",
+                leader_email=leader.email if leader else "leader@example.com",
                 leader_org_id=orgs[0].id,
                 approach="We will build a pilot line.",
                 innovation="A new resin.",
                 requested=requested,
                 self_funds=Decimal("5000000.00"),
-                pledge_accepted=status != "draft",
-                pledge_name=leader_name if status != "draft" else "",
                 created_at=now,
                 updated_at=now,
                 submitted_at=None if status == "draft" else now,
@@ -301,6 +308,10 @@ def make_proposal(app, make_challenge, make_org) -> Callable[..., Proposal]:
                     responsibility="Research and development",
                     budget_share=share if i else requested - share * (len(orgs) - 1),
                     position=i,
+                    consent=ConsentStatus(consent if i else "accepted"),
+                    invited_at=now,
+                    consent_decided_at=None if i and consent == "invited" else now,
+                    consent_reason="We cannot take part." if i and consent == "declined" else "",
                 )
                 for i, org in enumerate(orgs)
             ]

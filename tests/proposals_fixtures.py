@@ -35,7 +35,14 @@ def load(app, proposal_id: int) -> Proposal:
     """The proposal with what a test checks loaded, outside any request."""
     with app.app_context():
         proposal = db.session.get(Proposal, proposal_id)
-        for relation in ("members", "commitments", "milestones", "attachments", "versions"):
+        for relation in (
+            "members",
+            "commitments",
+            "milestones",
+            "attachments",
+            "versions",
+            "signatures",
+        ):
             getattr(proposal, relation)
         for member in proposal.members:
             member.organisation  # noqa: B018
@@ -98,6 +105,62 @@ def attach(app, proposal_id: int, name: str = "proposal.pdf") -> int:
         db.session.add(attachment)
         db.session.commit()
         return attachment.id
+
+
+def leader_account(app, email: str = "leader@example.com", name: str = "Li Lei") -> int:
+    """The id of the account with `email` (made if missing: an applicant of no organisation yet,
+    with the tests' password)."""
+    from portal.accounts.models import Role, User
+    from portal.accounts.services import find_user
+    from tests.factories import password_hash
+
+    with app.app_context():
+        user = find_user(email)
+        if user is None:
+            user = User(
+                email=email,
+                name=name,
+                role=Role.applicant,
+                password_hash=password_hash(),
+                created_at=clock.now(),
+                email_verified_at=clock.now(),
+            )
+            db.session.add(user)
+            db.session.commit()
+        return user.id
+
+
+def sign_as_leader(app, proposal_id: int, email: str = "leader@example.com") -> int:
+    """The team leader (the account with `email`, made if missing) has signed the proposal as
+    it is now, as if through the pledge page; the leader's user id. With make_proposal's
+    members, who have accepted already, the proposal can then be submitted."""
+    from portal.accounts.models import User
+    from portal.proposals import signature
+    from portal.proposals.common import lock_proposal
+
+    user_id = leader_account(app, email)
+    with app.test_request_context():
+        proposal = lock_proposal(db.session.get(Proposal, proposal_id))
+        signature.record_signature(proposal, db.session.get(User, user_id), clock.now())
+        db.session.commit()
+    return user_id
+
+
+def everyone_accepts(app, proposal_id: int) -> None:
+    """Every invited member organisation has accepted, as if its administrator had (the pages
+    and rules of consent are told in test_proposals_consent)."""
+    from portal.proposals.models import ConsentStatus, ConsortiumMember
+
+    with app.app_context():
+        for member in db.session.exec(
+            select(ConsortiumMember).where(
+                ConsortiumMember.proposal_id == proposal_id,
+                ConsortiumMember.consent == ConsentStatus.invited,
+            )
+        ):
+            member.consent = ConsentStatus.accepted
+            member.consent_decided_at = clock.now()
+        db.session.commit()
 
 
 def start_proposal(app, client, challenge) -> int:

@@ -210,17 +210,19 @@ def test_the_organisations_pages_are_for_staff_only(client, waiting, make_user, 
 def test_an_unverified_organisation_prepares_but_does_not_submit(
     app, client, waiting, make_proposal, login
 ):
-    from tests.proposals_fixtures import attach
+    from tests.proposals_fixtures import attach, sign_as_leader
 
     draft = make_proposal(lead=waiting, status="draft")
     attach(app, draft.id)
-    pledge = {"pledge_accepted": "y", "pledge_name": "Li Lei"}
-    refused = client.post(f"/proposals/{draft.id}/submit", data=pledge)
+    sign_as_leader(app, draft.id)
+    refused = client.post(f"/proposals/{draft.id}/submit")
     assert refused.status_code == 422
-    assert "Platform staff have not verified Gamma Materials yet" in refused.get_data(as_text=True)
+    assert "Gamma Materials has not been verified by platform staff yet" in refused.get_data(
+        as_text=True
+    )
 
     upload(client, PDF, "licence.pdf")
     login("olga@gov.example")
     client.post(f"/officer/organisations/{waiting.id}/verify")
     login("gina@gamma.example")
-    assert client.post(f"/proposals/{draft.id}/submit", data=pledge).status_code == 302
+    assert client.post(f"/proposals/{draft.id}/submit").status_code == 302

@@ -1,7 +1,9 @@
 """In a real browser, from an empty portal to a verified award notice: an officer publishes a
-challenge, two consortia submit proposals with attachments, three experts score them, the officer
-decides, the publicity period passes, the award is confirmed and its notice is issued, downloaded
-by the winner and verified by anyone on the public page.
+challenge, two consortia prepare proposals with attachments, each member organisation accepts
+its invitation, each team leader signs the pledge with their password, the lead organisations'
+administrators submit, three experts score them, the officer decides, the publicity period
+passes, the award is confirmed and its notice is issued, downloaded by the winner and verified by
+anyone on the public page.
 
 Only the accounts and the chain are built by fixtures; everything else goes through the pages.
 The live server runs in this process, so the test clock moves the portal's time.
@@ -34,20 +36,24 @@ EXPERTS = (
     ("liu@pku.example", "Expert Liu", "Peking University 北京大学"),
     ("zhao@fudan.example", "Expert Zhao", "Fudan University 复旦大学"),
 )
-ALPHA = {
+ALPHA = {  # the team leader is a colleague of the administrator who prepares the proposal
     "applicant": "alice@alpha.example",
     "title": "Domestic ArF resist 国产光刻胶",
     "leader": "李雷",
+    "leader_email": "lilei@alpha.example",
     "lead": "Alpha Tech 阿尔法科技",
     "member": "Beta University 贝塔大学",
+    "member_admin": "bea@beta.example",
     "mark": "9",
 }
-DELTA = {
+DELTA = {  # the administrator leads the team themself
     "applicant": "dan@delta.example",
     "title": "Delta resist line",
     "leader": "Han Meimei",
+    "leader_email": "dan@delta.example",
     "lead": "Delta Materials 德尔塔材料",
     "member": "Zeta Institute 泽塔研究所",
+    "member_admin": "zoe@zeta.example",
     "mark": "7",
 }
 
@@ -117,7 +123,7 @@ def publish_challenge(page: Page) -> str:
     return number
 
 
-# ---- 2. two consortia unveil it and submit ----------------------------------------------------
+# ---- 2. two consortia unveil it, their members accept, their leaders sign, they submit --------
 
 
 def edit_section(page: Page, title: str) -> None:
@@ -130,9 +136,9 @@ def save_section(page: Page) -> None:
     expect(page.locator(".flashes")).to_have_text("Saved.")
 
 
-def submit_proposal(page: Page, number: str, team: dict, pdf: Path) -> str:
-    """The applicant unveils the challenge from its public page, fills every section, attaches
-    the PDF and signs the pledge; the proposal's address."""
+def prepare_proposal(page: Page, number: str, team: dict, pdf: Path) -> str:
+    """The applicant unveils the challenge from its public page, fills every section and
+    attaches the PDF; what is left is the others' doing. The proposal's address."""
     log_in(page, team["applicant"])
     nav(page, "Challenges")
     page.get_by_role("link", name=TITLE).click()
@@ -144,10 +150,9 @@ def submit_proposal(page: Page, number: str, team: dict, pdf: Path) -> str:
 
     edit_section(page, "Project and team leader")
     page.get_by_label("Project title").fill(team["title"])
-    page.get_by_label("Team leader (挂帅人)").fill(team["leader"])
+    page.get_by_label("Team leader's e-mail").fill(team["leader_email"])
     page.get_by_label("Team leader's title or position").fill("Chief engineer")
     page.get_by_label("Telephone").fill("+86 755 1234 5678")
-    page.get_by_label("E-mail").fill(team["applicant"])
     page.get_by_label("Organisation of the team leader").select_option(label=team["lead"])
     page.get_by_label("Technical approach").fill("## Route\n\n* resin\n* **pilot line**")
     page.get_by_label("Innovation points").fill("A resin of our own")
@@ -193,16 +198,57 @@ def submit_proposal(page: Page, number: str, team: dict, pdf: Path) -> str:
     see_flash(page, "The file has been attached.")
     expect(page.get_by_role("link", name="Proposal document")).to_be_visible()
     page.get_by_role("link", name="Back to the proposal").click()
-    expect(page.get_by_text("Everything is complete")).to_be_visible()
+    checklist = page.locator(".checklist")
+    expect(checklist).to_contain_text(f"{team['member']} has not accepted the invitation")
+    expect(checklist).to_contain_text(f"The team leader, {team['leader']}, has not signed")
+    return address
 
+
+def accept_invitation(page: Page, team: dict) -> None:
+    """The member organisation's administrator accepts, and only then reads the proposal."""
+    log_in(page, team["member_admin"])
+    nav(page, "My proposals")
+    page.get_by_role("link", name=re.compile("^Consortium invitations")).click()
+    see_heading(page, "Consortium invitations")
+    row = page.get_by_role("row").filter(has_text=team["title"])
+    expect(row).to_contain_text(team["lead"])
+    expect(row.get_by_role("link", name=team["title"], exact=True)).to_have_count(0)
+    row.get_by_role("button", name=re.compile("^Accept")).click()
+    see_flash(page, "Your organisation has joined the consortium.")
+    page.get_by_role("row").filter(has_text=team["title"]).get_by_role(
+        "link", name=team["title"], exact=True
+    ).click()
+    see_heading(page, f"{team['title']} Draft")
+
+
+def sign_pledge(page: Page, team: dict, address: str) -> None:
+    """The team leader reads the pledge and what it covers, and signs with their password."""
+    log_in(page, team["leader_email"])
+    page.goto(address)
+    page.get_by_role("link", name="Read and sign the pledge as team leader").click()
+    see_heading(page, "The pledge (军令状)")
+    expect(page.get_by_role("cell", name="Resolution")).to_be_visible()
+    page.get_by_label("Your password").fill("not my password")
+    page.get_by_label("I confirm that I lead this team").check()
+    page.get_by_role("button", name="Sign the pledge").click()
+    expect(page.locator(".error")).to_have_text("The password is not right.")
+    page.get_by_label("I confirm that I lead this team").check()
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign the pledge").click()
+    see_flash(page, "You have signed the pledge.")
+    expect(page.get_by_text(f"Signed by the team leader, {team['leader']}")).to_be_visible()
+
+
+def submit_proposal(page: Page, team: dict, address: str) -> None:
+    """The lead organisation's administrator submits (单位推荐)."""
+    log_in(page, team["applicant"])
+    page.goto(address)
+    expect(page.get_by_text("Everything is complete")).to_be_visible()
     page.get_by_role("link", name="Submit…").click()
     see_heading(page, "Submit the proposal")
-    page.get_by_label("I have read the pledge").check()
-    page.get_by_label("Type the team leader's name to sign").fill(team["leader"])
     page.get_by_role("button", name="Submit the proposal").click()
     see_flash(page, "Your proposal has been submitted. It is frozen as version 1.")
     expect(page.locator("h1")).to_contain_text("Submitted")
-    return address
 
 
 # ---- 3. formal check, panel and assignment ----------------------------------------------------
@@ -360,10 +406,14 @@ def test_a_challenge_goes_from_publication_to_a_verified_award_notice(
     clock.set_now(START)
     make_chain()
     make_user("officer@gov.example", role="officer", name="Officer Wang")
-    for team in (ALPHA, DELTA):
-        make_user(team["applicant"], org=make_org(team["lead"]), name=team["leader"])
+    alpha_org = make_org(ALPHA["lead"])
+    make_user(ALPHA["applicant"], org=alpha_org, name="Alice")
+    make_user(ALPHA["leader_email"], org=alpha_org, name=ALPHA["leader"], org_role="member")
+    make_user(DELTA["applicant"], org=make_org(DELTA["lead"]), name=DELTA["leader"])
     beta = make_org(ALPHA["member"], "university")
     zeta = make_org(DELTA["member"], "institute")
+    make_user(ALPHA["member_admin"], org=beta, name="Bea")
+    make_user(DELTA["member_admin"], org=zeta, name="Zoe")
     for email, name, affiliation in EXPERTS:
         org = make_org(affiliation, "university")
         make_user(
@@ -378,9 +428,13 @@ def test_a_challenge_goes_from_publication_to_a_verified_award_notice(
     pdf.write_bytes(PDF)
 
     number = publish_challenge(page)
-    alpha = submit_proposal(page, number, {**ALPHA, "member_code": beta.credit_code}, pdf)
-    delta = submit_proposal(page, number, {**DELTA, "member_code": zeta.credit_code}, pdf)
+    alpha = prepare_proposal(page, number, {**ALPHA, "member_code": beta.credit_code}, pdf)
+    delta = prepare_proposal(page, number, {**DELTA, "member_code": zeta.credit_code}, pdf)
     assert alpha != delta
+    for team, address in ((ALPHA, alpha), (DELTA, delta)):
+        accept_invitation(page, team)
+        sign_pledge(page, team, address)
+        submit_proposal(page, team, address)
 
     clock.set_now(AFTER_DEADLINE)
     formal_check_and_panel(page)

@@ -22,12 +22,10 @@ from portal.reviews import services as reviews
 from portal.reviews.models import Assignment, AssignmentStatus, Review, ReviewStatus
 from portal.sequences import Sequence
 from tests.factories import PASSWORD
-from tests.proposals_fixtures import attach, current_revision
+from tests.proposals_fixtures import attach, current_revision, sign_as_leader
 from tests.together import PEOPLE, together
 
 pytest_plugins = ["tests.reviews_fixtures"]
-
-PLEDGE = {"pledge_accepted": "y", "pledge_name": "Li Lei"}
 
 
 def logged_in(app: Flask, email: str):
@@ -66,12 +64,13 @@ def test_twenty_applicants_submit_their_own_proposals_at_the_same_moment(
         make_user(f"lead{i}@team{i}.example", org=org)
         proposal = make_proposal(lead=org, challenge=challenge, status="draft")
         attach(app, proposal.id)
+        sign_as_leader(app, proposal.id, f"leader{i}@team{i}.example")
         proposals.append(proposal.id)
 
     responses = together(
         PEOPLE,
         lambda i: logged_in(app, f"lead{i}@team{i}.example"),
-        lambda i, client: client.post(f"/proposals/{proposals[i]}/submit", data=PLEDGE),
+        lambda i, client: client.post(f"/proposals/{proposals[i]}/submit"),
     )
 
     assert statuses(responses) == {302: PEOPLE}
@@ -91,12 +90,13 @@ def test_twenty_clicks_on_submit_submit_the_proposal_once(
     make_user("alice@alpha.example", org=org)
     proposal = make_proposal(lead=org, challenge=make_challenge(), status="draft")
     attach(app, proposal.id)
+    sign_as_leader(app, proposal.id)
     tabs = same_session(app, logged_in(app, "alice@alpha.example"), PEOPLE)
 
     responses = together(
         PEOPLE,
         lambda i: tabs[i],
-        lambda i, client: client.post(f"/proposals/{proposal.id}/submit", data=PLEDGE),
+        lambda i, client: client.post(f"/proposals/{proposal.id}/submit"),
     )
 
     assert statuses(responses) == {302: 1, 422: PEOPLE - 1}

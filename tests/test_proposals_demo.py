@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
+from portal.accounts.models import Invitation, InvitationPurpose
 from portal.demo import load_demo
-from portal.proposals import services
-from portal.proposals.models import ProposalStatus
+from portal.proposals import services, signature
+from portal.proposals.models import ConsentStatus, Proposal, ProposalStatus, SignatureStatus
 
 
-def test_the_demo_has_draft_submitted_withdrawn_and_resubmitted_proposals(ctx):
+def test_the_demo_has_proposals_in_every_state_consented_and_signed(app, ctx):
+    """Draft, submitted, withdrawn and resubmitted; a consortium with a member that accepted
+    and one still invited; a team leader who signed and one invited who has not."""
     base = load_demo()
     ctx.commit()
     proposals = base["proposals"]
@@ -25,6 +30,31 @@ def test_the_demo_has_draft_submitted_withdrawn_and_resubmitted_proposals(ctx):
     assert leads == {
         o.name for k, o in base["orgs"].items() if k not in ("expert_org", "unverified")
     }
+
+    draft = proposals["draft"]
+    answers = {m.organisation.name: m.consent for m in draft.members if m.role.value == "member"}
+    assert sorted(answers.values()) == [ConsentStatus.accepted, ConsentStatus.invited]
+    assert draft.signatures == [] and draft.leader_user_id is None
+    invited = ctx.exec(select(Invitation).where(Invitation.email == "chenjing@example.com")).one()
+    assert invited.purpose is InvitationPurpose.leader
+
+    # Everything handed in, by any module's demo, was consented and signed by an account.
+    handed_in = ctx.exec(select(Proposal).where(Proposal.status != ProposalStatus.draft)).all()
+    assert len(handed_in) > 10
+    for proposal in handed_in:
+        assert {m.consent for m in proposal.members} == {ConsentStatus.accepted}, proposal.title
+        latest = signature.current_signature(proposal)
+        assert latest.status is SignatureStatus.signed, proposal.title
+        assert latest.signer_id is not None and latest.signer_id == proposal.leader_user_id
+    submitted = proposals["submitted"]
+    assert signature.holds(signature.current_signature(submitted), submitted)
+    assert submitted.versions[-1].content["pledge"]["signed_by"] == "李明"
+
+    client = app.test_client()
+    response = client.post(
+        "/login", data={"email": "liming@example.com", "password": "portal-demo"}
+    )
+    assert response.status_code == 302  # the team leader who signed has an account
 
 
 def test_the_demo_accepts_challenges_from_the_challenges_demo(ctx, make_challenge):

@@ -1,5 +1,6 @@
 """An applicant builds a three-organisation consortium proposal, saves it with errors,
-completes it and submits it; the frozen version holds exactly what was submitted."""
+completes it, the members accept, the team leader signs, and it is submitted; the frozen version
+holds exactly what was submitted."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from portal.db import db
 from portal.notifications.models import Notification
 from portal.proposals.models import ProposalStatus
 from tests import proposals_fixtures
+from tests.factories import PASSWORD
 from tests.proposals_fixtures import (
     current_revision,
+    everyone_accepts,
     field_value,
+    leader_account,
     load,
     pdf_upload,
 )
@@ -99,6 +103,7 @@ def test_applicant_builds_saves_with_errors_completes_and_submits(
             "members-1-name": "Gamma Institute 伽马研究所",
             "members-1-type": "institute",
             "members-1-region": "北京市",
+            "members-1-email": "head@gamma.example",
             "members-1-responsibility": "Metrology",
         },
     )
@@ -187,9 +192,7 @@ def test_applicant_builds_saves_with_errors_completes_and_submits(
     save(client, app, pid, "budget", {**budget, "shares-2-share": "4000000"})
 
     # Submitting before the attachments are there is refused with the checklist.
-    response = client.post(
-        f"/proposals/{pid}/submit", data={"pledge_accepted": "y", "pledge_name": "李雷"}
-    )
+    response = client.post(f"/proposals/{pid}/submit")
     assert response.status_code == 422
     assert "Attach the proposal document as a PDF." in response.get_data(as_text=True)
 
@@ -201,19 +204,26 @@ def test_applicant_builds_saves_with_errors_completes_and_submits(
         )
         assert response.status_code == 302
 
+    # What is still missing is the others' doing: the members' answers, the leader's signature.
+    page = client.get(f"/proposals/{pid}").get_data(as_text=True)
+    assert "<strong>pilot line</strong>" in page and "<script>alert(1)" not in page
+    assert "Beta University 贝塔大学 has not accepted the invitation" in page
+    assert "Gamma Institute 伽马研究所 has not accepted the invitation" in page
+    assert "has not signed the pledge yet" in page
+    assert client.post(f"/proposals/{pid}/submit").status_code == 422
+
+    everyone_accepts(app, pid)
+    leader_account(app, "lilei@alpha.example", "李雷")  # registered through the invitation
+    login("lilei@alpha.example")
+    response = client.post(
+        f"/proposals/{pid}/pledge", data={"leads_the_team": "y", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+
+    login("alice@alpha.example")
     page = client.get(f"/proposals/{pid}").get_data(as_text=True)
     assert "Everything is complete" in page
-    assert "<strong>pilot line</strong>" in page and "<script>alert(1)" not in page
-
-    # The pledge must be ticked and signed with the team leader's exact name.
-    response = client.post(f"/proposals/{pid}/submit", data={"pledge_name": "Li Lei"})
-    html = response.get_data(as_text=True)
-    assert response.status_code == 422
-    assert "Tick the pledge" in html and "exactly as it is in the proposal" in html
-
-    response = client.post(
-        f"/proposals/{pid}/submit", data={"pledge_accepted": "y", "pledge_name": "李雷"}
-    )
+    response = client.post(f"/proposals/{pid}/submit")
     assert response.status_code == 302
 
     proposal = load(app, pid)
@@ -236,11 +246,15 @@ def test_applicant_builds_saves_with_errors_completes_and_submits(
     ]
     assert all(len(a["sha256"]) == 64 for a in content["attachments"])
     assert content["pledge"]["signed_by"] == "李雷"
+    assert len(content["pledge"]["sha256"]) == 64
 
-    # The team is told, and the frozen proposal can no longer be edited.
+    # The team is told who submitted, and the frozen proposal can no longer be edited.
     with app.app_context():
-        notes = db.session.exec(select(Notification)).all()
+        notes = db.session.exec(
+            select(Notification).where(Notification.kind == "proposal_submitted")
+        ).all()
         assert {n.user_id for n in notes} == {c["alice"].id, c["alice2"].id}
+        assert all("submitted by Alice" in n.title for n in notes)
     html = client.get(f"/proposals/{pid}").get_data(as_text=True)
     assert "Version 1" in html and "Withdraw" in html
     response = save(client, app, pid, "general", {"title": "Changed"}, follow=False)

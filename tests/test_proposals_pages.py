@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from portal import clock
 from tests import proposals_fixtures
-from tests.proposals_fixtures import current_revision, start_proposal
+from tests.pagecheck import page_problems
+from tests.proposals_fixtures import current_revision, load, sign_as_leader, start_proposal
 
 consortium = proposals_fixtures.consortium
 
@@ -162,3 +163,44 @@ def test_the_dashboard_runs_the_same_queries_for_few_or_many_proposals(
     for i in range(5):
         make_proposal(lead=c["alpha"], challenge=make_challenge(title=f"Challenge {i}"))
     assert measure() == few
+
+
+def test_the_invitation_and_pledge_pages_are_accessible_in_both_languages(
+    app, client, login, consortium, make_proposal
+):
+    c = consortium
+    invited = make_proposal(
+        lead=c["alpha"], members=(c["beta"],), challenge=c["challenge"], consent="invited"
+    )
+    joined = make_proposal(
+        lead=c["beta"], members=(c["alpha"],), challenge=c["challenge"], title="Beta's bid"
+    )
+    with app.app_context():
+        rows = {
+            m.proposal_id: m.id
+            for m in load(app, invited.id).members + load(app, joined.id).members
+            if m.role.value == "member"
+        }
+    sign_as_leader(app, invited.id)
+    pages = {
+        "bob@beta.example": [
+            "/proposals/invitations",
+            f"/proposals/invitations/{rows[invited.id]}/decline",
+        ],
+        "alice@alpha.example": [
+            f"/proposals/{invited.id}",
+            f"/proposals/{invited.id}/submit",
+            f"/proposals/invitations/{rows[joined.id]}/withdraw",
+        ],
+        "leader@example.com": [f"/proposals/{invited.id}/pledge"],
+    }
+    for language in ("en", "zh"):
+        for email, paths in pages.items():
+            login(email)
+            client.get(f"/language/{language}?next=/")
+            for path in paths:
+                response = client.get(path)
+                assert response.status_code == 200, (language, path)
+                html = response.get_data(as_text=True)
+                assert page_problems(html) == [], (language, path)
+                assert f'<html lang="{"zh-Hans" if language == "zh" else "en"}"' in html

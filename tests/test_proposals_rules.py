@@ -19,6 +19,7 @@ from tests.proposals_fixtures import (
     current_revision,
     load,
     pdf_upload,
+    sign_as_leader,
     start_proposal,
 )
 
@@ -35,21 +36,16 @@ def test_submitting_after_the_deadline_is_refused_with_a_clear_message(
     c = consortium
     proposal = make_proposal(lead=c["alpha"], challenge=c["challenge"], status="draft")
     attach(app, proposal.id)
+    sign_as_leader(app, proposal.id)
     clock.set_now(c["challenge"].deadline + timedelta(minutes=1))
     login("alice@alpha.example")
-    response = client.post(
-        f"/proposals/{proposal.id}/submit",
-        data={"pledge_accepted": "y", "pledge_name": "Li Lei"},
-    )
+    response = client.post(f"/proposals/{proposal.id}/submit")
     assert response.status_code == 422
     assert "has passed; proposals are no longer accepted" in response.get_data(as_text=True)
     assert load(app, proposal.id).status is ProposalStatus.draft
 
     clock.set_now(c["challenge"].deadline - timedelta(minutes=1))
-    response = client.post(
-        f"/proposals/{proposal.id}/submit",
-        data={"pledge_accepted": "y", "pledge_name": "Li Lei"},
-    )
+    response = client.post(f"/proposals/{proposal.id}/submit")
     assert response.status_code == 302
     assert load(app, proposal.id).status is ProposalStatus.submitted
 

@@ -13,12 +13,9 @@ from portal.db import db
 from portal.notifications.models import Notification
 from portal.proposals.models import Attachment, ProposalStatus
 from tests import proposals_fixtures
-from tests.proposals_fixtures import attach, current_revision, load
+from tests.proposals_fixtures import attach, current_revision, load, sign_as_leader
 
 consortium = proposals_fixtures.consortium
-
-
-PLEDGE = {"pledge_accepted": "y", "pledge_name": "Li Lei"}
 
 
 def test_withdraw_and_resubmit_keeps_both_versions(
@@ -37,8 +34,9 @@ def test_withdraw_and_resubmit_keeps_both_versions(
         title="First title",
     )
     attach(app, proposal.id)
+    sign_as_leader(app, proposal.id)
     login("alice@alpha.example")
-    assert client.post(f"/proposals/{proposal.id}/submit", data=PLEDGE).status_code == 302
+    assert client.post(f"/proposals/{proposal.id}/submit").status_code == 302
 
     page = client.get(f"/proposals/{proposal.id}/withdraw")
     assert "The submitted version stays in the history" in page.get_data(as_text=True)
@@ -64,7 +62,7 @@ def test_withdraw_and_resubmit_keeps_both_versions(
         },
     )
     assert response.status_code == 302
-    assert client.post(f"/proposals/{proposal.id}/submit", data=PLEDGE).status_code == 302
+    assert client.post(f"/proposals/{proposal.id}/submit").status_code == 302
 
     resubmitted = load(app, proposal.id)
     assert resubmitted.status is ProposalStatus.submitted
@@ -126,8 +124,9 @@ def test_a_file_in_a_submitted_version_is_kept_when_the_draft_drops_it(
     c = consortium
     proposal = make_proposal(lead=c["alpha"], challenge=c["challenge"], status="draft")
     kept_id = attach(app, proposal.id, "submitted.pdf")
+    sign_as_leader(app, proposal.id)
     login("alice@alpha.example")
-    assert client.post(f"/proposals/{proposal.id}/submit", data=PLEDGE).status_code == 302
+    assert client.post(f"/proposals/{proposal.id}/submit").status_code == 302
     client.post(f"/proposals/{proposal.id}/withdraw")
     draft_only_id = attach(app, proposal.id, "draft-only.pdf")
 

@@ -32,6 +32,7 @@ from portal.challenges.models import (
     Stage,
 )
 from portal.db import db
+from portal.proposals import demo as proposals_demo
 from portal.proposals import services as proposal_services
 from portal.proposals.models import (
     Commitment,
@@ -127,14 +128,11 @@ def _proposal(
         title=title,
         leader_name=leader,
         leader_title="首席科学家",
-        leader_email="leader@example.com",
         leader_org_id=org.id,
         approach="建设中试线，完成工艺验证。",
         innovation="自主纯化工艺。",
         requested=requested,
         self_funds=Decimal("5000000.00"),
-        pledge_accepted=True,
-        pledge_name=leader,
         created_at=when - timedelta(days=90),
         updated_at=when - timedelta(days=90),
         submitted_at=when - timedelta(days=80),
@@ -165,7 +163,7 @@ def _proposal(
         )
     ]
     db.session.add(proposal)
-    db.session.flush()
+    proposals_demo.handed_in(proposal, proposal.submitted_at)
     db.session.add(
         SubmittedVersion(
             proposal_id=proposal.id,

@@ -24,7 +24,7 @@ from portal.awards.models import (
 )
 from portal.challenges.models import ChainLink, Challenge, ChallengeStatus
 from portal.db import db, money
-from portal.proposals.models import ConsortiumMember, Proposal
+from portal.proposals.models import ConsentStatus, ConsortiumMember, Proposal
 
 PROJECT_STATUSES = [s for s in AwardStatus if s.is_project]
 OPEN_MILESTONE = [MilestoneStatus.planned, MilestoneStatus.reported, MilestoneStatus.returned]
@@ -62,12 +62,14 @@ def public_challenge(number: str) -> Challenge | None:
 
 
 def _user_org_condition(user: User):
-    """Awards of proposals in which the user's organisation takes part (lead or member)."""
+    """Awards of proposals in which the user's organisation takes part (lead, or member that
+    accepted the lead's invitation)."""
     if user.role is not Role.applicant or user.organisation_id is None:
         return false()
     member = exists().where(
         ConsortiumMember.proposal_id == Proposal.id,
         ConsortiumMember.organisation_id == user.organisation_id,
+        ConsortiumMember.consent == ConsentStatus.accepted,
     )
     return Award.proposal_id.in_(
         select(Proposal.id).where(or_(Proposal.lead_org_id == user.organisation_id, member))

@@ -29,6 +29,7 @@ from portal.db import db
 from portal.errors import DomainError
 from portal.notices import content, queries, services
 from portal.notices.seal import seal_svg
+from portal.proposals import demo as proposals_demo
 from portal.proposals.models import (
     Commitment,
     ConsortiumMember,
@@ -115,8 +116,6 @@ def make_confirmed_award(
         leader_title="首席科学家",
         leader_org_id=lead.id,
         requested=amount,
-        pledge_accepted=True,
-        pledge_name=leader,
         created_at=now - timedelta(days=90),
         updated_at=now - timedelta(days=70),
         submitted_at=now - timedelta(days=70),
@@ -134,7 +133,7 @@ def make_confirmed_award(
         for indicator in challenge.indicators
     ]
     db.session.add(proposal)
-    db.session.flush()
+    proposals_demo.handed_in(proposal, proposal.submitted_at)
     year = now.year
     award = Award(
         proposal_id=proposal.id,

@@ -1,20 +1,33 @@
 """Demo proposals: a draft, submitted ones, a withdrawn one and one submitted twice, from the
-demo organisations, in consortia of two or three, built through the services as a user would.
+demo organisations, in consortia of two or three, built through the services as a user would:
+member organisations accept the lead's invitation, team leaders sign the pledge with their own
+account, administrators submit. The draft's consortium has a member that accepted and one still
+invited, and its team leader was invited by e-mail and has not signed.
 
 Challenges come from the challenges demo (`base["challenges"]`) when it has run; otherwise
-this loader publishes two of its own so that it stands alone.
+this loader publishes two of its own so that it stands alone. `leader_account` and
+`handed_in` serve the other modules' demos, which build proposals already handed in directly.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import force_locale
-from sqlmodel import select
+from sqlmodel import func, select
 
 from portal import clock, sequences, storage
-from portal.accounts.models import Organisation, User
+from portal.accounts.membership import administrators
+from portal.accounts.models import (
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Organisation,
+    Role,
+    User,
+)
+from portal.accounts.services import hash_password
 from portal.challenges.models import (
     Chain,
     ChainLink,
@@ -27,8 +40,70 @@ from portal.challenges.models import (
     Stage,
 )
 from portal.db import db
-from portal.proposals import services
-from portal.proposals.models import Attachment, Proposal
+from portal.proposals import consent, services, signature
+from portal.proposals.models import Attachment, ConsentStatus, Proposal
+
+# Team leaders with an account of their own (password portal-demo); others get leaderN@.
+LEADER_EMAILS = {"李明": "liming@example.com", "张华": "zhanghua@example.com"}
+DEMO_PASSWORD = "portal-demo"
+_password_hash: list[str] = []
+
+
+def leader_account(name: str, org: Organisation) -> User:
+    """The demo account of the team leader called `name` (made once, an approved member of
+    `org`, password portal-demo)."""
+    found = db.session.exec(
+        select(User).where(User.name == name, User.role == Role.applicant)
+    ).first()
+    if found is not None:
+        return found
+    email = LEADER_EMAILS.get(name)
+    if email is None:
+        taken = db.session.exec(
+            select(func.count()).select_from(User).where(User.email.like("leader%@example.com"))
+        ).one()
+        email = f"leader{taken + 1}@example.com"
+    if not _password_hash:
+        _password_hash.append(hash_password(DEMO_PASSWORD))
+    now = clock.now()
+    account = User(
+        email=email,
+        name=name,
+        role=Role.applicant,
+        password_hash=_password_hash[0],
+        organisation_id=org.id,
+        created_at=now,
+        email_verified_at=now,
+    )
+    db.session.add(account)
+    db.session.flush()
+    db.session.add(
+        Membership(
+            user_id=account.id,
+            organisation_id=org.id,
+            status=MembershipStatus.approved,
+            role=MembershipRole.member,
+            created_at=now,
+            decided_at=now,
+        )
+    )
+    return account
+
+
+def handed_in(proposal: Proposal, at: datetime) -> None:
+    """A proposal the demos build as already handed in (flushed, before its version is
+    frozen): every member accepted the invitation, and the team leader (an account named like
+    `leader_name`) signed the pledge for what the proposal says."""
+    db.session.flush()
+    for member in proposal.members:
+        admins = administrators(member.organisation_id)
+        member.consent = ConsentStatus.accepted
+        member.invited_at = at
+        member.consent_decided_at = at
+        member.consent_decided_by_id = admins[0].id if admins else None
+    organisation = db.session.get(Organisation, proposal.leader_org_id or proposal.lead_org_id)
+    signature.record_signature(proposal, leader_account(proposal.leader_name, organisation), at)
+    db.session.flush()
 
 
 def demo_pdf(title: str) -> bytes:
@@ -188,23 +263,11 @@ def _build(
     lead: User,
     members: list[Organisation],
     title: str,
-    leader: str,
+    leader_email: str,
+    leader_name: str = "",
     complete: bool = True,
 ) -> Proposal:
     proposal = services.start_proposal(challenge, by=lead)
-    services.save_general(
-        proposal,
-        by=lead,
-        revision=proposal.revision,
-        title=title,
-        leader_name=leader,
-        leader_title="首席科学家 Chief scientist",
-        leader_phone="+86 20 8888 0000",
-        leader_email="leader@example.com",
-        leader_org_id=proposal.lead_org_id,
-        approach="## 技术路线 Approach\n\n1. 树脂合成 resin synthesis\n2. **中试验证** pilot line",
-        innovation="- 自主单体 Own monomer\n- 国产化检测 Domestic metrology" if complete else "",
-    )
     services.save_members(
         proposal,
         by=lead,
@@ -216,6 +279,19 @@ def _build(
             )
             for org in members
         ],
+    )
+    services.save_general(
+        proposal,
+        by=lead,
+        revision=proposal.revision,
+        title=title,
+        leader_name=leader_name,
+        leader_title="首席科学家 Chief scientist",
+        leader_phone="+86 20 8888 0000",
+        leader_email=leader_email,
+        leader_org_id=proposal.lead_org_id,
+        approach="## 技术路线 Approach\n\n1. 树脂合成 resin synthesis\n2. **中试验证** pilot line",
+        innovation="- 自主单体 Own monomer\n- 国产化检测 Domestic metrology" if complete else "",
     )
     services.save_commitments(
         proposal,
@@ -288,41 +364,67 @@ def load(base: dict) -> dict:
         return _load(base)
 
 
+def _accept(proposal: Proposal, organisation: Organisation, by: User) -> None:
+    """An administrator of `organisation` accepts the lead's invitation."""
+    member = next(m for m in proposal.members if m.organisation_id == organisation.id)
+    consent.accept(member, by=by)
+
+
+def _sign(proposal: Proposal, leader: User) -> None:
+    signature.sign_pledge(proposal, by=leader, password=DEMO_PASSWORD, leads_the_team=True)
+
+
 def _load(base: dict) -> dict:
     users, orgs = base["users"], base["orgs"]
     first, second = _open_challenges(base)[:2]
     alice, bob, carol = users["alice"], users["bob"], users["carol"]
+    liming = leader_account("李明", orgs["enterprise"])
+    zhanghua = leader_account("张华", orgs["university"])
 
     submitted = _build(
         first,
         alice,
         [orgs["university"], orgs["institute"]],
         "国产 ArF 光刻胶联合攻关 Domestic ArF photoresist",
-        "李明",
+        liming.email,
     )
-    services.submit_proposal(submitted, by=alice, pledge_accepted=True, pledge_name="李明")
+    _accept(submitted, orgs["university"], bob)
+    _accept(submitted, orgs["institute"], carol)
+    _sign(submitted, liming)
+    services.submit_proposal(submitted, by=alice)
 
     withdrawn = _build(
-        second, bob, [orgs["institute"]], "高可靠 IGBT 模块 Reliable IGBT module", "张华"
+        second, bob, [orgs["institute"]], "高可靠 IGBT 模块 Reliable IGBT module", zhanghua.email
     )
-    services.submit_proposal(withdrawn, by=bob, pledge_accepted=True, pledge_name="张华")
+    _accept(withdrawn, orgs["institute"], carol)
+    _sign(withdrawn, zhanghua)
+    services.submit_proposal(withdrawn, by=bob)
     services.withdraw_proposal(withdrawn, by=bob)
 
-    twice = _build(second, alice, [orgs["institute"]], "碳化硅混合模块 SiC hybrid module", "李明")
-    services.submit_proposal(twice, by=alice, pledge_accepted=True, pledge_name="李明")
+    twice = _build(
+        second, alice, [orgs["institute"]], "碳化硅混合模块 SiC hybrid module", liming.email
+    )
+    _accept(twice, orgs["institute"], carol)
+    _sign(twice, liming)
+    services.submit_proposal(twice, by=alice)
     services.withdraw_proposal(twice, by=alice)
-    services.submit_proposal(twice, by=alice, pledge_accepted=True, pledge_name="李明")
+    services.submit_proposal(twice, by=alice)
 
+    # The draft: the enterprise accepted, the university is still invited; the team leader has
+    # no account yet and was invited by e-mail, so nobody has signed.
     draft = _build(
         first,
         carol,
-        [orgs["enterprise"]],
+        [orgs["enterprise"], orgs["university"]],
         "光刻胶检测平台 Photoresist metrology",
-        "陈静",
+        "chenjing@example.com",
+        leader_name="陈静",
         complete=False,
     )
+    _accept(draft, orgs["enterprise"], alice)
 
     base["challenges_for_proposals"] = [first, second]
+    base["leaders"] = {"signed": liming, "invited": "chenjing@example.com"}
     base["proposals"] = {
         "submitted": submitted,
         "withdrawn": withdrawn,

@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     Form,
+    PasswordField,
     SelectField,
     StringField,
     TextAreaField,
@@ -31,15 +32,18 @@ class RevisionMixin:
 
 class GeneralForm(RevisionMixin, FlaskForm):
     title = StringField(_l("Project title"), validators=[Optional(), Length(max=200)])
-    leader_name = StringField(_l("Team leader (挂帅人)"), validators=[Optional(), Length(max=100)])
+    leader_email = EmailField(
+        _l("Team leader's e-mail"),
+        validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
+    )
+    leader_name = StringField(
+        _l("Team leader's name (if they have no account yet)"),
+        validators=[Optional(), Length(max=100)],
+    )
     leader_title = StringField(
         _l("Team leader's title or position"), validators=[Optional(), Length(max=100)]
     )
     leader_phone = StringField(_l("Telephone"), validators=[Optional(), Length(max=40)])
-    leader_email = EmailField(
-        _l("E-mail"),
-        validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
-    )
     leader_org_id = SelectField(
         _l("Organisation of the team leader"),
         coerce=coerce_id,
@@ -56,6 +60,10 @@ class MemberRow(Form):
         _l("Type (if new)"), choices=lambda: [("", "—"), *org_type_choices()], default=""
     )
     region = StringField(_l("Region (if new)"), validators=[Optional(), Length(max=100)])
+    email = EmailField(
+        _l("E-mail to invite it (if new)"),
+        validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
+    )
     responsibility = TextAreaField(_l("Responsibility"), validators=[Optional(), Length(max=1000)])
 
 
@@ -116,12 +124,23 @@ class AttachmentForm(FlaskForm):
     file = FileField(_l("PDF file"))
 
 
-class SubmitForm(FlaskForm):
-    pledge_accepted = BooleanField(
-        _l("I have read the pledge and commit to it on behalf of the consortium.")
+class PledgeForm(FlaskForm):
+    """The team leader signs for themself: a confirmation and their own password."""
+
+    leads_the_team = BooleanField(_l("I confirm that I lead this team (挂帅人)."))
+    password = PasswordField(_l("Your password"), validators=[Length(max=200)])
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why does your organisation decline?"), validators=[Optional(), Length(max=1000)]
     )
-    pledge_name = StringField(
-        _l("Type the team leader's name to sign"), validators=[Optional(), Length(max=100)]
+
+
+class WithdrawConsentForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why does your organisation withdraw? (the lead reads it)"),
+        validators=[Optional(), Length(max=1000)],
     )
 
 

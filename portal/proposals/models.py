@@ -5,9 +5,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
-from portal.accounts.models import Organisation
+from portal.accounts.models import Organisation, User
 from portal.challenges.models import Challenge, Indicator
 from portal.db import MONEY, UTCDateTime, enum_type
+from portal.i18n import lazy_gettext as _l
 
 
 class ProposalStatus(enum.StrEnum):
@@ -24,6 +25,59 @@ class ProposalStatus(enum.StrEnum):
 class MemberRole(enum.StrEnum):
     lead = "lead"  # 牵头单位
     member = "member"  # 成员单位
+
+
+class ConsentStatus(enum.StrEnum):
+    """A member organisation's answer to the lead's invitation (联合体确认)."""
+
+    invited = "invited"  # waiting for an administrator of the member organisation
+    accepted = "accepted"
+    declined = "declined"  # with a reason
+    withdrawn = "withdrawn"  # accepted, then withdrawn before the deadline
+
+    @property
+    def label(self) -> str:
+        return str(CONSENT_LABELS[self])
+
+
+CONSENT_LABELS = {
+    ConsentStatus.invited: _l("Invited, no answer yet"),
+    ConsentStatus.accepted: _l("Accepted"),
+    ConsentStatus.declined: _l("Declined"),
+    ConsentStatus.withdrawn: _l("Consent withdrawn"),
+}
+
+
+class SignatureStatus(enum.StrEnum):
+    signed = "signed"
+    void = "void"  # what was signed has changed since (or the leader signed again)
+
+
+class VoidCause(enum.StrEnum):
+    """Why a signature no longer holds."""
+
+    commitments = "commitments"
+    milestones = "milestones"
+    budget = "budget"
+    consortium = "consortium"
+    leader = "leader"  # another team leader was named
+    consent = "consent"  # a member organisation declined or withdrew its consent
+    signed_again = "signed_again"
+
+    @property
+    def label(self) -> str:
+        return str(VOID_LABELS[self])
+
+
+VOID_LABELS = {
+    VoidCause.commitments: _l("the indicator commitments were changed"),
+    VoidCause.milestones: _l("the milestone plan was changed"),
+    VoidCause.budget: _l("the budget was changed"),
+    VoidCause.consortium: _l("the consortium was changed"),
+    VoidCause.leader: _l("another team leader was named"),
+    VoidCause.consent: _l("a member organisation declined or withdrew its consent"),
+    VoidCause.signed_again: _l("the team leader signed again"),
+}
 
 
 class Proposal(SQLModel, table=True):
@@ -43,7 +97,11 @@ class Proposal(SQLModel, table=True):
         default=ProposalStatus.draft, sa_type=enum_type(ProposalStatus), index=True
     )
     title: str = Field(default="", max_length=200)  # the project's name
-    # The team leader (挂帅人) and the consortium organisation they belong to.
+    # The team leader (挂帅人): the person whose account has the address `leader_email`, and the
+    # consortium organisation they belong to. `leader_user_id` is that account (None while the
+    # invited leader has not registered); the name is the account's once there is one, and the
+    # title and telephone are contact details the lead organisation gives.
+    leader_user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     leader_name: str = Field(default="", max_length=100)
     leader_title: str = Field(default="", max_length=100)
     leader_phone: str = Field(default="", max_length=40)
@@ -53,8 +111,6 @@ class Proposal(SQLModel, table=True):
     innovation: str = Field(default="")  # innovation points, Markdown
     requested: Decimal | None = Field(default=None, sa_type=MONEY)  # funding asked (≤ the cap)
     self_funds: Decimal | None = Field(default=None, sa_type=MONEY)
-    pledge_accepted: bool = Field(default=False)  # 军令状
-    pledge_name: str = Field(default="", max_length=100)
     # Bumped by every save: a save based on an older revision is refused, not lost silently.
     revision: int = Field(default=1)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
@@ -70,6 +126,9 @@ class Proposal(SQLModel, table=True):
     )
     leader_org: Organisation | None = Relationship(
         sa_relationship_kwargs={"foreign_keys": "Proposal.leader_org_id"}
+    )
+    leader_user: User | None = Relationship(
+        sa_relationship_kwargs={"foreign_keys": "Proposal.leader_user_id"}
     )
     members: list["ConsortiumMember"] = Relationship(
         back_populates="proposal",
@@ -96,13 +155,29 @@ class Proposal(SQLModel, table=True):
         back_populates="proposal",
         sa_relationship_kwargs={"order_by": "SubmittedVersion.number"},
     )
+    signatures: list["PledgeSignature"] = Relationship(
+        back_populates="proposal",
+        sa_relationship_kwargs={"order_by": "PledgeSignature.id"},
+    )
 
 
 class ConsortiumMember(SQLModel, table=True):
-    """An organisation of the consortium, the lead included, with its part of the budget."""
+    """An organisation of the consortium, the lead included, with its part of the budget.
+
+    A member organisation takes part only once one of its administrators accepted the lead's
+    invitation (`consent`); the lead organisation's own row is accepted by definition.
+    """
 
     __tablename__ = "consortium_member"
-    __table_args__ = (sa.UniqueConstraint("proposal_id", "organisation_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("proposal_id", "organisation_id"),
+        sa.CheckConstraint(
+            "consent != 'declined' OR consent_reason != ''", name="declined_has_reason"
+        ),
+        sa.CheckConstraint(
+            "(consent = 'invited') = (consent_decided_at IS NULL)", name="decided_iff_stamped"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     proposal_id: int = Field(foreign_key="proposal.id", index=True)
@@ -111,9 +186,22 @@ class ConsortiumMember(SQLModel, table=True):
     responsibility: str = Field(default="", max_length=1000)
     budget_share: Decimal | None = Field(default=None, sa_type=MONEY)  # yuan of the requested
     position: int = Field(default=0)
+    consent: ConsentStatus = Field(
+        default=ConsentStatus.invited, sa_type=enum_type(ConsentStatus), index=True
+    )
+    invited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The address the lead gave for an organisation that was not registered yet (its invitation
+    # went there); empty when the organisation's administrators were told in the portal.
+    invited_email: str = Field(default="", max_length=254)
+    consent_decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    consent_decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    consent_reason: str = Field(default="", max_length=1000)  # why it declined or withdrew
 
     proposal: Proposal = Relationship(back_populates="members")
     organisation: Organisation = Relationship()
+    consent_decided_by: User | None = Relationship(
+        sa_relationship_kwargs={"foreign_keys": "ConsortiumMember.consent_decided_by_id"}
+    )
 
 
 class Commitment(SQLModel, table=True):
@@ -184,3 +272,47 @@ class SubmittedVersion(SQLModel, table=True):
     withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     proposal: Proposal = Relationship(back_populates="versions")
+
+
+class PledgeSignature(SQLModel, table=True):
+    """The team leader's signature of the pledge (军令状), made with their own password.
+
+    `content` is exactly what was signed: the pledge text and the commitments, milestones,
+    budget and consortium it covers, as canonical JSON whose SHA-256 is `content_sha256`. A
+    later change to any of them voids the signature. Signatures brought over from before leaders
+    signed for themselves (`migrated`) keep the typed name, have no account and no content, and
+    can never make a proposal submittable again.
+    """
+
+    __tablename__ = "pledge_signature"
+    __table_args__ = (
+        sa.CheckConstraint("(status = 'void') = (voided_at IS NOT NULL)", name="void_iff_stamped"),
+        sa.CheckConstraint("(status = 'void') = (void_cause IS NOT NULL)", name="void_has_cause"),
+        sa.CheckConstraint(
+            "migrated OR (signer_id IS NOT NULL AND length(content_sha256) = 64)",
+            name="signed_by_an_account",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    signer_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    signer_name: str = Field(max_length=100)
+    signer_email: str = Field(default="", max_length=254)
+    signed_at: datetime = Field(sa_type=UTCDateTime)
+    remote_addr: str = Field(default="", max_length=64)
+    content: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    content_sha256: str = Field(default="", max_length=64)
+    status: SignatureStatus = Field(
+        default=SignatureStatus.signed, sa_type=enum_type(SignatureStatus)
+    )
+    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    void_cause: VoidCause | None = Field(default=None, sa_type=enum_type(VoidCause))
+    # Who made the change that voided it (None when the portal found the change at submission).
+    voided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    migrated: bool = Field(default=False)
+
+    proposal: Proposal = Relationship(back_populates="signatures")
+    signer: User | None = Relationship(
+        sa_relationship_kwargs={"foreign_keys": "PledgeSignature.signer_id"}
+    )

@@ -1,8 +1,10 @@
 """Who may see and who may change a proposal.
 
-Users of the lead organisation edit it; users of member organisations read it; officers and
-admins read every proposal. Experts see nothing here: the review module grants them what is
-assigned to them. Everything else answers 404, so that a proposal's existence is not revealed.
+Approved members of the lead organisation prepare it; its administrators submit and withdraw it
+(单位推荐). Users of a member organisation read it once their organisation has accepted the
+lead's invitation; until then they see only the invitation. Officers and admins read every
+proposal. Experts see nothing here: the review module grants them what is assigned to them.
+Everything else answers 404, so that a proposal's existence is not revealed.
 """
 
 from __future__ import annotations
@@ -11,9 +13,18 @@ from flask import abort
 from sqlmodel import false, or_, select
 from sqlmodel.sql.expression import Select
 
+from portal.accounts.membership import is_administrator
 from portal.accounts.models import Role, User
 from portal.db import db
-from portal.proposals.models import ConsortiumMember, Proposal
+from portal.proposals.models import ConsentStatus, ConsortiumMember, MemberRole, Proposal
+
+
+def accepted_member_of(organisation_id: int):
+    """The proposals `organisation_id` has agreed to take part in, as a Select of ids."""
+    return select(ConsortiumMember.proposal_id).where(
+        ConsortiumMember.organisation_id == organisation_id,
+        ConsortiumMember.consent == ConsentStatus.accepted,
+    )
 
 
 def visible_proposals(user: User) -> Select:
@@ -24,11 +35,11 @@ def visible_proposals(user: User) -> Select:
     if user.is_staff:
         return statement
     if user.role is Role.applicant and user.organisation_id is not None:
-        member_of = select(ConsortiumMember.proposal_id).where(
-            ConsortiumMember.organisation_id == user.organisation_id
-        )
         return statement.where(
-            or_(Proposal.lead_org_id == user.organisation_id, Proposal.id.in_(member_of))
+            or_(
+                Proposal.lead_org_id == user.organisation_id,
+                Proposal.id.in_(accepted_member_of(user.organisation_id)),
+            )
         )
     return statement.where(false())
 
@@ -43,6 +54,11 @@ def can_edit(user: User, proposal: Proposal) -> bool:
     )
 
 
+def can_submit(user: User, proposal: Proposal) -> bool:
+    """Submitting and withdrawing are the lead organisation's acts: its administrators'."""
+    return can_edit(user, proposal) and is_administrator(user, proposal.lead_org_id)
+
+
 def get_proposal_or_404(proposal_id: int, for_user: User, editable: bool = False) -> Proposal:
     """The proposal if `for_user` may read it (and edit it, with `editable`); otherwise 404."""
     proposal = db.session.exec(
@@ -51,3 +67,28 @@ def get_proposal_or_404(proposal_id: int, for_user: User, editable: bool = False
     if proposal is None or (editable and not can_edit(for_user, proposal)):
         abort(404)
     return proposal
+
+
+def invitations_to(user: User) -> Select:
+    """The invitations addressed to the user's organisation, as a Select of ConsortiumMember."""
+    if user.role is not Role.applicant or user.organisation_id is None:
+        return select(ConsortiumMember).where(false())
+    return select(ConsortiumMember).where(
+        ConsortiumMember.organisation_id == user.organisation_id,
+        ConsortiumMember.role == MemberRole.member,
+    )
+
+
+def get_invitation_or_404(member_id: int, for_user: User) -> ConsortiumMember:
+    """An invitation the user's organisation received, or sent as the lead; otherwise 404."""
+    member = db.session.get(ConsortiumMember, member_id)
+    organisation_id = getattr(for_user, "organisation_id", None)
+    if (
+        member is None
+        or member.role is not MemberRole.member
+        or for_user.role is not Role.applicant
+        or organisation_id is None
+        or organisation_id not in (member.organisation_id, member.proposal.lead_org_id)
+    ):
+        abort(404)
+    return member

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import func, or_, select
 
 from portal.accounts.models import Organisation, User
 from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
-from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
-from portal.proposals.permissions import visible_proposals
+from portal.proposals.models import ConsentStatus, ConsortiumMember, Proposal, ProposalStatus
+from portal.proposals.permissions import invitations_to, visible_proposals
 from portal.proposals.services import region_matches
 
 
@@ -94,3 +95,27 @@ def challenge_by_number_or_404(number: str) -> Challenge:
     if challenge is None or challenge.status is ChallengeStatus.draft:
         abort(404)
     return challenge
+
+
+def invitations_for(user: User):
+    """The consortium invitations the user's organisation received, unanswered first, with
+    what the invitation shows (title, lead, challenge) loaded in bulk."""
+    waiting_first = sa.case((ConsortiumMember.consent == ConsentStatus.invited, 0), else_=1)
+    return (
+        invitations_to(user)
+        .options(
+            selectinload(ConsortiumMember.proposal).selectinload(Proposal.challenge),
+            selectinload(ConsortiumMember.proposal).selectinload(Proposal.lead_org),
+            selectinload(ConsortiumMember.consent_decided_by),
+        )
+        .order_by(waiting_first, ConsortiumMember.invited_at.desc(), ConsortiumMember.id.desc())
+    )
+
+
+def waiting_invitations(user: User) -> int:
+    """How many invitations to the user's organisation wait for an answer."""
+    return db.session.exec(
+        invitations_to(user)
+        .where(ConsortiumMember.consent == ConsentStatus.invited)
+        .with_only_columns(func.count())
+    ).one()

@@ -2,6 +2,9 @@
 
 Every change goes through one of these functions: they check who may act, in which state and
 before which deadline, change the rows, write the audit trail and notify. The view commits.
+Approved members of the lead organisation prepare the proposal together; submitting and
+withdrawing it are the organisation's own acts (单位推荐), done by its administrators. The
+consortium's consent lives in `consent`, the team leader's signature in `signature`.
 """
 
 from __future__ import annotations
@@ -14,21 +17,32 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 from sqlmodel import func, select, update
 from werkzeug.datastructures import FileStorage
 
 from portal import audit, clock, storage
 from portal.accounts import creditcode
 from portal.accounts.forms import ORG_TYPE_LABELS
+from portal.accounts.membership import administrators
 from portal.accounts.models import Organisation, OrgStatus, OrgType, Role, User
-from portal.accounts.services import find_organisation
+from portal.accounts.services import find_organisation, normalise_email
 from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed
 from portal.i18n import gettext as _
-from portal.i18n import lazy_gettext as _l
+from portal.i18n import ngettext
 from portal.notifications.services import notify
+from portal.proposals import consent, signature
+from portal.proposals.common import (
+    EDITABLE,
+    Problem,
+    check_open,
+    deadline_text,
+    lead_administrators,
+    lead_users,
+    lock_proposal,
+    plain_number,
+)
 from portal.proposals.models import (
     Attachment,
     Commitment,
@@ -38,28 +52,12 @@ from portal.proposals.models import (
     Proposal,
     ProposalStatus,
     SubmittedVersion,
+    VoidCause,
 )
-from portal.proposals.permissions import can_edit
-from portal.templating import format_local, format_money
+from portal.proposals.permissions import can_edit, can_submit
+from portal.templating import format_money
 
-PLEDGE_TEXT = _l(
-    "We, the lead organisation and every member of this consortium, pledge that everything in "
-    "this proposal is true; that we will reach every indicator we have committed to, on the "
-    "milestones we have planned, and use the funds only for this project; and that if we fail "
-    "through our own fault, we accept the consequences set out in the challenge, including "
-    "the return of funds and exclusion from future programmes. (军令状)"
-)
-EDITABLE = (ProposalStatus.draft, ProposalStatus.withdrawn)
 SECTIONS = ("general", "members", "commitments", "milestones", "budget", "attachments")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something that stops a proposal from being submitted, and the form field it concerns."""
-
-    section: str
-    field: str | None
-    message: str
 
 
 class StaleDraft(DomainError):
@@ -76,14 +74,12 @@ class StaleDraft(DomainError):
 
 
 class IncompleteProposal(ValidationFailed):
-    """Submission refused: the checklist still has open points (or the pledge is missing)."""
+    """Submission refused: the checklist still has open points (a missing acceptance or a
+    signature that does not hold among them)."""
 
-    def __init__(self, problems: list[Problem], pledge: dict[str, str]):
+    def __init__(self, problems: list[Problem]):
         self.checklist = problems
-        merged: dict[str | None, str] = dict(pledge)
-        if problems:
-            merged[None] = _("The proposal is not complete yet: see the checklist.")
-        super().__init__(merged)
+        super().__init__({None: _("The proposal cannot be submitted yet: see the checklist.")})
 
 
 # ---- dates and helpers --------------------------------------------------------------------
@@ -116,20 +112,6 @@ def org_type_label(value: str) -> str:
 def region_matches(challenge: Challenge, region: str) -> bool:
     """A challenge restricted to a region (e.g. 广东省) accepts organisations within it."""
     return not challenge.region or (region or "").strip().startswith(challenge.region.strip())
-
-
-def lead_users(proposal: Proposal) -> list[User]:
-    return list(
-        db.session.exec(
-            select(User).where(
-                User.organisation_id == proposal.lead_org_id, User.role == Role.applicant
-            )
-        ).all()
-    )
-
-
-def _deadline_text(challenge: Challenge) -> str:
-    return format_local(challenge.deadline)
 
 
 # ---- starting a proposal ------------------------------------------------------------------
@@ -185,7 +167,9 @@ def start_proposal(challenge: Challenge, *, by: User, now: datetime | None = Non
         created_at=now,
         updated_at=now,
     )
-    proposal.members = [ConsortiumMember(organisation_id=org.id, role=MemberRole.lead, position=0)]
+    lead = ConsortiumMember(organisation_id=org.id, role=MemberRole.lead, position=0)
+    consent.accept_as_lead(lead, by=by, now=now)
+    proposal.members = [lead]
     try:
         with db.session.begin_nested():
             db.session.add(proposal)
@@ -199,32 +183,6 @@ def start_proposal(challenge: Challenge, *, by: User, now: datetime | None = Non
         ) from exc
     audit.record(by, "proposal.started", proposal, after=audit.snapshot(proposal))
     return proposal
-
-
-def lock_proposal(proposal: Proposal) -> Proposal:
-    """The proposal's row locked until the transaction ends, read again with everything that
-    submission checks and freezes.
-
-    Submitting, withdrawing and changing attachments decide on the proposal's state; two of
-    them at once (a double click, two colleagues) must not both pass the guard. PostgreSQL
-    locks the row (FOR UPDATE); on SQLite the transaction already holds the database's write
-    lock (portal.db.sqlite_begin). Reading again after the lock means we decide, and freeze, what
-    is committed now, not what this request loaded before the lock.
-    """
-    return db.session.exec(
-        select(Proposal)
-        .where(Proposal.id == proposal.id)
-        .options(
-            selectinload(Proposal.challenge).selectinload(Challenge.indicators),
-            selectinload(Proposal.members).selectinload(ConsortiumMember.organisation),
-            selectinload(Proposal.commitments),
-            selectinload(Proposal.milestones),
-            selectinload(Proposal.attachments),
-            selectinload(Proposal.versions),
-        )
-        .with_for_update(of=Proposal)
-        .execution_options(populate_existing=True)
-    ).one()
 
 
 # ---- saving the draft ---------------------------------------------------------------------
@@ -242,7 +200,7 @@ def check_editable(proposal: Proposal, by: User, now: datetime) -> None:
             _(
                 "The deadline of this challenge (%(deadline)s) has passed; the proposal can no "
                 "longer be changed.",
-                deadline=_deadline_text(proposal.challenge),
+                deadline=deadline_text(proposal.challenge),
             )
         )
 
@@ -267,8 +225,20 @@ def _begin_save(proposal: Proposal, by: User, revision: int | None, now: datetim
     db.session.expire(proposal, ["revision", "updated_at"])
 
 
-def _saved(proposal: Proposal, by: User, section: str) -> None:
+# What a save of each section may change of what the team leader signed.
+VOIDED_BY = {
+    "general": VoidCause.leader,
+    "members": VoidCause.consortium,
+    "commitments": VoidCause.commitments,
+    "milestones": VoidCause.milestones,
+    "budget": VoidCause.budget,
+}
+
+
+def _saved(proposal: Proposal, by: User, section: str, now: datetime) -> None:
+    """Audit the save; a change to what the leader signed voids the signature."""
     audit.record(by, "proposal.saved", proposal, after={"section": section})
+    signature.void_if_changed(proposal, cause=VOIDED_BY[section], by=by, now=now)
 
 
 def save_general(
@@ -286,7 +256,11 @@ def save_general(
     innovation: str,
     now: datetime | None = None,
 ) -> Proposal:
-    """The project's name, the team leader and the technical approach, however incomplete."""
+    """The project's name, the team leader and the technical approach, however incomplete.
+
+    The leader is named by e-mail: the account with that address, or (without one) a person
+    invited to register; `leader_name` is kept only while there is no account.
+    """
     now = now or clock.now()
     _begin_save(proposal, by, revision, now)
     member_orgs = {m.organisation_id for m in proposal.members}
@@ -299,14 +273,19 @@ def save_general(
             }
         )
     proposal.title = (title or "").strip()
-    proposal.leader_name = (leader_name or "").strip()
     proposal.leader_title = (leader_title or "").strip()
     proposal.leader_phone = (leader_phone or "").strip()
-    proposal.leader_email = (leader_email or "").strip()
-    proposal.leader_org_id = leader_org_id
+    signature.name_leader(
+        proposal,
+        by=by,
+        email=leader_email,
+        typed_name=leader_name,
+        leader_org_id=leader_org_id,
+        now=now,
+    )
     proposal.approach = approach or ""
     proposal.innovation = innovation or ""
-    _saved(proposal, by, "general")
+    _saved(proposal, by, "general", now)
     return proposal
 
 
@@ -316,20 +295,22 @@ class MemberInput:
     name: str = ""
     type: str = ""
     region: str = ""
+    email: str = ""  # where to invite an organisation that is not registered yet
     responsibility: str = ""
 
     @property
     def blank(self) -> bool:
         return not any(
             (self.credit_code or "").strip() or (getattr(self, f) or "").strip()
-            for f in ("name", "region", "responsibility")
+            for f in ("name", "region", "email", "responsibility")
         )
 
 
 def _resolve_members(
-    challenge: Challenge, lead: Organisation, rows: list[MemberInput]
+    challenge: Challenge, lead: Organisation, rows: list[MemberInput], already: set[int]
 ) -> tuple[list[tuple[int, MemberInput, Organisation | None]], dict[str | None, str]]:
-    """Each row's organisation (None: to be created) and the problems found, by field."""
+    """Each row's organisation (None: to be created) and the problems found, by field.
+    `already`: the organisations in the consortium before this save (invited already)."""
     problems: dict[str | None, str] = {}
     resolved = []
     seen = {lead.credit_code}
@@ -372,6 +353,16 @@ def _resolve_members(
                 region=challenge.region,
             )
             continue
+        email = normalise_email(row.email)
+        if email and "@" not in email.strip("@"):
+            problems[key + "email"] = _("Enter an e-mail address, e.g. name@example.com.")
+            continue
+        if not email and (org is None or (org.id not in already and _nobody_to_ask(org))):
+            problems[key + "email"] = _(
+                "Nobody has registered this organisation on the portal yet: give the e-mail "
+                "address of the person there who will register it and answer the invitation."
+            )
+            continue
         resolved.append((i, row, org))
     count = sum(1 for row in rows if not row.blank)
     if count > challenge.max_members:
@@ -384,6 +375,12 @@ def _resolve_members(
     return resolved, problems
 
 
+def _nobody_to_ask(org: Organisation) -> bool:
+    """An organisation without administrators that nobody has registered: it is invited by
+    e-mail (see consent.invitable_by_email)."""
+    return not administrators(org.id) and consent.invitable_by_email(org)
+
+
 def save_members(
     proposal: Proposal,
     *,
@@ -393,21 +390,29 @@ def save_members(
     rows: list[MemberInput],
     now: datetime | None = None,
 ) -> Proposal:
-    """The consortium: organisations found by credit code, or added inline, within the limits."""
+    """The consortium: organisations found by credit code, or added inline, within the limits.
+
+    A member organisation added now is invited (its administrators, or the address given for
+    one not registered yet); the others keep their answer. An organisation typed in here is
+    created unverified and without members, under the name the lead typed, for whoever
+    registers it to correct.
+    """
     now = now or clock.now()
     _begin_save(proposal, by, revision, now)
     challenge = proposal.challenge
     lead = proposal.lead_org
-    resolved, problems = _resolve_members(challenge, lead, rows)
+    existing = {m.organisation_id: m for m in proposal.members}
+    resolved, problems = _resolve_members(challenge, lead, rows, set(existing))
     if problems:
         raise ValidationFailed(problems)
-    existing = {m.organisation_id: m for m in proposal.members}
     lead_member = existing.get(lead.id) or ConsortiumMember(
         organisation_id=lead.id, role=MemberRole.lead
     )
     lead_member.position = 0
     lead_member.responsibility = (lead_responsibility or "").strip()
+    consent.accept_as_lead(lead_member, by=by, now=now)
     kept = [lead_member]
+    added: list[tuple[ConsortiumMember, Organisation, str]] = []
     for _i, row, org in resolved:
         if org is None:
             org = Organisation(
@@ -416,19 +421,30 @@ def save_members(
                 credit_code=creditcode.normalise(row.credit_code),
                 region=(row.region or "").strip(),
                 created_at=now,
+                status=OrgStatus.unverified,
             )
             db.session.add(org)
             audit.record(by, "organisation.created", org, after=audit.snapshot(org))
-        member = existing.get(org.id) or ConsortiumMember(
-            organisation_id=org.id, role=MemberRole.member
-        )
+        member = existing.get(org.id)
+        if member is None:
+            member = ConsortiumMember(organisation=org, role=MemberRole.member)
+            added.append((member, org, normalise_email(row.email)))
         member.position = len(kept)
         member.responsibility = (row.responsibility or "").strip()
         kept.append(member)
+    for removed in (m for m in proposal.members if m not in kept):
+        audit.record(
+            by,
+            "consortium.removed",
+            removed,
+            before=audit.snapshot(removed, "proposal_id", "organisation_id", "consent"),
+        )
     proposal.members = kept
+    for member, org, email in added:
+        consent.invite(member, proposal, organisation=org, email=email, by=by, now=now)
     if proposal.leader_org_id not in {m.organisation_id for m in kept}:
         proposal.leader_org_id = None
-    _saved(proposal, by, "members")
+    _saved(proposal, by, "members", now)
     return proposal
 
 
@@ -461,7 +477,7 @@ def save_commitments(
             proposal.commitments.append(commitment)
         commitment.value = row.value
         commitment.justification = (row.justification or "").strip()
-    _saved(proposal, by, "commitments")
+    _saved(proposal, by, "commitments", now)
     return proposal
 
 
@@ -506,7 +522,7 @@ def save_milestones(
         )
         for i, row in enumerate(r for r in rows if not r.blank)
     ]
-    _saved(proposal, by, "milestones")
+    _saved(proposal, by, "milestones", now)
     return proposal
 
 
@@ -528,7 +544,7 @@ def save_budget(
     for member in proposal.members:
         if member.id in shares:
             member.budget_share = shares[member.id]
-    _saved(proposal, by, "budget")
+    _saved(proposal, by, "budget", now)
     return proposal
 
 
@@ -826,27 +842,55 @@ def _budget_problems(proposal: Proposal) -> list[Problem]:
     return found
 
 
+def verification_problems(proposal: Proposal) -> list[Problem]:
+    """An organisation may draft before platform staff verify it, but not submit."""
+    if proposal.lead_org.status is OrgStatus.verified:
+        return []
+    return [
+        Problem(
+            "organisation",
+            None,
+            _(
+                "%(org)s has not been verified by platform staff yet: it may prepare proposals "
+                "but submit them only once verified.",
+                org=proposal.lead_org.name,
+            ),
+        )
+    ]
+
+
 def completeness_problems(proposal: Proposal, now: datetime | None = None) -> list[Problem]:
     """Everything that stops the proposal from being submitted: the draft page's checklist."""
     today = local_date(now or clock.now())
     problems = [
+        *verification_problems(proposal),
         *_general_problems(proposal),
         *_member_problems(proposal),
+        *consent.consent_problems(proposal),
         *_commitment_problems(proposal),
         *_milestone_problems(proposal, today),
         *_budget_problems(proposal),
     ]
     if not current_attachments(proposal):
         problems.append(Problem("attachments", "file", _("Attach the proposal document as a PDF.")))
+    problems.extend(signature.signature_problems(proposal))
     return problems
 
 
-def plain_number(value: Decimal) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 # ---- submitting and withdrawing -----------------------------------------------------------
+
+
+def _signed(proposal: Proposal) -> dict:
+    """The signature a submitted version records (the current one holds at submission)."""
+    current = signature.current_signature(proposal)
+    if current is None:
+        return {"text": "", "signed_by": "", "signed_at": "", "sha256": ""}
+    return {
+        "text": (current.content or {}).get("pledge", ""),
+        "signed_by": current.signer_name,
+        "signed_at": current.signed_at.isoformat(),
+        "sha256": current.content_sha256,
+    }
 
 
 def freeze(proposal: Proposal, number: int, now: datetime) -> dict:
@@ -932,7 +976,7 @@ def freeze(proposal: Proposal, number: int, now: datetime) -> dict:
             }
             for a in current_attachments(proposal)
         ],
-        "pledge": {"text": str(PLEDGE_TEXT), "signed_by": proposal.pledge_name},
+        "pledge": _signed(proposal),
     }
 
 
@@ -947,7 +991,7 @@ EMPTY_VERSION = {
     "milestones": [],
     "budget": {"requested": None, "self_funds": None, "funding_cap": None},
     "attachments": [],
-    "pledge": {"text": "", "signed_by": ""},
+    "pledge": {"text": "", "signed_by": "", "signed_at": "", "sha256": ""},
 }
 
 
@@ -956,49 +1000,49 @@ def readable(content: dict) -> dict:
     return {**EMPTY_VERSION, **(content or {})}
 
 
+def _organisation_act(proposal: Proposal, by: User, refusal: str) -> None:
+    """Submitting and withdrawing are the lead organisation's acts: its administrators'.
+    `refusal` names the organisation as %(org)s."""
+    if not can_edit(by, proposal):
+        raise NotAllowed()
+    if not can_submit(by, proposal):
+        raise NotAllowed(refusal % {"org": proposal.lead_org.name})
+
+
 def submit_proposal(
-    proposal: Proposal,
-    *,
-    by: User,
-    pledge_accepted: bool,
-    pledge_name: str,
-    now: datetime | None = None,
+    proposal: Proposal, *, by: User, now: datetime | None = None
 ) -> SubmittedVersion:
     """Validate everything, freeze the content as the next submitted version, tell the team.
 
-    The proposal is locked and read again first: of two submissions at once, the second finds
-    it submitted and is refused, and there is one version.
+    Only an administrator of the lead organisation submits, once the organisation is verified,
+    every member organisation has accepted and the team leader's signature holds (its hash is
+    compared with the proposal as it is now). The proposal is locked and read again first: of
+    two submissions at once, the second finds it submitted and is refused, and there is one
+    version.
     """
     now = now or clock.now()
-    if not can_edit(by, proposal):
-        raise NotAllowed()
+    _organisation_act(
+        proposal,
+        by,
+        _(
+            "Only an administrator of %(org)s can submit its proposals (单位推荐). Ask one of "
+            "them with the button on the proposal's page."
+        ),
+    )
     proposal = lock_proposal(proposal)
     if proposal.status not in EDITABLE:
         raise DomainError(_("Only a draft or a withdrawn proposal can be submitted."))
-    if proposal.lead_org.status is not OrgStatus.verified:
-        raise DomainError(
-            _(
-                "Platform staff have not verified %(org)s yet: its proposals can be prepared but "
-                "not submitted. Its administrators upload the business licence on its page.",
-                org=proposal.lead_org.name,
-            )
-        )
-    if not proposal.challenge.accepts_proposals(now):
-        raise DomainError(
-            _(
-                "The deadline of this challenge (%(deadline)s) has passed; proposals are no "
-                "longer accepted.",
-                deadline=_deadline_text(proposal.challenge),
-            )
-        )
-    pledge: dict[str, str] = {}
-    if not pledge_accepted:
-        pledge["pledge_accepted"] = _("Tick the pledge to submit the proposal.")
-    if (pledge_name or "").strip() != proposal.leader_name.strip() or not proposal.leader_name:
-        pledge["pledge_name"] = _("Type the team leader's name exactly as it is in the proposal.")
+    check_open(
+        proposal,
+        now,
+        _(
+            "The deadline of this challenge (%(deadline)s) has passed; proposals are no longer "
+            "accepted."
+        ),
+    )
     problems = completeness_problems(proposal, now)
-    if problems or pledge:
-        raise IncompleteProposal(problems, pledge)
+    if problems:
+        raise IncompleteProposal(problems)
     before = audit.snapshot(proposal)
     number = (
         db.session.exec(
@@ -1008,8 +1052,6 @@ def submit_proposal(
         ).one()
         or 0
     ) + 1
-    proposal.pledge_accepted = True
-    proposal.pledge_name = pledge_name.strip()
     proposal.status = ProposalStatus.submitted
     proposal.submitted_at = now
     proposal.withdrawn_at = None
@@ -1029,9 +1071,10 @@ def submit_proposal(
         lead_users(proposal),
         "proposal_submitted",
         lambda: _(
-            "Proposal “%(title)s” submitted for %(challenge)s (version %(n)s)",
+            "Proposal “%(title)s” for %(challenge)s submitted by %(who)s (version %(n)s)",
             title=title,
             challenge=challenge_number,
+            who=by.name,
             n=number,
         ),
         link=f"/proposals/{proposal.id}",
@@ -1042,19 +1085,20 @@ def submit_proposal(
 def withdraw_proposal(proposal: Proposal, *, by: User, now: datetime | None = None) -> Proposal:
     """Take a submitted proposal back before the deadline; its version stays in the history."""
     now = now or clock.now()
-    if not can_edit(by, proposal):
-        raise NotAllowed()
+    _organisation_act(
+        proposal, by, _("Only an administrator of %(org)s can withdraw its proposals (单位推荐).")
+    )
     proposal = lock_proposal(proposal)
     if proposal.status is not ProposalStatus.submitted:
         raise DomainError(_("Only a submitted proposal can be withdrawn."))
-    if not proposal.challenge.accepts_proposals(now):
-        raise DomainError(
-            _(
-                "The deadline of this challenge (%(deadline)s) has passed; the proposal can no "
-                "longer be withdrawn.",
-                deadline=_deadline_text(proposal.challenge),
-            )
-        )
+    check_open(
+        proposal,
+        now,
+        _(
+            "The deadline of this challenge (%(deadline)s) has passed; the proposal can no "
+            "longer be withdrawn."
+        ),
+    )
     before = audit.snapshot(proposal)
     proposal.status = ProposalStatus.withdrawn
     proposal.withdrawn_at = now
@@ -1069,9 +1113,64 @@ def withdraw_proposal(proposal: Proposal, *, by: User, now: datetime | None = No
         lead_users(proposal),
         "proposal_withdrawn",
         lambda: _(
-            "Proposal “%(title)s” for %(challenge)s withdrawn",
+            "%(who)s withdrew proposal “%(title)s” for %(challenge)s",
+            who=by.name,
             title=title,
             challenge=challenge_number,
+        ),
+        link=f"/proposals/{proposal.id}",
+    )
+    return proposal
+
+
+def request_submission(proposal: Proposal, *, by: User, now: datetime | None = None) -> Proposal:
+    """A member of the lead organisation asks its administrators to submit the proposal."""
+    now = now or clock.now()
+    if not can_edit(by, proposal):
+        raise NotAllowed()
+    if proposal.status not in EDITABLE:
+        raise DomainError(_("Only a draft or a withdrawn proposal can be submitted."))
+    check_open(
+        proposal,
+        now,
+        _(
+            "The deadline of this challenge (%(deadline)s) has passed; proposals are no longer "
+            "accepted."
+        ),
+    )
+    recipients = [u for u in lead_administrators(proposal) if u.id != by.id]
+    if not recipients:
+        raise DomainError(
+            _(
+                "%(org)s has no other administrator to ask. Platform staff can name one.",
+                org=proposal.lead_org.name,
+            )
+        )
+    audit.record(by, "proposal.submission_requested", proposal)
+    title, challenge_number = proposal.title, proposal.challenge.number
+    open_points = len(completeness_problems(proposal, now))
+    notify(
+        recipients,
+        "submission_requested",
+        lambda: _(
+            "%(who)s asks you to submit “%(title)s” for %(challenge)s",
+            who=by.name,
+            title=title,
+            challenge=challenge_number,
+        ),
+        lambda: (
+            ngettext(
+                "As an administrator of your organisation you submit its proposals (单位推荐). "
+                "The checklist has %(num)s open point.",
+                "As an administrator of your organisation you submit its proposals (单位推荐). "
+                "The checklist has %(num)s open points.",
+                open_points,
+            )
+            if open_points
+            else _(
+                "As an administrator of your organisation you submit its proposals (单位推荐). "
+                "The checklist is complete."
+            )
         ),
         link=f"/proposals/{proposal.id}",
     )

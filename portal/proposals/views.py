@@ -1,5 +1,6 @@
 """Proposal pages: the applicant's dashboard, the proposal and its sections, submission,
-withdrawal, attachments, submitted versions, and the officer's list of submissions."""
+withdrawal, attachments, submitted versions, the consortium invitations of an organisation, the
+team leader's pledge, and the officer's list of submissions."""
 
 from __future__ import annotations
 
@@ -13,26 +14,35 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from portal import clock, formstash, storage
-from portal.access import roles_required, staff_required
+from portal.access import login_required, roles_required, staff_required
+from portal.accounts.membership import is_administrator
 from portal.accounts.models import Organisation, Role
 from portal.challenges.models import Challenge
 from portal.db import db
-from portal.errors import DomainError, ValidationFailed
-from portal.formtools import perform, show_hidden_errors
+from portal.errors import DomainError, NotAllowed, ValidationFailed
+from portal.formtools import form_status, perform, show_hidden_errors, submit_form
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.pagecache import cached_private_page
 from portal.paging import Page, paginate
 from portal.parsing import parse_whole
-from portal.proposals import forms, queries, services
+from portal.proposals import consent, forms, queries, services, signature
 from portal.proposals.models import (
     Attachment,
+    ConsentStatus,
     ConsortiumMember,
+    PledgeSignature,
     Proposal,
     ProposalStatus,
+    SignatureStatus,
     SubmittedVersion,
 )
-from portal.proposals.permissions import can_edit, get_proposal_or_404
+from portal.proposals.permissions import (
+    can_edit,
+    can_submit,
+    get_invitation_or_404,
+    get_proposal_or_404,
+)
 from portal.templating import format_local
 
 bp = Blueprint("proposals", __name__)
@@ -63,6 +73,15 @@ def proposal_status_filter(status) -> str:
 @bp.app_template_filter("plain_number")
 def plain_number(value) -> str:
     return services.plain_number(value)
+
+
+@bp.app_template_filter("isotime")
+def isotime(value: str) -> str:
+    """A moment kept as ISO text in a frozen version, in the portal's time zone."""
+    try:
+        return format_local(datetime.fromisoformat(value))
+    except (TypeError, ValueError):
+        return value or "—"
 
 
 @bp.app_template_filter("countdown")
@@ -105,6 +124,7 @@ def dashboard():
         org=org,
         open_challenges=open_challenges[:5],
         more_open=len(open_challenges) > 5,
+        waiting_invitations=queries.waiting_invitations(current_user),
     )
 
 
@@ -177,6 +197,7 @@ def _load_full(proposal_id: int, editable: bool = False) -> Proposal:
             selectinload(Proposal.milestones),
             selectinload(Proposal.attachments),
             selectinload(Proposal.versions),
+            selectinload(Proposal.signatures),
         )
     ).first()
     return proposal
@@ -202,21 +223,44 @@ def timeline(proposal: Proposal) -> list[tuple[datetime, str]]:
 @cached_private_page
 def show(proposal_id: int):
     proposal = _load_full(proposal_id)
-    editable = can_edit(current_user, proposal) and proposal.status in services.EDITABLE
+    may_edit = can_edit(current_user, proposal)
+    editable = may_edit and proposal.status in services.EDITABLE
     now = clock.now()
+    may_submit = can_submit(current_user, proposal)
     return render_template(
         "proposals/show.html",
         proposal=proposal,
         editable=editable,
-        may_act=can_edit(current_user, proposal),
+        may_act=may_edit,
+        may_submit=may_submit,
+        may_request=editable and not may_submit,
         open=proposal.challenge.accepts_proposals(now),
         problems=services.completeness_problems(proposal, now) if editable else [],
         commitments={c.indicator_id: c for c in proposal.commitments},
         attachments=services.current_attachments(proposal),
         timeline=timeline(proposal),
-        pledge_text=services.PLEDGE_TEXT,
+        pledge=pledge_state(proposal),
+        is_leader=signature.is_named_leader(current_user, proposal),
+        not_consenting=[
+            m
+            for m in proposal.members
+            if m.consent in (ConsentStatus.declined, ConsentStatus.withdrawn)
+        ],
         confirm=forms.ConfirmForm(),
     )
+
+
+def pledge_state(proposal: Proposal) -> dict:
+    """What the pages say of the pledge: the latest signature and whether it holds."""
+    latest: PledgeSignature | None = signature.current_signature(proposal)
+    holds = signature.holds(latest, proposal)
+    return {
+        # The text as the leader signed it (in their language), once a signature holds.
+        "text": latest.content["pledge"] if holds else signature.PLEDGE_TEXT,
+        "signature": latest,
+        "holds": holds,
+        "void": latest is not None and latest.status is SignatureStatus.void,
+    }
 
 
 @bp.get("/proposals/<int:proposal_id>/versions/<int:number>")
@@ -289,6 +333,7 @@ def _form_for(section: str, proposal: Proposal, formdata: bool):
                     "name": m.organisation.name,
                     "type": m.organisation.type.value,
                     "region": m.organisation.region,
+                    "email": m.invited_email,
                     "responsibility": m.responsibility,
                 }
                 for m in proposal.members
@@ -535,22 +580,21 @@ def remove_attachment(proposal_id: int, attachment_id: int):
 @roles_required(Role.applicant)
 def submit(proposal_id: int):
     proposal = _load_full(proposal_id, editable=True)
-    form = forms.SubmitForm()
+    form = forms.ConfirmForm()
     status = 200
     problems = services.completeness_problems(proposal)
     if form.validate_on_submit():
         try:
-            version = services.submit_proposal(
-                proposal,
-                by=current_user,
-                pledge_accepted=form.pledge_accepted.data,
-                pledge_name=form.pledge_name.data or "",
-            )
+            version = services.submit_proposal(proposal, by=current_user)
         except services.IncompleteProposal as exc:
             db.session.rollback()
             forms.show_problems(form, exc)
             problems = exc.checklist
             status = 422
+        except NotAllowed as exc:
+            db.session.rollback()
+            forms.show_problems(form, exc)
+            status = 403
         except DomainError as exc:
             db.session.rollback()
             forms.show_problems(form, exc)
@@ -570,8 +614,20 @@ def submit(proposal_id: int):
         proposal=proposal,
         form=form,
         problems=problems,
-        pledge_text=services.PLEDGE_TEXT,
+        may_submit=can_submit(current_user, proposal),
+        pledge=pledge_state(proposal),
     ), status
+
+
+@bp.post("/proposals/<int:proposal_id>/request-submission")
+@roles_required(Role.applicant)
+def request_submission(proposal_id: int):
+    proposal = get_proposal_or_404(proposal_id, for_user=current_user, editable=True)
+    perform(
+        lambda: services.request_submission(proposal, by=current_user),
+        _("Your organisation's administrators have been asked to submit the proposal."),
+    )
+    return redirect(url_for(".show", proposal_id=proposal.id))
 
 
 @bp.route("/proposals/<int:proposal_id>/withdraw", methods=["GET", "POST"])
@@ -595,7 +651,148 @@ def withdraw(proposal_id: int):
             "success",
         )
         return redirect(url_for(".show", proposal_id=proposal.id))
-    return render_template("proposals/withdraw.html", proposal=proposal, form=form)
+    return render_template(
+        "proposals/withdraw.html",
+        proposal=proposal,
+        form=form,
+        may_submit=can_submit(current_user, proposal),
+    )
+
+
+# ---- the team leader's pledge ---------------------------------------------------------------
+
+
+def _pledge_or_404(proposal_id: int) -> Proposal:
+    """The proposal whose named team leader is the current user (whatever their organisation:
+    the leader may belong to a member organisation, or be waiting for approval); else 404."""
+    proposal = db.session.exec(
+        select(Proposal)
+        .where(Proposal.id == proposal_id)
+        .options(
+            selectinload(Proposal.challenge).selectinload(Challenge.indicators),
+            selectinload(Proposal.lead_org),
+            selectinload(Proposal.members).selectinload(ConsortiumMember.organisation),
+            selectinload(Proposal.commitments),
+            selectinload(Proposal.milestones),
+            selectinload(Proposal.signatures),
+        )
+    ).first()
+    if proposal is None or not signature.is_named_leader(current_user, proposal):
+        abort(404)
+    return proposal
+
+
+@bp.route("/proposals/<int:proposal_id>/pledge", methods=["GET", "POST"])
+@login_required
+def pledge(proposal_id: int):
+    proposal = _pledge_or_404(proposal_id)
+    form = forms.PledgeForm()
+    done, _signed = submit_form(
+        form,
+        lambda: signature.sign_pledge(
+            proposal,
+            by=current_user,
+            password=form.password.data or "",
+            leads_the_team=bool(form.leads_the_team.data),
+            remote_addr=request.remote_addr or "",
+        ),
+    )
+    if done:
+        flash(
+            _(
+                "You have signed the pledge. Any later change to the commitments, milestones, "
+                "budget or consortium voids your signature, and you will be asked to sign again."
+            ),
+            "success",
+        )
+        return redirect(url_for(".pledge", proposal_id=proposal.id))
+    return render_template(
+        "proposals/pledge.html",
+        proposal=proposal,
+        form=form,
+        covered=signature.covered_content(proposal),
+        pledge=pledge_state(proposal),
+        signable=proposal.status in services.EDITABLE
+        and proposal.challenge.accepts_proposals(clock.now()),
+    ), form_status(form)
+
+
+# ---- consortium invitations (联合体确认) ------------------------------------------------------
+
+
+@bp.get("/proposals/invitations")
+@roles_required(Role.applicant)
+def invitations():
+    rows, page = paginate(queries.invitations_for(current_user))
+    return render_template(
+        "proposals/invitations.html",
+        invitations=rows,
+        page=page,
+        may_answer=is_administrator(current_user, current_user.organisation_id),
+        now=clock.now(),
+        confirm=forms.ConfirmForm(),
+    )
+
+
+def _after_answer(member: ConsortiumMember):
+    """Back to where the user came from: their invitations, or the lead's proposal."""
+    if member.organisation_id == current_user.organisation_id:
+        return redirect(url_for(".invitations"))
+    return redirect(url_for(".show", proposal_id=member.proposal_id, _anchor="members"))
+
+
+@bp.post("/proposals/invitations/<int:member_id>/accept")
+@roles_required(Role.applicant)
+def accept_invitation(member_id: int):
+    member = get_invitation_or_404(member_id, current_user)
+    perform(
+        lambda: consent.accept(member, by=current_user),
+        _("Your organisation has joined the consortium. You can now read the proposal."),
+    )
+    return _after_answer(member)
+
+
+def _answer_page(template: str, member: ConsortiumMember, form, action, success: str):
+    done, _answered = submit_form(form, action)
+    if done:
+        flash(success, "success")
+        return _after_answer(member)
+    return render_template(
+        template, member=member, proposal=member.proposal, form=form
+    ), form_status(form)
+
+
+@bp.route("/proposals/invitations/<int:member_id>/decline", methods=["GET", "POST"])
+@roles_required(Role.applicant)
+def decline_invitation(member_id: int):
+    member = get_invitation_or_404(member_id, current_user)
+    form = forms.DeclineForm()
+
+    return _answer_page(
+        "proposals/decline.html",
+        member,
+        form,
+        lambda: consent.decline(member, by=current_user, reason=form.reason.data or ""),
+        _("You have declined the invitation; the lead organisation is told why."),
+    )
+
+
+@bp.route("/proposals/invitations/<int:member_id>/withdraw", methods=["GET", "POST"])
+@roles_required(Role.applicant)
+def withdraw_consent(member_id: int):
+    member = get_invitation_or_404(member_id, current_user)
+    form = forms.WithdrawConsentForm()
+
+    return _answer_page(
+        "proposals/withdraw_consent.html",
+        member,
+        form,
+        lambda: consent.withdraw_consent(member, by=current_user, reason=form.reason.data or ""),
+        _(
+            "Your organisation has withdrawn its consent. The lead organisation is told, and the "
+            "proposal cannot be submitted without you."
+        ),
+    )
 
 
 # ---- the officer's list ---------------------------------------------------------------------

@@ -67,8 +67,10 @@ def names_of(proposal: Proposal) -> list[str]:
     names = set().union(*(identifying_names(org) for org in orgs if org is not None))
     org_ids = [m.organisation_id for m in members] + [proposal.lead_org_id]
     names |= set(db.session.exec(select(User.name).where(User.organisation_id.in_(org_ids))))
-    names |= {proposal.leader_name, proposal.leader_email}
-    names |= {proposal.leader_phone, proposal.pledge_name}
+    names |= {proposal.leader_name, proposal.leader_email, proposal.leader_phone}
+    if proposal.leader_user is not None:
+        names |= {proposal.leader_user.name, proposal.leader_user.email}
+    names |= {s.signer_name for s in proposal.signatures}
     names |= {a.filename for a in proposal.attachments}
     return sorted((n.strip() for n in names if n and n.strip()), key=len, reverse=True)
 

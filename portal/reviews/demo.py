@@ -23,6 +23,7 @@ from portal.challenges.models import (
     Stage,
 )
 from portal.db import db
+from portal.proposals import demo as proposals_demo
 from portal.proposals import services as proposal_services
 from portal.proposals.models import (
     ConsortiumMember,
@@ -103,14 +104,11 @@ def _proposal(challenge: Challenge, lead: Organisation, members, title: str, lea
         title=title,
         leader_name=leader,
         leader_title="首席科学家",
-        leader_email=f"{leader.split()[-1].lower()}@leader.example",
         leader_org_id=lead.id,
         approach="分三阶段建设中试线，联合下游验证。",
         innovation="新型树脂体系与国产光酸。",
         requested=Decimal("20000000.00"),
         self_funds=Decimal("6000000.00"),
-        pledge_accepted=True,
-        pledge_name=leader,
         created_at=now,
         updated_at=now,
         submitted_at=now,
@@ -125,7 +123,7 @@ def _proposal(challenge: Challenge, lead: Organisation, members, title: str, lea
         for i, org in enumerate([lead, *members])
     ]
     db.session.add(proposal)
-    db.session.flush()
+    proposals_demo.handed_in(proposal, now)
     db.session.add(
         SubmittedVersion(
             proposal_id=proposal.id,
@@ -194,7 +192,9 @@ def _load(base: dict) -> dict:
     _proposal(reviewing, extra[1], [], "光刻胶配套试剂", "周洁 Zhou Jie")  # awaits the check
     for p in (p1, p2):
         services.mark_eligible(p, by=officer)
-    services.reject_proposal(p3, reason="承诺书未签署 The pledge is unsigned.", by=officer)
+    services.reject_proposal(
+        p3, reason="证明材料不全 The supporting documents are incomplete.", by=officer
+    )
     for expert in (e1, e2, e3):
         db.session.add(
             PanelMember(challenge_id=reviewing.id, expert_id=expert.id, added_at=clock.now())

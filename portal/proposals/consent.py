@@ -1,0 +1,375 @@
+"""Consortium consent (联合体确认): a member organisation takes part only if it says so.
+
+Adding an organisation to the consortium invites it. Its administrators are told and accept or
+decline (with a reason) on their invitations page; an organisation that is not registered yet
+is invited by the e-mail address the lead gives, and whoever registers through that link
+becomes its administrator. A member may withdraw its consent before the deadline: a submitted
+proposal then goes back to draft. Every answer voids the leader's signature if it changes the
+consortium the leader signed for, and the lead's administrators are told.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, has_app_context
+from flask_babel import force_locale
+from sqlmodel import func, select
+
+from portal import audit, clock
+from portal.accounts import invitations
+from portal.accounts.invitations import invitation_link
+from portal.accounts.membership import administrators, is_administrator
+from portal.accounts.models import (
+    InvitationPurpose,
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrgStatus,
+    Role,
+    User,
+)
+from portal.db import db
+from portal.errors import DomainError, NotAllowed, ValidationFailed
+from portal.i18n import gettext as _
+from portal.notifications.mail import queue
+from portal.notifications.services import notify
+from portal.proposals import signature
+from portal.proposals.common import (
+    EDITABLE,
+    Problem,
+    check_open,
+    lead_administrators,
+    lock_proposal,
+)
+from portal.proposals.links import INVITATIONS_PATH
+from portal.proposals.models import (
+    ConsentStatus,
+    ConsortiumMember,
+    MemberRole,
+    Proposal,
+    ProposalStatus,
+    VoidCause,
+)
+
+ANSWERABLE = (ProposalStatus.draft, ProposalStatus.withdrawn, ProposalStatus.submitted)
+
+
+def can_answer(user: User, member: ConsortiumMember) -> bool:
+    """Only an administrator of the invited organisation answers for it."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and user.role is Role.applicant
+        and member.role is MemberRole.member
+        and is_administrator(user, member.organisation_id)
+    )
+
+
+def invitable_by_email(organisation: Organisation) -> bool:
+    """An organisation nobody has registered yet: unverified and without any member. Only such
+    an organisation may be given an administrator by whoever follows the lead's e-mail."""
+    if organisation.id is None:
+        return True
+    if organisation.status is not OrgStatus.unverified:
+        return False
+    members = db.session.exec(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.organisation_id == organisation.id)
+    ).one()
+    return members == 0
+
+
+# ---- the lead invites -------------------------------------------------------------------------
+
+
+def accept_as_lead(member: ConsortiumMember, *, by: User, now: datetime) -> None:
+    """The lead organisation's own row: accepted by definition."""
+    member.consent = ConsentStatus.accepted
+    member.invited_at = member.invited_at or now
+    member.consent_decided_at = member.consent_decided_at or now
+    member.consent_decided_by_id = member.consent_decided_by_id or by.id
+
+
+def invite(
+    member: ConsortiumMember,
+    proposal: Proposal,
+    *,
+    organisation: Organisation,
+    email: str,
+    by: User,
+    now: datetime,
+) -> None:
+    """Ask a newly added member organisation whether it joins (it sees only the invitation)."""
+    member.consent = ConsentStatus.invited
+    member.invited_at = now
+    member.consent_decided_at = None
+    member.consent_decided_by_id = None
+    member.consent_reason = ""
+    member.invited_email = ""
+    db.session.flush()
+    lead, title, number = proposal.lead_org.name, proposal.title, proposal.challenge.number
+    recipients = administrators(organisation.id)
+    if recipients:
+        org_name = organisation.name
+        notify(
+            recipients,
+            "consortium_invited",
+            lambda: _(
+                "%(lead)s invites %(org)s to join its consortium for “%(title)s” (%(challenge)s)",
+                lead=lead,
+                org=org_name,
+                title=title,
+                challenge=number,
+            ),
+            lambda: _(
+                "%(who)s of %(lead)s asked. As an administrator of your organisation you accept "
+                "or decline on the invitations page.",
+                who=by.name,
+                lead=lead,
+            ),
+            link=INVITATIONS_PATH,
+        )
+    elif email and invitable_by_email(organisation):
+        member.invited_email = email
+        _invitation, token = invitations.create_invitation(
+            email=email,
+            organisation=organisation,
+            purpose=InvitationPurpose.consortium,
+            by=by,
+            role=MembershipRole.administrator,
+            approved_on_join=True,
+            now=now,
+        )
+        default = current_app.config["BABEL_DEFAULT_LOCALE"] if has_app_context() else "en"
+        with force_locale(default):
+            subject = _(
+                "%(lead)s invites %(org)s to a consortium on Jiebang Portal",
+                lead=lead,
+                org=organisation.name,
+            )
+            body = _(
+                "%(who)s of %(lead)s invites %(org)s to join its consortium (联合体) for the "
+                "proposal “%(title)s” for challenge %(challenge)s. Register your organisation "
+                "through this link: you become its administrator and can accept or decline the "
+                "invitation. Platform staff verify the organisation against its business licence. "
+                "The link works once.",
+                who=by.name,
+                lead=lead,
+                org=organisation.name,
+                title=title,
+                challenge=number,
+            )
+        queue(db.session, email, subject, f"{body}\n\n{invitation_link(token, INVITATIONS_PATH)}")
+    audit.record(
+        by,
+        "consortium.invited",
+        member,
+        after=audit.snapshot(member, "proposal_id", "organisation_id", "consent", "invited_email"),
+    )
+
+
+# ---- the member organisation answers ----------------------------------------------------------
+
+
+def _locked(member: ConsortiumMember, by: User) -> tuple[Proposal, ConsortiumMember]:
+    """The proposal locked and the member row read again, once `by` may answer for it."""
+    if member.role is not MemberRole.member:
+        raise DomainError(_("The lead organisation takes part by definition; it has no answer."))
+    if not can_answer(by, member):
+        raise NotAllowed(
+            _(
+                "Only an administrator of %(org)s can answer this invitation: it is that "
+                "organisation's decision.",
+                org=member.organisation.name,
+            )
+        )
+    member_id = member.id
+    proposal = lock_proposal(member.proposal)
+    fresh = next((m for m in proposal.members if m.id == member_id), None)
+    if fresh is None:
+        raise DomainError(
+            _("The lead organisation has removed your organisation from this consortium.")
+        )
+    return proposal, fresh
+
+
+def _answerable(proposal: Proposal, member: ConsortiumMember, now: datetime) -> None:
+    if member.consent is not ConsentStatus.invited:
+        raise DomainError(
+            _(
+                "%(org)s has already answered this invitation (%(answer)s).",
+                org=member.organisation.name,
+                answer=member.consent.label,
+            )
+        )
+    if proposal.status not in EDITABLE:
+        raise DomainError(
+            _("This proposal is no longer a draft; the invitation cannot be answered.")
+        )
+    check_open(
+        proposal,
+        now,
+        _(
+            "The deadline of this challenge (%(deadline)s) has passed; the invitation can no "
+            "longer be answered."
+        ),
+    )
+
+
+def _decided(member: ConsortiumMember, to: ConsentStatus, by: User, now: datetime, reason=""):
+    before = audit.snapshot(member, "consent", "consent_reason")
+    member.consent = to
+    member.consent_decided_at = now
+    member.consent_decided_by_id = by.id
+    member.consent_reason = reason
+    audit.record(
+        by,
+        f"consortium.{to.value}",
+        member,
+        before=before,
+        after=audit.snapshot(member, "proposal_id", "organisation_id", "consent", "consent_reason"),
+    )
+
+
+def accept(member: ConsortiumMember, *, by: User, now: datetime | None = None) -> ConsortiumMember:
+    """An administrator of the invited organisation accepts: it joins the consortium."""
+    now = now or clock.now()
+    proposal, member = _locked(member, by)
+    _answerable(proposal, member, now)
+    _decided(member, ConsentStatus.accepted, by, now)
+    org, title, number = member.organisation.name, proposal.title, proposal.challenge.number
+    notify(
+        lead_administrators(proposal),
+        "consortium_accepted",
+        lambda: _(
+            "%(org)s accepted to join the consortium of “%(title)s” for %(challenge)s "
+            "(answered by %(who)s)",
+            org=org,
+            title=title,
+            challenge=number,
+            who=by.name,
+        ),
+        link=f"/proposals/{proposal.id}#members",
+    )
+    return member
+
+
+def decline(
+    member: ConsortiumMember, *, by: User, reason: str, now: datetime | None = None
+) -> ConsortiumMember:
+    """An administrator of the invited organisation declines, saying why."""
+    now = now or clock.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            {"reason": _("Say why your organisation declines: the lead organisation reads it.")}
+        )
+    proposal, member = _locked(member, by)
+    _answerable(proposal, member, now)
+    _decided(member, ConsentStatus.declined, by, now, reason)
+    signature.void_current(proposal, cause=VoidCause.consent, by=by, now=now)
+    org, title, number = member.organisation.name, proposal.title, proposal.challenge.number
+    notify(
+        lead_administrators(proposal),
+        "consortium_declined",
+        lambda: _(
+            "%(org)s declined to join the consortium of “%(title)s” for %(challenge)s "
+            "(answered by %(who)s)",
+            org=org,
+            title=title,
+            challenge=number,
+            who=by.name,
+        ),
+        lambda: _("Their reason: %(reason)s", reason=reason),
+        link=f"/proposals/{proposal.id}#members",
+    )
+    return member
+
+
+def withdraw_consent(
+    member: ConsortiumMember, *, by: User, reason: str = "", now: datetime | None = None
+) -> ConsortiumMember:
+    """A member organisation takes its consent back before the deadline. A submitted proposal
+    goes back to draft (its version is marked withdrawn) and cannot be submitted again until
+    every member has accepted."""
+    now = now or clock.now()
+    proposal, member = _locked(member, by)
+    if member.consent is not ConsentStatus.accepted:
+        raise DomainError(_("Only a consent that was given can be withdrawn."))
+    if proposal.status not in ANSWERABLE:
+        raise DomainError(
+            _("This proposal is already being reviewed; the consortium can no longer change.")
+        )
+    check_open(
+        proposal,
+        now,
+        _(
+            "The deadline of this challenge (%(deadline)s) has passed; your organisation's "
+            "consent can no longer be withdrawn."
+        ),
+    )
+    reason = (reason or "").strip()
+    _decided(member, ConsentStatus.withdrawn, by, now, reason)
+    if proposal.status is ProposalStatus.submitted:
+        before = audit.snapshot(proposal, "status", "withdrawn_at")
+        proposal.status = ProposalStatus.draft
+        proposal.withdrawn_at = now
+        proposal.updated_at = now
+        proposal.revision += 1
+        for version in proposal.versions:
+            if version.withdrawn_at is None:
+                version.withdrawn_at = now
+        audit.record(
+            by,
+            "proposal.returned_to_draft",
+            proposal,
+            before=before,
+            after=audit.snapshot(proposal, "status", "withdrawn_at"),
+        )
+    signature.void_current(proposal, cause=VoidCause.consent, by=by, now=now)
+    org, title, number = member.organisation.name, proposal.title, proposal.challenge.number
+    notify(
+        lead_administrators(proposal),
+        "consortium_withdrawn",
+        lambda: _(
+            "%(org)s withdrew its consent to the consortium of “%(title)s” for %(challenge)s "
+            "(%(who)s); the proposal is a draft again",
+            org=org,
+            title=title,
+            challenge=number,
+            who=by.name,
+        ),
+        lambda: _("Their reason: %(reason)s", reason=reason) if reason else "",
+        link=f"/proposals/{proposal.id}#members",
+    )
+    return member
+
+
+# ---- what the checklist says ------------------------------------------------------------------
+
+
+def consent_problems(proposal: Proposal) -> list[Problem]:
+    """Each member organisation that has not accepted, by name (members loaded): the others'
+    doing, shown with the consortium rather than at a field of its form."""
+    found = []
+    for member in proposal.members:
+        if member.role is MemberRole.lead or member.consent is ConsentStatus.accepted:
+            continue
+        org = member.organisation.name
+        if member.consent is ConsentStatus.invited:
+            message = _("%(org)s has not accepted the invitation to the consortium yet.", org=org)
+        elif member.consent is ConsentStatus.declined:
+            message = _(
+                "%(org)s declined to join (“%(reason)s”): remove it from the consortium.",
+                org=org,
+                reason=member.consent_reason,
+            )
+        else:
+            message = _(
+                "%(org)s withdrew its consent: remove it from the consortium, or add it again "
+                "to invite it again.",
+                org=org,
+            )
+        found.append(Problem("consent", None, message))
+    return found
