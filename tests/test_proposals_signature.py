@@ -161,7 +161,7 @@ def test_a_leader_with_an_account_is_told_and_only_they_open_the_pledge(
     app, client, login, consortium, make_user, make_proposal, smtp
 ):
     c = consortium
-    make_user("lilei@beta.example", org=c["beta"], name="李雷", org_role="member")
+    lilei = make_user("lilei@beta.example", org=c["beta"], name="李雷", org_role="member")
     proposal = make_proposal(
         lead=c["alpha"], members=(c["beta"],), challenge=c["challenge"], status="draft"
     )
@@ -171,7 +171,10 @@ def test_a_leader_with_an_account_is_told_and_only_they_open_the_pledge(
         f"/proposals/{pid}/edit/general",
         data=general(app, pid, "lilei@beta.example", c["beta"].id, leader_name="Someone else"),
     )
-    assert load(app, pid).leader_name == "李雷"  # the account's name, not the typed one
+    named = load(
+        app, pid
+    )  # the typed name until 李雷 signs: the lead learns nothing of the account
+    assert (named.leader_name, named.leader_user_id) == ("Someone else", lilei.id)
     assert "named you team leader" in smtp.last("lilei@beta.example").subject
     with app.app_context():
         told = db.session.exec(select(Notification).where(Notification.kind == "leader_named"))
@@ -190,19 +193,36 @@ def test_a_leader_with_an_account_is_told_and_only_they_open_the_pledge(
     assert client.get(f"/proposals/{pid}/pledge").status_code == 200
 
 
-def test_a_leader_of_another_organisation_is_refused_at_the_field(
-    app, client, login, consortium, make_proposal
+def test_naming_a_leader_reveals_nothing_about_who_owns_the_address(
+    app, client, login, consortium, make_proposal, smtp
 ):
+    """Eve has an account at Omega, outside the consortium: the lead's save answers as for any
+    address, Eve learns by e-mail why she cannot sign, and the pledge page tells her again."""
     c = consortium
     proposal = make_proposal(lead=c["alpha"], challenge=c["challenge"], status="draft")
     login("alice@alpha.example")
     response = client.post(
         f"/proposals/{proposal.id}/edit/general",
-        data=general(app, proposal.id, "eve@omega.example", c["alpha"].id),
+        data=general(app, proposal.id, "eve@omega.example", c["alpha"].id, leader_name="E. Ve"),
+        follow_redirects=True,
     )
-    assert response.status_code == 422
-    assert "This person belongs to another organisation (Omega)" in response.get_data(as_text=True)
-    assert load(app, proposal.id).leader_email == "leader@example.com"
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Omega" not in page
+    saved = load(app, proposal.id)
+    assert (saved.leader_email, saved.leader_name, saved.leader_user_id) == (
+        "eve@omega.example",
+        "E. Ve",
+        None,
+    )
+    assert "belongs to another organisation (Omega)" in smtp.last("eve@omega.example").body
+
+    login("eve@omega.example")
+    refused = client.post(
+        f"/proposals/{proposal.id}/pledge", data={"leads_the_team": "y", "password": PASSWORD}
+    )
+    assert refused.status_code == 422
+    assert "belongs to another organisation (Omega)" in refused.get_data(as_text=True)
+    assert signatures(app, proposal.id) == []
 
 
 def test_submission_compares_the_hash_of_what_was_signed(

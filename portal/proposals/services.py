@@ -258,8 +258,8 @@ def save_general(
 ) -> Proposal:
     """The project's name, the team leader and the technical approach, however incomplete.
 
-    The leader is named by e-mail: the account with that address, or (without one) a person
-    invited to register; `leader_name` is kept only while there is no account.
+    The leader is named by e-mail (see signature.name_leader); the typed name is shown until the
+    leader signs with their own account.
     """
     now = now or clock.now()
     _begin_save(proposal, by, revision, now)

@@ -96,22 +96,23 @@ def name_leader(
     leader_org_id: int | None,
     now: datetime,
 ) -> None:
-    """Bind the team leader named by `email` and tell them, the first time they are named.
+    """Name the team leader by `email` and tell them, the first time they are named.
 
-    An account with that address is the leader (its name is shown); they are told in the inbox
-    and by e-mail. Without one, `typed_name` is kept and an invitation to register (and join the
-    leader's organisation, approved at once only if `by` administers it) is mailed there.
+    The lead sees the same answer whoever owns the address, so that naming a leader never
+    reveals whether an address has an account, whose it is or where they work: the name shown
+    is the one the lead typed. An account that may lead this team is bound at once and told in
+    the inbox and by e-mail; the owner of an account that may not (an expert's, or a member of
+    another organisation) is told why by e-mail, and the pledge page tells them again; without
+    an account, an invitation to register (and join the leader's organisation, approved at once
+    only if `by` administers it) is mailed there.
     """
     address = normalise_email(email)
     account = find_user(address) if address else None
-    if account is not None:
-        problem = leader_account_problem(account, leader_org_id)
-        if problem:
-            raise ValidationFailed({"leader_email": problem})
+    problem = leader_account_problem(account, leader_org_id) if account is not None else None
     named_before = (normalise_email(proposal.leader_email), proposal.leader_org_id)
     proposal.leader_email = address
-    proposal.leader_user_id = account.id if account else None
-    proposal.leader_name = account.name if account else (typed_name or "").strip()
+    proposal.leader_user_id = account.id if account is not None and not problem else None
+    proposal.leader_name = (typed_name or "").strip()
     proposal.leader_org_id = leader_org_id
     if not address or leader_org_id is None or named_before == (address, leader_org_id):
         return
@@ -122,6 +123,22 @@ def name_leader(
         after=audit.snapshot(proposal, "leader_email", "leader_user_id", "leader_org_id"),
     )
     title, number, lead = proposal.title, proposal.challenge.number, proposal.lead_org.name
+    if account is not None and problem:
+        with force_locale(account.language or _default_locale()):
+            subject = _(
+                "%(who)s of %(lead)s names you team leader (挂帅人) of “%(title)s”",
+                who=by.name,
+                lead=lead,
+                title=title,
+            )
+            body = _(
+                "Your account cannot sign this team's pledge: %(problem)s Tell %(who)s, who can "
+                "name the team leader again.",
+                problem=leader_account_problem(account, leader_org_id),
+                who=by.name,
+            )
+        queue(db.session, address, subject, body)
+        return
     if account is not None:
         if account.id != by.id:
             notify(
@@ -150,8 +167,7 @@ def name_leader(
         approved_on_join=is_administrator(by, leader_org_id),
         now=now,
     )
-    default = current_app.config["BABEL_DEFAULT_LOCALE"] if has_app_context() else "en"
-    with force_locale(default):
+    with force_locale(_default_locale()):
         subject = _(
             "%(who)s of %(lead)s names you team leader (挂帅人) of “%(title)s”",
             who=by.name,
@@ -169,6 +185,10 @@ def name_leader(
         )
     link = invitation_link(token, pledge_path(proposal))
     queue(db.session, address, subject, f"{body}\n\n{link}")
+
+
+def _default_locale() -> str:
+    return current_app.config["BABEL_DEFAULT_LOCALE"] if has_app_context() else "en"
 
 
 # ---- what is signed ---------------------------------------------------------------------------
