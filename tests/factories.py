@@ -262,7 +262,7 @@ def make_proposal(app, make_challenge, make_org) -> Callable[..., Proposal]:
 
     Every member organisation has accepted (`consent` says otherwise). The team leader is named
     by address and, unless `leader` gives their account, has none and has not signed
-    (tests.proposals_fixtures.sign_as_leader signs).
+    (tests.proposals.fixtures.sign_as_leader signs).
     """
 
     def make(

@@ -37,7 +37,7 @@ class GeneralForm(RevisionMixin, FlaskForm):
         validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
     )
     leader_name = StringField(
-        _l("Team leader's name (if they have no account yet)"),
+        _l("Team leader's name"),
         validators=[Optional(), Length(max=100)],
     )
     leader_title = StringField(

@@ -1,0 +1,1 @@
+"""Challenges: publishing, the catalogue, clarifications."""

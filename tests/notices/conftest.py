@@ -1,0 +1,1 @@
+"""Notices: issuing, correcting, batches and verification."""
