@@ -31,7 +31,7 @@ def build(app, count: int) -> int:
     from portal.accounts import creditcode
     from portal.accounts.models import Organisation, OrgType
     from portal.db import db
-    from portal.notices import demo
+    from portal.demo import notices as demo
 
     challenge = demo.make_challenge("JB-BENCH-001", "28纳米ArF光刻胶国产化")
     partner = Organisation(
@@ -162,8 +162,8 @@ def main() -> None:
     from portal import create_app
     from portal.cli import upgrade_database
     from portal.db import db
+    from portal.demo import notices as demo
     from portal.models import import_all_models
-    from portal.notices import demo
 
     with tempfile.TemporaryDirectory(prefix="bench-notices-") as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"

@@ -113,13 +113,13 @@ def register_commands(app: Flask) -> None:
     )
     def demo(if_empty: bool, scale: int | None) -> None:
         """Load the demo data (accounts, challenges, proposals, ...)."""
-        from portal.demo import database_is_empty, load_demo
+        from portal.demo.load import database_is_empty, load_demo
 
         require_current_schema()
         if scale:
             import time
 
-            from portal.scale import load_scale
+            from portal.demo.scale import load_scale
 
             started = time.perf_counter()
             made = load_scale(scale)

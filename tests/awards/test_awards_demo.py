@@ -15,7 +15,7 @@ from portal.awards.models import (
     ReportDecision,
 )
 from portal.db import db
-from portal.demo import load_demo
+from portal.demo.load import load_demo
 
 
 def test_the_demo_shows_every_state_and_its_pages_render(app, client):

@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from portal.challenges.models import Challenge, ChallengeStatus, Clarification, FundingMode
 from portal.db import db
-from portal.demo import load_demo
+from portal.demo.load import load_demo
 
 
 def test_the_demo_has_challenges_in_every_state(app, client, login):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from portal.db import db
-from portal.demo import load_demo
+from portal.demo.load import load_demo
 from portal.notices.models import Notice, NoticeStatus
 
 

@@ -40,7 +40,7 @@ from portal.challenges.models import (
     Clarification,
 )
 from portal.db import db
-from portal.demo import load_demo
+from portal.demo.load import load_demo
 from portal.notices.models import Notice, NoticeBatch
 from portal.notifications.models import Notification
 from portal.proposals.models import Attachment, Proposal, SubmittedVersion

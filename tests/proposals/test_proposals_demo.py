@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from portal.accounts.models import Invitation, InvitationPurpose
-from portal.demo import load_demo
+from portal.demo.load import load_demo
 from portal.proposals import services, signature
 from portal.proposals.models import ConsentStatus, Proposal, ProposalStatus, SignatureStatus
 
@@ -62,8 +62,8 @@ def test_the_demo_accepts_challenges_from_the_challenges_demo(ctx, make_challeng
         make_challenge(title="Given one", max_members=3),
         make_challenge(title="Given two", max_members=3),
     ]
-    from portal.demo import load_accounts
-    from portal.proposals import demo
+    from portal.demo import proposals as demo
+    from portal.demo.load import load_accounts
 
     base = load_accounts()
     base["challenges"] = {"a": given[0], "b": given[1]}

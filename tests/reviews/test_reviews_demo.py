@@ -3,7 +3,7 @@
 from sqlmodel import select
 
 from portal.db import db
-from portal.demo import load_demo
+from portal.demo.load import load_demo
 from portal.proposals.models import Proposal
 from portal.reviews.models import Assignment, AvoidanceRequest, Review
 from portal.reviews.permissions import conflicts

@@ -23,7 +23,7 @@ from portal.challenges.models import (
     Stage,
 )
 from portal.db import db
-from portal.proposals import demo as proposals_demo
+from portal.demo import proposals as proposals_demo
 from portal.proposals import services as proposal_services
 from portal.proposals.models import (
     ConsortiumMember,

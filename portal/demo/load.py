@@ -14,12 +14,12 @@ from portal import clock
 from portal.accounts import creditcode, invitations, membership, organisations
 from portal.accounts.models import Organisation, OrgStatus, OrgType, Role, User
 from portal.accounts.services import hash_password
-from portal.awards import demo as awards_demo
-from portal.challenges import demo as challenges_demo
 from portal.db import db
-from portal.notices import demo as notices_demo
-from portal.proposals import demo as proposals_demo
-from portal.reviews import demo as reviews_demo
+from portal.demo import awards as awards_demo
+from portal.demo import challenges as challenges_demo
+from portal.demo import notices as notices_demo
+from portal.demo import proposals as proposals_demo
+from portal.demo import reviews as reviews_demo
 
 PASSWORD = "portal-demo"
 

@@ -26,10 +26,10 @@ from portal.challenges.models import (
     Stage,
 )
 from portal.db import db
+from portal.demo import proposals as proposals_demo
 from portal.errors import DomainError
 from portal.notices import content, queries, services
 from portal.notices.seal import seal_svg
-from portal.proposals import demo as proposals_demo
 from portal.proposals.models import (
     Commitment,
     ConsortiumMember,

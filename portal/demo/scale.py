@@ -696,9 +696,9 @@ def split(amount: Decimal, shares: tuple[int, ...]) -> list[Decimal]:
 
 def add_notices(s: Scale) -> None:
     """A few real notices, rendered and stored like any other."""
+    from portal.demo.notices import write_seal
     from portal.notices import queries as notice_queries
     from portal.notices import services as notice_services
-    from portal.notices.demo import write_seal
 
     waiting = db.session.exec(notice_queries.awards_without_notice().limit(NOTICES_ISSUED)).all()
     if not waiting:
