@@ -9,6 +9,7 @@ On SQLite, transactions that will write begin with BEGIN IMMEDIATE: see `sqlite_
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -16,8 +17,8 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.orm import scoped_session, sessionmaker
-from sqlmodel import Session, SQLModel
+from sqlalchemy.orm import scoped_session, selectinload, sessionmaker
+from sqlmodel import Session, SQLModel, select
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -81,6 +82,31 @@ class Database:
     def remove(self) -> None:
         self._sessions.remove()
 
+    def lock(self, obj: M, *relations: Any) -> M:
+        """`obj`'s row locked until the transaction ends, and read again (with `relations`
+        loaded, e.g. `Proposal.members`): every state transition calls this first, so that two
+        at once cannot both pass its guard. PostgreSQL locks the row (SELECT … FOR UPDATE); on
+        SQLite the transaction already holds the database's write lock (see `sqlite_begin`).
+        Reading again after the lock means the guard decides on what is committed now."""
+        model = type(obj)
+        statement = (
+            select(model)
+            .where(model.id == obj.id)
+            .with_for_update(of=model)
+            .execution_options(populate_existing=True)
+        )
+        if relations:
+            statement = statement.options(*(selectinload(r) for r in relations))
+        return self.session.exec(statement).one()
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the current transaction has committed, never if it rolls back:
+        for what cannot be undone, such as removing a stored file."""
+        session = self.session
+        if not session.in_transaction():
+            session.begin()  # so that a rollback before anything else is read still drops it
+        session.info.setdefault(AFTER_COMMIT, []).append(callback)
+
     def init_app(self, app: Flask) -> None:
         self.engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"])
         self._sessions.configure(bind=self.engine)
@@ -95,6 +121,24 @@ class Database:
 
 
 V = TypeVar("V")
+M = TypeVar("M")
+AFTER_COMMIT = "portal.after_commit"
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(AFTER_COMMIT, []):
+        callback()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_rollback(session: Session, previous_transaction) -> None:
+    # Every rollback of the whole transaction, also one that had nothing to undo in the
+    # database yet; a savepoint's rollback keeps what the transaction around it queued.
+    if previous_transaction.parent is None:
+        session.info.pop(AFTER_COMMIT, None)
+
+
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 

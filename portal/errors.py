@@ -9,7 +9,12 @@ from portal.i18n import gettext as _
 
 
 class DomainError(Exception):
-    """A refused operation; its message is shown to the user as it is."""
+    """A refused operation; its message is shown to the user as it is.
+
+    The unit of work rolls back what the refused operation changed, unless `keep_changes` says
+    that what it wrote must stay (a refused login's recorded attempt)."""
+
+    keep_changes = False
 
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
@@ -23,6 +28,12 @@ class DomainError(Exception):
 class NotAllowed(DomainError):
     def __init__(self, message: str | None = None):
         super().__init__(message or _("You are not allowed to do this."))
+
+
+def require(allowed: bool, message: str | None = None) -> None:
+    """How services enforce a `can_<verb>(user, obj)` rule: NotAllowed unless it holds."""
+    if not allowed:
+        raise NotAllowed(message)
 
 
 class ValidationFailed(DomainError):

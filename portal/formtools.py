@@ -1,18 +1,22 @@
-"""Forms and services together: validate, call the service, commit once, or show its refusal on
-the form that asked for it (keeping everything that was typed)."""
+"""Forms of the portal: the protocol every form follows, fields that refuse what WTForms lets
+through, and how a service's problems are placed next to the fields they concern.
+
+The protocol (DESIGN §4): `PortalForm.from_model(obj)` fills a form from what is saved, for its
+first display; `to_input()` is what the service takes; `place_errors(problems)` puts each problem
+next to its field, rows of a FieldList included ("members-0-credit_code"), and problems without a
+field above the form. The unit of work (portal/unit_of_work.py) calls place_errors.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from flask import abort, flash
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, Field, FieldList, FormField, HiddenField
 
 from portal import formstash
-from portal.db import db
 from portal.errors import DomainError, ValidationFailed
 from portal.i18n import gettext as _
 
@@ -34,17 +38,6 @@ class FiniteDecimalField(DecimalField):
             raise ValueError(_("Enter a number, e.g. 28 or 0.5."))
 
 
-def show_errors(form: FlaskForm, exc: DomainError) -> None:
-    """Put each problem next to its field; problems without a field go above the form."""
-    problems = exc.problems if isinstance(exc, ValidationFailed) else {exc.field: exc.message}
-    for name, message in problems.items():
-        field = form._fields.get(name) if name else None
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            form.form_errors.append(message)
-
-
 def _every_field(form) -> Iterator[Field]:
     """The form's fields, those of its rows included."""
     for field in form:
@@ -57,6 +50,43 @@ def _every_field(form) -> Iterator[Field]:
             yield field
 
 
+def place_errors(form: FlaskForm, problems: DomainError | dict[str | None, str]) -> None:
+    """Put each problem next to its field (by the field's name in the form, or a row's field by
+    its full name); problems without a field, or for a field the page does not show, go above
+    the form."""
+    if isinstance(problems, DomainError):
+        problems = (
+            problems.problems
+            if isinstance(problems, ValidationFailed)
+            else {problems.field: problems.message}
+        )
+    rows = {field.name: field for field in _every_field(form)}
+    for name, message in problems.items():
+        field = (form._fields.get(name) or rows.get(name)) if name else None
+        if field is not None and not isinstance(field, HiddenField):
+            field.errors = [*field.errors, message]
+        elif message not in form.form_errors:
+            form.form_errors.append(message)
+
+
+class PortalForm(FlaskForm):
+    """The base of every form with fields: the form protocol of DESIGN §4."""
+
+    @classmethod
+    def from_model(cls, obj: Any, **kwargs: Any) -> PortalForm:
+        """The form filled from a saved object (its attributes of the same names), for its first
+        display; a form whose fields differ from the model's overrides this."""
+        return cls(obj=obj, **kwargs)
+
+    def to_input(self) -> dict[str, Any]:
+        """What the service takes: the fields' values by name (a form whose service takes a
+        dataclass or other names overrides this)."""
+        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+
+    def place_errors(self, problems: DomainError | dict[str | None, str]) -> None:
+        place_errors(self, problems)
+
+
 def show_hidden_errors(form: FlaskForm) -> None:
     """The errors of fields the page does not show (a row's id, the revision) go above the
     form, where the person can read them."""
@@ -65,40 +95,6 @@ def show_hidden_errors(form: FlaskForm) -> None:
             for message in field.errors:
                 if message not in form.form_errors:
                     form.form_errors.append(message)
-
-
-def submit_form(form: FlaskForm, action: Callable[[], Any]) -> tuple[bool, Any]:
-    """On a valid POST, run `action` and commit: (True, its result). Otherwise, or when the
-    service refuses (rolled back, errors on the form): (False, None)."""
-    if not form.validate_on_submit():
-        show_hidden_errors(form)
-        return False, None
-    try:
-        result = action()
-    except DomainError as exc:
-        db.session.rollback()
-        show_errors(form, exc)
-        return False, None
-    db.session.commit()
-    return True, result
-
-
-def perform(action: Callable[[], Any], success: str = "") -> tuple[bool, Any]:
-    """A one-button POST (its form carries only the CSRF token): run `action` and commit,
-    flashing `success`; or roll back and flash the service's refusal. (True, result) or
-    (False, None); a request without a valid CSRF token is answered 400."""
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
-        result = action()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return False, None
-    db.session.commit()
-    if success:
-        flash(success, "success")
-    return True, result
 
 
 def first_display(form: FlaskForm) -> bool:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
-
 import nh3
 from flask import Flask
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_login import current_user
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -15,6 +12,7 @@ from markupsafe import Markup
 
 from portal.i18n import catalogue
 from portal.paging import url_for_page
+from portal.presentation import chinese_page, format_local, format_money
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
@@ -35,28 +33,12 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(nh3.clean(_markdown.render(text or ""), tags=_MARKDOWN_TAGS))
 
 
-def format_money(amount: Decimal | int | float | None, unit: str | None = None) -> str:
-    """Yuan as 万元 in Chinese, as CNY in English; `unit` forces one ("wan" or "yuan")."""
-    if amount is None:
-        return "—"
-    amount = Decimal(amount)
-    chinese = str(get_locale() or "").startswith("zh")
-    if unit == "wan" or (unit is None and chinese):
-        wan = (amount / Decimal(10000)).quantize(Decimal("0.01"))
-        return f"{wan:,.2f} 万元"
-    return f"CNY {amount:,.2f}"
-
-
 def chinese_term(text: str) -> Markup:
     """The Chinese term beside an English heading (e.g. 榜单); nothing when the page is
     already in Chinese, where it would only repeat the heading."""
-    if str(get_locale() or "").startswith("zh"):
+    if chinese_page():
         return Markup("")
     return Markup(' <span lang="zh-Hans">{}</span>').format(text)
-
-
-def format_local(moment: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> str:
-    return format_datetime(moment, pattern) if moment else "—"
 
 
 def init_templating(app: Flask) -> None:

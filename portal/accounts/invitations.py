@@ -37,7 +37,7 @@ from portal.db import db
 from portal.errors import DomainError, NotAllowed
 from portal.i18n import gettext as _
 from portal.notifications.mail import public_link, queue
-from portal.templating import format_local
+from portal.presentation import format_local
 
 DEFAULT_DAYS = 14
 

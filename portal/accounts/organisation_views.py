@@ -20,11 +20,12 @@ from portal.accounts.models import (
 from portal.accounts.views import bp
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
-from portal.formtools import form_status, perform, show_errors, submit_form
+from portal.formtools import form_status, place_errors
 from portal.i18n import gettext as _
 from portal.paging import paginate
 from portal.parsing import safe_next
 from portal.storage import send_stored
+from portal.unit_of_work import perform, submit_form
 
 bp.add_app_template_filter(labels.org_type_label, "org_type")
 bp.add_app_template_filter(labels.org_status_label, "org_status")
@@ -291,7 +292,7 @@ def upload_licence():
             organisations.upload_licence(_own_organisation(), upload, by=current_user)
         except DomainError as exc:
             db.session.rollback()
-            show_errors(form, exc)
+            place_errors(form, exc)
         else:
             db.session.commit()
             flash(

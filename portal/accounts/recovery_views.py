@@ -13,8 +13,9 @@ from portal.access import login_required, public
 from portal.accounts import forms, recovery, tokens
 from portal.accounts.views import bp
 from portal.db import db, writes
-from portal.formtools import form_status, submit_form
+from portal.formtools import form_status
 from portal.i18n import gettext as _
+from portal.unit_of_work import submit_form
 
 
 def _unusable(exc: tokens.TokenUnusable, again_endpoint: str):

@@ -38,7 +38,9 @@ def find_organisation(code: str) -> Organisation | None:
 
 
 class LoginRefused(DomainError):
-    pass
+    """A refused login; the attempt it recorded stays (throttling counts it)."""
+
+    keep_changes = True
 
 
 def authenticate(email: str, password: str, remote_addr: str) -> User:

@@ -12,11 +12,12 @@ from portal.accounts import forms, membership, organisations
 from portal.accounts.models import Membership, MembershipRole, Organisation
 from portal.accounts.views import bp
 from portal.db import db
-from portal.formtools import form_status, perform, submit_form
+from portal.formtools import form_status
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
 from portal.paging import paginate
 from portal.storage import send_stored
+from portal.unit_of_work import perform, submit_form
 
 
 def _organisation_or_404(org_id: int) -> Organisation:

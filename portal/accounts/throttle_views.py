@@ -11,9 +11,9 @@ from wtforms.validators import Length
 from portal.access import roles_required
 from portal.accounts import throttling
 from portal.accounts.models import Role
-from portal.formtools import perform
 from portal.i18n import gettext as _
 from portal.paging import paginate
+from portal.unit_of_work import perform
 
 bp = Blueprint("throttles", __name__)
 

@@ -11,11 +11,12 @@ from portal.accounts.models import Role, User
 from portal.audit import AuditEvent
 from portal.db import db
 from portal.errors import DomainError
-from portal.formtools import form_status, perform, submit_form
+from portal.formtools import form_status
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
 from portal.paging import paginate
 from portal.parsing import safe_next
+from portal.unit_of_work import perform, submit_form
 
 bp = Blueprint("accounts", __name__)
 

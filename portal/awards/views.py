@@ -27,12 +27,13 @@ from portal.awards.models import (
 from portal.challenges.models import Chain, FundingMode
 from portal.db import db
 from portal.errors import DomainError
-from portal.formtools import first_display, form_status, submit_form
+from portal.formtools import first_display, form_status
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page, cached_public_page
 from portal.paging import count, paginate
 from portal.parsing import parse_id
 from portal.proposals.models import Proposal
+from portal.unit_of_work import submit_form
 
 bp = Blueprint("awards", __name__)
 

@@ -36,11 +36,12 @@ from portal.challenges.models import (
 )
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
-from portal.formtools import first_display, form_status, perform, show_errors, submit_form
+from portal.formtools import first_display, form_status, place_errors
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.pagecache import cached_private_page, cached_public_page
 from portal.paging import paginate
+from portal.unit_of_work import perform, submit_form
 
 bp = Blueprint("challenges", __name__)
 
@@ -594,7 +595,7 @@ def officer_chain(chain_id: int):
                     )
             except DomainError as exc:
                 db.session.rollback()
-                show_errors(target, exc)
+                place_errors(target, exc)
             else:
                 db.session.commit()
                 flash(_("Saved."), "success")

@@ -24,13 +24,14 @@ from portal.awards.models import Award
 from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError
-from portal.formtools import show_errors, submit_form
+from portal.formtools import place_errors
 from portal.i18n import gettext as _
 from portal.notices import content, forms, queries, services
 from portal.notices.models import BatchStatus, Notice, NoticeBatch
 from portal.pagecache import cached_private_page
 from portal.paging import paginate
 from portal.storage import path_of, send_stored
+from portal.unit_of_work import submit_form
 
 bp = Blueprint("notices", __name__)
 
@@ -145,7 +146,7 @@ def issue(award_id: int):
             notice = services.issue_notice(award, by=current_user, language=form.language.data)
         except DomainError as exc:
             db.session.rollback()
-            show_errors(form, exc)
+            place_errors(form, exc)
         else:
             db.session.commit()
             flash(_("Notice %(number)s issued.", number=notice.number), "success")

@@ -33,9 +33,11 @@ def _send_after_commit(session: Session) -> None:
         deliver(current_app.config, outbox)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_after_rollback(session: Session) -> None:
-    session.info.pop(OUTBOX, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_rollback(session: Session, previous_transaction) -> None:
+    # As portal.db does for work waiting for the commit: the whole transaction's rollback only.
+    if previous_transaction.parent is None:
+        session.info.pop(OUTBOX, None)
 
 
 def deliver(config, outbox: list[tuple[str, str, str]]) -> None:

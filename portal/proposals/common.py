@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
@@ -15,13 +14,13 @@ from portal.accounts.models import Role, User
 from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError
+from portal.presentation import format_local, plain_number  # noqa: F401  (re-exported)
 from portal.proposals.models import (
     ConsortiumMember,
     PledgeSignature,
     Proposal,
     ProposalStatus,
 )
-from portal.templating import format_local
 
 EDITABLE = (ProposalStatus.draft, ProposalStatus.withdrawn)
 
@@ -33,11 +32,6 @@ class Problem:
     section: str
     field: str | None
     message: str
-
-
-def plain_number(value: Decimal) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def deadline_text(challenge: Challenge) -> str:

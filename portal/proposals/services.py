@@ -32,6 +32,7 @@ from portal.errors import DomainError, NotAllowed, ValidationFailed
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.notifications.services import notify
+from portal.presentation import format_money
 from portal.proposals import consent, signature
 from portal.proposals.common import (
     EDITABLE,
@@ -55,7 +56,6 @@ from portal.proposals.models import (
     VoidCause,
 )
 from portal.proposals.permissions import can_edit, can_submit
-from portal.templating import format_money
 
 SECTIONS = ("general", "members", "commitments", "milestones", "budget", "attachments")
 

@@ -20,12 +20,13 @@ from portal.accounts.models import Organisation, Role
 from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed
-from portal.formtools import form_status, perform, show_hidden_errors, submit_form
+from portal.formtools import form_status, show_hidden_errors
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.pagecache import cached_private_page
 from portal.paging import Page, paginate
 from portal.parsing import parse_whole
+from portal.presentation import format_local
 from portal.proposals import consent, forms, queries, services, signature
 from portal.proposals.models import (
     Attachment,
@@ -43,7 +44,7 @@ from portal.proposals.permissions import (
     get_invitation_or_404,
     get_proposal_or_404,
 )
-from portal.templating import format_local
+from portal.unit_of_work import perform, submit_form
 
 bp = Blueprint("proposals", __name__)
 APPLICANT_OR_STAFF = (Role.applicant, Role.officer, Role.admin)

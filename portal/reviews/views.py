@@ -11,14 +11,7 @@ from portal.accounts.models import Role, User
 from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
-from portal.formtools import (
-    first_display,
-    form_status,
-    perform,
-    show_errors,
-    show_hidden_errors,
-    submit_form,
-)
+from portal.formtools import first_display, form_status, place_errors, show_hidden_errors
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
 from portal.paging import Page, paginate
@@ -44,6 +37,7 @@ from portal.reviews.permissions import (
     visible_proposals_for_expert,
 )
 from portal.storage import send_data, send_stored
+from portal.unit_of_work import perform, submit_form
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 bp.add_app_template_global(review_label, "review_label")
@@ -531,7 +525,7 @@ def _place_review_errors(form: forms.ReviewForm, exc: DomainError) -> None:
         else:
             rest[key] = message
     if rest:
-        show_errors(form, ValidationFailed(rest))
+        place_errors(form, ValidationFailed(rest))
 
 
 @bp.route("/proposals/<int:proposal_id>/review", methods=["GET", "POST"])
@@ -633,7 +627,7 @@ def declare_conflict():
             db.session.rollback()
             if isinstance(exc, ValidationFailed) and "target" in exc.problems:
                 exc.problems["proposal"] = exc.problems.pop("target")
-            show_errors(form, exc)
+            place_errors(form, exc)
         else:
             db.session.commit()
             flash(_("Your conflict has been recorded."), "success")

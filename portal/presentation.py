@@ -1,0 +1,36 @@
+"""How values are shown to people: money, local times and plain numbers, in the reader's
+language. Services (for messages), templates and exports all format through here, so that no
+service needs to import the templating layer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import format_datetime, get_locale
+
+
+def chinese_page() -> bool:
+    return str(get_locale() or "").startswith("zh")
+
+
+def format_money(amount: Decimal | int | float | None, unit: str | None = None) -> str:
+    """Yuan as 万元 in Chinese, as CNY in English; `unit` forces one ("wan" or "yuan")."""
+    if amount is None:
+        return "—"
+    amount = Decimal(amount)
+    if unit == "wan" or (unit is None and chinese_page()):
+        wan = (amount / Decimal(10000)).quantize(Decimal("0.01"))
+        return f"{wan:,.2f} 万元"
+    return f"CNY {amount:,.2f}"
+
+
+def format_local(moment: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> str:
+    """A stored (UTC) moment in the portal's time zone."""
+    return format_datetime(moment, pattern) if moment else "—"
+
+
+def plain_number(value: Decimal) -> str:
+    """A number without trailing zeros: 99.50 → "99.5", 3.000 → "3"."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -1,0 +1,95 @@
+"""The one way a state column changes: a table of allowed transitions per entity, checked, stamped
+and written to the audit trail in one place.
+
+Each domain's `states.py` declares its machine, e.g.::
+
+    MACHINE = StateMachine(
+        "proposal",
+        {ProposalStatus.draft: {ProposalStatus.submitted}, ...},
+        stamps={ProposalStatus.submitted: "submitted_at"},
+        reasons={ProposalStatus.rejected: "rejection_reason"},
+    )
+
+    def set_status(proposal, to, *, by, reason="", now=None):
+        return MACHINE.move(proposal, to, by=by, reason=reason, now=now)
+
+and nothing else assigns the column. CHECK constraints in the database hold the columns that go
+with each state (a migration per domain), so a row written around the machine is refused too.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from portal import audit, clock
+from portal.errors import DomainError
+from portal.i18n import gettext as _
+
+S = TypeVar("S", bound=enum.Enum)
+
+
+class IllegalTransition(DomainError):
+    """A move the transition table does not allow (a programming error or a stale page)."""
+
+
+@dataclass(frozen=True)
+class StateMachine(Generic[S]):
+    entity: str  # the audit name: "proposal" → actions "proposal.submitted", …
+    transitions: Mapping[S, frozenset[S] | set[S]]
+    column: str = "status"
+    stamps: Mapping[S, str] = field(default_factory=dict)  # state → timestamp column set on entry
+    reasons: Mapping[S, str] = field(default_factory=dict)  # state → column that keeps the reason
+    reason_required: frozenset[S] = frozenset()
+
+    def allowed(self, current: S, to: S) -> bool:
+        return to in self.transitions.get(current, ())
+
+    def move(
+        self,
+        obj: Any,
+        to: S,
+        *,
+        by: Any,
+        reason: str = "",
+        now: datetime | None = None,
+        action: str | None = None,
+        audit_fields: tuple[str, ...] = (),
+    ) -> Any:
+        """Move `obj` to `to`: refused unless the table allows it; stamps and reason columns
+        set; one audit event (action "<entity>.<to>" unless `action` says otherwise) with the
+        state, stamps, reason and `audit_fields` before and after."""
+        now = now or clock.now()
+        current = getattr(obj, self.column)
+        if not self.allowed(current, to):
+            raise IllegalTransition(
+                _(
+                    "This cannot be done now: it is %(current)s, and cannot become %(to)s.",
+                    current=getattr(current, "label", current.value),
+                    to=getattr(to, "label", to.value),
+                )
+            )
+        reason = (reason or "").strip()
+        if to in self.reason_required and not reason:
+            raise DomainError(_("Give a reason."), field="reason")
+        touched = (self.column, *self._columns_of(to), *audit_fields)
+        before = audit.snapshot(obj, *touched)
+        setattr(obj, self.column, to)
+        if to in self.stamps:
+            setattr(obj, self.stamps[to], now)
+        if to in self.reasons:
+            setattr(obj, self.reasons[to], reason)
+        audit.record(
+            by,
+            action or f"{self.entity}.{to.value}",
+            obj,
+            before=before,
+            after=audit.snapshot(obj, *touched),
+        )
+        return obj
+
+    def _columns_of(self, state: S) -> tuple[str, ...]:
+        return tuple(c for c in (self.stamps.get(state), self.reasons.get(state)) if c)
