@@ -66,14 +66,32 @@ def app(database_url, tmp_path_factory) -> Flask:
 
 
 def empty_all_tables() -> None:
+    """Delete what the test wrote. On PostgreSQL only the tables that hold rows are emptied
+    (TRUNCATE of every table took a tenth of a second per test) and every id sequence starts
+    again at 1, also those that a rolled-back insert moved on."""
     tables = list(reversed(SQLModel.metadata.sorted_tables))
     with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
+        if connection.dialect.name != "postgresql":
             for table in tables:
                 connection.execute(table.delete())
+            return
+        holding = set(
+            connection.execute(
+                sa.text(
+                    " UNION ALL ".join(
+                        f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")"
+                        for t in tables
+                    )
+                )
+            ).scalars()
+        )
+        for table in tables:
+            if table.name in holding:
+                connection.execute(table.delete())
+        sequences = connection.execute(
+            sa.text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
+        ).scalars()
+        connection.execute(sa.text("; ".join(f'ALTER SEQUENCE "{s}" RESTART' for s in sequences)))
 
 
 @pytest.fixture(autouse=True)

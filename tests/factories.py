@@ -57,11 +57,14 @@ def fresh_credit_code() -> str:
 
 
 def password_hash() -> str:
-    """Hashing is slow on purpose; tests share one hash of PASSWORD."""
+    """The hash of PASSWORD that the factories' accounts share. The portal's own hashing is slow
+    on purpose, and so is checking a password against its hash: this one is made with few
+    rounds, so that the many logins of the tests (throttling alone tries hundreds) stay quick.
+    Accounts the portal creates itself (registration) keep the portal's method."""
     if not _password_hash:
-        from portal.accounts.services import hash_password
+        from werkzeug.security import generate_password_hash
 
-        _password_hash.append(hash_password(PASSWORD))
+        _password_hash.append(generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000"))
     return _password_hash[0]
 
 
