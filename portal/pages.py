@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, session
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, session
 from flask_login import current_user
 
 from portal.access import public
-from portal.db import db, writes
+from portal.accounts.services import set_language as remember_language
+from portal.db import writes
 from portal.pagecache import cached_private_page
 from portal.parsing import safe_next
+from portal.unit_of_work import unit_of_work
 
 bp = Blueprint("pages", __name__)
 
@@ -33,8 +35,9 @@ def set_language(lang: str):
         abort(404)
     session["lang"] = lang
     if current_user.is_authenticated:
-        current_user.language = lang
-        db.session.commit()
+        unit_of_work(
+            lambda: remember_language(current_user, lang), lambda exc: flash(str(exc), "error")
+        )
     return redirect(safe_next("/"))
 
 

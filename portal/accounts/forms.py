@@ -1,10 +1,16 @@
+"""The accounts module's forms. Each form with fields follows the form protocol of
+portal/formtools.py: `to_input()` is exactly what its service takes."""
+
 from __future__ import annotations
+
+from typing import Any
 
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     EmailField,
+    HiddenField,
     PasswordField,
     SelectField,
     StringField,
@@ -21,24 +27,33 @@ from wtforms.validators import (
 )
 
 from portal.accounts import creditcode, passwords
-from portal.accounts.labels import ORG_STATUS_LABELS, ORG_TYPE_LABELS
-from portal.accounts.models import Role
+from portal.accounts.invitations import OrganisationDetails
+from portal.accounts.models import (
+    ORG_TYPE_LABELS,  # noqa: F401  (read from here elsewhere)
+    OrgStatus,
+    OrgType,
+    Role,
+)
+from portal.accounts.organisations import Details
+from portal.formtools import PortalForm
 from portal.i18n import lazy_gettext as _l
-
-ROLE_LABELS = {
-    Role.admin: _l("Administrator"),
-    Role.officer: _l("Programme officer"),
-    Role.applicant: _l("Applicant"),
-    Role.expert: _l("Expert"),
-}
 
 
 def org_type_choices():
-    return [(t.value, label) for t, label in ORG_TYPE_LABELS.items()]
+    return [(t.value, t.label) for t in OrgType]
 
 
 def role_choices():
-    return [(r.value, label) for r, label in ROLE_LABELS.items()]
+    return [(r.value, r.label) for r in Role]
+
+
+def org_status_choices():
+    return [(s.value, s.label) for s in OrgStatus]
+
+
+def _text(field) -> str:
+    """A text field's value as typed ('' for one that was not sent)."""
+    return field.data or ""
 
 
 class StrongPassword:
@@ -65,12 +80,12 @@ def valid_credit_code(form, field):
             raise ValidationError(problem)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class AccountFields(FlaskForm):
+class AccountFields(PortalForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(
         _l("E-mail"),
@@ -82,8 +97,11 @@ class AccountFields(FlaskForm):
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
 
+    def account_input(self) -> dict[str, Any]:
+        return {"name": self.name.data, "email": self.email.data, "password": self.password.data}
 
-class OrganisationFields(FlaskForm):
+
+class OrganisationFields(PortalForm):
     """A new organisation's name, type and region (needed only when its code is new)."""
 
     org_name = StringField(_l("Organisation name"), validators=[Optional(), Length(max=200)])
@@ -97,9 +115,20 @@ class JoinOrganisationForm(OrganisationFields):
         validators=[DataRequired(), valid_credit_code],
     )
 
+    def to_input(self) -> dict[str, Any]:
+        """For registration.join_by_code."""
+        return {
+            "credit_code": self.credit_code.data,
+            "org_name": _text(self.org_name),
+            "org_type": self.org_type.data,
+            "org_region": _text(self.org_region),
+        }
+
 
 class ApplicantRegistrationForm(AccountFields, JoinOrganisationForm):
-    pass
+    def to_input(self) -> dict[str, Any]:
+        """For registration.register_applicant."""
+        return {**self.account_input(), **JoinOrganisationForm.to_input(self)}
 
 
 class ExpertRegistrationForm(AccountFields):
@@ -114,8 +143,17 @@ class ExpertRegistrationForm(AccountFields):
         _l("Expertise (keywords, comma-separated)"), validators=[DataRequired(), Length(max=500)]
     )
 
+    def to_input(self) -> dict[str, Any]:
+        """For registration.register_expert."""
+        return {
+            **self.account_input(),
+            "affiliation": self.affiliation.data,
+            "affiliation_code": _text(self.affiliation_code),
+            "expertise": self.expertise.data,
+        }
 
-class PasswordChangeForm(FlaskForm):
+
+class PasswordChangeForm(PortalForm):
     current = PasswordField(_l("Current password"), validators=[InputRequired()])
     password = PasswordField(_l("New password"), validators=[InputRequired(), StrongPassword()])
     confirm = PasswordField(
@@ -123,16 +161,36 @@ class PasswordChangeForm(FlaskForm):
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
 
+    def to_input(self) -> dict[str, Any]:
+        """For services.change_password."""
+        return {"current": self.current.data, "new": self.password.data}
+
 
 class CreateUserForm(AccountFields):
     role = SelectField(_l("Role"), choices=role_choices, default="officer")
     affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=200)])
 
+    def to_input(self) -> dict[str, Any]:
+        """For services.create_user."""
+        return {
+            **self.account_input(),
+            "role": Role(self.role.data),
+            "affiliation": _text(self.affiliation),
+        }
 
-class UserSearchForm(FlaskForm):
+
+class FilterForm(PortalForm):
+    """The filters of a list page, read from its query string (a GET: no CSRF token)."""
+
     class Meta:
         csrf = False
 
+    def filters(self) -> dict[str, Any]:
+        """What the list's query takes: every filter, or none when one is not valid."""
+        return self.to_input() if self.validate() else {}
+
+
+class UserSearchForm(FilterForm):
     q = StringField(_l("Search name or e-mail"), validators=[Optional(), Length(max=100)])
     role = SelectField(
         _l("Role"), choices=lambda: [("", _l("Any role")), *role_choices()], default=""
@@ -143,22 +201,34 @@ class UserSearchForm(FlaskForm):
         default="",
     )
 
+    def to_input(self) -> dict[str, Any]:
+        """For queries.users_for."""
+        return {"text": _text(self.q), "role": self.role.data, "state": self.state.data}
 
-class RoleForm(FlaskForm):
+
+class RoleForm(PortalForm):
     role = SelectField(_l("Role"), choices=role_choices)
+
+    def to_input(self) -> dict[str, Any]:
+        return {"role": Role(self.role.data)}
 
 
 class ConfirmForm(FlaskForm):
     """An empty form: the CSRF token of a one-button action."""
 
 
-class AuditFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class AuditFilterForm(FilterForm):
     action = StringField(_l("Action"), validators=[Optional(), Length(max=80)])
     actor = StringField(_l("Actor e-mail"), validators=[Optional(), Length(max=254)])
     object_type = StringField(_l("Object type"), validators=[Optional(), Length(max=40)])
+
+    def to_input(self) -> dict[str, Any]:
+        """For queries.audit_trail."""
+        return {
+            "action": _text(self.action),
+            "actor": _text(self.actor),
+            "object_type": _text(self.object_type),
+        }
 
 
 def email_field(label=_l("E-mail")) -> EmailField:
@@ -167,29 +237,37 @@ def email_field(label=_l("E-mail")) -> EmailField:
     )
 
 
-class EmailForm(FlaskForm):
+class EmailForm(PortalForm):
     """An address to send a link to (a new password, the confirmation again)."""
 
     email = email_field()
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(PortalForm):
     password = PasswordField(_l("New password"), validators=[InputRequired(), StrongPassword()])
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
 
+    def to_input(self) -> dict[str, Any]:
+        """For recovery.reset_password."""
+        return {"password": self.password.data}
+
 
 ADDRESS_PREFIX = "address"  # the address form shares the account page with the password form
 
 
-class AddressChangeForm(FlaskForm):
+class AddressChangeForm(PortalForm):
     email = email_field(_l("New e-mail address"))
     password = PasswordField(_l("Your password"), validators=[InputRequired(), Length(max=200)])
 
+    def to_input(self) -> dict[str, Any]:
+        """For recovery.request_address_change."""
+        return {"new_email": self.email.data, "password": self.password.data}
 
-class InvitationRegistrationForm(FlaskForm):
+
+class InvitationRegistrationForm(PortalForm):
     """A new account through an invitation: the address is the invitation's."""
 
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
@@ -199,8 +277,12 @@ class InvitationRegistrationForm(FlaskForm):
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
 
+    def to_input(self) -> dict[str, Any]:
+        """For invitations.register_through."""
+        return {"name": self.name.data, "password": self.password.data, "details": None}
 
-class InvitedOrganisationFields(FlaskForm):
+
+class InvitedOrganisationFields(PortalForm):
     """The invited organisation's details as the lead typed them, for its first member to
     correct."""
 
@@ -208,39 +290,67 @@ class InvitedOrganisationFields(FlaskForm):
     org_type = SelectField(_l("Organisation type"), choices=org_type_choices)
     org_region = StringField(_l("Region"), validators=[Optional(), Length(max=100)])
 
+    @classmethod
+    def from_model(cls, organisation, **kwargs) -> InvitedOrganisationFields:
+        return cls(
+            data={
+                "org_name": organisation.name,
+                "org_type": organisation.type.value,
+                "org_region": organisation.region,
+            },
+            **kwargs,
+        )
+
+    def to_input(self) -> dict[str, Any]:
+        """For invitations.accept."""
+        return {
+            "details": OrganisationDetails(
+                name=_text(self.org_name), type=_text(self.org_type), region=_text(self.org_region)
+            )
+        }
+
 
 class InvitedOrganisationRegistrationForm(InvitationRegistrationForm, InvitedOrganisationFields):
-    pass
+    def to_input(self) -> dict[str, Any]:
+        """For invitations.register_through, with the corrected organisation."""
+        return {
+            **InvitationRegistrationForm.to_input(self),
+            **InvitedOrganisationFields.to_input(self),
+        }
 
 
-class InviteColleagueForm(FlaskForm):
+class InviteColleagueForm(PortalForm):
     email = email_field(_l("Colleague's e-mail address"))
 
 
-class RefuseMemberForm(FlaskForm):
+class RefuseMemberForm(PortalForm):
     reason = TextAreaField(
         _l("Reason (optional, sent to them)"), validators=[Optional(), Length(max=1000)]
     )
 
+    def to_input(self) -> dict[str, Any]:
+        return {"reason": _text(self.reason)}
 
-class OrganisationDetailsForm(FlaskForm):
+
+class OrganisationDetailsForm(PortalForm):
     short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=100)])
     english_name = StringField(_l("English name"), validators=[Optional(), Length(max=200)])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=100)])
 
+    def to_input(self) -> dict[str, Any]:
+        """For organisations.update_details."""
+        return {name: _text(field) for name, field in self._fields.items() if name != "csrf_token"}
 
-class LicenceForm(FlaskForm):
+
+class LicenceForm(PortalForm):
     licence = FileField(_l("Business licence (营业执照): PDF, PNG or JPEG"))
 
+    def to_input(self) -> dict[str, Any]:
+        """For organisations.upload_licence (None when no file was chosen)."""
+        return {"upload": self.licence.data}
 
-def org_status_choices():
-    return [(s.value, label) for s, label in ORG_STATUS_LABELS.items()]
 
-
-class OrganisationSearchForm(FlaskForm):
-    class Meta:
-        csrf = False
-
+class OrganisationSearchForm(FilterForm):
     q = StringField(_l("Name or credit code"), validators=[Optional(), Length(max=100)])
     type = SelectField(
         _l("Type"), choices=lambda: [("", _l("Any type")), *org_type_choices()], default=""
@@ -250,14 +360,23 @@ class OrganisationSearchForm(FlaskForm):
         _l("Status"), choices=lambda: [("", _l("Any")), *org_status_choices()], default=""
     )
 
+    def to_input(self) -> dict[str, Any]:
+        """For queries.organisations_for."""
+        return {
+            "text": _text(self.q),
+            "type": _text(self.type),
+            "region": _text(self.region),
+            "status": _text(self.status),
+        }
 
-class RejectOrganisationForm(FlaskForm):
+
+class RejectOrganisationForm(PortalForm):
     reason = TextAreaField(
         _l("Why is it not verified?"), validators=[DataRequired(), Length(max=1000)]
     )
 
 
-class StaffOrganisationForm(FlaskForm):
+class StaffOrganisationForm(PortalForm):
     name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=200)])
     short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=100)])
     english_name = StringField(_l("English name"), validators=[Optional(), Length(max=200)])
@@ -272,8 +391,9 @@ class StaffOrganisationForm(FlaskForm):
     )
 
     @classmethod
-    def from_model(cls, organisation) -> StaffOrganisationForm:
+    def from_model(cls, organisation, **kwargs) -> StaffOrganisationForm:
         return cls(
+            **kwargs,
             name=organisation.name,
             short_name=organisation.short_name,
             english_name=organisation.english_name,
@@ -282,6 +402,38 @@ class StaffOrganisationForm(FlaskForm):
             region=organisation.region,
         )
 
+    def to_input(self) -> dict[str, Any]:
+        """For organisations.edit."""
+        return {
+            "details": Details(
+                name=_text(self.name),
+                short_name=_text(self.short_name),
+                english_name=_text(self.english_name),
+                type=self.type.data,
+                credit_code=_text(self.credit_code),
+                region=_text(self.region),
+            ),
+            "reason": _text(self.reason),
+        }
 
-class NameAdministratorForm(FlaskForm):
-    membership = SelectField(_l("Person"), coerce=str, choices=[])
+
+class NameAdministratorForm(PortalForm):
+    """Whom staff name administrator: one of the organisation's members or those waiting to
+    join (the service checks the choice)."""
+
+    membership = SelectField(_l("Person"), coerce=int, choices=[], validate_choice=False)
+
+    def to_input(self) -> dict[str, Any]:
+        """For membership.name_administrator."""
+        return {"membership_id": self.membership.data}
+
+
+class ClearThrottleForm(PortalForm):
+    """Clears a pair (both fields) or an address (no e-mail)."""
+
+    email = HiddenField(validators=[Length(max=254)])
+    remote_addr = HiddenField(validators=[Length(max=64)])
+
+    def to_input(self) -> dict[str, Any]:
+        """For throttling.clear."""
+        return {"email": _text(self.email), "remote_addr": _text(self.remote_addr)}

@@ -19,7 +19,8 @@ from flask import current_app
 from sqlmodel import select
 
 from portal import audit, clock
-from portal.accounts.membership import approved_count, is_administrator, join, membership_of
+from portal.accounts import states
+from portal.accounts.membership import join
 from portal.accounts.models import (
     Invitation,
     InvitationPurpose,
@@ -32,9 +33,11 @@ from portal.accounts.models import (
     Role,
     User,
 )
+from portal.accounts.permissions import can_administer, can_revoke
+from portal.accounts.queries import approved_count, membership_of
 from portal.accounts.services import find_user, hash_password
 from portal.db import db
-from portal.errors import DomainError, NotAllowed
+from portal.errors import DomainError, require
 from portal.i18n import gettext as _
 from portal.notifications.mail import public_link, queue
 from portal.presentation import format_local
@@ -104,13 +107,13 @@ def open_invitation(token: str, now: datetime | None = None) -> Invitation:
     return invitation
 
 
-def _lock_open(invitation: Invitation) -> None:
+def _lock_open(invitation: Invitation) -> Invitation:
     """Read the invitation again under a lock, so that a link used twice at once is used once:
     the second use waits for the first to commit, then finds it used."""
-    db.session.flush()
-    db.session.refresh(invitation, with_for_update=True)
+    invitation = db.lock(invitation)
     if invitation.status is not InvitationStatus.open:
         raise InvitationUnusable(_("This invitation has already been used."))
+    return invitation
 
 
 def join_through(invitation: Invitation, user: User, now: datetime | None = None) -> Membership:
@@ -121,43 +124,29 @@ def join_through(invitation: Invitation, user: User, now: datetime | None = None
     a user who belongs to another organisation (see membership.join).
     """
     now = now or clock.now()
-    _lock_open(invitation)
+    invitation = _lock_open(invitation)
     if user.email_verified_at is None and user.email == invitation.email:
         user.email_verified_at = now  # the link reached this address
     sender = db.session.get(User, invitation.created_by_id) if invitation.created_by_id else None
     membership = join(
         user,
-        db.session.get(Organisation, invitation.organisation_id),
+        invitation.organisation,
         role=invitation.role,
         approved_by=(sender or user) if invitation.approved_on_join else None,
         now=now,
     )
-    invitation.status = InvitationStatus.used
-    invitation.used_at = now
-    invitation.used_by_id = user.id
-    audit.record(
-        user,
-        "invitation.used",
-        invitation,
-        after=audit.snapshot(invitation, "status", "used_by_id"),
-    )
+    states.set_invitation_status(invitation, InvitationStatus.used, by=user, now=now)
     return membership
 
 
 def revoke(invitation: Invitation, *, by: User) -> Invitation:
     """Whoever sent the invitation, an administrator of its organisation or platform staff
     withdraw it; its link stops working."""
-    if not (
-        by.id == invitation.created_by_id
-        or by.is_staff
-        or is_administrator(by, invitation.organisation_id)
-    ):
-        raise NotAllowed()
+    require(can_revoke(by, invitation))
+    invitation = db.lock(invitation)
     if invitation.status is not InvitationStatus.open:
         raise DomainError(_("Only an open invitation can be withdrawn."))
-    invitation.status = InvitationStatus.revoked
-    audit.record(by, "invitation.revoked", invitation)
-    return invitation
+    return states.set_invitation_status(invitation, InvitationStatus.revoked, by=by)
 
 
 def invitation_link(token: str, next: str | None = None) -> str:
@@ -168,26 +157,14 @@ def invitation_link(token: str, next: str | None = None) -> str:
     return public_link(f"{path}?{urlencode({'next': next})}" if next else path)
 
 
-def open_colleague_invitations(organisation_id: int, now: datetime | None = None):
-    """An organisation's invitations of colleagues that can still be used, newest first."""
-    return (
-        select(Invitation)
-        .where(
-            Invitation.organisation_id == organisation_id,
-            Invitation.purpose == InvitationPurpose.colleague,
-            Invitation.status == InvitationStatus.open,
-            Invitation.expires_at > (now or clock.now()),
-        )
-        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
-    )
-
-
 def invite_colleague(organisation: Organisation, email: str, *, by: User) -> Invitation:
     """An administrator invites a colleague by e-mail: whoever follows the link joins the
     organisation as an approved member. An earlier open invitation to the same address is
     withdrawn, so that only the newest link works."""
-    if not is_administrator(by, organisation.id):
-        raise NotAllowed(_("Only an administrator of %(org)s can do this.", org=organisation.name))
+    require(
+        can_administer(by, organisation),
+        _("Only an administrator of %(org)s can do this.", org=organisation.name),
+    )
     email = (email or "").strip().lower()
     already = db.session.exec(
         select(User.id).where(User.email == email, User.organisation_id == organisation.id)
@@ -257,7 +234,7 @@ def accept(
     invitation: Invitation, user: User, *, details: OrganisationDetails | None = None
 ) -> Membership:
     """A logged-in user with the invitation's address joins with one click."""
-    _lock_open(invitation)
+    invitation = _lock_open(invitation)
     problem = acceptance_problem(invitation, user)
     if problem:
         raise DomainError(problem)
@@ -287,9 +264,8 @@ def may_correct_organisation(invitation: Invitation) -> bool:
 def correct_invited_organisation(
     invitation: Invitation, details: OrganisationDetails, *, by: User
 ) -> Organisation:
-    if not may_correct_organisation(invitation):
-        raise NotAllowed()
-    organisation = db.session.get(Organisation, invitation.organisation_id)
+    require(may_correct_organisation(invitation))
+    organisation = invitation.organisation
     before = audit.snapshot(organisation, "name", "type", "region")
     organisation.name = details.name.strip() or organisation.name
     organisation.type = OrgType(details.type) if details.type else organisation.type
@@ -311,7 +287,7 @@ def register_through(
     """A new applicant account for the invitation's address (confirmed: the link reached it),
     joined to the invitation's organisation."""
     now = now or clock.now()
-    _lock_open(invitation)
+    invitation = _lock_open(invitation)
     if find_user(invitation.email) is not None:
         raise DomainError(
             _("An account with this address exists already: log in to accept the invitation.")

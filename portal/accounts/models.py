@@ -6,6 +6,7 @@ from flask_login import UserMixin
 from sqlmodel import Field, Relationship, SQLModel
 
 from portal.db import UTCDateTime, enum_type
+from portal.i18n import lazy_gettext as _l
 
 
 class Role(enum.StrEnum):
@@ -14,6 +15,18 @@ class Role(enum.StrEnum):
     applicant = "applicant"
     expert = "expert"
 
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.admin: _l("Administrator"),
+    Role.officer: _l("Programme officer"),
+    Role.applicant: _l("Applicant"),
+    Role.expert: _l("Expert"),
+}
+
 
 class OrgType(enum.StrEnum):
     enterprise = "enterprise"
@@ -21,13 +34,37 @@ class OrgType(enum.StrEnum):
     institute = "institute"
     other = "other"
 
+    @property
+    def label(self) -> str:
+        return str(ORG_TYPE_LABELS[self])
+
+
+ORG_TYPE_LABELS = {
+    OrgType.enterprise: _l("Enterprise"),
+    OrgType.university: _l("University"),
+    OrgType.institute: _l("Research institute"),
+    OrgType.other: _l("Other"),
+}
+
 
 class OrgStatus(enum.StrEnum):
-    """Platform staff verify an organisation against its business licence (营业执照)."""
+    """Platform staff verify an organisation against its business licence (营业执照); the
+    transitions are in portal/accounts/states.py."""
 
     unverified = "unverified"  # may draft, may not submit
     verified = "verified"
     rejected = "rejected"  # with a reason; the administrator may upload a licence again
+
+    @property
+    def label(self) -> str:
+        return str(ORG_STATUS_LABELS[self])
+
+
+ORG_STATUS_LABELS = {
+    OrgStatus.unverified: _l("Waiting for verification"),
+    OrgStatus.verified: _l("Verified"),
+    OrgStatus.rejected: _l("Not verified"),
+}
 
 
 class Organisation(SQLModel, table=True):
@@ -37,7 +74,7 @@ class Organisation(SQLModel, table=True):
     __tablename__ = "organisation"
     __table_args__ = (
         sa.CheckConstraint(
-            "status != 'rejected' OR rejection_reason != ''", name="rejected_has_reason"
+            "(status = 'rejected') = (rejection_reason != '')", name="rejected_iff_reason"
         ),
         sa.CheckConstraint(
             "(status = 'verified') = (verified_at IS NOT NULL)", name="verified_iff_stamped"
@@ -82,8 +119,8 @@ class User(UserMixin, SQLModel, table=True):
     active: bool = Field(default=True)
     language: str = Field(default="", max_length=8)
     # The organisation this person speaks for: set only while their Membership of it is approved
-    # (accounts.membership keeps the two together), so every access rule that reads it admits
-    # approved members only. A pending joiner has None here and a pending Membership.
+    # (portal/accounts/states.py keeps the two together), so every access rule that reads it
+    # admits approved members only. A pending joiner has None here and a pending Membership.
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     # Experts: where they work (free text, matched against organisations for conflicts) and what
     # they know (comma-separated keywords, matched against challenges' chains for assignment).
@@ -119,6 +156,13 @@ class User(UserMixin, SQLModel, table=True):
         """Officers and admins run the programme; admins may do all an officer may."""
         return self.role in (Role.officer, Role.admin)
 
+    @property
+    def masked_email(self) -> str:
+        """The address as a***@example.com: enough to recognise, not enough to write to (shown
+        to someone waiting for this person's decision)."""
+        local, _at, domain = (self.email or "").partition("@")
+        return f"{local[:1]}***@{domain}" if domain else "***"
+
 
 class LoginAttempt(SQLModel, table=True):
     """Every login attempt, so that throttling holds across worker processes and hosts
@@ -140,15 +184,39 @@ class LoginAttempt(SQLModel, table=True):
 
 
 class MembershipStatus(enum.StrEnum):
+    """The transitions are in portal/accounts/states.py."""
+
     pending = "pending"  # asked to join; waits for an administrator of the organisation
     approved = "approved"
-    refused = "refused"
+    refused = "refused"  # perhaps with a reason
     removed = "removed"  # was approved; removed by an administrator
+
+    @property
+    def label(self) -> str:
+        return str(MEMBERSHIP_STATUS_LABELS[self])
+
+
+MEMBERSHIP_STATUS_LABELS = {
+    MembershipStatus.pending: _l("Waiting for approval"),
+    MembershipStatus.approved: _l("Approved"),
+    MembershipStatus.refused: _l("Refused"),
+    MembershipStatus.removed: _l("Removed"),
+}
 
 
 class MembershipRole(enum.StrEnum):
     member = "member"
     administrator = "administrator"  # 单位管理员: approves members, submits, accepts invitations
+
+    @property
+    def label(self) -> str:
+        return str(MEMBERSHIP_ROLE_LABELS[self])
+
+
+MEMBERSHIP_ROLE_LABELS = {
+    MembershipRole.member: _l("Organisation member"),
+    MembershipRole.administrator: _l("Organisation administrator"),
+}
 
 
 class Membership(SQLModel, table=True):
@@ -162,8 +230,9 @@ class Membership(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("user_id", "organisation_id"),
         sa.CheckConstraint(
-            "status = 'pending' OR decided_at IS NOT NULL", name="decided_is_stamped"
+            "(status = 'pending') = (decided_at IS NULL)", name="decided_iff_stamped"
         ),
+        sa.CheckConstraint("status = 'refused' OR reason = ''", name="reason_only_if_refused"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -189,9 +258,23 @@ class InvitationPurpose(enum.StrEnum):
 
 
 class InvitationStatus(enum.StrEnum):
+    """The transitions are in portal/accounts/states.py; an open invitation past its
+    `expires_at` cannot be used either."""
+
     open = "open"
     used = "used"
     revoked = "revoked"
+
+    @property
+    def label(self) -> str:
+        return str(INVITATION_STATUS_LABELS[self])
+
+
+INVITATION_STATUS_LABELS = {
+    InvitationStatus.open: _l("Not used yet"),
+    InvitationStatus.used: _l("Used"),
+    InvitationStatus.revoked: _l("Withdrawn"),
+}
 
 
 class Invitation(SQLModel, table=True):
@@ -204,6 +287,7 @@ class Invitation(SQLModel, table=True):
     __tablename__ = "invitation"
     __table_args__ = (
         sa.CheckConstraint("(status = 'used') = (used_at IS NOT NULL)", name="used_iff_stamped"),
+        sa.CheckConstraint("(status = 'used') = (used_by_id IS NOT NULL)", name="used_iff_used_by"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -5,42 +5,43 @@ invitation link."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.access import login_required, public, roles_required
-from portal.accounts import forms, invitations, labels, membership, organisations, registration
+from portal.accounts import forms, invitations, membership, organisations, queries, registration
 from portal.accounts.models import (
     Invitation,
     Membership,
+    MembershipRole,
     MembershipStatus,
     Organisation,
     Role,
 )
+from portal.accounts.permissions import (
+    can_administer,
+    get_invitation_or_404,
+    get_membership_or_404,
+    get_organisation_or_404,
+)
 from portal.accounts.views import bp
-from portal.db import db
-from portal.errors import DomainError, ValidationFailed
-from portal.formtools import form_status, place_errors
+from portal.formtools import form_status
 from portal.i18n import gettext as _
 from portal.paging import paginate
 from portal.parsing import safe_next
 from portal.storage import send_stored
 from portal.unit_of_work import perform, submit_form
 
-bp.add_app_template_filter(labels.org_type_label, "org_type")
-bp.add_app_template_filter(labels.org_status_label, "org_status")
-bp.add_app_template_filter(labels.membership_status_label, "membership_status")
-bp.add_app_template_filter(labels.membership_role_label, "membership_role")
-bp.add_app_template_global(membership.mask_email, "mask_email")
-
-
 # ---- someone who speaks for no organisation -----------------------------------------------------
 
 
 def _membership_page(join_form=None, status: int = 200):
-    live = membership.membership_of(current_user)
-    waiting_for = membership.administrators(live.organisation_id) if live else []
-    latest = None if live else membership.latest_membership(current_user)
+    live = queries.membership_of(current_user)
+    waiting_for = queries.administrators(live.organisation_id) if live else []
+    latest = None if live else queries.latest_membership(current_user)
     return render_template(
         "accounts/membership.html",
         live=live,
@@ -72,7 +73,7 @@ def cancel_membership_request():
     elsewhere = _only_without_organisation()
     if elsewhere:
         return elsewhere
-    live = membership.membership_of(current_user)
+    live = queries.membership_of(current_user)
     if live is None:
         abort(404)
     name = live.organisation.name
@@ -91,14 +92,7 @@ def join_organisation():
         return elsewhere
     form = forms.JoinOrganisationForm()
     done, joined = submit_form(
-        form,
-        lambda: registration.join_by_code(
-            current_user,
-            credit_code=form.credit_code.data,
-            org_name=form.org_name.data or "",
-            org_type=form.org_type.data,
-            org_region=form.org_region.data or "",
-        ),
+        form, lambda: registration.join_by_code(current_user, **form.to_input())
     )
     if not done:
         return _membership_page(join_form=form, status=422)
@@ -118,18 +112,20 @@ def join_organisation():
 # ---- the organisation's page --------------------------------------------------------------------
 
 
-def _own_organisation() -> Organisation:
-    return db.session.get(Organisation, current_user.organisation_id)
+def _own_organisation(need: str = "read") -> Organisation:
+    """The user's own organisation; its forms are for its administrators (need="administer"):
+    a plain member, who is not shown them, gets 404."""
+    return get_organisation_or_404(current_user.organisation_id, current_user, need=need)
 
 
 def _organisation_page(status: int = 200, **forms_shown):
     organisation = _own_organisation()
-    is_admin = membership.is_administrator(current_user, organisation.id)
-    members, page = paginate(membership.members_query(organisation.id))
+    is_admin = can_administer(current_user, organisation)
+    members, page = paginate(queries.members(organisation.id))
     shown = {
         "invite_form": forms.InviteColleagueForm(formdata=None, prefix="invite"),
-        "details_form": forms.OrganisationDetailsForm(
-            formdata=None, obj=organisation, prefix="details"
+        "details_form": forms.OrganisationDetailsForm.from_model(
+            organisation, formdata=None, prefix="details"
         ),
         "licence_form": forms.LicenceForm(formdata=None, prefix="licence"),
         **forms_shown,
@@ -140,14 +136,8 @@ def _organisation_page(status: int = 200, **forms_shown):
         is_admin=is_admin,
         members=members,
         page=page,
-        administrators=membership.approved_count(
-            organisation.id, membership.MembershipRole.administrator
-        ),
-        invitations=(
-            db.session.exec(invitations.open_colleague_invitations(organisation.id)).all()
-            if is_admin
-            else []
-        ),
+        administrators=queries.approved_count(organisation.id, MembershipRole.administrator),
+        invitations=queries.open_colleague_invitations(organisation.id) if is_admin else [],
         confirm=forms.ConfirmForm(),
         **shown,
     ), status
@@ -159,32 +149,35 @@ def organisation():
     return _organisation_page()
 
 
-def _membership_or_404(membership_id: int) -> Membership:
-    """A membership of the user's own organisation; any other answers 404."""
-    found = db.session.get(Membership, membership_id)
-    if found is None or found.organisation_id != current_user.organisation_id:
-        abort(404)
-    return found
+def _act_on_member(
+    membership_id: int, act: Callable[..., Membership], success: Callable[[str], str]
+):
+    """One button on a member's row of the organisation's page: the membership (of the user's
+    own organisation, else 404), acted on by the user; `success(name)` is flashed once done,
+    the service's refusal otherwise. Back to the organisation's page, or home for someone who
+    has just removed themself from it."""
+    found = get_membership_or_404(membership_id, current_user)
+    done, _result = perform(lambda: act(found, by=current_user), success(found.user.name))
+    if done and found.user_id == current_user.id and current_user.organisation_id is None:
+        return redirect(url_for("pages.home"))
+    return redirect(url_for(".organisation"))
 
 
 @bp.post("/organisation/members/<int:membership_id>/approve")
 @roles_required(Role.applicant)
 def approve_member(membership_id: int):
-    found = _membership_or_404(membership_id)
-    perform(
-        lambda: membership.approve(found, by=current_user),
-        _("%(name)s is now a member.", name=found.user.name),
+    return _act_on_member(
+        membership_id, membership.approve, lambda name: _("%(name)s is now a member.", name=name)
     )
-    return redirect(url_for(".organisation"))
 
 
 @bp.route("/organisation/members/<int:membership_id>/refuse", methods=["GET", "POST"])
 @roles_required(Role.applicant)
 def refuse_member(membership_id: int):
-    found = _membership_or_404(membership_id)
+    found = get_membership_or_404(membership_id, current_user)
     form = forms.RefuseMemberForm()
     done, _refused = submit_form(
-        form, lambda: membership.refuse(found, by=current_user, reason=form.reason.data or "")
+        form, lambda: membership.refuse(found, by=current_user, **form.to_input())
     )
     if done:
         flash(_("The request of %(name)s has been refused.", name=found.user.name), "success")
@@ -197,62 +190,66 @@ def refuse_member(membership_id: int):
 @bp.post("/organisation/members/<int:membership_id>/promote")
 @roles_required(Role.applicant)
 def promote_member(membership_id: int):
-    found = _membership_or_404(membership_id)
-    perform(
-        lambda: membership.promote(found, by=current_user),
-        _("%(name)s is now an administrator.", name=found.user.name),
+    return _act_on_member(
+        membership_id,
+        membership.promote,
+        lambda name: _("%(name)s is now an administrator.", name=name),
     )
-    return redirect(url_for(".organisation"))
 
 
 @bp.post("/organisation/members/<int:membership_id>/demote")
 @roles_required(Role.applicant)
 def demote_member(membership_id: int):
-    found = _membership_or_404(membership_id)
-    perform(
-        lambda: membership.demote(found, by=current_user),
-        _("%(name)s is no longer an administrator.", name=found.user.name),
+    return _act_on_member(
+        membership_id,
+        membership.demote,
+        lambda name: _("%(name)s is no longer an administrator.", name=name),
     )
-    return redirect(url_for(".organisation"))
 
 
 @bp.route("/organisation/members/<int:membership_id>/remove", methods=["GET", "POST"])
 @roles_required(Role.applicant)
 def remove_member(membership_id: int):
-    found = _membership_or_404(membership_id)
     if request.method == "POST":
-        done, _removed = perform(
-            lambda: membership.remove(found, by=current_user),
-            _("%(name)s has been removed from the organisation.", name=found.user.name),
+        return _act_on_member(
+            membership_id,
+            membership.remove,
+            lambda name: _("%(name)s has been removed from the organisation.", name=name),
         )
-        if done and found.user_id == current_user.id:
-            return redirect(url_for("pages.home"))
-        return redirect(url_for(".organisation"))
     return render_template(
-        "accounts/member_remove.html", membership=found, confirm=forms.ConfirmForm()
+        "accounts/member_remove.html",
+        membership=get_membership_or_404(membership_id, current_user),
+        confirm=forms.ConfirmForm(),
     )
+
+
+def _organisation_form(form, act: Callable, success: Callable[[Any], str], shown_as: str):
+    """A form of the organisation's page, for its administrators only (anyone else: 404): sent
+    to `act(organisation, **form.to_input(), by=…)`; once done, `success(result)` is flashed;
+    otherwise the page again with the form, what was typed and the errors beside it."""
+    organisation = _own_organisation(need="administer")
+    done, result = submit_form(form, lambda: act(organisation, **form.to_input(), by=current_user))
+    if done:
+        flash(success(result), "success")
+        return redirect(url_for(".organisation"))
+    return _organisation_page(status=422, **{shown_as: form})
 
 
 @bp.post("/organisation/invitations")
 @roles_required(Role.applicant)
 def invite_colleague():
-    form = forms.InviteColleagueForm(prefix="invite")
-    done, invitation = submit_form(
-        form,
-        lambda: invitations.invite_colleague(_own_organisation(), form.email.data, by=current_user),
+    return _organisation_form(
+        forms.InviteColleagueForm(prefix="invite"),
+        invitations.invite_colleague,
+        lambda sent: _("We have sent an invitation to %(email)s.", email=sent.email),
+        shown_as="invite_form",
     )
-    if done:
-        flash(_("We have sent an invitation to %(email)s.", email=invitation.email), "success")
-        return redirect(url_for(".organisation"))
-    return _organisation_page(status=422, invite_form=form)
 
 
 @bp.post("/organisation/invitations/<int:invitation_id>/revoke")
 @roles_required(Role.applicant)
 def revoke_invitation(invitation_id: int):
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.organisation_id != current_user.organisation_id:
-        abort(404)
+    invitation = get_invitation_or_404(invitation_id, current_user, need="revoke")
     perform(
         lambda: invitations.revoke(invitation, by=current_user),
         _("The invitation to %(email)s has been withdrawn.", email=invitation.email),
@@ -263,52 +260,31 @@ def revoke_invitation(invitation_id: int):
 @bp.post("/organisation/details")
 @roles_required(Role.applicant)
 def organisation_details():
-    form = forms.OrganisationDetailsForm(prefix="details")
-    done, _org = submit_form(
-        form,
-        lambda: organisations.update_details(
-            _own_organisation(),
-            by=current_user,
-            short_name=form.short_name.data or "",
-            english_name=form.english_name.data or "",
-            region=form.region.data or "",
-        ),
+    return _organisation_form(
+        forms.OrganisationDetailsForm(prefix="details"),
+        organisations.update_details,
+        lambda _organisation: _("The organisation's details have been saved."),
+        shown_as="details_form",
     )
-    if done:
-        flash(_("The organisation's details have been saved."), "success")
-        return redirect(url_for(".organisation"))
-    return _organisation_page(status=422, details_form=form)
 
 
 @bp.post("/organisation/licence")
 @roles_required(Role.applicant)
 def upload_licence():
-    form = forms.LicenceForm(prefix="licence")
-    if form.validate_on_submit():
-        upload = request.files.get(form.licence.name)
-        try:
-            if upload is None or not upload.filename:
-                raise ValidationFailed({"licence": _("Choose the file of the business licence.")})
-            organisations.upload_licence(_own_organisation(), upload, by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            place_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(
-                _("The business licence has been uploaded; platform staff will check it."),
-                "success",
-            )
-            return redirect(url_for(".organisation"))
-    return _organisation_page(status=422, licence_form=form)
+    return _organisation_form(
+        forms.LicenceForm(prefix="licence"),
+        organisations.upload_licence,
+        lambda _organisation: _(
+            "The business licence has been uploaded; platform staff will check it."
+        ),
+        shown_as="licence_form",
+    )
 
 
 @bp.get("/organisation/licence")
 @roles_required(Role.applicant)
 def organisation_licence():
-    organisation = _own_organisation()
-    if not organisations.can_see_licence(current_user, organisation):
-        abort(404)
+    organisation = _own_organisation(need="see_licence")
     return send_stored(organisation.licence_stored_name, organisation.licence_filename)
 
 
@@ -320,6 +296,17 @@ def _after_joining() -> str:
     return safe_next(url_for("proposals.dashboard"))
 
 
+def _invitation_page(found: Invitation, form, correctable: bool, problem: str | None, status):
+    return render_template(
+        "accounts/invitation.html",
+        invitation=found,
+        organisation=found.organisation,
+        form=form,
+        correctable=correctable,
+        problem=problem,
+    ), status
+
+
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 @public
 def invitation(token: str):
@@ -327,84 +314,48 @@ def invitation(token: str):
         found = invitations.open_invitation(token)
     except invitations.InvitationUnusable as exc:
         return render_template("accounts/link_unusable.html", message=str(exc), again=None), 404
-    organisation = db.session.get(Organisation, found.organisation_id)
     correctable = invitations.may_correct_organisation(found)
-    defaults = {
-        "org_name": organisation.name,
-        "org_type": organisation.type.value,
-        "org_region": organisation.region,
-    }
     if current_user.is_authenticated:
-        return _accept_logged_in(found, organisation, correctable, defaults)
-    form_class = (
-        forms.InvitedOrganisationRegistrationForm
+        return _accept_logged_in(found, correctable)
+    form = (
+        forms.InvitedOrganisationRegistrationForm.from_model(found.organisation)
         if correctable
-        else forms.InvitationRegistrationForm
+        else forms.InvitationRegistrationForm()
     )
-    form = form_class(data=defaults if correctable else None)
-    done, _user = submit_form(
-        form,
-        lambda: invitations.register_through(
-            found,
-            name=form.name.data,
-            password=form.password.data,
-            details=_details(form) if correctable else None,
-        ),
-    )
+    done, _user = submit_form(form, lambda: invitations.register_through(found, **form.to_input()))
     if done:
         flash(_("Your account is ready. Log in with your new password to continue."), "success")
         return redirect(url_for(".login", next=_after_joining()))
-    return render_template(
-        "accounts/invitation.html",
-        invitation=found,
-        organisation=organisation,
-        form=form,
-        correctable=correctable,
-        problem=None,
-    ), form_status(form)
+    return _invitation_page(found, form, correctable, None, form_status(form))
 
 
-def _details(form) -> invitations.OrganisationDetails:
-    return invitations.OrganisationDetails(
-        name=form.org_name.data or "",
-        type=form.org_type.data or "",
-        region=form.org_region.data or "",
-    )
-
-
-def _accept_logged_in(found: Invitation, organisation: Organisation, correctable, defaults):
+def _accept_logged_in(found: Invitation, correctable: bool):
     """One click for a logged-in user with the invitation's address and no organisation; a
     clear message, and nothing written, for anyone else."""
     problem = invitations.acceptance_problem(found, current_user)
-    form = forms.InvitedOrganisationFields(data=defaults) if correctable else forms.ConfirmForm()
     if problem:
-        status = 409 if request.method == "POST" else 200
-        form = None
-    else:
-        done, joined = submit_form(
-            form,
-            lambda: invitations.accept(
-                found, current_user, details=_details(form) if correctable else None
-            ),
+        return _invitation_page(
+            found, None, correctable, problem, 409 if request.method == "POST" else 200
         )
-        if done:
-            if joined.status is MembershipStatus.approved:
-                flash(_("You have joined %(org)s.", org=organisation.name), "success")
-            else:
-                flash(
-                    _(
-                        "Your request to join %(org)s waits for its administrators.",
-                        org=organisation.name,
-                    ),
-                    "success",
-                )
-            return redirect(_after_joining())
-        status = form_status(form)
-    return render_template(
-        "accounts/invitation.html",
-        invitation=found,
-        organisation=organisation,
-        form=form,
-        correctable=correctable,
-        problem=problem,
-    ), status
+    form = (
+        forms.InvitedOrganisationFields.from_model(found.organisation)
+        if correctable
+        else forms.ConfirmForm()
+    )
+    done, joined = submit_form(
+        form,
+        lambda: invitations.accept(found, current_user, **(form.to_input() if correctable else {})),
+    )
+    if not done:
+        return _invitation_page(found, form, correctable, None, form_status(form))
+    if joined.status is MembershipStatus.approved:
+        flash(_("You have joined %(org)s.", org=found.organisation.name), "success")
+    else:
+        flash(
+            _(
+                "Your request to join %(org)s waits for its administrators.",
+                org=found.organisation.name,
+            ),
+            "success",
+        )
+    return redirect(_after_joining())

@@ -2,8 +2,8 @@
 
 An organisation is unverified until staff have checked it against its business licence
 (营业执照); it may draft proposals but not submit them. Staff verify it, or reject it with a
-reason; after a rejection its administrator uploads a licence again and it waits once more.
-`_set_status` is the only writer of its status.
+reason; after a rejection its administrator uploads a licence again and it waits once more
+(the transitions are in portal/accounts/states.py).
 """
 
 from __future__ import annotations
@@ -11,76 +11,43 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import or_, select
+from sqlmodel import select
 from werkzeug.datastructures import FileStorage
 
 from portal import audit, clock, storage
-from portal.accounts import creditcode
-from portal.accounts.membership import administrators, is_administrator
-from portal.accounts.models import Organisation, OrgStatus, OrgType, Role, User
+from portal.accounts import creditcode, states
+from portal.accounts.models import Organisation, OrgStatus, OrgType, User
+from portal.accounts.permissions import can_administer, can_verify
+from portal.accounts.queries import administrators, platform_admins
 from portal.db import db
-from portal.errors import DomainError, NotAllowed, ValidationFailed
+from portal.errors import DomainError, ValidationFailed, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
 
 LICENCE_FIELD = "licence"
 ORGANISATION_PAGE = "/organisation"
 
-# Which status may follow which: staff decide on an unverified organisation; a new licence
-# after a rejection puts it back in the queue.
-TRANSITIONS = {
-    OrgStatus.unverified: {OrgStatus.verified, OrgStatus.rejected},
-    OrgStatus.rejected: {OrgStatus.unverified},
-    OrgStatus.verified: set(),
-}
-
 
 def staff_page(organisation: Organisation) -> str:
     return f"/officer/organisations/{organisation.id}"
 
 
-def _set_status(
-    organisation: Organisation,
-    status: OrgStatus,
-    *,
-    by: User,
-    reason: str = "",
-    now: datetime | None = None,
-) -> None:
-    """The only writer of Organisation.status: checks the table, stamps, audits."""
-    if status not in TRANSITIONS[organisation.status]:
+def _decided(organisation: Organisation, to: OrgStatus) -> None:
+    """Staff decide once: a second decision (another tab, a colleague) is refused."""
+    if not states.ORGANISATION.allowed(organisation.status, to):
         raise DomainError(
             _("This organisation has already been decided on; reload the page to see how.")
         )
-    now = now or clock.now()
-    before = audit.snapshot(organisation, "status", "rejection_reason")
-    organisation.status = status
-    organisation.rejection_reason = reason if status is OrgStatus.rejected else ""
-    verified = status is OrgStatus.verified
-    organisation.verified_at = now if verified else None
-    organisation.verified_by_id = by.id if verified else None
-    audit.record(
-        by,
-        f"organisation.{status.value}",
-        organisation,
-        before=before,
-        after=audit.snapshot(organisation, "status", "rejection_reason"),
-    )
-
-
-def can_see_licence(user: User, organisation: Organisation) -> bool:
-    """Platform staff and the organisation's administrators may download its licence."""
-    return bool(organisation.licence_stored_name) and (
-        user.is_staff or is_administrator(user, organisation.id)
-    )
 
 
 # ---- the organisation's administrators ----------------------------------------------------------
 
 
 def _require_administrator(by: User, organisation: Organisation) -> None:
-    if not is_administrator(by, organisation.id):
-        raise NotAllowed(_("Only an administrator of %(org)s can do this.", org=organisation.name))
+    require(
+        can_administer(by, organisation),
+        _("Only an administrator of %(org)s can do this.", org=organisation.name),
+    )
 
 
 def update_details(
@@ -110,11 +77,18 @@ def store_licence(upload: FileStorage) -> storage.StoredFile:
 
 
 def upload_licence(
-    organisation: Organisation, upload: FileStorage, *, by: User, now: datetime | None = None
+    organisation: Organisation,
+    upload: FileStorage | None,
+    *,
+    by: User,
+    now: datetime | None = None,
 ) -> Organisation:
     """The administrator uploads the business licence for staff to check; after a rejection,
     the organisation waits for staff again."""
     _require_administrator(by, organisation)
+    organisation = db.lock(organisation)
+    if upload is None or not upload.filename:
+        raise ValidationFailed({LICENCE_FIELD: _("Choose the file of the business licence.")})
     if organisation.status is OrgStatus.verified:
         raise DomainError(
             _(
@@ -126,7 +100,7 @@ def upload_licence(
     now = now or clock.now()
     stored = store_licence(upload)
     if organisation.status is OrgStatus.rejected:
-        _set_status(organisation, OrgStatus.unverified, by=by, now=now)
+        states.set_organisation_status(organisation, OrgStatus.unverified, by=by, now=now)
     organisation.licence_stored_name = stored.stored_name
     organisation.licence_filename = stored.filename
     organisation.licence_uploaded_at = now
@@ -138,7 +112,7 @@ def upload_licence(
     )
     name = organisation.name
     notify(
-        db.session.exec(select(User).where(User.role == Role.admin, User.active)).all(),
+        platform_admins(),
         "organisation_licence_uploaded",
         lambda: _("%(org)s uploaded its business licence for verification", org=name),
         link=staff_page(organisation),
@@ -149,20 +123,17 @@ def upload_licence(
 # ---- platform staff -----------------------------------------------------------------------------
 
 
-def _require_staff(by: User) -> None:
-    if not by.is_staff:
-        raise NotAllowed()
-
-
 def _tell_administrators(organisation: Organisation, kind: str, title, body=lambda: "") -> None:
     notify(administrators(organisation.id), kind, title, body, link=ORGANISATION_PAGE)
 
 
 def verify(organisation: Organisation, *, by: User, now: datetime | None = None) -> Organisation:
-    _require_staff(by)
+    require(can_verify(by, organisation))
+    organisation = db.lock(organisation)
+    _decided(organisation, OrgStatus.verified)
     if not organisation.licence_stored_name:
         raise DomainError(_("There is no business licence to check yet."))
-    _set_status(organisation, OrgStatus.verified, by=by, now=now)
+    states.set_organisation_status(organisation, OrgStatus.verified, by=by, now=now)
     name = organisation.name
     _tell_administrators(
         organisation,
@@ -176,11 +147,13 @@ def verify(organisation: Organisation, *, by: User, now: datetime | None = None)
 def reject(
     organisation: Organisation, *, by: User, reason: str, now: datetime | None = None
 ) -> Organisation:
-    _require_staff(by)
+    require(can_verify(by, organisation))
+    organisation = db.lock(organisation)
+    _decided(organisation, OrgStatus.rejected)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed({"reason": _("Say why, so that the administrator can correct it.")})
-    _set_status(organisation, OrgStatus.rejected, by=by, reason=reason, now=now)
+    states.set_organisation_status(organisation, OrgStatus.rejected, by=by, reason=reason, now=now)
     name = organisation.name
     _tell_administrators(
         organisation,
@@ -208,7 +181,8 @@ class Details:
 def edit(organisation: Organisation, details: Details, *, by: User, reason: str) -> Organisation:
     """Staff correct an organisation's details, with a reason kept in the audit trail beside
     the values before and after; its administrators are told."""
-    _require_staff(by)
+    require(can_verify(by, organisation))
+    organisation = db.lock(organisation)
     reason = (reason or "").strip()
     problems: dict[str | None, str] = {}
     if not reason:
@@ -248,29 +222,3 @@ def edit(organisation: Organisation, details: Details, *, by: User, reason: str)
         lambda: _("Reason: %(reason)s", reason=reason),
     )
     return organisation
-
-
-def search(*, text: str = "", type: str = "", region: str = "", status: str = ""):
-    """Organisations for the staff's list: by name (any of its names) or credit code, type,
-    region and status; those waiting for a decision first."""
-    statement = select(Organisation)
-    if text.strip():
-        pattern = f"%{text.strip().lower()}%"
-        statement = statement.where(
-            or_(
-                Organisation.name.ilike(pattern),
-                Organisation.short_name.ilike(pattern),
-                Organisation.english_name.ilike(pattern),
-                Organisation.credit_code.ilike(pattern),
-            )
-        )
-    if type:
-        statement = statement.where(Organisation.type == OrgType(type))
-    if region.strip():
-        statement = statement.where(Organisation.region.ilike(f"%{region.strip()}%"))
-    if status:
-        statement = statement.where(Organisation.status == OrgStatus(status))
-    waiting_first = Organisation.status != OrgStatus.unverified
-    return statement.order_by(
-        waiting_first, Organisation.licence_uploaded_at.desc().nulls_last(), Organisation.name
-    )

@@ -17,8 +17,9 @@ from werkzeug.security import check_password_hash
 
 from portal import audit, clock
 from portal.accounts import tokens
-from portal.accounts.membership import membership_of, tell_administrators
+from portal.accounts.membership import tell_administrators
 from portal.accounts.models import MembershipStatus, User
+from portal.accounts.queries import membership_of
 from portal.accounts.services import find_user, hash_password, normalise_email
 from portal.db import db
 from portal.errors import ValidationFailed

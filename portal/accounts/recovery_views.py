@@ -12,10 +12,10 @@ from flask_login import current_user, login_user
 from portal.access import login_required, public
 from portal.accounts import forms, recovery, tokens
 from portal.accounts.views import bp
-from portal.db import db, writes
+from portal.db import writes
 from portal.formtools import form_status
 from portal.i18n import gettext as _
-from portal.unit_of_work import submit_form
+from portal.unit_of_work import submit_form, unit_of_work
 
 
 def _unusable(exc: tokens.TokenUnusable, again_endpoint: str):
@@ -28,12 +28,10 @@ def _unusable(exc: tokens.TokenUnusable, again_endpoint: str):
 @public
 @writes
 def confirm_address(token: str):
-    try:
-        user = recovery.confirm_address(token)
-    except tokens.TokenUnusable as exc:
-        db.session.rollback()
-        return _unusable(exc, ".resend_confirmation")
-    db.session.commit()
+    refused: list[tokens.TokenUnusable] = []
+    done, user = unit_of_work(lambda: recovery.confirm_address(token), refused.append)
+    if not done:
+        return _unusable(refused[0], ".resend_confirmation")
     flash(_("Your e-mail address %(email)s is confirmed.", email=user.email), "success")
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
@@ -44,7 +42,7 @@ def confirm_address(token: str):
 @public
 def resend_confirmation():
     form = forms.EmailForm()
-    done, _none = submit_form(form, lambda: recovery.resend_address_confirmation(form.email.data))
+    done, _none = submit_form(form, lambda: recovery.resend_address_confirmation(**form.to_input()))
     if done:
         flash(
             _(
@@ -61,7 +59,7 @@ def resend_confirmation():
 @public
 def forgot_password():
     form = forms.EmailForm()
-    done, _none = submit_form(form, lambda: recovery.request_password_reset(form.email.data))
+    done, _none = submit_form(form, lambda: recovery.request_password_reset(**form.to_input()))
     if done:
         flash(
             _(
@@ -83,7 +81,7 @@ def reset_password(token: str):
     except tokens.TokenUnusable as exc:
         return _unusable(exc, ".forgot_password")
     form = forms.NewPasswordForm()
-    done, _user = submit_form(form, lambda: recovery.reset_password(token, form.password.data))
+    done, _user = submit_form(form, lambda: recovery.reset_password(token, **form.to_input()))
     if done:
         flash(_("Your password has been changed. Log in with the new one."), "success")
         return redirect(url_for(".login"))
@@ -95,10 +93,7 @@ def reset_password(token: str):
 def change_address():
     form = forms.AddressChangeForm(prefix=forms.ADDRESS_PREFIX)
     done, new_email = submit_form(
-        form,
-        lambda: recovery.request_address_change(
-            current_user, new_email=form.email.data, password=form.password.data
-        ),
+        form, lambda: recovery.request_address_change(current_user, **form.to_input())
     )
     if done:
         flash(

@@ -13,11 +13,10 @@ proves nothing, so an administrator of the organisation decides.
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from portal import audit, clock
 from portal.accounts import creditcode, membership, recovery
 from portal.accounts.models import Membership, Organisation, OrgType, Role, User
+from portal.accounts.queries import platform_admins
 from portal.accounts.services import find_organisation, find_user, hash_password, normalise_email
 from portal.db import db
 from portal.errors import ValidationFailed
@@ -124,9 +123,8 @@ def register_expert(
     )
     if user is None:
         return None
-    staff = db.session.exec(select(User).where(User.role == Role.admin, User.active)).all()
     notify(
-        staff,
+        platform_admins(),
         "expert_registered",
         lambda: _("Expert %(name)s is waiting for activation", name=user.name),
         link="/admin/users?state=inactive",

@@ -3,16 +3,19 @@ portal/accounts/registration.py)."""
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlmodel import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import audit, clock
 from portal.accounts import creditcode, passwords, throttling
 from portal.accounts.models import Organisation, Role, User
+from portal.accounts.permissions import can_manage_accounts
 from portal.db import db
-from portal.errors import DomainError, NotAllowed, ValidationFailed
+from portal.errors import DomainError, ValidationFailed, require
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
+from portal.notifications.services import notify
 
 # Verifying against this hash when the e-mail is unknown keeps the response time the same, so
 # that timing does not reveal which accounts exist.
@@ -105,8 +108,8 @@ def create_user(
 ) -> User:
     """Admins create officers, admins (and others); the command line passes by=None. The
     address counts as confirmed: whoever creates the account vouches for it."""
-    if by is not None and by.role is not Role.admin:
-        raise NotAllowed()
+    if by is not None:
+        require(can_manage_accounts(by))
     email = normalise_email(email)
     _check_new_email(email)
     user = User(
@@ -134,15 +137,25 @@ def change_password(user: User, *, current: str, new: str) -> None:
     audit.record(user, "user.password_changed", user)
 
 
-def _admin_only(by: User, target: User) -> None:
-    if by.role is not Role.admin:
-        raise NotAllowed()
+def set_language(user: User, language: str) -> User:
+    """The language the person chose, for their pages and for what they are sent."""
+    if language not in current_app.config["LANGUAGES"]:
+        raise DomainError(_("This language is not offered."))
+    user.language = language
+    return user
+
+
+def _admin_changes(by: User, target: User) -> User:
+    """The account an admin changes, locked and read again; nobody changes their own this
+    way (an admin could lock themself out)."""
+    require(can_manage_accounts(by))
     if by.id == target.id:
         raise DomainError(_("You cannot change your own account this way."))
+    return db.lock(target)
 
 
 def set_active(target: User, active: bool, *, by: User) -> User:
-    _admin_only(by, target)
+    target = _admin_changes(by, target)
     before = audit.snapshot(target, "active")
     target.active = active
     audit.record(
@@ -153,14 +166,12 @@ def set_active(target: User, active: bool, *, by: User) -> User:
         after=audit.snapshot(target, "active"),
     )
     if active:
-        from portal.notifications.services import notify
-
         notify([target], "account_activated", lambda: _("Your account has been activated."))
     return target
 
 
 def set_role(target: User, role: Role, *, by: User) -> User:
-    _admin_only(by, target)
+    target = _admin_changes(by, target)
     if role is Role.applicant and target.organisation_id is None:
         raise DomainError(_("An applicant must belong to an organisation."), field="role")
     before = audit.snapshot(target, "role")

@@ -4,15 +4,15 @@ none."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.access import staff_required
-from portal.accounts import forms, membership, organisations
-from portal.accounts.models import Membership, MembershipRole, Organisation
+from portal.accounts import forms, membership, organisations, queries
+from portal.accounts.models import MembershipRole, Organisation
+from portal.accounts.permissions import get_organisation_or_404
 from portal.accounts.views import bp
-from portal.db import db
-from portal.formtools import form_status
+from portal.formtools import first_display, form_status
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
 from portal.paging import paginate
@@ -20,51 +20,40 @@ from portal.storage import send_stored
 from portal.unit_of_work import perform, submit_form
 
 
-def _organisation_or_404(org_id: int) -> Organisation:
-    return db.session.get(Organisation, org_id) or abort(404)
-
-
 @bp.get("/officer/organisations")
 @staff_required
 @cached_private_page
 def staff_organisations():
     search = forms.OrganisationSearchForm(request.args)
-    statement = organisations.search()
-    if search.validate():
-        statement = organisations.search(
-            text=search.q.data or "",
-            type=search.type.data or "",
-            region=search.region.data or "",
-            status=search.status.data or "",
-        )
-    found, page = paginate(statement)
+    found, page = paginate(queries.organisations_for(current_user, **search.filters()))
     return render_template(
         "accounts/staff_organisations.html", organisations=found, page=page, search=search
     )
 
 
-def _candidates(organisation: Organisation) -> list[Membership]:
-    """Who staff may name administrator: its members and those waiting to join."""
-    rows = db.session.exec(membership.members_query(organisation.id)).all()
-    return [m for m in rows if m.status in membership.LIVE]
+def _name_form(organisation: Organisation, form=None):
+    """The form to name an administrator, offered while the organisation has none: its members
+    and those waiting to join to choose from."""
+    if form is None:
+        if queries.approved_count(organisation.id, MembershipRole.administrator):
+            return None
+        form = forms.NameAdministratorForm(formdata=None, prefix="name")
+    form.membership.choices = [
+        (m.id, f"{m.user.name} <{m.user.email}>")
+        for m in queries.administrator_candidates(organisation.id)
+    ]
+    return form
 
 
 def _show(organisation: Organisation, status: int = 200, reject_form=None, name_form=None):
-    members, page = paginate(membership.members_query(organisation.id))
-    has_administrator = membership.approved_count(organisation.id, MembershipRole.administrator)
-    if name_form is None and not has_administrator:
-        name_form = forms.NameAdministratorForm(formdata=None, prefix="name")
-    if name_form is not None:
-        name_form.membership.choices = [
-            (str(m.id), f"{m.user.name} <{m.user.email}>") for m in _candidates(organisation)
-        ]
+    members, page = paginate(queries.members(organisation.id))
     return render_template(
         "accounts/staff_organisation.html",
         organisation=organisation,
         members=members,
         page=page,
         reject_form=reject_form or forms.RejectOrganisationForm(formdata=None, prefix="reject"),
-        name_form=name_form,
+        name_form=_name_form(organisation, name_form),
         confirm=forms.ConfirmForm(),
     ), status
 
@@ -72,22 +61,20 @@ def _show(organisation: Organisation, status: int = 200, reject_form=None, name_
 @bp.get("/officer/organisations/<int:org_id>")
 @staff_required
 def staff_organisation(org_id: int):
-    return _show(_organisation_or_404(org_id))
+    return _show(get_organisation_or_404(org_id, current_user))
 
 
 @bp.get("/officer/organisations/<int:org_id>/licence")
 @staff_required
 def staff_licence(org_id: int):
-    organisation = _organisation_or_404(org_id)
-    if not organisations.can_see_licence(current_user, organisation):
-        abort(404)
+    organisation = get_organisation_or_404(org_id, current_user, need="see_licence")
     return send_stored(organisation.licence_stored_name, organisation.licence_filename)
 
 
 @bp.post("/officer/organisations/<int:org_id>/verify")
 @staff_required
 def staff_verify(org_id: int):
-    organisation = _organisation_or_404(org_id)
+    organisation = get_organisation_or_404(org_id, current_user)
     perform(
         lambda: organisations.verify(organisation, by=current_user),
         _("%(org)s is verified.", org=organisation.name),
@@ -98,10 +85,10 @@ def staff_verify(org_id: int):
 @bp.post("/officer/organisations/<int:org_id>/reject")
 @staff_required
 def staff_reject(org_id: int):
-    organisation = _organisation_or_404(org_id)
+    organisation = get_organisation_or_404(org_id, current_user)
     form = forms.RejectOrganisationForm(prefix="reject")
     done, _rejected = submit_form(
-        form, lambda: organisations.reject(organisation, by=current_user, reason=form.reason.data)
+        form, lambda: organisations.reject(organisation, by=current_user, **form.to_input())
     )
     if done:
         flash(
@@ -115,27 +102,12 @@ def staff_reject(org_id: int):
 @bp.route("/officer/organisations/<int:org_id>/edit", methods=["GET", "POST"])
 @staff_required
 def staff_edit_organisation(org_id: int):
-    organisation = _organisation_or_404(org_id)
-    form = (
-        forms.StaffOrganisationForm()
-        if request.method == "POST"
-        else forms.StaffOrganisationForm.from_model(organisation)
-    )
+    organisation = get_organisation_or_404(org_id, current_user)
+    form = forms.StaffOrganisationForm()
+    if first_display(form):
+        form = forms.StaffOrganisationForm.from_model(organisation)
     done, _edited = submit_form(
-        form,
-        lambda: organisations.edit(
-            organisation,
-            organisations.Details(
-                name=form.name.data or "",
-                short_name=form.short_name.data or "",
-                english_name=form.english_name.data or "",
-                type=form.type.data,
-                credit_code=form.credit_code.data or "",
-                region=form.region.data or "",
-            ),
-            by=current_user,
-            reason=form.reason.data or "",
-        ),
+        form, lambda: organisations.edit(organisation, by=current_user, **form.to_input())
     )
     if done:
         flash(_("The details of %(org)s have been changed.", org=organisation.name), "success")
@@ -148,23 +120,20 @@ def staff_edit_organisation(org_id: int):
 @bp.post("/officer/organisations/<int:org_id>/administrator")
 @staff_required
 def staff_name_administrator(org_id: int):
-    organisation = _organisation_or_404(org_id)
-    form = forms.NameAdministratorForm(prefix="name")
-    form.membership.choices = [(str(m.id), "") for m in _candidates(organisation)]
-    chosen = (
-        db.session.get(Membership, int(form.membership.data)) if form.validate_on_submit() else None
+    organisation = get_organisation_or_404(org_id, current_user)
+    form = _name_form(organisation, forms.NameAdministratorForm(prefix="name"))
+    done, named = submit_form(
+        form,
+        lambda: membership.name_administrator(organisation, **form.to_input(), by=current_user),
     )
-    if chosen is None:
-        form.membership.errors = [
-            _("Choose a member of this organisation, or someone waiting to join.")
-        ]
+    if not done:
         return _show(organisation, status=422, name_form=form)
-    perform(
-        lambda: membership.name_administrator(organisation, chosen, by=current_user),
+    flash(
         _(
             "%(name)s is now the administrator of %(org)s.",
-            name=chosen.user.name,
+            name=named.user.name,
             org=organisation.name,
         ),
+        "success",
     )
     return redirect(url_for(".staff_organisation", org_id=organisation.id))

@@ -4,25 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import HiddenField
-from wtforms.validators import Length
 
 from portal.access import roles_required
-from portal.accounts import throttling
+from portal.accounts import forms, throttling
 from portal.accounts.models import Role
 from portal.i18n import gettext as _
 from portal.paging import paginate
 from portal.unit_of_work import perform
 
 bp = Blueprint("throttles", __name__)
-
-
-class ClearForm(FlaskForm):
-    """Clears a pair (both fields) or an address (no e-mail)."""
-
-    email = HiddenField(validators=[Length(max=254)])
-    remote_addr = HiddenField(validators=[Length(max=64)])
 
 
 @bp.get("/admin/throttles")
@@ -34,19 +24,20 @@ def index():
         pairs=throttling.pair_throttles(rows),
         page=page,
         addresses=throttling.throttled_addresses(),
-        form=ClearForm(),
+        form=forms.ClearThrottleForm(),
     )
 
 
 @bp.post("/admin/throttles/clear")
 @roles_required(Role.admin)
 def clear():
-    form = ClearForm()
+    form = forms.ClearThrottleForm()
     if not form.validate_on_submit():
         abort(400)
-    email, address = form.email.data or "", form.remote_addr.data or ""
+    cleared = form.to_input()
+    email, address = cleared["email"], cleared["remote_addr"]
     perform(
-        lambda: throttling.clear(by=current_user, email=email, remote_addr=address),
+        lambda: throttling.clear(by=current_user, **cleared),
         _("%(email)s may log in from %(address)s again at once.", email=email, address=address)
         if email
         else _("Logins from %(address)s are no longer held back.", address=address),

@@ -30,9 +30,10 @@ from sqlalchemy.orm import aliased
 from sqlmodel import func, select
 
 from portal import audit, clock
-from portal.accounts.models import LoginAttempt, Role, User
+from portal.accounts.models import LoginAttempt, User
+from portal.accounts.permissions import can_manage_accounts
 from portal.db import db
-from portal.errors import NotAllowed
+from portal.errors import require
 
 FAILURE_MEMORY = timedelta(hours=24)
 KNOWN_ADDRESS_MEMORY = timedelta(days=90)
@@ -221,8 +222,7 @@ def throttled_addresses() -> list[Throttle]:
 def clear(*, by: User, remote_addr: str, email: str = "") -> int:
     """An administrator lets a pair (or, without `email`, an address) try again at once: its
     counted failures are marked cleared, so they count no more. Returns how many."""
-    if by.role is not Role.admin:
-        raise NotAllowed()
+    require(can_manage_accounts(by))
     conditions = [LoginAttempt.remote_addr == remote_addr, *_counted_failures()]
     if email:
         conditions.append(LoginAttempt.email == email)

@@ -1,16 +1,16 @@
+"""Logging in and out, registering, one's own account, and the admins' pages of accounts and
+the audit trail (the organisation's pages are in organisation_views.py, staff's in
+staff_views.py, the links sent by e-mail in recovery_views.py)."""
+
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
-from sqlalchemy.orm import selectinload
-from sqlmodel import or_, select
 
 from portal.access import login_required, public, roles_required
-from portal.accounts import forms, registration, services, sessions
-from portal.accounts.models import Role, User
-from portal.audit import AuditEvent
-from portal.db import db
-from portal.errors import DomainError
+from portal.accounts import forms, queries, registration, services, sessions
+from portal.accounts.models import Role
+from portal.accounts.permissions import get_user_or_404
 from portal.formtools import form_status
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
@@ -24,26 +24,23 @@ bp = Blueprint("accounts", __name__)
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
+    """A refused login answers 401; the attempt it recorded is committed all the same
+    (LoginRefused keeps its changes), so that throttling counts it."""
     form = forms.LoginForm()
-    if form.validate_on_submit():
-        try:
-            user = services.authenticate(
-                form.email.data, form.password.data, request.remote_addr or ""
-            )
-        except services.LoginRefused as exc:
-            db.session.commit()  # the failed attempt counts
-            form.form_errors.append(str(exc))
-            return render_template("accounts/login.html", form=form), 401
-        db.session.commit()
-        lang = session.get("lang") or user.language
-        session.clear()
-        if lang:
-            session["lang"] = lang
-        login_user(user)
-        sessions.start()
-        flash(_("Welcome, %(name)s.", name=user.name), "success")
-        return redirect(safe_next(url_for("pages.home")))
-    return render_template("accounts/login.html", form=form)
+    remote_addr = request.remote_addr or ""
+    done, user = submit_form(
+        form, lambda: services.authenticate(**form.to_input(), remote_addr=remote_addr)
+    )
+    if not done:
+        return render_template("accounts/login.html", form=form), 401 if form.form_errors else 200
+    lang = session.get("lang") or user.language
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    sessions.start()
+    flash(_("Welcome, %(name)s.", name=user.name), "success")
+    return redirect(safe_next(url_for("pages.home")))
 
 
 @bp.post("/logout")
@@ -78,18 +75,7 @@ def _confirmation_sent(email: str) -> None:
 @public
 def register_applicant():
     form = forms.ApplicantRegistrationForm()
-    done, _user = submit_form(
-        form,
-        lambda: registration.register_applicant(
-            name=form.name.data,
-            email=form.email.data,
-            password=form.password.data,
-            credit_code=form.credit_code.data,
-            org_name=form.org_name.data or "",
-            org_type=form.org_type.data,
-            org_region=form.org_region.data or "",
-        ),
-    )
+    done, _user = submit_form(form, lambda: registration.register_applicant(**form.to_input()))
     if done:
         _confirmation_sent(form.email.data)
         return redirect(url_for(".login"))
@@ -100,17 +86,7 @@ def register_applicant():
 @public
 def register_expert():
     form = forms.ExpertRegistrationForm()
-    done, _user = submit_form(
-        form,
-        lambda: registration.register_expert(
-            name=form.name.data,
-            email=form.email.data,
-            password=form.password.data,
-            affiliation=form.affiliation.data,
-            affiliation_code=form.affiliation_code.data or "",
-            expertise=form.expertise.data,
-        ),
-    )
+    done, _user = submit_form(form, lambda: registration.register_expert(**form.to_input()))
     if done:
         _confirmation_sent(form.email.data)
         flash(_("Thank you. An administrator will activate your expert account."), "success")
@@ -123,10 +99,7 @@ def register_expert():
 def account():
     form = forms.PasswordChangeForm()
     done, _changed = submit_form(
-        form,
-        lambda: services.change_password(
-            current_user, current=form.current.data, new=form.password.data
-        ),
+        form, lambda: services.change_password(current_user, **form.to_input())
     )
     if done:
         login_user(current_user)  # the session carries the account's new version
@@ -142,28 +115,12 @@ def account():
 # ---- administration -----------------------------------------------------------------------------
 
 
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 @bp.get("/admin/users")
 @roles_required(Role.admin)
 @cached_private_page
 def admin_users():
     search = forms.UserSearchForm(request.args)
-    statement = select(User).order_by(User.created_at.desc(), User.id.desc())
-    if search.validate():
-        if search.q.data:
-            pattern = f"%{search.q.data.strip().lower()}%"
-            statement = statement.where(or_(User.email.like(pattern), User.name.ilike(pattern)))
-        if search.role.data:
-            statement = statement.where(User.role == Role(search.role.data))
-        if search.state.data:
-            statement = statement.where(User.active.is_(search.state.data == "active"))
-    users, page = paginate(statement.options(selectinload(User.organisation)))
+    users, page = paginate(queries.users_for(current_user, **search.filters()))
     return render_template(
         "admin/users.html",
         users=users,
@@ -177,42 +134,30 @@ def admin_users():
 @bp.post("/admin/users/<int:user_id>/active")
 @roles_required(Role.admin)
 def admin_set_active(user_id: int):
-    user = _user_or_404(user_id)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.set_active(user, request.form.get("active") == "1", by=current_user)
-    except DomainError as exc:
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(
-            _("%(email)s is now active.", email=user.email)
-            if user.active
-            else _("%(email)s has been deactivated.", email=user.email),
-            "success",
-        )
+    user = get_user_or_404(user_id, current_user)
+    active = request.form.get("active") == "1"
+    perform(
+        lambda: services.set_active(user, active, by=current_user),
+        _("%(email)s is now active.", email=user.email)
+        if active
+        else _("%(email)s has been deactivated.", email=user.email),
+    )
     return redirect(url_for(".admin_users"))
 
 
 @bp.post("/admin/users/<int:user_id>/role")
 @roles_required(Role.admin)
 def admin_set_role(user_id: int):
-    user = _user_or_404(user_id)
+    user = get_user_or_404(user_id, current_user)
     form = forms.RoleForm()
     if not form.validate_on_submit():
         flash(_("Choose a valid role."), "error")
         return redirect(url_for(".admin_users"))
-    try:
-        services.set_role(user, Role(form.role.data), by=current_user)
-    except DomainError as exc:
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(
-            _("The role of %(email)s is now %(role)s.", email=user.email, role=user.role.value),
-            "success",
-        )
+    role = form.to_input()["role"]
+    perform(
+        lambda: services.set_role(user, role, by=current_user),
+        _("The role of %(email)s is now %(role)s.", email=user.email, role=role.label),
+    )
     return redirect(url_for(".admin_users"))
 
 
@@ -220,17 +165,7 @@ def admin_set_role(user_id: int):
 @roles_required(Role.admin)
 def admin_create_user():
     form = forms.CreateUserForm()
-    done, user = submit_form(
-        form,
-        lambda: services.create_user(
-            by=current_user,
-            name=form.name.data,
-            email=form.email.data,
-            password=form.password.data,
-            role=Role(form.role.data),
-            affiliation=form.affiliation.data or "",
-        ),
-    )
+    done, user = submit_form(form, lambda: services.create_user(by=current_user, **form.to_input()))
     if done:
         flash(_("Account %(email)s created.", email=user.email), "success")
         return redirect(url_for(".admin_users"))
@@ -242,15 +177,5 @@ def admin_create_user():
 @cached_private_page
 def admin_audit():
     filters = forms.AuditFilterForm(request.args)
-    statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    if filters.validate():
-        if filters.action.data:
-            statement = statement.where(AuditEvent.action.like(f"{filters.action.data.strip()}%"))
-        if filters.actor.data:
-            statement = statement.where(
-                AuditEvent.actor_email == services.normalise_email(filters.actor.data)
-            )
-        if filters.object_type.data:
-            statement = statement.where(AuditEvent.object_type == filters.object_type.data.strip())
-    events, page = paginate(statement, size=50)
+    events, page = paginate(queries.audit_trail(current_user, **filters.filters()), size=50)
     return render_template("admin/audit.html", events=events, page=page, filters=filters)

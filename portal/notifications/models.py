@@ -1,8 +1,42 @@
+"""The inbox's messages, and who they are for.
+
+Notifications sit below every module that tells people something (accounts among them), so they
+know a recipient only by what they need of one: `Recipient`, which portal.accounts.models.User
+satisfies.
+"""
+
 from datetime import datetime
+from typing import Protocol
 
 from sqlmodel import Field, SQLModel
 
 from portal.db import UTCDateTime
+
+
+class Recipient(Protocol):
+    """Whoever is told: written to in their own language, at their address, while active."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def email(self) -> str: ...
+
+    @property
+    def language(self) -> str: ...
+
+    @property
+    def active(self) -> bool: ...
+
+
+class Reader(Protocol):
+    """Whoever opens an inbox: the logged-in user (Flask-Login's current_user)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
 
 
 class Notification(SQLModel, table=True):

@@ -1,24 +1,22 @@
+"""The inbox's reads, built on the reader's own notifications (permissions.py)."""
+
 from __future__ import annotations
 
-from sqlmodel import func, select
+from sqlmodel import func
+from sqlmodel.sql.expression import Select
 
-from portal.accounts.models import User
 from portal.db import db
-from portal.notifications.models import Notification
+from portal.notifications.models import Notification, Reader
+from portal.notifications.permissions import visible_notifications
 
 
-def unread_count(user: User) -> int:
-    return db.session.exec(
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    ).one()
+def unread_count(reader: Reader) -> int:
+    unread = visible_notifications(reader).where(Notification.read_at.is_(None))
+    return db.session.exec(unread.with_only_columns(func.count())).one()
 
 
-def inbox(user: User):
-    """The user's notifications, newest first (a Select to paginate)."""
-    return (
-        select(Notification)
-        .where(Notification.user_id == user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
+def inbox(reader: Reader) -> Select:
+    """The reader's notifications, newest first (a Select to paginate)."""
+    return visible_notifications(reader).order_by(
+        Notification.created_at.desc(), Notification.id.desc()
     )

@@ -6,22 +6,22 @@ from collections.abc import Iterable
 
 from flask import current_app, has_app_context
 from flask_babel import force_locale
+from sqlmodel import update
 
 from portal import clock
-from portal.accounts.models import User
 from portal.db import db
 from portal.notifications.mail import public_link, queue
-from portal.notifications.models import Notification
+from portal.notifications.models import Notification, Reader, Recipient
 
 
 def notify(
-    users: Iterable[User],
+    users: Iterable[Recipient],
     kind: str,
     title,
     body=lambda: "",
     link: str = "",
 ) -> list[Notification]:
-    """Write a notification for each user, in their own language.
+    """Write a notification for each active recipient, in their own language.
 
     `title` and `body` are callables returning translated text, called once per recipient
     under that recipient's locale (e.g. `lambda: _("Proposal %(n)s submitted", n=number)`).
@@ -55,11 +55,9 @@ def mark_read(note: Notification) -> None:
         note.read_at = clock.now()
 
 
-def mark_all_read(user: User) -> None:
-    from sqlmodel import update
-
+def mark_all_read(reader: Reader) -> None:
     db.session.exec(
         update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .where(Notification.user_id == reader.id, Notification.read_at.is_(None))
         .values(read_at=clock.now())
     )

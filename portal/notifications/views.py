@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.access import login_required
-from portal.db import db
 from portal.notifications import queries, services
-from portal.notifications.models import Notification
+from portal.notifications.permissions import get_notification_or_404
 from portal.pagecache import cached_private_page
 from portal.paging import paginate
 from portal.parsing import same_site_path
+from portal.unit_of_work import perform
 
 bp = Blueprint("notifications", __name__, url_prefix="/inbox")
 
@@ -25,17 +25,13 @@ def inbox():
 @bp.post("/<int:note_id>/open")
 @login_required
 def open_note(note_id: int):
-    note = db.session.get(Notification, note_id)
-    if note is None or note.user_id != current_user.id:
-        abort(404)
-    services.mark_read(note)
-    db.session.commit()
+    note = get_notification_or_404(note_id, current_user)
+    perform(lambda: services.mark_read(note))
     return redirect(same_site_path(note.link) or url_for(".inbox"))
 
 
 @bp.post("/read-all")
 @login_required
 def read_all():
-    services.mark_all_read(current_user)
-    db.session.commit()
+    perform(lambda: services.mark_all_read(current_user))
     return redirect(url_for(".inbox"))

@@ -31,6 +31,7 @@ from portal.db import db
 from portal.errors import DomainError
 from portal.notices.models import Notice
 from portal.notifications.models import Notification
+from tests.accounts.fixtures import membership_id
 from tests.factories import PASSWORD, committing
 from tests.notices.fixtures import make_award  # noqa: F401  (requested by name below)
 from tests.proposals.fixtures import PDF, attach
@@ -79,15 +80,6 @@ def rows(app) -> dict[str, int]:
                 )
             ),
         }
-
-
-def membership_id(app, email: str) -> int:
-    with app.app_context():
-        return db.session.exec(
-            select(Membership.id)
-            .join(User, User.id == Membership.user_id)
-            .where(User.email == email)
-        ).one()
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
 """The inbox, and e-mail that leaves only after the database commit."""
 
+from dataclasses import dataclass
+
+import grimp
 from flask_babel import gettext as _
 from sqlmodel import select
 
@@ -45,3 +48,41 @@ def test_the_inbox_counts_unread_messages_and_marks_them_read(app, client, make_
     assert 'class="count"' in client.get("/").get_data(as_text=True)
     client.post("/inbox/read-all")
     assert 'class="count"' not in client.get("/").get_data(as_text=True)
+
+
+@dataclass(frozen=True)
+class Someone:
+    """A recipient as the notifications module sees one: no account object needed."""
+
+    id: int
+    email: str
+    language: str
+    active: bool = True
+
+
+def test_anyone_with_an_address_and_a_language_is_told_in_it(app, make_user, smtp):
+    zhang = make_user("zhang@alpha.example")
+    left = make_user("left@alpha.example")
+    with app.test_request_context():
+        made = notify(
+            [Someone(zhang.id, "zhang@alpha.example", "zh"), Someone(left.id, "x@y.z", "", False)],
+            "test",
+            lambda: _("Your account has been activated."),
+        )
+        db.session.commit()
+    assert [n.user_id for n in made] == [zhang.id]
+    assert smtp.wait_for("zhang@alpha.example")[0].subject == "您的账号已启用。"
+
+
+def test_notifications_sit_below_the_accounts_module():
+    """Accounts' services notify people, so notifications import nothing of accounts: below
+    its pages (which share the portal's access decorators), not even through another module."""
+    graph = grimp.build_graph("portal")
+    modules = graph.find_children("portal.notifications")
+    for module in modules - {"portal.notifications.views"}:
+        assert not graph.chain_exists(module, "portal.accounts", as_packages=True), module
+    assert not {
+        imported
+        for imported in graph.find_modules_directly_imported_by("portal.notifications.views")
+        if imported.startswith("portal.accounts")
+    }
