@@ -1,10 +1,15 @@
-"""The one clock every deadline reads, so that tests can set the time exactly."""
+"""The one clock every deadline reads, so that tests can set the time exactly, and the calendar
+arithmetic of plans (days in the portal's time zone, months ahead)."""
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 _frozen: datetime | None = None
 
@@ -29,3 +34,15 @@ def frozen_at(moment: datetime) -> Iterator[datetime]:
         yield moment
     finally:
         set_now(None)
+
+
+def local_date(moment: datetime) -> date:
+    """The day `moment` falls on in the portal's time zone."""
+    return moment.astimezone(ZoneInfo(current_app.config["TIME_ZONE"])).date()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -45,6 +45,7 @@ from portal.proposals.models import (
     ProposalStatus,
     SubmittedVersion,
 )
+from portal.proposals.snapshot import SubmittedContent
 
 PASSWORD = "correct horse battery"
 _codes = itertools.count(1)
@@ -265,7 +266,9 @@ def make_proposal(app, make_challenge, make_org) -> Callable[..., Proposal]:
 
     Every member organisation has accepted (`consent` says otherwise). The team leader is named
     by address and, unless `leader` gives their account, has none and has not signed
-    (tests.proposals.fixtures.sign_as_leader signs).
+    (tests.proposals.fixtures.sign_as_leader signs). A proposal handed in has its first version,
+    frozen as submission freezes it; a withdrawn one is withdrawn now, a rejected one for a
+    reason.
     """
 
     def make(
@@ -303,6 +306,8 @@ def make_proposal(app, make_challenge, make_org) -> Callable[..., Proposal]:
                 created_at=now,
                 updated_at=now,
                 submitted_at=None if status == "draft" else now,
+                withdrawn_at=now if status == "withdrawn" else None,
+                rejection_reason="Incomplete documents." if status == "rejected" else "",
             )
             proposal.members = [
                 ConsortiumMember(
@@ -339,8 +344,9 @@ def make_proposal(app, make_challenge, make_org) -> Callable[..., Proposal]:
                     SubmittedVersion(
                         proposal_id=proposal.id,
                         number=1,
-                        content={"title": title, "requested": str(requested)},
+                        content=SubmittedContent.from_proposal(proposal, 1, now).to_json(),
                         submitted_at=now,
+                        withdrawn_at=proposal.withdrawn_at,
                     )
                 )
         return proposal

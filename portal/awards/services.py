@@ -42,6 +42,7 @@ from portal.i18n import gettext as _
 from portal.notices.services import revoke_notices_for
 from portal.notifications.services import notify
 from portal.proposals.models import Proposal, ProposalStatus
+from portal.proposals.states import set_status
 
 CENT = Decimal("0.01")
 
@@ -209,7 +210,7 @@ def _revoke(award: Award, *, by: User, reason: str, cause: Objection) -> None:
     award.close_reason = reason
     award.closed_at = clock.now()
     award.closed_by_id = by.id
-    award.proposal.status = ProposalStatus.not_funded
+    set_status(award.proposal, ProposalStatus.not_funded, by=by, now=award.closed_at)
     for other in award.objections:
         if other is not cause and other.status is ObjectionStatus.open:
             other.status = ObjectionStatus.upheld
@@ -252,11 +253,7 @@ def promote_reserve(proposal: Proposal, *, by: User, replacing: Award) -> Award:
         proposal.challenge_id != replacing.challenge_id
     ):
         raise ValidationFailed({"promote": _("Choose a reserve proposal of the same challenge.")})
-    before = audit.snapshot(proposal, "status")
-    proposal.status = ProposalStatus.awarded
-    audit.record(
-        by, "proposal.promoted", proposal, before=before, after=audit.snapshot(proposal, "status")
-    )
+    set_status(proposal, ProposalStatus.awarded, by=by, action="proposal.promoted")
     return start_publicity(proposal, by=by)
 
 

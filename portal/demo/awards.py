@@ -33,7 +33,6 @@ from portal.challenges.models import (
 )
 from portal.db import db
 from portal.demo import proposals as proposals_demo
-from portal.proposals import services as proposal_services
 from portal.proposals.models import (
     Commitment,
     ConsortiumMember,
@@ -43,6 +42,7 @@ from portal.proposals.models import (
     ProposalStatus,
     SubmittedVersion,
 )
+from portal.proposals.snapshot import SubmittedContent
 
 
 def _link(base: dict) -> ChainLink:
@@ -168,7 +168,7 @@ def _proposal(
         SubmittedVersion(
             proposal_id=proposal.id,
             number=1,
-            content=proposal_services.freeze(proposal, 1, proposal.submitted_at),
+            content=SubmittedContent.from_proposal(proposal, 1, proposal.submitted_at).to_json(),
             submitted_at=proposal.submitted_at,
         )
     )

@@ -40,8 +40,9 @@ from portal.challenges.models import (
     Stage,
 )
 from portal.db import db
-from portal.proposals import consent, services, signature
+from portal.proposals import consent, drafting, signature, submission
 from portal.proposals.models import Attachment, ConsentStatus, Proposal
+from portal.proposals.states import set_consent
 
 # Team leaders with an account of their own (password portal-demo); others get leaderN@.
 LEADER_EMAILS = {"李明": "liming@example.com", "张华": "zhanghua@example.com"}
@@ -97,10 +98,8 @@ def handed_in(proposal: Proposal, at: datetime) -> None:
     db.session.flush()
     for member in proposal.members:
         admins = administrators(member.organisation_id)
-        member.consent = ConsentStatus.accepted
         member.invited_at = at
-        member.consent_decided_at = at
-        member.consent_decided_by_id = admins[0].id if admins else None
+        set_consent(member, ConsentStatus.accepted, by=admins[0] if admins else None, now=at)
     organisation = db.session.get(Organisation, proposal.leader_org_id or proposal.lead_org_id)
     signature.record_signature(proposal, leader_account(proposal.leader_name, organisation), at)
     db.session.flush()
@@ -267,20 +266,20 @@ def _build(
     leader_name: str = "",
     complete: bool = True,
 ) -> Proposal:
-    proposal = services.start_proposal(challenge, by=lead)
-    services.save_members(
+    proposal = drafting.start_proposal(challenge, by=lead)
+    drafting.save_members(
         proposal,
         by=lead,
         revision=proposal.revision,
         lead_responsibility="总体设计与中试 Overall design and pilot line",
         rows=[
-            services.MemberInput(
+            drafting.MemberInput(
                 credit_code=org.credit_code, responsibility="联合攻关 Joint research and testing"
             )
             for org in members
         ],
     )
-    services.save_general(
+    drafting.save_general(
         proposal,
         by=lead,
         revision=proposal.revision,
@@ -293,24 +292,24 @@ def _build(
         approach="## 技术路线 Approach\n\n1. 树脂合成 resin synthesis\n2. **中试验证** pilot line",
         innovation="- 自主单体 Own monomer\n- 国产化检测 Domestic metrology" if complete else "",
     )
-    services.save_commitments(
+    drafting.save_commitments(
         proposal,
         by=lead,
         revision=proposal.revision,
         rows=[
-            services.CommitmentInput(indicator_id=ind.id, value=ind.target)
+            drafting.CommitmentInput(indicator_id=ind.id, value=ind.target)
             for ind in challenge.indicators
         ],
     )
     if not complete:
         return proposal
-    today = services.local_date(clock.now())
-    services.save_milestones(
+    today = clock.local_date(clock.now())
+    drafting.save_milestones(
         proposal,
         by=lead,
         revision=proposal.revision,
         rows=[
-            services.MilestoneInput(
+            drafting.MilestoneInput(
                 title=name,
                 due_date=today + timedelta(days=300 * (i + 1)),
                 deliverable=deliverable,
@@ -329,7 +328,7 @@ def _build(
     requested = (challenge.funding_cap or Decimal("10000000")) * Decimal("0.8")
     n = len(proposal.members)
     each = (requested / n).quantize(Decimal("0.01"))
-    services.save_budget(
+    drafting.save_budget(
         proposal,
         by=lead,
         revision=proposal.revision,
@@ -391,24 +390,24 @@ def _load(base: dict) -> dict:
     _accept(submitted, orgs["university"], bob)
     _accept(submitted, orgs["institute"], carol)
     _sign(submitted, liming)
-    services.submit_proposal(submitted, by=alice)
+    submission.submit_proposal(submitted, by=alice)
 
     withdrawn = _build(
         second, bob, [orgs["institute"]], "高可靠 IGBT 模块 Reliable IGBT module", zhanghua.email
     )
     _accept(withdrawn, orgs["institute"], carol)
     _sign(withdrawn, zhanghua)
-    services.submit_proposal(withdrawn, by=bob)
-    services.withdraw_proposal(withdrawn, by=bob)
+    submission.submit_proposal(withdrawn, by=bob)
+    submission.withdraw_proposal(withdrawn, by=bob)
 
     twice = _build(
         second, alice, [orgs["institute"]], "碳化硅混合模块 SiC hybrid module", liming.email
     )
     _accept(twice, orgs["institute"], carol)
     _sign(twice, liming)
-    services.submit_proposal(twice, by=alice)
-    services.withdraw_proposal(twice, by=alice)
-    services.submit_proposal(twice, by=alice)
+    submission.submit_proposal(twice, by=alice)
+    submission.withdraw_proposal(twice, by=alice)
+    submission.submit_proposal(twice, by=alice)
 
     # The draft: the enterprise accepted, the university is still invited; the team leader has
     # no account yet and was invited by e-mail, so nobody has signed.

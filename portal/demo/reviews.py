@@ -24,7 +24,6 @@ from portal.challenges.models import (
 )
 from portal.db import db
 from portal.demo import proposals as proposals_demo
-from portal.proposals import services as proposal_services
 from portal.proposals.models import (
     ConsortiumMember,
     MemberRole,
@@ -32,6 +31,7 @@ from portal.proposals.models import (
     ProposalStatus,
     SubmittedVersion,
 )
+from portal.proposals.snapshot import SubmittedContent
 from portal.reviews import services
 from portal.reviews.models import PanelMember
 from portal.sequences import next_value
@@ -128,7 +128,7 @@ def _proposal(challenge: Challenge, lead: Organisation, members, title: str, lea
         SubmittedVersion(
             proposal_id=proposal.id,
             number=1,
-            content=proposal_services.freeze(proposal, 1, now),
+            content=SubmittedContent.from_proposal(proposal, 1, now).to_json(),
             submitted_at=now,
         )
     )

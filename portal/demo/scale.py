@@ -64,6 +64,15 @@ from portal.proposals.models import (
     ProposalStatus,
     SubmittedVersion,
 )
+from portal.proposals.snapshot import (
+    Budget,
+    ChallengeRef,
+    FrozenCommitment,
+    FrozenMember,
+    FrozenMilestone,
+    Leader,
+    SubmittedContent,
+)
 from portal.reviews.models import (
     Assignment,
     AssignmentStatus,
@@ -144,6 +153,7 @@ class Scale:
     made: dict[str, int] = field(default_factory=dict)
     links: list[int] = field(default_factory=list)
     orgs: list[int] = field(default_factory=list)
+    organisations: dict[int, dict] = field(default_factory=dict)  # the rows, by id
     experts: list[int] = field(default_factory=list)
     challenges: list[dict] = field(default_factory=list)
     indicators: dict[int, list[dict]] = field(default_factory=dict)
@@ -276,6 +286,7 @@ def add_people(s: Scale, n_orgs: int) -> None:
     insert(Membership, memberships)
     s.made["experts"] = len(s.experts)
     s.orgs = [o["id"] for o in orgs]
+    s.organisations = {o["id"]: o for o in orgs}
 
 
 def person(user_id, email, name, role, pw, now, **fields) -> dict:
@@ -436,8 +447,9 @@ def add_proposals(s: Scale, sizes: list[int]) -> None:
             s.proposals[challenge["id"]].append(row)
             others = s.rng.sample([o for o in s.orgs if o != lead], s.rng.randint(1, 2))
             share = (requested / (len(others) + 1)).quantize(Decimal("0.01"))
+            team, plan, promised = [], [], []
             for position, org in enumerate([lead, *others]):
-                members.append(
+                team.append(
                     {
                         "id": s.ids(ConsortiumMember),
                         "proposal_id": pid,
@@ -454,7 +466,7 @@ def add_proposals(s: Scale, sizes: list[int]) -> None:
                     }
                 )
             for indicator in s.indicators[challenge["id"]]:
-                commitments.append(
+                promised.append(
                     {
                         "id": s.ids(Commitment),
                         "proposal_id": pid,
@@ -464,7 +476,7 @@ def add_proposals(s: Scale, sizes: list[int]) -> None:
                     }
                 )
             for position, pct in enumerate((30, 30, 40)):
-                milestones.append(
+                plan.append(
                     {
                         "id": s.ids(PlannedMilestone),
                         "proposal_id": pid,
@@ -476,12 +488,15 @@ def add_proposals(s: Scale, sizes: list[int]) -> None:
                         "share_percent": Decimal(pct),
                     }
                 )
+            members += team
+            commitments += promised
+            milestones += plan
             submitted.append(
                 {
                     "id": s.ids(SubmittedVersion),
                     "proposal_id": pid,
                     "number": 1,
-                    "content": {"title": row["title"]},
+                    "content": frozen(s, challenge, row, team, promised, plan),
                     "submitted_at": submitted_at,
                 }
             )
@@ -490,6 +505,69 @@ def add_proposals(s: Scale, sizes: list[int]) -> None:
     insert(Commitment, commitments)
     insert(PlannedMilestone, milestones)
     insert(SubmittedVersion, submitted)
+
+
+def frozen(s: Scale, challenge: dict, row: dict, team, promised, plan) -> dict:
+    """What the proposal's first version froze, as submission freezes it (SubmittedContent),
+    from the rows written in bulk."""
+    orgs = s.organisations
+    indicators = {i["id"]: i for i in s.indicators[challenge["id"]]}
+    return SubmittedContent(
+        number=1,
+        submitted_at=row["submitted_at"],
+        challenge=ChallengeRef(number=challenge["number"], title=challenge["title"]),
+        title=row["title"],
+        leader=Leader(
+            name=row["leader_name"],
+            title=row["leader_title"],
+            organisation=orgs[row["leader_org_id"]]["name"],
+        ),
+        approach=row["approach"],
+        innovation=row["innovation"],
+        members=tuple(_frozen_member(orgs[m["organisation_id"]], m) for m in team),
+        commitments=tuple(
+            _frozen_commitment(indicators[c["indicator_id"]], c["value"]) for c in promised
+        ),
+        milestones=tuple(
+            FrozenMilestone(
+                title=ms["title"],
+                due_date=ms["due_date"],
+                deliverable=ms["deliverable"],
+                verification=ms["verification"],
+                share_percent=ms["share_percent"],
+            )
+            for ms in plan
+        ),
+        budget=Budget(
+            requested=row["requested"],
+            self_funds=row["self_funds"],
+            funding_cap=challenge["funding_cap"],
+        ),
+    ).to_json()
+
+
+def _frozen_member(org: dict, member: dict) -> FrozenMember:
+    return FrozenMember(
+        name=org["name"],
+        credit_code=org["credit_code"],
+        type=OrgType(org["type"]),
+        region=org["region"],
+        role=MemberRole(member["role"]),
+        responsibility=member["responsibility"],
+        budget_share=member["budget_share"],
+    )
+
+
+def _frozen_commitment(indicator: dict, value: Decimal) -> FrozenCommitment:
+    comparison = Comparison(indicator["comparison"])
+    return FrozenCommitment(
+        indicator=indicator["name"],
+        comparison=comparison,
+        target=indicator["target"],
+        unit=indicator["unit"],
+        value=value,
+        meets_target=comparison.met_by(value, indicator["target"]),
+    )
 
 
 def add_reviews(s: Scale) -> None:

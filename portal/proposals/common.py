@@ -1,12 +1,11 @@
-"""What the proposal services share: the editable states, the row lock, the checklist's
-problem, the people to tell, and how numbers and deadlines are written."""
+"""What the proposal services share: the checklist's problem, the deadline, the row lock and
+the people to tell."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from portal.accounts.membership import administrators
@@ -14,15 +13,8 @@ from portal.accounts.models import Role, User
 from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError
-from portal.presentation import format_local, plain_number  # noqa: F401  (re-exported)
-from portal.proposals.models import (
-    ConsortiumMember,
-    PledgeSignature,
-    Proposal,
-    ProposalStatus,
-)
-
-EDITABLE = (ProposalStatus.draft, ProposalStatus.withdrawn)
+from portal.presentation import format_local
+from portal.proposals.models import Proposal
 
 
 @dataclass(frozen=True)
@@ -60,27 +52,21 @@ def lead_administrators(proposal: Proposal) -> list[User]:
 
 
 def lock_proposal(proposal: Proposal) -> Proposal:
-    """The proposal's row locked until the transaction ends, read again with everything that
-    submission checks and freezes.
+    """The proposal's row locked until the transaction ends (db.lock), read again with
+    everything that the guards check and submission freezes.
 
     Submitting, withdrawing, signing, answering an invitation and changing attachments decide on
     the proposal's state; two of them at once (a double click, two colleagues) must not both
-    pass the guard. PostgreSQL locks the row (FOR UPDATE); on SQLite the transaction already
-    holds the database's write lock (portal.db.sqlite_begin). Reading again after the lock means
-    we decide, and freeze, what is committed now, not what this request loaded before the lock.
+    pass the guard, and what is decided, and frozen, is what is committed now.
     """
-    return db.session.exec(
-        select(Proposal)
-        .where(Proposal.id == proposal.id)
-        .options(
-            selectinload(Proposal.challenge).selectinload(Challenge.indicators),
-            selectinload(Proposal.members).selectinload(ConsortiumMember.organisation),
-            selectinload(Proposal.commitments),
-            selectinload(Proposal.milestones),
-            selectinload(Proposal.attachments),
-            selectinload(Proposal.versions),
-            selectinload(Proposal.signatures).selectinload(PledgeSignature.signer),
-        )
-        .with_for_update(of=Proposal)
-        .execution_options(populate_existing=True)
-    ).one()
+    return db.lock(
+        proposal,
+        Proposal.challenge,
+        Proposal.lead_org,
+        Proposal.members,
+        Proposal.commitments,
+        Proposal.milestones,
+        Proposal.attachments,
+        Proposal.versions,
+        Proposal.signatures,
+    )

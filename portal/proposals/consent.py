@@ -19,29 +19,22 @@ from sqlmodel import func, select
 from portal import audit, clock
 from portal.accounts import invitations
 from portal.accounts.invitations import invitation_link
-from portal.accounts.membership import administrators, is_administrator
+from portal.accounts.membership import administrators
 from portal.accounts.models import (
     InvitationPurpose,
     Membership,
     MembershipRole,
     Organisation,
     OrgStatus,
-    Role,
     User,
 )
 from portal.db import db
-from portal.errors import DomainError, NotAllowed, ValidationFailed
+from portal.errors import DomainError, ValidationFailed, require
 from portal.i18n import gettext as _
 from portal.notifications.mail import queue
 from portal.notifications.services import notify
 from portal.proposals import signature
-from portal.proposals.common import (
-    EDITABLE,
-    Problem,
-    check_open,
-    lead_administrators,
-    lock_proposal,
-)
+from portal.proposals.common import Problem, check_open, lead_administrators, lock_proposal
 from portal.proposals.links import INVITATIONS_PATH
 from portal.proposals.models import (
     ConsentStatus,
@@ -51,18 +44,10 @@ from portal.proposals.models import (
     ProposalStatus,
     VoidCause,
 )
+from portal.proposals.permissions import EDITABLE, can_answer_invitation
+from portal.proposals.states import set_consent, set_status
 
 ANSWERABLE = (ProposalStatus.draft, ProposalStatus.withdrawn, ProposalStatus.submitted)
-
-
-def can_answer(user: User, member: ConsortiumMember) -> bool:
-    """Only an administrator of the invited organisation answers for it."""
-    return (
-        getattr(user, "is_authenticated", False)
-        and user.role is Role.applicant
-        and member.role is MemberRole.member
-        and is_administrator(user, member.organisation_id)
-    )
 
 
 def invitable_by_email(organisation: Organisation) -> bool:
@@ -83,12 +68,17 @@ def invitable_by_email(organisation: Organisation) -> bool:
 # ---- the lead invites -------------------------------------------------------------------------
 
 
-def accept_as_lead(member: ConsortiumMember, *, by: User, now: datetime) -> None:
-    """The lead organisation's own row: accepted by definition."""
-    member.consent = ConsentStatus.accepted
-    member.invited_at = member.invited_at or now
-    member.consent_decided_at = member.consent_decided_at or now
-    member.consent_decided_by_id = member.consent_decided_by_id or by.id
+def lead_member(organisation_id: int, *, by: User, now: datetime) -> ConsortiumMember:
+    """The lead organisation's own row of the consortium: accepted by definition."""
+    return ConsortiumMember(
+        organisation_id=organisation_id,
+        role=MemberRole.lead,
+        position=0,
+        consent=ConsentStatus.accepted,
+        invited_at=now,
+        consent_decided_at=now,
+        consent_decided_by_id=by.id,
+    )
 
 
 def invite(
@@ -100,13 +90,9 @@ def invite(
     by: User,
     now: datetime,
 ) -> None:
-    """Ask a newly added member organisation whether it joins (it sees only the invitation)."""
-    member.consent = ConsentStatus.invited
+    """Ask a newly added member organisation whether it joins (it sees only the invitation):
+    its row starts invited."""
     member.invited_at = now
-    member.consent_decided_at = None
-    member.consent_decided_by_id = None
-    member.consent_reason = ""
-    member.invited_email = ""
     db.session.flush()
     lead, title, number = proposal.lead_org.name, proposal.title, proposal.challenge.number
     recipients = administrators(organisation.id)
@@ -176,14 +162,14 @@ def _locked(member: ConsortiumMember, by: User) -> tuple[Proposal, ConsortiumMem
     """The proposal locked and the member row read again, once `by` may answer for it."""
     if member.role is not MemberRole.member:
         raise DomainError(_("The lead organisation takes part by definition; it has no answer."))
-    if not can_answer(by, member):
-        raise NotAllowed(
-            _(
-                "Only an administrator of %(org)s can answer this invitation: it is that "
-                "organisation's decision.",
-                org=member.organisation.name,
-            )
-        )
+    require(
+        can_answer_invitation(by, member),
+        _(
+            "Only an administrator of %(org)s can answer this invitation: it is that "
+            "organisation's decision.",
+            org=member.organisation.name,
+        ),
+    )
     member_id = member.id
     proposal = lock_proposal(member.proposal)
     fresh = next((m for m in proposal.members if m.id == member_id), None)
@@ -217,27 +203,12 @@ def _answerable(proposal: Proposal, member: ConsortiumMember, now: datetime) -> 
     )
 
 
-def _decided(member: ConsortiumMember, to: ConsentStatus, by: User, now: datetime, reason=""):
-    before = audit.snapshot(member, "consent", "consent_reason")
-    member.consent = to
-    member.consent_decided_at = now
-    member.consent_decided_by_id = by.id
-    member.consent_reason = reason
-    audit.record(
-        by,
-        f"consortium.{to.value}",
-        member,
-        before=before,
-        after=audit.snapshot(member, "proposal_id", "organisation_id", "consent", "consent_reason"),
-    )
-
-
 def accept(member: ConsortiumMember, *, by: User, now: datetime | None = None) -> ConsortiumMember:
     """An administrator of the invited organisation accepts: it joins the consortium."""
     now = now or clock.now()
     proposal, member = _locked(member, by)
     _answerable(proposal, member, now)
-    _decided(member, ConsentStatus.accepted, by, now)
+    set_consent(member, ConsentStatus.accepted, by=by, now=now)
     org, title, number = member.organisation.name, proposal.title, proposal.challenge.number
     notify(
         lead_administrators(proposal),
@@ -267,7 +238,7 @@ def decline(
         )
     proposal, member = _locked(member, by)
     _answerable(proposal, member, now)
-    _decided(member, ConsentStatus.declined, by, now, reason)
+    set_consent(member, ConsentStatus.declined, by=by, reason=reason, now=now)
     signature.void_current(proposal, cause=VoidCause.consent, by=by, now=now)
     org, title, number = member.organisation.name, proposal.title, proposal.challenge.number
     notify(
@@ -310,23 +281,15 @@ def withdraw_consent(
         ),
     )
     reason = (reason or "").strip()
-    _decided(member, ConsentStatus.withdrawn, by, now, reason)
+    set_consent(member, ConsentStatus.withdrawn, by=by, reason=reason, now=now)
     if proposal.status is ProposalStatus.submitted:
-        before = audit.snapshot(proposal, "status", "withdrawn_at")
-        proposal.status = ProposalStatus.draft
-        proposal.withdrawn_at = now
-        proposal.updated_at = now
+        set_status(
+            proposal, ProposalStatus.draft, by=by, now=now, action="proposal.returned_to_draft"
+        )
         proposal.revision += 1
         for version in proposal.versions:
             if version.withdrawn_at is None:
                 version.withdrawn_at = now
-        audit.record(
-            by,
-            "proposal.returned_to_draft",
-            proposal,
-            before=before,
-            after=audit.snapshot(proposal, "status", "withdrawn_at"),
-        )
     signature.void_current(proposal, cause=VoidCause.consent, by=by, now=now)
     org, title, number = member.organisation.name, proposal.title, proposal.challenge.number
     notify(

@@ -3,6 +3,9 @@ buttons `add_row` and `remove_row` (with the row's index) re-show the form witho
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -18,19 +21,79 @@ from wtforms.fields import FieldList, FormField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from portal.accounts.forms import org_type_choices
-from portal.errors import DomainError, ValidationFailed
-from portal.formtools import FiniteDecimalField
+from portal.formtools import FiniteDecimalField, PortalForm
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
-from portal.parsing import DayField, HiddenNumberField, coerce_id
+from portal.parsing import DayField, HiddenNumberField, coerce_id, parse_whole
+from portal.proposals.drafting import CommitmentInput, MemberInput, MilestoneInput
+from portal.proposals.models import Proposal
 
 MAX_ROWS = 20
 
 
-class RevisionMixin:
+class SectionForm(PortalForm):
+    """A section of the draft, following the form protocol.
+
+    `for_proposal` builds it from the request (or from what was kept across a login) and fits it
+    to the proposal (choices and labels that depend on it); `from_model` fills it from the saved
+    draft for its first display; `to_input()` is exactly what the section's drafting service
+    takes. The revision the form was opened at travels with it, so that a save based on an older
+    one is refused instead of overwriting a colleague's.
+    """
+
     revision = HiddenNumberField(validators=[InputRequired(HiddenNumberField.message)])
+    rows_name: str | None = None  # the list whose rows the add/remove buttons change
+
+    @classmethod
+    def for_proposal(cls, proposal: Proposal, **kwargs: Any) -> SectionForm:
+        form = cls(**kwargs)
+        form.fit(proposal)
+        return form
+
+    @classmethod
+    def from_model(cls, proposal: Proposal) -> SectionForm:
+        """The section as saved (each form's `values_of`), at the proposal's revision."""
+        return cls.for_proposal(
+            proposal, data={"revision": proposal.revision, **cls.values_of(proposal)}
+        )
+
+    def fit(self, proposal: Proposal) -> None:
+        """Choices and labels that depend on the proposal (none by default)."""
+
+    def with_rows_changed(
+        self, posted: Mapping[str, str], proposal: Proposal
+    ) -> SectionForm | None:
+        """The add/remove row buttons, without JavaScript: the form again with one row more or
+        one fewer, nothing saved. None when the form was sent to be saved."""
+        if self.rows_name is None:
+            return None
+        rows = self[self.rows_name]
+        if "add_row" in posted:
+            if len(rows) < MAX_ROWS:
+                rows.append_entry()
+            return self
+        if "remove_row" not in posted:
+            return None
+        remove = parse_whole(posted["remove_row"])
+        if remove is None:  # no row of the form: shown again as it was typed
+            return self
+        data = self.data
+        data.pop("csrf_token", None)
+        data[self.rows_name] = [row for i, row in enumerate(data[self.rows_name]) if i != remove]
+        return self.for_proposal(proposal, formdata=None, data=data)
 
 
-class GeneralForm(RevisionMixin, FlaskForm):
+class GeneralForm(SectionForm):
+    SAVED = (
+        "title",
+        "leader_email",
+        "leader_name",
+        "leader_title",
+        "leader_phone",
+        "leader_org_id",
+        "approach",
+        "innovation",
+    )  # the fields, by the proposal's columns of the same names
     title = StringField(_l("Project title"), validators=[Optional(), Length(max=200)])
     leader_email = EmailField(
         _l("Team leader's e-mail"),
@@ -52,6 +115,15 @@ class GeneralForm(RevisionMixin, FlaskForm):
     approach = TextAreaField(_l("Technical approach"), validators=[Optional(), Length(max=50000)])
     innovation = TextAreaField(_l("Innovation points"), validators=[Optional(), Length(max=20000)])
 
+    @classmethod
+    def values_of(cls, proposal: Proposal) -> dict[str, Any]:
+        return {name: getattr(proposal, name) for name in cls.SAVED}
+
+    def fit(self, proposal: Proposal) -> None:
+        self.leader_org_id.choices = [("", "—")] + [
+            (m.organisation_id, m.organisation.name) for m in proposal.members
+        ]
+
 
 class MemberRow(Form):
     credit_code = StringField(_l("Credit code"), validators=[Optional(), Length(max=30)])
@@ -67,11 +139,40 @@ class MemberRow(Form):
     responsibility = TextAreaField(_l("Responsibility"), validators=[Optional(), Length(max=1000)])
 
 
-class MembersForm(RevisionMixin, FlaskForm):
+class MembersForm(SectionForm):
     lead_responsibility = TextAreaField(
         _l("Responsibility of the lead organisation"), validators=[Optional(), Length(max=1000)]
     )
     members = FieldList(FormField(MemberRow), min_entries=0, max_entries=MAX_ROWS)
+    rows_name = "members"
+
+    @classmethod
+    def values_of(cls, proposal: Proposal) -> dict[str, Any]:
+        lead = next(
+            (m for m in proposal.members if m.organisation_id == proposal.lead_org_id), None
+        )
+        return {
+            "lead_responsibility": lead.responsibility if lead else "",
+            "members": [
+                {
+                    "credit_code": m.organisation.credit_code,
+                    "name": m.organisation.name,
+                    "type": m.organisation.type.value,
+                    "region": m.organisation.region,
+                    "email": m.invited_email,
+                    "responsibility": m.responsibility,
+                }
+                for m in proposal.members
+                if m.organisation_id != proposal.lead_org_id
+            ],
+        }
+
+    def to_input(self) -> dict[str, Any]:
+        return {
+            "revision": self.revision.data,
+            "lead_responsibility": self.lead_responsibility.data,
+            "rows": [MemberInput(**entry.data) for entry in self.members],
+        }
 
 
 class CommitmentRow(Form):
@@ -82,8 +183,40 @@ class CommitmentRow(Form):
     )
 
 
-class CommitmentsForm(RevisionMixin, FlaskForm):
+class CommitmentsForm(SectionForm):
     commitments = FieldList(FormField(CommitmentRow), min_entries=0)
+
+    @classmethod
+    def values_of(cls, proposal: Proposal) -> dict[str, Any]:
+        by_indicator = {c.indicator_id: c for c in proposal.commitments}
+        return {
+            "commitments": [
+                {
+                    "indicator_id": str(indicator.id),
+                    "value": by_indicator[indicator.id].value
+                    if indicator.id in by_indicator
+                    else None,
+                    "justification": by_indicator[indicator.id].justification
+                    if indicator.id in by_indicator
+                    else "",
+                }
+                for indicator in proposal.challenge.indicators
+            ]
+        }
+
+    def to_input(self) -> dict[str, Any]:
+        return {
+            "revision": self.revision.data,
+            "rows": [
+                CommitmentInput(
+                    indicator_id=entry.form.indicator_id.data,
+                    value=entry.form.value.data,
+                    justification=entry.form.justification.data,
+                )
+                for entry in self.commitments
+                if entry.form.indicator_id.data is not None
+            ],
+        }
 
 
 class MilestoneRow(Form):
@@ -100,8 +233,30 @@ class MilestoneRow(Form):
     )
 
 
-class MilestonesForm(RevisionMixin, FlaskForm):
+class MilestonesForm(SectionForm):
     milestones = FieldList(FormField(MilestoneRow), min_entries=0, max_entries=MAX_ROWS)
+    rows_name = "milestones"
+
+    @classmethod
+    def values_of(cls, proposal: Proposal) -> dict[str, Any]:
+        """The plan, or three empty rows to start one."""
+        rows = [
+            {
+                "title": ms.title,
+                "due_date": ms.due_date,
+                "deliverable": ms.deliverable,
+                "verification": ms.verification,
+                "share_percent": ms.share_percent,
+            }
+            for ms in proposal.milestones
+        ]
+        return {"milestones": rows or [{}, {}, {}]}
+
+    def to_input(self) -> dict[str, Any]:
+        return {
+            "revision": self.revision.data,
+            "rows": [MilestoneInput(**entry.data) for entry in self.milestones],
+        }
 
 
 class ShareRow(Form):
@@ -109,7 +264,7 @@ class ShareRow(Form):
     share = FiniteDecimalField(_l("Share (yuan)"), validators=[Optional()], places=None)
 
 
-class BudgetForm(RevisionMixin, FlaskForm):
+class BudgetForm(SectionForm):
     requested = FiniteDecimalField(
         _l("Funding requested (yuan)"), validators=[Optional()], places=None
     )
@@ -118,26 +273,59 @@ class BudgetForm(RevisionMixin, FlaskForm):
     )
     shares = FieldList(FormField(ShareRow), min_entries=0)
 
+    @classmethod
+    def values_of(cls, proposal: Proposal) -> dict[str, Any]:
+        return {
+            "requested": proposal.requested,
+            "self_funds": proposal.self_funds,
+            "shares": [{"member_id": str(m.id), "share": m.budget_share} for m in proposal.members],
+        }
 
-class AttachmentForm(FlaskForm):
+    def fit(self, proposal: Proposal) -> None:
+        for entry, member in zip(self.shares, proposal.members, strict=False):
+            entry.form.share.label.text = _("Share of %(org)s (yuan)", org=member.organisation.name)
+
+    def to_input(self) -> dict[str, Any]:
+        return {
+            "revision": self.revision.data,
+            "requested": self.requested.data,
+            "self_funds": self.self_funds.data,
+            "shares": {
+                entry.form.member_id.data: entry.form.share.data
+                for entry in self.shares
+                if entry.form.member_id.data is not None
+            },
+        }
+
+
+class AttachmentForm(PortalForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
     file = FileField(_l("PDF file"))
 
+    def to_input(self) -> dict[str, Any]:
+        return {"title": self.title.data, "upload": self.file.data}
 
-class PledgeForm(FlaskForm):
+
+class PledgeForm(PortalForm):
     """The team leader signs for themself: a confirmation and their own password."""
 
     leads_the_team = BooleanField(_l("I confirm that I lead this team (挂帅人)."))
     password = PasswordField(_l("Your password"), validators=[Length(max=200)])
 
+    def to_input(self) -> dict[str, Any]:
+        return {
+            "password": self.password.data or "",
+            "leads_the_team": bool(self.leads_the_team.data),
+        }
 
-class DeclineForm(FlaskForm):
+
+class DeclineForm(PortalForm):
     reason = TextAreaField(
         _l("Why does your organisation decline?"), validators=[Optional(), Length(max=1000)]
     )
 
 
-class WithdrawConsentForm(FlaskForm):
+class WithdrawConsentForm(PortalForm):
     reason = TextAreaField(
         _l("Why does your organisation withdraw? (the lead reads it)"),
         validators=[Optional(), Length(max=1000)],
@@ -146,37 +334,3 @@ class WithdrawConsentForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """The CSRF token of a one-button action."""
-
-
-def _fields_by_name(form) -> dict[str, object]:
-    """Every field by name; a row's fields also as `<list>-<position>-<field>`, the names the
-    services use, whatever index the browser sent."""
-    found = {}
-    for field in form:
-        if isinstance(field, FieldList):
-            for position, entry in enumerate(field):
-                for sub in entry.form:
-                    found[sub.name] = sub
-                    found[f"{field.name}-{position}-{sub.short_name}"] = sub
-        else:
-            found[field.name] = field
-    return found
-
-
-def put_errors(form, problems: dict[str | None, str]) -> None:
-    """Each problem next to its field (rows included); the others above the form."""
-    fields = _fields_by_name(form)
-    for name, message in problems.items():
-        field = fields.get(name) if name else None
-        if field is not None:
-            if message not in field.errors:
-                field.errors = [*field.errors, message]
-        elif message not in form.form_errors:
-            form.form_errors.append(message)
-
-
-def show_problems(form, exc: DomainError) -> None:
-    if isinstance(exc, ValidationFailed):
-        put_errors(form, exc.problems)
-    else:
-        put_errors(form, {exc.field: exc.message})

@@ -12,6 +12,8 @@ from portal.i18n import lazy_gettext as _l
 
 
 class ProposalStatus(enum.StrEnum):
+    """Where a proposal stands; its moves are the table in `states.py`."""
+
     draft = "draft"
     submitted = "submitted"
     withdrawn = "withdrawn"
@@ -20,6 +22,22 @@ class ProposalStatus(enum.StrEnum):
     awarded = "awarded"
     reserve = "reserve"
     not_funded = "not_funded"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    ProposalStatus.draft: _l("Draft"),
+    ProposalStatus.submitted: _l("Submitted"),
+    ProposalStatus.withdrawn: _l("Withdrawn"),
+    ProposalStatus.rejected: _l("Rejected at the formal check"),
+    ProposalStatus.in_review: _l("In review"),
+    ProposalStatus.awarded: _l("Awarded"),
+    ProposalStatus.reserve: _l("Reserve"),
+    ProposalStatus.not_funded: _l("Not funded"),
+}
 
 
 class MemberRole(enum.StrEnum):
@@ -84,11 +102,24 @@ class Proposal(SQLModel, table=True):
     """A consortium's proposal (揭榜方案) for a challenge, owned by the lead organisation.
 
     One per lead organisation and challenge: withdrawing and resubmitting reuses it, and each
-    submission is frozen as a SubmittedVersion.
+    submission is frozen as a SubmittedVersion. The status changes only through
+    `states.set_status`; the CHECK constraints hold the columns that go with each status, so a
+    row written around it is refused by the database too.
     """
 
     __tablename__ = "proposal"
-    __table_args__ = (sa.UniqueConstraint("challenge_id", "lead_org_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("challenge_id", "lead_org_id"),
+        sa.CheckConstraint(
+            "(status = 'rejected') = (rejection_reason != '')", name="rejected_iff_reason"
+        ),
+        sa.CheckConstraint(
+            "(status = 'draft') = (submitted_at IS NULL)", name="submitted_iff_stamped"
+        ),
+        sa.CheckConstraint(
+            "(status = 'withdrawn') = (withdrawn_at IS NOT NULL)", name="withdrawn_iff_stamped"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     challenge_id: int = Field(foreign_key="challenge.id", index=True)
@@ -116,9 +147,9 @@ class Proposal(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
-    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
-    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    rejection_reason: str = Field(default="")
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)  # last
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # while withdrawn
+    rejection_reason: str = Field(default="")  # given at the formal check
 
     challenge: Challenge = Relationship()
     lead_org: Organisation = Relationship(

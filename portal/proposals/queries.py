@@ -11,9 +11,35 @@ from sqlmodel import func, or_, select
 from portal.accounts.models import Organisation, User
 from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
-from portal.proposals.models import ConsentStatus, ConsortiumMember, Proposal, ProposalStatus
-from portal.proposals.permissions import invitations_to, visible_proposals
-from portal.proposals.services import region_matches
+from portal.proposals.models import (
+    Attachment,
+    ConsentStatus,
+    ConsortiumMember,
+    Proposal,
+    ProposalStatus,
+)
+from portal.proposals.permissions import invitations_to, region_matches, visible_proposals
+
+
+def organisation_of(user: User) -> Organisation | None:
+    """The organisation an applicant speaks for, if any."""
+    return db.session.get(Organisation, user.organisation_id) if user.organisation_id else None
+
+
+def led_proposal(challenge: Challenge, organisation_id: int | None) -> Proposal | None:
+    """The proposal `organisation_id` leads for `challenge` (an organisation leads one)."""
+    if organisation_id is None:
+        return None
+    return db.session.exec(
+        select(Proposal).where(
+            Proposal.challenge_id == challenge.id, Proposal.lead_org_id == organisation_id
+        )
+    ).first()
+
+
+def current_attachments(proposal: Proposal) -> list[Attachment]:
+    """The draft's attachments (attachments loaded): those it has not dropped."""
+    return [a for a in proposal.attachments if a.removed_at is None]
 
 
 def my_proposals(user: User):
@@ -88,13 +114,13 @@ def status_counts(challenge: Challenge) -> dict[ProposalStatus, int]:
     return dict(rows)
 
 
-def challenge_by_number_or_404(number: str) -> Challenge:
-    from flask import abort
-
-    challenge = db.session.exec(select(Challenge).where(Challenge.number == number)).first()
-    if challenge is None or challenge.status is ChallengeStatus.draft:
-        abort(404)
-    return challenge
+def submissions_with_versions(challenge: Challenge, user: User) -> list[Proposal]:
+    """The proposals handed in for a challenge with their submitted versions, for the export."""
+    return list(
+        db.session.exec(
+            submissions_for(challenge, user).options(selectinload(Proposal.versions))
+        ).all()
+    )
 
 
 def invitations_for(user: User):

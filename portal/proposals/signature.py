@@ -26,19 +26,13 @@ from portal.accounts.membership import is_administrator, membership_of
 from portal.accounts.models import InvitationPurpose, Organisation, Role, User
 from portal.accounts.services import find_user, normalise_email
 from portal.db import db
-from portal.errors import DomainError, NotAllowed, ValidationFailed
+from portal.errors import DomainError, ValidationFailed, require
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.notifications.mail import queue
 from portal.notifications.services import notify
-from portal.proposals.common import (
-    EDITABLE,
-    Problem,
-    check_open,
-    lead_administrators,
-    lock_proposal,
-    plain_number,
-)
+from portal.presentation import plain_number
+from portal.proposals.common import Problem, check_open, lead_administrators, lock_proposal
 from portal.proposals.links import pledge_path
 from portal.proposals.models import (
     PledgeSignature,
@@ -46,6 +40,8 @@ from portal.proposals.models import (
     SignatureStatus,
     VoidCause,
 )
+from portal.proposals.permissions import EDITABLE, can_sign
+from portal.proposals.states import void_signature
 
 PLEDGE_TEXT = _l(
     "We, the lead organisation and every member of this consortium, pledge that everything in "
@@ -57,17 +53,6 @@ PLEDGE_TEXT = _l(
 
 
 # ---- who leads --------------------------------------------------------------------------------
-
-
-def is_named_leader(user: User, proposal: Proposal) -> bool:
-    """Whether `user` is the team leader the proposal names: the account it is bound to, or,
-    before it is bound, the account with the leader's address."""
-    if not getattr(user, "is_authenticated", False) or user.id is None:
-        return False
-    if proposal.leader_user_id is not None:
-        return proposal.leader_user_id == user.id
-    address = normalise_email(proposal.leader_email)
-    return bool(address) and user.email == address
 
 
 def leader_account_problem(account: User, leader_org_id: int | None) -> str | None:
@@ -328,24 +313,6 @@ def signature_problems(proposal: Proposal) -> list[Problem]:
     return [Problem("pledge", None, message)]
 
 
-def void(
-    signature: PledgeSignature, *, cause: VoidCause, by: User | None, now: datetime
-) -> PledgeSignature:
-    before = audit.snapshot(signature, "status")
-    signature.status = SignatureStatus.void
-    signature.voided_at = now
-    signature.void_cause = cause
-    signature.voided_by_id = getattr(by, "id", None)
-    audit.record(
-        by,
-        "pledge.voided",
-        signature,
-        before=before,
-        after=audit.snapshot(signature, "status", "voided_at", "void_cause", "proposal_id"),
-    )
-    return signature
-
-
 def void_if_changed(
     proposal: Proposal, *, cause: VoidCause, by: User | None, now: datetime
 ) -> PledgeSignature | None:
@@ -355,7 +322,7 @@ def void_if_changed(
     if signature is None or signature.status is not SignatureStatus.signed:
         return None
     if signature.migrated or not still_matches(signature, proposal):
-        return void(signature, cause=cause, by=by, now=now)
+        return void_signature(signature, cause=cause, by=by, now=now)
     return None
 
 
@@ -366,7 +333,7 @@ def void_current(
     signature = current_signature(proposal)
     if signature is None or signature.status is not SignatureStatus.signed:
         return None
-    return void(signature, cause=cause, by=by, now=now)
+    return void_signature(signature, cause=cause, by=by, now=now)
 
 
 # ---- signing ----------------------------------------------------------------------------------
@@ -414,8 +381,9 @@ def sign_pledge(
 ) -> PledgeSignature:
     """The named leader confirms that they lead the team and signs with their password."""
     now = now or clock.now()
-    if not is_named_leader(by, proposal):
-        raise NotAllowed(_("Only the team leader named in the proposal can sign its pledge."))
+    require(
+        can_sign(by, proposal), _("Only the team leader named in the proposal can sign its pledge.")
+    )
     proposal = lock_proposal(proposal)
     if proposal.status not in EDITABLE:
         raise DomainError(
@@ -441,7 +409,7 @@ def sign_pledge(
         raise DomainError(problem)
     previous = current_signature(proposal)
     if previous is not None and previous.status is SignatureStatus.signed:
-        void(previous, cause=VoidCause.signed_again, by=by, now=now)
+        void_signature(previous, cause=VoidCause.signed_again, by=by, now=now)
     signature = record_signature(proposal, by, now, remote_addr)
     title, number = proposal.title, proposal.challenge.number
     notify(

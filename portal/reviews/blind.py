@@ -18,7 +18,7 @@ from portal.db import db
 from portal.i18n import gettext as _
 from portal.pdfs import without_metadata
 from portal.proposals.models import Attachment, ConsortiumMember, Proposal, SubmittedVersion
-from portal.proposals.services import readable
+from portal.proposals.snapshot import SubmittedContent
 
 # Keys of the frozen content that name people or organisations: dropped in blind review.
 # (Names inside any other text are replaced by `redact_text`.)
@@ -41,7 +41,7 @@ class ProposalView:
     proposal: Proposal
     blind: bool
     title: str
-    content: Any
+    content: SubmittedContent
     attachments: list[ShownAttachment]
     version: SubmittedVersion | None
 
@@ -114,29 +114,24 @@ def anonymous_copy(attachment: Attachment) -> bytes:
     return without_metadata(storage.read_stored(attachment.stored_name))
 
 
-def version_attachments(proposal: Proposal, version: SubmittedVersion | None) -> list[Attachment]:
-    """The attachments that were part of the submitted version."""
-    if version is None:
-        return []
-    return [
-        a
-        for a in proposal.attachments
-        if a.uploaded_at <= version.submitted_at
-        and (a.removed_at is None or a.removed_at > version.submitted_at)
-    ]
+def version_attachments(proposal: Proposal, content: SubmittedContent) -> list[Attachment]:
+    """The attachments the submitted version froze, in its order (a file a version holds is
+    never deleted)."""
+    stored = {a.id: a for a in proposal.attachments}
+    return [stored[frozen.id] for frozen in content.attachments if frozen.id in stored]
 
 
 def proposal_view(proposal: Proposal, *, blind: bool) -> ProposalView:
     version = current_version(proposal)
-    content = readable(version.content if version else {})
-    attachments = version_attachments(proposal, version)
+    content = SubmittedContent.from_json(version.content if version else None)
+    attachments = version_attachments(proposal, content)
     if blind:
         names = names_of(proposal)
         return ProposalView(
             proposal=proposal,
             blind=True,
             title=redact_text(proposal.title, names),
-            content=redact(content, names),
+            content=SubmittedContent.from_json(redact(content.to_json(), names)),
             attachments=[
                 ShownAttachment(i, a, _("Attachment %(n)s.pdf", n=i))
                 for i, a in enumerate(attachments, start=1)

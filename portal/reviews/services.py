@@ -23,6 +23,7 @@ from portal.errors import DomainError, NotAllowed, ValidationFailed
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
 from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
+from portal.proposals.states import set_status
 from portal.reviews.models import (
     Assignment,
     AssignmentStatus,
@@ -82,11 +83,7 @@ def mark_eligible(proposal: Proposal, *, by: User) -> Proposal:
     _checkable(proposal.challenge)
     if proposal.status is not ProposalStatus.submitted:
         raise DomainError(_("Only a submitted proposal can pass the formal check."))
-    before = snapshot(proposal, "status")
-    proposal.status = ProposalStatus.in_review
-    audit.record(
-        by, "proposal.eligible", proposal, before=before, after=snapshot(proposal, "status")
-    )
+    set_status(proposal, ProposalStatus.in_review, by=by, action="proposal.eligible")
     title = proposal.title
     notify(
         _applicants(proposal),
@@ -106,16 +103,7 @@ def reject_proposal(proposal: Proposal, *, reason: str, by: User) -> Proposal:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed({"reason": _("Give the reason for the rejection.")})
-    before = snapshot(proposal, "status", "rejection_reason")
-    proposal.status = ProposalStatus.rejected
-    proposal.rejection_reason = reason
-    audit.record(
-        by,
-        "proposal.rejected",
-        proposal,
-        before=before,
-        after=snapshot(proposal, "status", "rejection_reason"),
-    )
+    set_status(proposal, ProposalStatus.rejected, by=by, reason=reason)
     title = proposal.title
     notify(
         _applicants(proposal),
@@ -822,12 +810,11 @@ def decide(
     now = clock.now()
     for proposal in proposals:
         if proposal.id in win_ids:
-            proposal.status = ProposalStatus.awarded
+            set_status(proposal, ProposalStatus.awarded, by=by, now=now)
         elif proposal.id in reserve_ids:
-            proposal.status = ProposalStatus.reserve
+            set_status(proposal, ProposalStatus.reserve, by=by, now=now)
         else:
-            proposal.status = ProposalStatus.not_funded
-        proposal.updated_at = now
+            set_status(proposal, ProposalStatus.not_funded, by=by, now=now)
     for proposal in proposals:
         if proposal.status is ProposalStatus.awarded:
             start_publicity(proposal, by=by)  # the proposed awards go to publicity (公示)

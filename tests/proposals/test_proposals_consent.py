@@ -78,13 +78,13 @@ def fill_the_rest(app, pid: int) -> None:
     """Everything but the consortium, through the services (the pages are told elsewhere)."""
     from decimal import Decimal
 
-    from portal.proposals import services
+    from portal.proposals import drafting
 
     with app.test_request_context():
         proposal = load(app, pid)
         proposal = db.session.merge(proposal)
         alice = db.session.exec(select(User).where(User.email == "alice@alpha.example")).one()
-        services.save_general(
+        drafting.save_general(
             proposal,
             by=alice,
             revision=proposal.revision,
@@ -97,28 +97,28 @@ def fill_the_rest(app, pid: int) -> None:
             approach="A pilot line.",
             innovation="A new resin.",
         )
-        services.save_commitments(
+        drafting.save_commitments(
             proposal,
             by=alice,
             revision=proposal.revision,
             rows=[
-                services.CommitmentInput(indicator_id=i.id, value=i.target)
+                drafting.CommitmentInput(indicator_id=i.id, value=i.target)
                 for i in proposal.challenge.indicators
             ],
         )
-        today = services.local_date(clock.now())
-        services.save_milestones(
+        today = clock.local_date(clock.now())
+        drafting.save_milestones(
             proposal,
             by=alice,
             revision=proposal.revision,
             rows=[
-                services.MilestoneInput("Pilot", today + timedelta(days=400), "Line", "Visit", 100)
+                drafting.MilestoneInput("Pilot", today + timedelta(days=400), "Line", "Visit", 100)
             ],
         )
         others = proposal.members[1:]
         shares = {m.id: Decimal("5000000") for m in others}
         shares[proposal.members[0].id] = Decimal("20000000") - 5000000 * len(others)
-        services.save_budget(
+        drafting.save_budget(
             proposal,
             by=alice,
             revision=proposal.revision,

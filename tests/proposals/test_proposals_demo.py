@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from portal.accounts.models import Invitation, InvitationPurpose
 from portal.demo.load import load_demo
-from portal.proposals import services, signature
+from portal.proposals import checklist, signature
 from portal.proposals.models import ConsentStatus, Proposal, ProposalStatus, SignatureStatus
 
 
@@ -17,7 +17,7 @@ def test_the_demo_has_proposals_in_every_state_consented_and_signed(app, ctx):
     ctx.commit()
     proposals = base["proposals"]
     assert proposals["draft"].status is ProposalStatus.draft
-    assert services.completeness_problems(proposals["draft"])  # its checklist has open points
+    assert checklist.completeness_problems(proposals["draft"])  # its checklist has open points
     assert proposals["submitted"].status is ProposalStatus.submitted
     assert len(proposals["submitted"].members) == 3
     assert proposals["withdrawn"].status is ProposalStatus.withdrawn

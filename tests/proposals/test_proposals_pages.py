@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from urllib.parse import parse_qs, quote, urlsplit
 
 from portal import clock
+from tests.factories import PASSWORD
 from tests.pagecheck import page_problems
 from tests.proposals.fixtures import current_revision, load, sign_as_leader, start_proposal
 
@@ -72,6 +74,30 @@ def test_every_section_form_opens_and_rows_are_added_and_removed_without_javascr
     assert 'name="milestones-1-title"' in html and 'value="Third"' in html
     assert 'name="milestones-2-title"' not in html
     assert current_revision(app, pid) == revision  # nothing was saved
+
+
+def test_rows_typed_before_the_login_ended_come_back_as_typed_not_as_saved(app, client, consortium):
+    start = clock.now()
+    clock.set_now(start)
+    alice = {"email": "alice@alpha.example", "password": PASSWORD}
+    client.post("/login", data=alice)
+    pid = start_proposal(app, client, consortium["challenge"])
+    path = f"/proposals/{pid}/edit/milestones"
+    typed = {
+        "revision": current_revision(app, pid),
+        "milestones-0-title": "Pilot line",
+        "milestones-1-title": "Customer qualification",
+    }
+
+    clock.set_now(start + timedelta(minutes=app.config["SESSION_IDLE_MINUTES"] + 5))
+    sent = client.post(path, data=typed)
+    back_to = parse_qs(urlsplit(sent.headers["Location"]).query)["next"][0]
+    logged_in = client.post(f"/login?next={quote(back_to)}", data=alice)
+    page = client.get(logged_in.headers["Location"]).get_data(as_text=True)
+
+    assert 'value="Pilot line"' in page and 'value="Customer qualification"' in page
+    assert 'name="milestones-2-title"' not in page  # not the three empty rows of a new plan
+    assert load(app, pid).milestones == []  # nothing was saved
 
 
 def test_the_officer_sees_the_submissions_with_counts_and_exports_them(

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from portal import clock
 from portal.db import db
-from portal.proposals import services
+from portal.proposals import drafting
 from portal.proposals.models import Proposal, ProposalStatus
 from tests.proposals.fixtures import (
     PDF,
@@ -253,7 +253,7 @@ def test_the_revision_check_holds_in_the_database_not_only_in_memory(ctx, consor
     c = consortium
     alice = db.session.get(type(c["alice"]), c["alice"].id)
     challenge = db.session.get(type(c["challenge"]), c["challenge"].id)
-    proposal = services.start_proposal(challenge, by=alice)
+    proposal = drafting.start_proposal(challenge, by=alice)
     db.session.commit()
     revision = proposal.revision
     db.session.execute(
@@ -261,8 +261,8 @@ def test_the_revision_check_holds_in_the_database_not_only_in_memory(ctx, consor
         .where(Proposal.__table__.c.id == proposal.id)
         .values(revision=revision + 1)
     )
-    with pytest.raises(services.StaleDraft):
-        services.save_general(
+    with pytest.raises(drafting.StaleDraft):
+        drafting.save_general(
             proposal,
             by=alice,
             revision=revision,

@@ -14,7 +14,7 @@ from portal.accounts.models import InvitationPurpose, MembershipStatus, User
 from portal.audit import AuditEvent
 from portal.db import db
 from portal.notifications.models import Notification
-from portal.proposals import services, signature
+from portal.proposals import signature, submission
 from portal.proposals.models import (
     Commitment,
     PledgeSignature,
@@ -250,7 +250,7 @@ def test_the_expert_blind_view_withholds_the_signature(app, consortium, make_pro
     sign_as_leader(app, proposal.id)
     with app.test_request_context():
         alice = db.session.get(User, c["alice"].id)
-        services.submit_proposal(db.session.get(Proposal, proposal.id), by=alice)
+        submission.submit_proposal(db.session.get(Proposal, proposal.id), by=alice)
         db.session.commit()
         shown = str(proposal_view(db.session.get(Proposal, proposal.id), blind=True).content)
     frozen = load(app, proposal.id).versions[0].content

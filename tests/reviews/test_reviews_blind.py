@@ -10,7 +10,7 @@ from sqlmodel import select
 from portal.accounts.models import User
 from portal.db import db
 from portal.proposals.models import Attachment, Proposal, SubmittedVersion
-from portal.proposals.services import freeze
+from portal.proposals.snapshot import SubmittedContent
 from portal.reviews import services
 from portal.storage import store_bytes
 from tests.pdfs import info_of, pdf
@@ -45,7 +45,6 @@ def blind_setup(
             ).one()
             live = db.session.get(Proposal, proposal.id)
             live.approach = "Alpha Tech and Li Lei will build a pilot line (Alice Applicant)."
-            version.content = freeze(live, 1, version.submitted_at)
             budget = pdf("Budget", author="Alice Applicant", creator="Alpha Tech budget tool")
             stored = store_bytes(budget, "alpha-tech-budget.pdf", "uploads")
             db.session.add(
@@ -59,6 +58,10 @@ def blind_setup(
                     uploaded_at=version.submitted_at,
                 )
             )
+            db.session.flush()  # the version freezes the attachment with the rest
+            version.content = SubmittedContent.from_proposal(
+                live, 1, version.submitted_at
+            ).to_json()
             p = db.session.get(Proposal, proposal.id)
             assignment = services.assign(p, db.session.get(User, expert.id), by=officer)
             criteria = p.challenge.criteria

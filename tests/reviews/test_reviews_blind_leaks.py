@@ -14,7 +14,7 @@ from portal.accounts.models import User
 from portal.accounts.names import name_pattern, variants
 from portal.db import db
 from portal.proposals.models import Attachment, Proposal, SubmittedVersion
-from portal.proposals.services import freeze
+from portal.proposals.snapshot import SubmittedContent
 from portal.reviews import services
 from portal.storage import store_bytes
 from tests.pdfs import has_xmp, info_of, pdf
@@ -51,7 +51,6 @@ def in_blind_review(
             ).one()
             live = db.session.get(Proposal, proposal.id)
             live.approach = approach
-            version.content = freeze(live, 1, version.submitted_at)
             data = attachment or pdf("Budget", change=_with_xmp, **WRITTEN_BY)
             stored = store_bytes(data, "budget.pdf", "proposals")
             db.session.add(
@@ -65,6 +64,10 @@ def in_blind_review(
                     uploaded_at=version.submitted_at,
                 )
             )
+            db.session.flush()  # the version freezes the attachment with the rest
+            version.content = SubmittedContent.from_proposal(
+                live, 1, version.submitted_at
+            ).to_json()
             services.assign(live, db.session.get(User, expert.id), by=officer)
             db.session.commit()
         return proposal

@@ -1,0 +1,152 @@
+"""The states of a proposal, of a member organisation's consent and of the leader's signature:
+one transition table each, and the one function that writes each state column.
+
+Nothing else assigns `Proposal.status`, `ConsortiumMember.consent` or `PledgeSignature.status`
+(the review and award modules call `set_status` too). Each setter checks its table, stamps the
+columns that go with the new state and writes one audit event; the CHECK constraints of the
+models hold the same columns in the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from portal import clock
+from portal.accounts.models import User
+from portal.proposals.models import (
+    ConsentStatus,
+    ConsortiumMember,
+    PledgeSignature,
+    Proposal,
+    ProposalStatus,
+    SignatureStatus,
+    VoidCause,
+)
+from portal.statemachine import StateMachine
+
+TRANSITIONS: dict[ProposalStatus, set[ProposalStatus]] = {
+    ProposalStatus.draft: {ProposalStatus.submitted},
+    ProposalStatus.submitted: {
+        ProposalStatus.withdrawn,  # by the lead organisation, before the deadline
+        ProposalStatus.rejected,  # at the formal check
+        ProposalStatus.in_review,  # passed the formal check
+        ProposalStatus.draft,  # a member organisation withdrew its consent
+    },
+    ProposalStatus.withdrawn: {ProposalStatus.submitted},
+    ProposalStatus.in_review: {
+        ProposalStatus.awarded,
+        ProposalStatus.reserve,
+        ProposalStatus.not_funded,
+    },
+    ProposalStatus.awarded: {ProposalStatus.not_funded},  # its award revoked after an objection
+    ProposalStatus.reserve: {ProposalStatus.awarded},  # promoted in place of a revoked award
+}
+
+MACHINE = StateMachine(
+    "proposal",
+    TRANSITIONS,
+    stamps={ProposalStatus.submitted: "submitted_at", ProposalStatus.withdrawn: "withdrawn_at"},
+    reasons={ProposalStatus.rejected: "rejection_reason"},
+    reason_required=frozenset({ProposalStatus.rejected}),
+)
+
+# The stamps of a state left behind: a resubmitted proposal is no longer withdrawn, and one
+# back in draft has no submission that stands (its versions keep the history).
+CLEARED = {
+    ProposalStatus.submitted: ("withdrawn_at",),
+    ProposalStatus.draft: ("submitted_at", "withdrawn_at"),
+}
+
+
+def set_status(
+    proposal: Proposal,
+    to: ProposalStatus,
+    *,
+    by: User | None,
+    reason: str = "",
+    now: datetime | None = None,
+    action: str | None = None,
+) -> Proposal:
+    """The only writer of Proposal.status: refused unless TRANSITIONS allows the move; stamps
+    submitted_at, withdrawn_at or the rejection reason; one audit event ("proposal.<status>"
+    unless `action` names it as the pages and tests know it)."""
+    now = now or clock.now()
+    if MACHINE.allowed(proposal.status, to):  # cleared before the move writes (and flushes)
+        for column in CLEARED.get(to, ()):
+            setattr(proposal, column, None)
+    MACHINE.move(proposal, to, by=by, reason=reason, now=now, action=action)
+    proposal.updated_at = now
+    return proposal
+
+
+# ---- a member organisation's consent (联合体确认) -----------------------------------------------
+
+CONSENT_TRANSITIONS: dict[ConsentStatus, set[ConsentStatus]] = {
+    ConsentStatus.invited: {ConsentStatus.accepted, ConsentStatus.declined},
+    ConsentStatus.accepted: {ConsentStatus.withdrawn},
+}
+
+CONSENT_MACHINE = StateMachine(
+    "consortium",
+    CONSENT_TRANSITIONS,
+    column="consent",
+    stamps={
+        ConsentStatus.accepted: "consent_decided_at",
+        ConsentStatus.declined: "consent_decided_at",
+        ConsentStatus.withdrawn: "consent_decided_at",
+    },
+    reasons={ConsentStatus.declined: "consent_reason", ConsentStatus.withdrawn: "consent_reason"},
+    reason_required=frozenset({ConsentStatus.declined}),
+)
+
+
+def set_consent(
+    member: ConsortiumMember,
+    to: ConsentStatus,
+    *,
+    by: User | None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> ConsortiumMember:
+    """The only writer of ConsortiumMember.consent once the row exists (a row starts invited,
+    the lead organisation's accepted): stamps the answer, keeps its reason and who gave it."""
+    CONSENT_MACHINE.move(
+        member,
+        to,
+        by=by,
+        reason=reason,
+        now=now,
+        audit_fields=("proposal_id", "organisation_id"),
+    )
+    member.consent_decided_by_id = getattr(by, "id", None)
+    return member
+
+
+# ---- the team leader's signature ------------------------------------------------------------
+
+SIGNATURE_MACHINE = StateMachine(
+    "pledge",
+    {SignatureStatus.signed: {SignatureStatus.void}},
+    stamps={SignatureStatus.void: "voided_at"},
+    reasons={SignatureStatus.void: "void_cause"},
+    reason_required=frozenset({SignatureStatus.void}),
+)
+
+
+def void_signature(
+    signature: PledgeSignature, *, cause: VoidCause, by: User | None, now: datetime
+) -> PledgeSignature:
+    """The only writer of PledgeSignature.status: a signature becomes void, for `cause` (kept
+    as the machine keeps a reason, then as the enum the column holds)."""
+    SIGNATURE_MACHINE.move(
+        signature,
+        SignatureStatus.void,
+        by=by,
+        reason=cause.value,
+        now=now,
+        action="pledge.voided",
+        audit_fields=("proposal_id",),
+    )
+    signature.void_cause = cause
+    signature.voided_by_id = getattr(by, "id", None)
+    return signature
