@@ -11,12 +11,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import func, select
 from werkzeug.datastructures import FileStorage
 
 from portal import audit, clock, sequences, storage
 from portal.accounts.models import OrgType, Role, User
+from portal.challenges import signals
 from portal.challenges.models import (
     Aggregation,
     Chain,
@@ -237,7 +237,8 @@ def _apply(challenge: Challenge, data: ChallengeData) -> None:
 def _apply_rows(challenge: Challenge, data: ChallengeData) -> None:
     """Update indicator and criterion rows in place by position, so that rows other modules
     point to (a proposal's commitment to an indicator) keep their identity; rows beyond the new
-    count are removed, with the commitments made to them."""
+    count are removed, and the proposals module first drops the commitments made to them
+    (signals.indicators_removed)."""
     indicators = list(challenge.indicators)
     for i, row in enumerate(data.indicators):
         if i >= len(indicators):
@@ -251,9 +252,7 @@ def _apply_rows(challenge: Challenge, data: ChallengeData) -> None:
         )
     removed = [ind.id for ind in indicators[len(data.indicators) :] if ind.id is not None]
     if removed:
-        from portal.proposals.models import Commitment
-
-        db.session.execute(sa.delete(Commitment).where(Commitment.indicator_id.in_(removed)))
+        signals.indicators_removed.send(challenge, indicator_ids=removed)
     challenge.indicators = indicators[: len(data.indicators)]
     criteria = list(challenge.criteria)
     for i, row in enumerate(data.criteria):
@@ -407,7 +406,8 @@ def publish(challenge: Challenge, *, by: User) -> ChallengeVersion:
 
 def amend(challenge: Challenge, data: ChallengeData, *, reason: str, by: User) -> ChallengeVersion:
     """Change a published challenge: a new version with the reason, every earlier one kept.
-    Applicants whose proposal is in progress are told. On a refusal the caller rolls back."""
+    Applicants whose proposal is in progress are told (by the proposals module, through
+    signals.amended). On a refusal the caller rolls back."""
     _require_staff(by)
     now = clock.now()
     if not challenge.accepts_proposals(now):
@@ -436,38 +436,8 @@ def amend(challenge: Challenge, data: ChallengeData, *, reason: str, by: User) -
         before=before,
         after={**content_of_flat(challenge), "reason": reason},
     )
-    number, title, n = challenge.number, challenge.title, challenge.version
-    notify(
-        applicants_in_progress(challenge),
-        "challenge_amended",
-        lambda: _("Challenge %(number)s was amended (version %(n)s)", number=number, n=n),
-        lambda: _(
-            "“%(title)s” has changed. Reason: %(reason)s. Check your proposal against the new "
-            "version.",
-            title=title,
-            reason=reason,
-        ),
-        link=f"/challenges/{number}",
-    )
+    signals.amended.send(challenge, version=version.version, reason=reason, by=by)
     return version
-
-
-def applicants_in_progress(challenge: Challenge) -> list[User]:
-    """The users of every lead organisation with a draft or submitted proposal on `challenge`."""
-    from portal.proposals.models import Proposal, ProposalStatus
-
-    return list(
-        db.session.exec(
-            select(User)
-            .join(Proposal, Proposal.lead_org_id == User.organisation_id)
-            .where(
-                Proposal.challenge_id == challenge.id,
-                Proposal.status.in_([ProposalStatus.draft, ProposalStatus.submitted]),
-                User.role == Role.applicant,
-            )
-            .order_by(User.id)
-        ).all()
-    )
 
 
 def cancel(challenge: Challenge, *, reason: str, by: User) -> Challenge:
@@ -495,15 +465,9 @@ def cancel(challenge: Challenge, *, reason: str, by: User) -> Challenge:
         before=before,
         after=audit.snapshot(challenge, "status", "cancel_reason"),
     )
-    if challenge.published_at is not None:
-        number = challenge.number
-        notify(
-            applicants_in_progress(challenge),
-            "challenge_cancelled",
-            lambda: _("Challenge %(number)s was cancelled", number=number),
-            lambda: _("Reason: %(reason)s", reason=reason),
-            link=f"/challenges/{number}",
-        )
+    signals.cancelled.send(
+        challenge, reason=reason, by=by, was_published=challenge.published_at is not None
+    )
     return challenge
 
 

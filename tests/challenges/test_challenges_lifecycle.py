@@ -227,3 +227,31 @@ def test_a_draft_with_only_a_title_is_saved_and_its_preview_lists_what_is_missin
     assert "The weights of the criteria must sum to 100 (now 0)." in preview
     assert "Publish…" not in preview
     assert client.get(response.location + "/edit").status_code == 200
+
+
+def test_cancelling_tells_the_applicants_whose_proposal_is_in_progress(
+    app, client, login, make_user, make_chain, make_org, make_proposal
+):
+    clock.set_now(NOW)
+    link = make_chain()
+    officer = make_user("officer@example.com", role="officer")
+    challenge_id, number = publish_challenge(app, officer.id, link.id, DEADLINE)
+    with app.app_context():
+        challenge = db.session.get(Challenge, challenge_id)
+    drafting = make_org("Alpha Drive")
+    make_user("alice@alpha.example", org=drafting)
+    make_proposal(lead=drafting, challenge=challenge, status="draft")
+    withdrawn = make_org("Beta Power")
+    make_user("bob@beta.example", org=withdrawn)
+    make_proposal(lead=withdrawn, challenge=challenge, status="withdrawn")
+
+    login("officer@example.com")
+    response = client.post(
+        f"/officer/challenges/{challenge_id}/cancel", data={"reason": "Solved elsewhere"}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        notes = db.session.exec(select(Notification)).all()
+        assert [(n.title, n.body) for n in notes] == [
+            (f"Challenge {number} was cancelled", "Reason: Solved elsewhere")
+        ]
