@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.challenges import views as challenges
     from portal.notices import views as notices
     from portal.notifications import views as notifications
+    from portal.proposals import receivers  # noqa: F401  (they follow the challenges' signals)
     from portal.proposals import views as proposals
     from portal.reviews import views as reviews
 

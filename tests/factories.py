@@ -201,6 +201,10 @@ def make_chain(app) -> Callable[..., ChainLink]:
     return make
 
 
+STORED_STATUS = {"closed": ChallengeStatus.published}
+"""`closed` is never stored: a closed challenge is a published one whose deadline has passed."""
+
+
 @pytest.fixture
 def make_challenge(app, make_chain) -> Callable[..., Challenge]:
     """A challenge with indicators and a rubric, published unless status says otherwise.
@@ -223,7 +227,7 @@ def make_challenge(app, make_chain) -> Callable[..., Challenge]:
         with committing(app):
             challenge = Challenge(
                 number=f"JB-{now.year}-{next(_numbers):03d}",
-                status=ChallengeStatus(status),
+                status=STORED_STATUS.get(status, ChallengeStatus(status)),
                 version=0 if status == "draft" else 1,
                 title=title,
                 chain_link_id=link.id,

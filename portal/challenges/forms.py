@@ -4,10 +4,12 @@ every value that does not parse keeps what was typed and says why next to the fi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -25,19 +27,43 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from portal.accounts.forms import ORG_TYPE_LABELS
-from portal.challenges import services
-from portal.challenges.models import Aggregation, Comparison, FundingMode, Stage
-from portal.challenges.services import ChallengeData, CriterionRow, IndicatorRow
+from portal.accounts.labels import ORG_TYPE_LABELS
+from portal.challenges.content import (
+    DEFAULT_RUBRIC,
+    QUESTION_MAX,
+    REASON_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    ChallengeData,
+    CriterionRow,
+    IndicatorRow,
+)
+from portal.challenges.models import (
+    CONTENT_FIELDS,
+    STATUS_LABELS,
+    Aggregation,
+    Chain,
+    Challenge,
+    ChallengeStatus,
+    Comparison,
+    FundingMode,
+    Stage,
+)
+from portal.challenges.queries import CatalogueFilters
+from portal.errors import DomainError, ValidationFailed
+from portal.formtools import PortalForm
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.parsing import (
     DAY_RANGE_MESSAGE,
     DayField,
+    HiddenNumberField,
     WholeNumberField,
     coerce_id,
     parse_whole,
     supported_day,
 )
+from portal.presentation import plain_number
 
 WAN = Decimal(10000)
 NUMBER_LIMIT = Decimal("1e13")
@@ -87,10 +113,7 @@ class NumberField(Field):
     def _value(self) -> str:
         if self.raw_data:
             return self.raw_data[0]
-        if self.data is None:
-            return ""
-        text = format(self.data, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return "" if self.data is None else plain_number(Decimal(self.data))
 
 
 class WanField(NumberField):
@@ -152,6 +175,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class IndicatorRowForm(Form):
+    indicator_id = HiddenNumberField()  # the saved indicator this row is: it keeps its identity
     name = StringField(_l("Indicator"), validators=[Length(max=200)])
     comparison = SelectField(_l("Comparison"), choices=COMPARISON_CHOICES, default="ge")
     target = NumberField(_l("Target value"))
@@ -178,6 +202,7 @@ class IndicatorRowForm(Form):
 
 
 class CriterionRowForm(Form):
+    criterion_id = HiddenNumberField()
     name = StringField(_l("Criterion"), validators=[Length(max=200)])
     weight = WholeNumberField(
         _l("Weight"),
@@ -204,22 +229,22 @@ class CriterionRowForm(Form):
         return ok
 
 
-class ChallengeForm(FlaskForm):
+class ChallengeForm(PortalForm):
     title = StringField(
         _l("Title"),
         validators=[
             InputRequired(_l("Give the challenge a title.")),
-            Length(max=services.TITLE_MAX, message=_l("At most %(max)d characters.")),
+            Length(max=TITLE_MAX, message=_l("At most %(max)d characters.")),
         ],
     )
     chain_link_id = SelectField(_l("Chain link"), coerce=coerce_id, validate_choice=True)
     statement = TextAreaField(
         _l("Chokepoint statement"),
-        validators=[Length(max=services.TEXT_MAX, message=_l("At most %(max)d characters."))],
+        validators=[Length(max=TEXT_MAX, message=_l("At most %(max)d characters."))],
     )
     background = TextAreaField(
         _l("Background"),
-        validators=[Length(max=services.TEXT_MAX, message=_l("At most %(max)d characters."))],
+        validators=[Length(max=TEXT_MAX, message=_l("At most %(max)d characters."))],
     )
     deliverable = StringField(
         _l("Expected deliverable"),
@@ -293,7 +318,6 @@ class ChallengeForm(FlaskForm):
     def __init__(self, *args, link_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.chain_link_id.choices = [("", _l("— choose —")), *link_choices]
-        self.list_errors: dict[str, list[str]] = {"indicators": [], "criteria": []}
 
     # -- the row buttons ------------------------------------------------------------------
 
@@ -307,7 +331,7 @@ class ChallengeForm(FlaskForm):
             self.criteria.append_entry()
             return True
         if self.default_rubric.data:
-            self.set_rubric(services.DEFAULT_RUBRIC)
+            self.set_rubric(DEFAULT_RUBRIC)
             return True
         for name in ("indicators", "criteria"):
             raw = formdata.get(f"remove_{name}")
@@ -325,13 +349,54 @@ class ChallengeForm(FlaskForm):
         for name, weight in rows:
             self.criteria.append_entry({"name": name, "weight": weight, "description": ""})
 
-    # -- reading and filling --------------------------------------------------------------
+    # -- the form protocol ----------------------------------------------------------------
 
-    def to_data(self, zone: str) -> ChallengeData:
+    @classmethod
+    def from_model(cls, challenge: Challenge, **kwargs: Any) -> ChallengeForm:
+        """The form filled from a saved challenge, rows with their ids."""
+        data = ChallengeData.of(challenge)
+        zone = ZoneInfo(current_app.config["TIME_ZONE"])
+        values = {name: getattr(data, name) for name in CONTENT_FIELDS}
+        values.update(
+            deadline=(
+                data.deadline.astimezone(zone).replace(tzinfo=None) if data.deadline else None
+            ),
+            horse_race_teams=(
+                data.horse_race_teams if data.funding_mode is FundingMode.horse_race else None
+            ),
+            funding_mode=data.funding_mode.value,
+            aggregation=data.aggregation.value,
+            indicators=[
+                {
+                    "indicator_id": r.id,
+                    "name": r.name,
+                    "comparison": r.comparison.value,
+                    "target": r.target,
+                    "unit": r.unit,
+                    "test_method": r.test_method,
+                }
+                for r in data.indicators
+            ]
+            or [{}],
+            criteria=[
+                {
+                    "criterion_id": r.id,
+                    "name": r.name,
+                    "weight": r.weight,
+                    "description": r.description,
+                }
+                for r in data.criteria
+            ],
+        )
+        return cls(data=values, **kwargs)
+
+    def to_input(self) -> dict[str, Any]:
+        """{"data": ChallengeData}: blank rows left out, the deadline in UTC."""
         deadline = None
         if self.deadline.data is not None:
-            deadline = self.deadline.data.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
-        return ChallengeData(
+            zone = ZoneInfo(current_app.config["TIME_ZONE"])
+            deadline = self.deadline.data.replace(tzinfo=zone).astimezone(UTC)
+        data = ChallengeData(
             title=self.title.data or "",
             chain_link_id=self.chain_link_id.data,
             statement=self.statement.data or "",
@@ -352,99 +417,47 @@ class ChallengeForm(FlaskForm):
             publicity_days=self.publicity_days.data,
             indicators=[
                 IndicatorRow(
-                    name=row.form.name.data or "",
-                    comparison=Comparison(row.form.comparison.data),
-                    target=row.form.target.data,
-                    unit=row.form.unit.data or "",
-                    test_method=row.form.test_method.data or "",
+                    name=row.name.data or "",
+                    comparison=Comparison(row.comparison.data),
+                    target=row.target.data,
+                    unit=row.unit.data or "",
+                    test_method=row.test_method.data or "",
+                    id=row.indicator_id.data,
                 )
-                for row in self.indicators
-                if not row.form.is_blank()
+                for row in self.given_rows("indicators")
             ],
             criteria=[
                 CriterionRow(
-                    name=row.form.name.data or "",
-                    weight=row.form.weight.data,
-                    description=row.form.description.data or "",
+                    name=row.name.data or "",
+                    weight=row.weight.data,
+                    description=row.description.data or "",
+                    id=row.criterion_id.data,
                 )
-                for row in self.criteria
-                if not row.form.is_blank()
+                for row in self.given_rows("criteria")
             ],
         )
+        return {"data": data}
 
-    @staticmethod
-    def initial(data: ChallengeData, zone: str) -> dict:
-        """Values to fill the form with (data=…) from a challenge's content."""
-        deadline = None
-        if data.deadline is not None:
-            deadline = data.deadline.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
-        values = {
-            name: getattr(data, name)
-            for name in (
-                "title",
-                "chain_link_id",
-                "statement",
-                "background",
-                "deliverable",
-                "funding_cap",
-                "cofunding",
-                "duration_months",
-                "allowed_org_types",
-                "region",
-                "max_members",
-                "reviewers_per_proposal",
-                "pass_mark",
-                "publicity_days",
-            )
-        }
-        values.update(
-            deadline=deadline,
-            horse_race_teams=(
-                data.horse_race_teams if data.funding_mode is FundingMode.horse_race else None
-            ),
-            funding_mode=data.funding_mode.value,
-            aggregation=data.aggregation.value,
-            indicators=[
-                {
-                    "name": r.name,
-                    "comparison": r.comparison.value,
-                    "target": r.target,
-                    "unit": r.unit,
-                    "test_method": r.test_method,
-                }
-                for r in data.indicators
-            ]
-            or [{}],
-            criteria=[
-                {"name": r.name, "weight": r.weight, "description": r.description}
-                for r in data.criteria
-            ],
-        )
-        return values
+    def place_errors(self, problems: DomainError | dict[str | None, str]) -> None:
+        """The service numbers rows as it was given them ("indicators-1-target": the second
+        row that was not blank); each problem goes to that row's field in this form."""
+        if isinstance(problems, ValidationFailed):
+            problems = {
+                self._row_field(name): message for name, message in problems.problems.items()
+            }
+        super().place_errors(problems)
 
-    def show_problems(self, problems: dict) -> None:
-        """Put a service's problems next to their fields, rows included (indicators-0-target)."""
-        for name, message in problems.items():
-            target = None
-            if name in self.list_errors:
-                self.list_errors[name].append(message)
-                continue
-            if name and "-" in name:
-                list_name, index, sub = name.split("-", 2)
-                rows = self.data_rows(list_name)
-                position = parse_whole(index, high=len(rows) - 1)
-                if position is not None:
-                    target = rows[position].form._fields.get(sub)
-            elif name:
-                target = self._fields.get(name)
-            if target is not None:
-                target.errors = [*target.errors, message]
-            else:
-                self.form_errors.append(message)
+    def given_rows(self, list_name: str) -> list[Form]:
+        """The rows of `list_name` that are not blank, in the order the service is given them."""
+        return [row.form for row in getattr(self, list_name) if not row.form.is_blank()]
 
-    def data_rows(self, list_name: str) -> list:
-        """The non-blank rows, in the order to_data() hands them to the service."""
-        return [row for row in getattr(self, list_name, []) if not row.form.is_blank()]
+    def _row_field(self, name: str | None) -> str | None:
+        parts = (name or "").split("-", 2)
+        if len(parts) != 3 or parts[0] not in ("indicators", "criteria"):
+            return name
+        rows = [row for row in getattr(self, parts[0]) if not row.form.is_blank()]
+        position = parse_whole(parts[1], high=len(rows) - 1)
+        return name if position is None else f"{rows[position].name}-{parts[2]}"
 
 
 class AmendForm(ChallengeForm):
@@ -452,18 +465,21 @@ class AmendForm(ChallengeForm):
         _l("Reason for the amendment"),
         validators=[
             InputRequired(_l("Say why the challenge is amended; applicants will read it.")),
-            Length(max=services.REASON_MAX, message=_l("At most %(max)d characters.")),
+            Length(max=REASON_MAX, message=_l("At most %(max)d characters.")),
         ],
     )
     save = SubmitField(_l("Publish the amendment"))
 
+    def to_input(self) -> dict[str, Any]:
+        return {**super().to_input(), "reason": self.reason.data}
 
-class ReasonForm(FlaskForm):
+
+class ReasonForm(PortalForm):
     reason = TextAreaField(
         _l("Reason"),
         validators=[
             InputRequired(_l("Give the reason for cancelling.")),
-            Length(max=services.REASON_MAX, message=_l("At most %(max)d characters.")),
+            Length(max=REASON_MAX, message=_l("At most %(max)d characters.")),
         ],
     )
 
@@ -472,35 +488,38 @@ class ConfirmForm(FlaskForm):
     """A POST with nothing but its CSRF token: the confirmation step."""
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(PortalForm):
     file = FileField(
         _l("Add a guide (PDF)"),
         validators=[FileRequired(_l("Choose a PDF file to upload."))],
         render_kw={"accept": "application/pdf"},
     )
 
+    def to_input(self) -> dict[str, Any]:
+        return {"upload": self.file.data}
 
-class QuestionForm(FlaskForm):
+
+class QuestionForm(PortalForm):
     question = TextAreaField(
         _l("Your question"),
         validators=[
             InputRequired(_l("Write your question.")),
-            Length(max=services.QUESTION_MAX, message=_l("At most %(max)d characters.")),
+            Length(max=QUESTION_MAX, message=_l("At most %(max)d characters.")),
         ],
     )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(PortalForm):
     answer = TextAreaField(
         _l("Answer"),
         validators=[
             InputRequired(_l("Write the answer.")),
-            Length(max=services.QUESTION_MAX, message=_l("At most %(max)d characters.")),
+            Length(max=QUESTION_MAX, message=_l("At most %(max)d characters.")),
         ],
     )
 
 
-class ChainForm(FlaskForm):
+class ChainForm(PortalForm):
     name = StringField(
         _l("Chain"), validators=[InputRequired(_l("Name the chain.")), Length(max=100)]
     )
@@ -508,7 +527,7 @@ class ChainForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
 
 
-class LinkForm(FlaskForm):
+class LinkForm(PortalForm):
     name = StringField(
         _l("Link"), validators=[InputRequired(_l("Name the link.")), Length(max=100)]
     )
@@ -518,6 +537,9 @@ class LinkForm(FlaskForm):
         default=Stage.midstream.value,
     )
 
+    def to_input(self) -> dict[str, Any]:
+        return {"name": self.name.data, "stage": Stage(self.stage.data)}
+
 
 SORT_LABELS = {
     "deadline": _l("Deadline, soonest first"),
@@ -526,8 +548,9 @@ SORT_LABELS = {
 }
 
 
-class CatalogueForm(FlaskForm):
-    """The catalogue's search and filters (GET, no CSRF)."""
+class CatalogueForm(PortalForm):
+    """The catalogue's search and filters (GET, no CSRF). A filter that does not parse is left
+    out, with its message next to it; the others still apply."""
 
     class Meta:
         csrf = False
@@ -544,16 +567,45 @@ class CatalogueForm(FlaskForm):
         _l("Sort by"), choices=list(SORT_LABELS.items()), default="deadline", validate_choice=False
     )
 
+    def __init__(self, *args, chains: list[Chain], drafts: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        statuses = [
+            (s.value, label)
+            for s, label in STATUS_LABELS.items()
+            if drafts or s is not ChallengeStatus.draft
+        ]
+        self.status.choices = [("", _("Any status")), *statuses]
+        self.chain.choices = [("", _("Any chain")), *[(c.id, c.name) for c in chains]]
+        self.link.choices = [
+            ("", _("Any link")),
+            *[(link.id, f"{c.name} · {link.name}") for c in chains for link in c.links],
+        ]
+
+    def to_input(self) -> CatalogueFilters:
+        self.validate()
+        zone = current_app.config["TIME_ZONE"]
+        filters = CatalogueFilters(
+            sort=self.sort.data if self.sort.data in SORT_LABELS else "deadline"
+        )
+
+        def given(field: Field) -> Any:
+            return None if field.errors else field.data
+
+        filters.q = (given(self.q) or "").strip()
+        filters.chain_id = given(self.chain)
+        filters.link_id = given(self.link)
+        if given(self.status):
+            filters.status = ChallengeStatus(self.status.data)
+        if given(self.deadline_from):
+            filters.deadline_from = local_day_start(self.deadline_from.data, zone)
+        if given(self.deadline_to):
+            filters.deadline_to = local_day_start(self.deadline_to.data, zone) + timedelta(days=1)
+        if given(self.funding_min) is not None:
+            filters.funding_min = self.funding_min.data * WAN
+        if given(self.funding_max) is not None:
+            filters.funding_max = self.funding_max.data * WAN
+        return filters
+
 
 def local_day_start(day, zone: str) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)).astimezone(UTC)
-
-
-STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "published": _l("Open for proposals"),
-    "closed": _l("Closed"),
-    "reviewing": _l("Under review"),
-    "decided": _l("Decided"),
-    "cancelled": _l("Cancelled"),
-}

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
 from portal.db import MONEY, UTCDateTime, enum_type
+from portal.i18n import lazy_gettext as _l
 
 
 class Stage(enum.StrEnum):
@@ -48,8 +49,9 @@ class ChainLink(SQLModel, table=True):
 
 
 class ChallengeStatus(enum.StrEnum):
-    """Stored states. `closed` is also derived when read: a published challenge whose deadline
-    has passed is closed (see Challenge.effective_status), so no scheduler is needed."""
+    """The states of a challenge (portal/challenges/states.py holds the transitions). `closed`
+    is never stored: a published challenge whose deadline has passed is closed when read (see
+    Challenge.effective_status), so no scheduler is needed and the deadline stays the one truth."""
 
     draft = "draft"
     published = "published"
@@ -57,6 +59,20 @@ class ChallengeStatus(enum.StrEnum):
     reviewing = "reviewing"
     decided = "decided"
     cancelled = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    ChallengeStatus.draft: _l("Draft"),
+    ChallengeStatus.published: _l("Open for proposals"),
+    ChallengeStatus.closed: _l("Closed"),
+    ChallengeStatus.reviewing: _l("Under review"),
+    ChallengeStatus.decided: _l("Decided"),
+    ChallengeStatus.cancelled: _l("Cancelled"),
+}
 
 
 class FundingMode(enum.StrEnum):
@@ -89,9 +105,30 @@ class Comparison(enum.StrEnum):
 
 class Challenge(SQLModel, table=True):
     """A challenge (榜单). The editable fields hold the current text; each publication or
-    amendment also freezes a ChallengeVersion, so every published text stays readable."""
+    amendment also freezes a ChallengeVersion, so every published text stays readable.
+
+    The database holds the columns that go with each state (migration 0007): a challenge was
+    published (published_at, version 1 and up) unless it is a draft or was cancelled as one; a
+    cancelled one has its time and reason, and no other has either; `closed` is never stored."""
 
     __tablename__ = "challenge"
+    __table_args__ = (
+        sa.CheckConstraint("status <> 'closed'", name="closed_is_derived"),
+        sa.CheckConstraint("(published_at IS NULL) = (version = 0)", name="version_iff_published"),
+        sa.CheckConstraint(
+            "status <> 'draft' OR published_at IS NULL", name="draft_is_unpublished"
+        ),
+        sa.CheckConstraint(
+            "status NOT IN ('published', 'reviewing', 'decided') OR published_at IS NOT NULL",
+            name="public_was_published",
+        ),
+        sa.CheckConstraint(
+            "(status = 'cancelled') = (cancelled_at IS NOT NULL)", name="cancelled_iff_stamped"
+        ),
+        sa.CheckConstraint(
+            "(status = 'cancelled') = (cancel_reason <> '')", name="cancelled_has_reason"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=20, unique=True)  # JB-2026-001, never reused
@@ -150,6 +187,30 @@ class Challenge(SQLModel, table=True):
 
     def accepts_proposals(self, now: datetime) -> bool:
         return self.effective_status(now) is ChallengeStatus.published
+
+
+CONTENT_FIELDS = (
+    "title",
+    "chain_link_id",
+    "statement",
+    "background",
+    "deliverable",
+    "funding_cap",
+    "cofunding",
+    "duration_months",
+    "deadline",
+    "funding_mode",
+    "horse_race_teams",
+    "allowed_org_types",
+    "region",
+    "max_members",
+    "aggregation",
+    "reviewers_per_proposal",
+    "pass_mark",
+    "publicity_days",
+)
+"""The columns of a challenge that an officer writes (besides its indicator and criterion rows),
+in the order the form and the list of changes show them."""
 
 
 class Indicator(SQLModel, table=True):
@@ -226,3 +287,5 @@ class Clarification(SQLModel, table=True):
     answer: str = Field(default="")
     answered_by_id: int | None = Field(default=None, foreign_key="user.id")
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+
+    challenge: Challenge = Relationship()

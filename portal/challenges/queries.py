@@ -1,5 +1,6 @@
-"""Reads shared by the challenge pages: what the public may see, the catalogue's filters, and the
-derived status computed in SQL so that filters and badges agree with Challenge.effective_status."""
+"""Reads shared by the challenge pages, built on permissions.visible_challenges: the catalogue's
+filters, and the derived status computed in SQL so that filters and badges agree with
+Challenge.effective_status."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import or_, select
 
+from portal.accounts.models import User
 from portal.challenges.models import (
+    CONTENT_FIELDS,
     Chain,
     ChainLink,
     Challenge,
@@ -20,40 +23,22 @@ from portal.challenges.models import (
     ChallengeVersion,
     Clarification,
 )
+from portal.challenges.permissions import visible_challenges
 from portal.db import db
-
-PUBLIC_STATUSES = (
-    ChallengeStatus.published,
-    ChallengeStatus.closed,
-    ChallengeStatus.reviewing,
-    ChallengeStatus.decided,
-    ChallengeStatus.cancelled,
-)
 
 
 def where_status(statement, status: ChallengeStatus, now: datetime):
     """Filter by the effective status, computed in SQL: published with its deadline passed is
-    closed (as Challenge.effective_status says when a row is read)."""
+    closed (as Challenge.effective_status says when a row is read; `closed` is never stored)."""
     if status is ChallengeStatus.published:
         return statement.where(
             Challenge.status == ChallengeStatus.published, Challenge.deadline > now
         )
     if status is ChallengeStatus.closed:
         return statement.where(
-            or_(
-                Challenge.status == ChallengeStatus.closed,
-                sa.and_(Challenge.status == ChallengeStatus.published, Challenge.deadline <= now),
-            )
+            Challenge.status == ChallengeStatus.published, Challenge.deadline <= now
         )
     return statement.where(Challenge.status == status)
-
-
-def public_challenges():
-    """Challenges the public may see: every one that was ever published (a draft, or a draft
-    cancelled before publication, is nobody's business but the officers')."""
-    return select(Challenge).where(
-        Challenge.published_at.is_not(None), Challenge.status != ChallengeStatus.draft
-    )
 
 
 def _open_first(now: datetime):
@@ -119,17 +104,23 @@ def filtered(statement, filters: CatalogueFilters, now: datetime):
 
 
 def catalogue(filters: CatalogueFilters, now: datetime):
-    return filtered(public_challenges(), filters, now)
+    """The public catalogue: what the public sees, for everyone (officers find drafts in their
+    own list)."""
+    return filtered(visible_challenges(None), filters, now)
 
 
-def officer_list(filters: CatalogueFilters, now: datetime):
-    return filtered(select(Challenge), filters, now)
+def officer_list(user: User, filters: CatalogueFilters, now: datetime):
+    """Every challenge `user` may see, in every state."""
+    return filtered(visible_challenges(user), filters, now)
+
+
+def chains():
+    """Every chain with its links, by name (a statement, to paginate)."""
+    return select(Chain).order_by(Chain.name).options(selectinload(Chain.links))
 
 
 def chains_with_links() -> list[Chain]:
-    return list(
-        db.session.exec(select(Chain).order_by(Chain.name).options(selectinload(Chain.links))).all()
-    )
+    return list(db.session.exec(chains()).all())
 
 
 def link_choices() -> list[tuple[int, str]]:
@@ -139,26 +130,6 @@ def link_choices() -> list[tuple[int, str]]:
         .order_by(Chain.name, ChainLink.position, ChainLink.id)
     ).all()
     return [(link.id, f"{chain} · {link.name}") for link, chain in rows]
-
-
-def _full():
-    return (
-        selectinload(Challenge.chain_link).selectinload(ChainLink.chain),
-        selectinload(Challenge.indicators),
-        selectinload(Challenge.criteria),
-    )
-
-
-def public_by_number(number: str) -> Challenge | None:
-    return db.session.exec(
-        public_challenges().where(Challenge.number == number).options(*_full())
-    ).first()
-
-
-def by_id(challenge_id: int) -> Challenge | None:
-    return db.session.exec(
-        select(Challenge).where(Challenge.id == challenge_id).options(*_full())
-    ).first()
 
 
 def versions(challenge: Challenge) -> list[ChallengeVersion]:
@@ -194,39 +165,22 @@ def attachments(challenge: Challenge) -> list[ChallengeAttachment]:
     )
 
 
-def unanswered_queue():
-    """Questions waiting for an answer, oldest first, with their challenge."""
+def unanswered_queue(user: User):
+    """Questions waiting for an answer, oldest first, as (challenge, question) rows."""
+    visible = visible_challenges(user).with_only_columns(Challenge.id)
     return (
-        select(Clarification, Challenge)
-        .join(Challenge, Challenge.id == Clarification.challenge_id)
-        .where(Clarification.answered_at.is_(None))
+        select(Challenge, Clarification)
+        .join(Clarification, Clarification.challenge_id == Challenge.id)
+        .where(Challenge.id.in_(visible), Clarification.answered_at.is_(None))
         .order_by(Clarification.asked_at, Clarification.id)
     )
 
 
 # ---- what changed between two versions ------------------------------------------------------
 
-COMPARED_FIELDS = (
-    "title",
-    "chain",
-    "link",
-    "statement",
-    "background",
-    "deliverable",
-    "funding_cap",
-    "cofunding",
-    "duration_months",
-    "deadline",
-    "funding_mode",
-    "horse_race_teams",
-    "allowed_org_types",
-    "region",
-    "max_members",
-    "aggregation",
-    "reviewers_per_proposal",
-    "pass_mark",
-    "publicity_days",
-)
+COMPARED_FIELDS = ("title", "chain", "link", *CONTENT_FIELDS[2:])
+"""The fields of a version's content compared one by one: the link by its chain's and its own
+name, as the version froze them."""
 
 
 @dataclass

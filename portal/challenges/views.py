@@ -5,38 +5,25 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
-from sqlmodel import select
 
 from portal import clock, storage
 from portal.access import public, roles_required, staff_required
-from portal.accounts.forms import ORG_TYPE_LABELS
+from portal.accounts.labels import ORG_TYPE_LABELS
 from portal.accounts.models import Role
-from portal.challenges import forms, queries, services
-from portal.challenges.models import (
-    Chain,
-    ChainLink,
-    Challenge,
-    ChallengeAttachment,
-    ChallengeStatus,
-    Clarification,
-    Comparison,
-    Stage,
+from portal.challenges import chains, clarifications, forms, queries, services
+from portal.challenges.content import DEFAULT_RUBRIC, content_of
+from portal.challenges.models import Challenge, ChallengeStatus, Comparison
+from portal.challenges.permissions import (
+    can_ask,
+    get_chain_or_404,
+    get_challenge_or_404,
+    get_clarification_or_404,
+    get_guide_or_404,
+    get_link_or_404,
 )
-from portal.db import db
-from portal.errors import DomainError, ValidationFailed
-from portal.formtools import first_display, form_status, place_errors
+from portal.formtools import first_display, form_status
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.pagecache import cached_private_page, cached_public_page
@@ -50,10 +37,6 @@ bp = Blueprint("challenges", __name__)
 def from_iso(text: str | None) -> datetime | None:
     """A moment frozen in a version's JSON, back to an aware datetime."""
     return datetime.fromisoformat(text) if text else None
-
-
-def zone() -> str:
-    return current_app.config["TIME_ZONE"]
 
 
 def countdown(deadline: datetime | None, now: datetime) -> str:
@@ -75,7 +58,6 @@ def countdown(deadline: datetime | None, now: datetime) -> str:
 def labels() -> dict:
     """Words the challenge templates show for stored values."""
     return {
-        "status": forms.STATUS_LABELS,
         "stage": forms.STAGE_LABELS,
         "mode": forms.FUNDING_MODE_LABELS,
         "aggregation": forms.AGGREGATION_LABELS,
@@ -117,7 +99,7 @@ def _page_values(challenge: Challenge, now: datetime) -> dict:
         history.append((version, changes))
     return {
         "challenge": challenge,
-        "content": services.content_of(challenge),
+        "content": content_of(challenge),
         "status": challenge.effective_status(now),
         "deadline": challenge.deadline,
         "countdown": countdown(challenge.deadline, now),
@@ -131,50 +113,14 @@ def _page_values(challenge: Challenge, now: datetime) -> dict:
 # ---- the public catalogue -------------------------------------------------------------------
 
 
-def _catalogue_filters(form: forms.CatalogueForm, chains: list[Chain], staff: bool):
-    statuses = list(forms.STATUS_LABELS.items())
-    if not staff:
-        statuses = [(k, v) for k, v in statuses if k != "draft"]
-    form.status.choices = [("", _("Any status")), *statuses]
-    form.chain.choices = [("", _("Any chain")), *[(c.id, c.name) for c in chains]]
-    form.link.choices = [
-        ("", _("Any link")),
-        *[(link.id, f"{c.name} · {link.name}") for c in chains for link in c.links],
-    ]
-    filters = queries.CatalogueFilters()
-    form.validate()
-    if not form.q.errors:
-        filters.q = (form.q.data or "").strip()
-    if not form.chain.errors:
-        filters.chain_id = form.chain.data
-    if not form.link.errors:
-        filters.link_id = form.link.data
-    if not form.status.errors and form.status.data:
-        filters.status = ChallengeStatus(form.status.data)
-    if not form.deadline_from.errors and form.deadline_from.data:
-        filters.deadline_from = forms.local_day_start(form.deadline_from.data, zone())
-    if not form.deadline_to.errors and form.deadline_to.data:
-        filters.deadline_to = forms.local_day_start(form.deadline_to.data, zone()) + timedelta(
-            days=1
-        )
-    if not form.funding_min.errors and form.funding_min.data is not None:
-        filters.funding_min = form.funding_min.data * forms.WAN
-    if not form.funding_max.errors and form.funding_max.data is not None:
-        filters.funding_max = form.funding_max.data * forms.WAN
-    filters.sort = form.sort.data if form.sort.data in forms.SORT_LABELS else "deadline"
-    return filters
-
-
 @bp.get("/challenges")
 @public
 @cached_public_page
 @cached_private_page
 def catalogue():
     now = clock.now()
-    chains = queries.chains_with_links()
-    form = forms.CatalogueForm(request.args)
-    filters = _catalogue_filters(form, chains, staff=False)
-    challenges, page = paginate(queries.catalogue(filters, now))
+    form = forms.CatalogueForm(request.args, chains=queries.chains_with_links(), drafts=False)
+    challenges, page = paginate(queries.catalogue(form.to_input(), now))
     return render_template(
         "challenges/catalogue.html",
         form=form,
@@ -186,26 +132,15 @@ def catalogue():
     )
 
 
-def _public_or_404(number: str) -> Challenge:
-    challenge = queries.public_by_number(number)
-    if challenge is None:
-        abort(404)
-    return challenge
-
-
 @bp.get("/challenges/<number>")
 @public
 @cached_public_page
 @cached_private_page
 def show(number: str):
-    challenge = _public_or_404(number)
+    challenge = get_challenge_or_404(number, current_user)
     now = clock.now()
     question = None
-    if (
-        current_user.is_authenticated
-        and current_user.role is Role.applicant
-        and challenge.accepts_proposals(now)
-    ):
+    if can_ask(current_user, challenge) and challenge.accepts_proposals(now):
         question = forms.QuestionForm()
     return render_template(
         "challenges/show.html", question=question, **_page_values(challenge, now)
@@ -216,7 +151,7 @@ def show(number: str):
 @public
 @cached_private_page
 def version(number: str, n: int):
-    challenge = _public_or_404(number)
+    challenge = get_challenge_or_404(number, current_user)
     versions = queries.versions(challenge)
     current = next((v for v in versions if v.version == n), None)
     if current is None:
@@ -238,27 +173,25 @@ def version(number: str, n: int):
 @bp.get("/challenges/<number>/guides/<int:attachment_id>")
 @public
 def guide(number: str, attachment_id: int):
-    challenge = _public_or_404(number)
-    attachment = db.session.get(ChallengeAttachment, attachment_id)
-    if attachment is None or attachment.challenge_id != challenge.id:
-        abort(404)
-    return storage.send_stored(attachment.stored_name, attachment.filename)
+    guide = get_guide_or_404(get_challenge_or_404(number, current_user), attachment_id)
+    return storage.send_stored(guide.stored_name, guide.filename)
 
 
 @bp.post("/challenges/<number>/questions")
 @roles_required(Role.applicant)
 def ask(number: str):
-    challenge = _public_or_404(number)
-    now = clock.now()
+    challenge = get_challenge_or_404(number, current_user, need="ask")
     form = forms.QuestionForm()
     done, _result = submit_form(
-        form, lambda: services.ask(challenge, form.question.data, by=current_user)
+        form, lambda: clarifications.ask(challenge, **form.to_input(), by=current_user)
     )
     if done:
         flash(_("Your question has been sent. The answer will appear on this page."), "success")
         return redirect(url_for(".show", number=number) + "#clarifications")
     return (
-        render_template("challenges/show.html", question=form, **_page_values(challenge, now)),
+        render_template(
+            "challenges/show.html", question=form, **_page_values(challenge, clock.now())
+        ),
         422,
     )
 
@@ -266,22 +199,13 @@ def ask(number: str):
 # ---- officers: challenges -------------------------------------------------------------------
 
 
-def _staff_challenge_or_404(challenge_id: int) -> Challenge:
-    challenge = queries.by_id(challenge_id)
-    if challenge is None:
-        abort(404)
-    return challenge
-
-
 @bp.get("/officer/challenges")
 @staff_required
 @cached_private_page
 def officer_list():
     now = clock.now()
-    chains = queries.chains_with_links()
-    form = forms.CatalogueForm(request.args)
-    filters = _catalogue_filters(form, chains, staff=True)
-    challenges, page = paginate(queries.officer_list(filters, now))
+    form = forms.CatalogueForm(request.args, chains=queries.chains_with_links(), drafts=True)
+    challenges, page = paginate(queries.officer_list(current_user, form.to_input(), now))
     return render_template(
         "challenges/officer/list.html",
         form=form,
@@ -292,70 +216,65 @@ def officer_list():
     )
 
 
-def _challenge_form(cls=forms.ChallengeForm, **kwargs):
-    return cls(link_choices=queries.link_choices(), **kwargs)
+def _challenge_form(cls=forms.ChallengeForm, challenge: Challenge | None = None):
+    """The form as sent, or on its first display filled from `challenge` (or, for a new one,
+    with the default rubric)."""
+    choices = queries.link_choices()
+    form = cls(link_choices=choices)
+    if not first_display(form):
+        return form
+    if challenge is not None:
+        return cls.from_model(challenge, link_choices=choices)
+    form.set_rubric(DEFAULT_RUBRIC)
+    return form
 
 
-def _edit_page(form, challenge: Challenge | None, status: int = 200):
-    return (
-        render_template(
-            "challenges/officer/form.html",
-            form=form,
-            challenge=challenge,
-            attachments=queries.attachments(challenge) if challenge else [],
-            attachment_form=forms.AttachmentForm(),
-        ),
-        status,
+def _form_page(form, challenge: Challenge | None, *, amending=False, status: int | None = None):
+    """The challenge form; 422 when it comes back with errors (a row button is no error)."""
+    page = render_template(
+        "challenges/officer/form.html", form=form, challenge=challenge, amending=amending
     )
+    return page, status or form_status(form)
 
 
 def _save(form, challenge: Challenge | None):
     """The shared POST of the create and edit pages: a row button, or a save."""
     if form.row_action(request.form):
-        return _edit_page(form, challenge)
-    if not form.validate():
-        return _edit_page(form, challenge, 422)
-    data = form.to_data(zone())
-    try:
-        if challenge is None:
-            challenge = services.create_draft(data, by=current_user)
-        else:
-            services.update_draft(challenge, data, by=current_user)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        form.show_problems(exc.problems)
-        return _edit_page(form, challenge if challenge and challenge.id else None, 422)
-    except DomainError as exc:
-        db.session.rollback()
-        form.form_errors.append(str(exc))
-        return _edit_page(form, challenge, 422)
-    db.session.commit()
-    flash(_("Draft %(number)s saved.", number=challenge.number), "success")
-    return redirect(url_for(".officer_show", challenge_id=challenge.id))
+        return _form_page(form, challenge, status=200)
+    if challenge is None:
+        done, saved = submit_form(
+            form, lambda: services.create_draft(**form.to_input(), by=current_user)
+        )
+    else:
+        done, saved = submit_form(
+            form, lambda: services.update_draft(challenge, **form.to_input(), by=current_user)
+        )
+    if not done:
+        return _form_page(form, challenge)
+    flash(_("Draft %(number)s saved.", number=saved.number), "success")
+    return redirect(url_for(".officer_show", challenge_id=saved.id))
 
 
 @bp.route("/officer/challenges/new", methods=["GET", "POST"])
 @staff_required
 def officer_new():
+    form = _challenge_form()
     if request.method == "GET":
-        form = _challenge_form()
-        if first_display(form):
-            form.set_rubric(services.DEFAULT_RUBRIC)
-        return _edit_page(form, None)
-    return _save(_challenge_form(), None)
+        return _form_page(form, None)
+    return _save(form, None)
 
 
 @bp.route("/officer/challenges/<int:challenge_id>/edit", methods=["GET", "POST"])
 @staff_required
 def officer_edit(challenge_id: int):
-    challenge = _staff_challenge_or_404(challenge_id)
+    challenge = get_challenge_or_404(challenge_id, current_user, need="manage")
     if challenge.status is not ChallengeStatus.draft:
         flash(_("Only a draft can be edited; amend a published challenge with a reason."), "error")
         return redirect(url_for(".officer_show", challenge_id=challenge.id))
+    form = _challenge_form(challenge=challenge)
     if request.method == "GET":
-        initial = forms.ChallengeForm.initial(services.ChallengeData.of(challenge), zone())
-        return _edit_page(_challenge_form(data=initial), challenge)
-    return _save(_challenge_form(), challenge)
+        return _form_page(form, challenge)
+    return _save(form, challenge)
 
 
 @bp.get("/officer/challenges/<int:challenge_id>")
@@ -363,7 +282,8 @@ def officer_edit(challenge_id: int):
 @cached_private_page
 def officer_show(challenge_id: int):
     """The challenge exactly as the public sees it, with the officer's actions above."""
-    return _officer_page(_staff_challenge_or_404(challenge_id), forms.AttachmentForm())
+    challenge = get_challenge_or_404(challenge_id, current_user, need="manage")
+    return _officer_page(challenge, forms.AttachmentForm())
 
 
 def _officer_page(challenge: Challenge, attachment_form: forms.AttachmentForm):
@@ -386,25 +306,19 @@ def _officer_page(challenge: Challenge, attachment_form: forms.AttachmentForm):
 @bp.route("/officer/challenges/<int:challenge_id>/publish", methods=["GET", "POST"])
 @staff_required
 def officer_publish(challenge_id: int):
-    challenge = _staff_challenge_or_404(challenge_id)
-    form = forms.ConfirmForm()
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            services.publish(challenge, by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(
-                _("The challenge cannot be published yet: %(problems)s", problems=str(exc)),
-                "error",
-            )
-            return redirect(url_for(".officer_show", challenge_id=challenge.id))
-        db.session.commit()
-        flash(_("%(number)s is published.", number=challenge.number), "success")
-        return redirect(url_for(".show", number=challenge.number))
+    challenge = get_challenge_or_404(challenge_id, current_user, need="manage")
+    if request.method == "POST":
+        done, _version = perform(
+            lambda: services.publish(challenge, by=current_user),
+            _("%(number)s is published.", number=challenge.number),
+        )
+        if done:
+            return redirect(url_for(".show", number=challenge.number))
+        return redirect(url_for(".officer_show", challenge_id=challenge.id))
     return render_template(
         "challenges/officer/confirm.html",
         challenge=challenge,
-        form=form,
+        form=forms.ConfirmForm(),
         action="publish",
         problems=services.publication_problems(challenge)
         if challenge.status is ChallengeStatus.draft
@@ -416,32 +330,18 @@ def officer_publish(challenge_id: int):
 @bp.route("/officer/challenges/<int:challenge_id>/amend", methods=["GET", "POST"])
 @staff_required
 def officer_amend(challenge_id: int):
-    challenge = _staff_challenge_or_404(challenge_id)
+    challenge = get_challenge_or_404(challenge_id, current_user, need="manage")
     if not challenge.accepts_proposals(clock.now()):
         flash(_("Only a published challenge open for proposals can be amended."), "error")
         return redirect(url_for(".officer_show", challenge_id=challenge.id))
-    if request.method == "GET":
-        initial = forms.ChallengeForm.initial(services.ChallengeData.of(challenge), zone())
-        form = _challenge_form(forms.AmendForm, data=initial)
-        return _amend_page(form, challenge)
-    form = _challenge_form(forms.AmendForm)
-    if form.row_action(request.form):
-        return _amend_page(form, challenge)
-    if not form.validate():
-        return _amend_page(form, challenge, 422)
-    try:
-        version = services.amend(
-            challenge, form.to_data(zone()), reason=form.reason.data, by=current_user
-        )
-    except ValidationFailed as exc:
-        db.session.rollback()
-        form.show_problems(exc.problems)
-        return _amend_page(form, challenge, 422)
-    except DomainError as exc:
-        db.session.rollback()
-        form.form_errors.append(str(exc))
-        return _amend_page(form, challenge, 422)
-    db.session.commit()
+    form = _challenge_form(forms.AmendForm, challenge)
+    if request.method == "GET" or form.row_action(request.form):
+        return _form_page(form, challenge, amending=True, status=200)
+    done, version = submit_form(
+        form, lambda: services.amend(challenge, **form.to_input(), by=current_user)
+    )
+    if not done:
+        return _form_page(form, challenge, amending=True)
     flash(
         _("%(number)s is amended: version %(n)s.", number=challenge.number, n=version.version),
         "success",
@@ -449,39 +349,22 @@ def officer_amend(challenge_id: int):
     return redirect(url_for(".show", number=challenge.number))
 
 
-def _amend_page(form, challenge: Challenge, status: int = 200):
-    return (
-        render_template(
-            "challenges/officer/form.html",
-            form=form,
-            challenge=challenge,
-            amending=True,
-            attachments=[],
-            attachment_form=None,
-        ),
-        status,
-    )
-
-
 @bp.route("/officer/challenges/<int:challenge_id>/cancel", methods=["GET", "POST"])
 @staff_required
 def officer_cancel(challenge_id: int):
-    challenge = _staff_challenge_or_404(challenge_id)
+    challenge = get_challenge_or_404(challenge_id, current_user, need="manage")
     form = forms.ReasonForm()
-    status = 200
     done, _result = submit_form(
-        form, lambda: services.cancel(challenge, reason=form.reason.data, by=current_user)
+        form, lambda: services.cancel(challenge, **form.to_input(), by=current_user)
     )
     if done:
         flash(_("%(number)s is cancelled.", number=challenge.number), "success")
         return redirect(url_for(".officer_show", challenge_id=challenge.id))
-    if form.is_submitted():
-        status = 422
     return (
         render_template(
             "challenges/officer/confirm.html", challenge=challenge, form=form, action="cancel"
         ),
-        status,
+        form_status(form),
     )
 
 
@@ -489,10 +372,10 @@ def officer_cancel(challenge_id: int):
 @staff_required
 def officer_add_guide(challenge_id: int):
     """A guide is checked like every upload; a refused file is named next to the field."""
-    challenge = _staff_challenge_or_404(challenge_id)
+    challenge = get_challenge_or_404(challenge_id, current_user, need="manage")
     form = forms.AttachmentForm()
     done, _guide = submit_form(
-        form, lambda: services.add_attachment(challenge, form.file.data, by=current_user)
+        form, lambda: services.add_attachment(challenge, **form.to_input(), by=current_user)
     )
     if not done:
         return _officer_page(challenge, form)
@@ -503,12 +386,10 @@ def officer_add_guide(challenge_id: int):
 @bp.post("/officer/challenges/<int:challenge_id>/guides/<int:attachment_id>/delete")
 @staff_required
 def officer_remove_guide(challenge_id: int, attachment_id: int):
-    challenge = _staff_challenge_or_404(challenge_id)
-    attachment = db.session.get(ChallengeAttachment, attachment_id)
-    if attachment is None or attachment.challenge_id != challenge.id:
-        abort(404)
+    challenge = get_challenge_or_404(challenge_id, current_user, need="manage")
+    guide = get_guide_or_404(challenge, attachment_id)
     perform(
-        lambda: services.remove_attachment(attachment, challenge, by=current_user),
+        lambda: services.remove_attachment(guide, challenge, by=current_user),
         _("The guide has been removed."),
     )
     return redirect(url_for(".officer_show", challenge_id=challenge.id))
@@ -517,10 +398,9 @@ def officer_remove_guide(challenge_id: int, attachment_id: int):
 @bp.get("/officer/challenges/<int:challenge_id>/guides/<int:attachment_id>")
 @staff_required
 def officer_guide(challenge_id: int, attachment_id: int):
-    attachment = db.session.get(ChallengeAttachment, attachment_id)
-    if attachment is None or attachment.challenge_id != challenge_id:
-        abort(404)
-    return storage.send_stored(attachment.stored_name, attachment.filename)
+    challenge = get_challenge_or_404(challenge_id, current_user, need="manage")
+    guide = get_guide_or_404(challenge, attachment_id)
+    return storage.send_stored(guide.stored_name, guide.filename)
 
 
 # ---- officers: chains -----------------------------------------------------------------------
@@ -530,125 +410,87 @@ def officer_guide(challenge_id: int, attachment_id: int):
 @staff_required
 def officer_chains():
     form = forms.ChainForm()
-    status = 200
     done, chain = submit_form(
-        form,
-        lambda: services.save_chain(
-            None,
-            name=form.name.data,
-            leader_title=form.leader_title.data or "",
-            description=form.description.data or "",
-            by=current_user,
-        ),
+        form, lambda: chains.save_chain(None, **form.to_input(), by=current_user)
     )
     if done:
         flash(_("Chain %(name)s created.", name=chain.name), "success")
         return redirect(url_for(".officer_chain", chain_id=chain.id))
-    if form.is_submitted():
-        status = 422
-    chains, page = paginate(select(Chain).order_by(Chain.name).options(selectinload(Chain.links)))
+    rows, page = paginate(queries.chains())
     return (
         render_template(
-            "challenges/officer/chains.html",
-            chains=chains,
-            page=page,
-            form=form,
-            labels=labels(),
+            "challenges/officer/chains.html", chains=rows, page=page, form=form, labels=labels()
         ),
-        status,
+        form_status(form),
     )
 
 
-def _chain_or_404(chain_id: int) -> Chain:
-    chain = db.session.get(Chain, chain_id)
-    if chain is None:
-        abort(404)
-    return chain
+def _chain_page(chain, form, link_form, link_forms=None):
+    """The chain's page; `link_forms` holds a link's form sent back with its errors."""
+    link_forms = {
+        link.id: forms.LinkForm.from_model(link, prefix=f"l{link.id}", formdata=None)
+        for link in chain.links
+    } | (link_forms or {})
+    return render_template(
+        "challenges/officer/chain.html",
+        chain=chain,
+        form=form,
+        link_form=link_form,
+        link_forms=link_forms,
+        labels=labels(),
+    )
 
 
 @bp.route("/officer/chains/<int:chain_id>", methods=["GET", "POST"])
 @staff_required
 def officer_chain(chain_id: int):
-    chain = _chain_or_404(chain_id)
-    form = forms.ChainForm(prefix="chain", obj=chain)
+    chain = get_chain_or_404(chain_id, current_user)
     link_form = forms.LinkForm(prefix="link")
-    status = 200
-    if request.method == "POST":
-        target = form if "chain-name" in request.form else link_form
-        if target.validate_on_submit():
-            try:
-                if target is form:
-                    services.save_chain(
-                        chain,
-                        name=form.name.data,
-                        leader_title=form.leader_title.data or "",
-                        description=form.description.data or "",
-                        by=current_user,
-                    )
-                else:
-                    services.save_link(
-                        chain,
-                        None,
-                        name=link_form.name.data,
-                        stage=Stage(link_form.stage.data),
-                        by=current_user,
-                    )
-            except DomainError as exc:
-                db.session.rollback()
-                place_errors(target, exc)
-            else:
-                db.session.commit()
-                flash(_("Saved."), "success")
-                return redirect(url_for(".officer_chain", chain_id=chain.id))
-        status = 422
-    return (
-        render_template(
-            "challenges/officer/chain.html",
-            chain=chain,
-            form=form,
-            link_form=link_form,
-            link_forms={
-                link.id: forms.LinkForm(prefix=f"l{link.id}", obj=link, formdata=None)
-                for link in chain.links
-            },
-            labels=labels(),
-        ),
-        status,
-    )
+    if request.method == "GET":
+        return _chain_page(chain, forms.ChainForm.from_model(chain, prefix="chain"), link_form)
+    if "chain-name" in request.form:
+        form = forms.ChainForm(prefix="chain")
+        done, _saved = submit_form(
+            form, lambda: chains.save_chain(chain, **form.to_input(), by=current_user)
+        )
+    else:
+        form = forms.ChainForm.from_model(chain, prefix="chain", formdata=None)
+        done, _saved = submit_form(
+            link_form,
+            lambda: chains.save_link(chain, None, **link_form.to_input(), by=current_user),
+        )
+    if done:
+        flash(_("Saved."), "success")
+        return redirect(url_for(".officer_chain", chain_id=chain.id))
+    return _chain_page(chain, form, link_form), 422
 
 
 @bp.post("/officer/chains/<int:chain_id>/links/<int:link_id>")
 @staff_required
 def officer_edit_link(chain_id: int, link_id: int):
-    chain = _chain_or_404(chain_id)
-    link = db.session.get(ChainLink, link_id)
-    if link is None or link.chain_id != chain.id:
-        abort(404)
+    chain = get_chain_or_404(chain_id, current_user)
+    link = get_link_or_404(chain, link_id)
     form = forms.LinkForm(prefix=f"l{link.id}")
-    if not form.validate_on_submit():
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
-        return redirect(url_for(".officer_chain", chain_id=chain.id))
-    try:
-        services.save_link(
-            chain, link, name=form.name.data, stage=Stage(form.stage.data), by=current_user
-        )
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
+    done, _saved = submit_form(
+        form, lambda: chains.save_link(chain, link, **form.to_input(), by=current_user)
+    )
+    if done:
         flash(_("Saved."), "success")
-    return redirect(url_for(".officer_chain", chain_id=chain.id))
+        return redirect(url_for(".officer_chain", chain_id=chain.id))
+    chain_form = forms.ChainForm.from_model(chain, prefix="chain", formdata=None)
+    page = _chain_page(
+        chain, chain_form, forms.LinkForm(prefix="link", formdata=None), {link.id: form}
+    )
+    return page, 422
 
 
 @bp.post("/officer/chains/<int:chain_id>/links/<int:link_id>/delete")
 @staff_required
 def officer_delete_link(chain_id: int, link_id: int):
-    link = db.session.get(ChainLink, link_id)
-    if link is None or link.chain_id != chain_id:
-        abort(404)
-    perform(lambda: services.delete_link(link, by=current_user), _("The link has been removed."))
-    return redirect(url_for(".officer_chain", chain_id=chain_id))
+    chain = get_chain_or_404(chain_id, current_user)
+    link = get_link_or_404(chain, link_id)
+    perform(lambda: chains.delete_link(link, by=current_user), _("The link has been removed."))
+    return redirect(url_for(".officer_chain", chain_id=chain.id))
 
 
 # ---- officers: clarifications ---------------------------------------------------------------
@@ -658,34 +500,31 @@ def officer_delete_link(chain_id: int, link_id: int):
 @staff_required
 @cached_private_page
 def officer_questions():
-    rows, page = paginate(queries.unanswered_queue())
+    rows, page = paginate(queries.unanswered_queue(current_user))
     return render_template(
         "challenges/officer/questions.html",
         rows=rows,
         page=page,
-        answer_forms={c.id: forms.AnswerForm(prefix=f"q{c.id}") for c, _challenge in rows},
+        answer_forms={c.id: forms.AnswerForm(prefix=f"q{c.id}") for _challenge, c in rows},
     )
 
 
 @bp.post("/officer/questions/<int:clarification_id>/answer")
 @staff_required
 def officer_answer(clarification_id: int):
-    clarification = db.session.get(Clarification, clarification_id)
-    if clarification is None:
-        abort(404)
+    clarification = get_clarification_or_404(clarification_id, current_user)
     form = forms.AnswerForm(prefix=f"q{clarification.id}")
     done, _result = submit_form(
-        form, lambda: services.answer(clarification, form.answer.data, by=current_user)
+        form, lambda: clarifications.answer(clarification, **form.to_input(), by=current_user)
     )
     if done:
         flash(_("The answer is published."), "success")
         return redirect(url_for(".officer_questions"))
-    challenge = db.session.get(Challenge, clarification.challenge_id)
     return (
         render_template(
             "challenges/officer/answer.html",
             clarification=clarification,
-            challenge=challenge,
+            challenge=clarification.challenge,
             form=form,
         ),
         422,

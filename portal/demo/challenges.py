@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from portal import clock
-from portal.challenges import services
+from portal.challenges import chains, clarifications, services
+from portal.challenges.content import DEFAULT_RUBRIC, ChallengeData, CriterionRow, IndicatorRow
 from portal.challenges.models import Aggregation, Comparison, FundingMode, Stage
-from portal.challenges.services import ChallengeData, CriterionRow, IndicatorRow
 from portal.db import db
 
 ge, le, eq = Comparison.ge, Comparison.le, Comparison.eq
@@ -40,7 +40,7 @@ CHAINS = {
 
 
 def rubric() -> list[CriterionRow]:
-    return [CriterionRow(name, weight) for name, weight in services.DEFAULT_RUBRIC]
+    return [CriterionRow(name, weight) for name, weight in DEFAULT_RUBRIC]
 
 
 def wan(amount: int) -> Decimal:
@@ -175,14 +175,14 @@ def load(base: dict) -> dict:
     now = clock.now()
 
     links: dict[str, int] = {}
-    chains = {}
+    made_chains = {}
     for name, (leader, description, chain_links) in CHAINS.items():
-        chain = services.save_chain(
+        chain = chains.save_chain(
             None, name=name, leader_title=leader, description=description, by=officer
         )
-        chains[name] = chain
+        made_chains[name] = chain
         for link_name, stage in chain_links:
-            links[link_name] = services.save_link(
+            links[link_name] = chains.save_link(
                 chain, None, name=link_name, stage=stage, by=officer
             ).id
     db.session.flush()
@@ -194,28 +194,28 @@ def load(base: dict) -> dict:
         made["photoresist"] = services.create_draft(data["photoresist"], by=officer)
         services.publish(made["photoresist"], by=officer)
     with clock.frozen_at(now - timedelta(days=14)):
-        answered = services.ask(
+        answered = clarifications.ask(
             made["photoresist"],
             "联合体成员中的高校是否可以作为牵头单位？Can a university lead the consortium?",
             by=bob,
         )
-        later = services.ask(
+        later = clarifications.ask(
             made["photoresist"],
             "中试线是否可以建在本市以外？Must the pilot line be local?",
             by=alice,
         )
     with clock.frozen_at(now - timedelta(days=12)):
-        services.answer(
+        clarifications.answer(
             answered,
             "可以。高校、科研院所和企业均可牵头。Yes, any eligible type may lead.",
             by=officer,
         )
-        services.answer(
+        clarifications.answer(
             later, "中试线须落地本市。The pilot line must be built locally.", by=officer
         )
     with clock.frozen_at(now - timedelta(days=7)):
-        amended = data["photoresist"]
-        amended.indicators[2] = IndicatorRow("金属杂质含量", le, Decimal("5"), "ppb", "ICP-MS")
+        amended = ChallengeData.of(made["photoresist"])  # the saved rows, with their ids
+        amended.indicators[2].target = Decimal("5")
         amended.indicators.append(
             IndicatorRow("感光灵敏度", le, Decimal("30"), "mJ/cm²", "曝光能量测试")
         )
@@ -227,7 +227,7 @@ def load(base: dict) -> dict:
             by=officer,
         )
     with clock.frozen_at(now - timedelta(days=2)):
-        services.ask(
+        clarifications.ask(
             made["photoresist"],
             "是否接受已有 KrF 产线改造方案？Is upgrading a KrF line acceptable?",
             by=users["carol"],
@@ -259,6 +259,6 @@ def load(base: dict) -> dict:
         )
 
     db.session.flush()
-    base["chains"] = chains
+    base["chains"] = made_chains
     base["challenges"] = made
     return base

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal import clock
-from portal.challenges.services import DEFAULT_RUBRIC
+from portal.challenges.content import DEFAULT_RUBRIC
 from tests.factories import PASSWORD
 from tests.notices.fixtures import seal  # noqa: F401  (the authority's seal the notice needs)
 from tests.pdfs import pdf as make_pdf

@@ -59,8 +59,8 @@ def draft_data(link_id: int, deadline, **overrides):
     """A complete ChallengeData, ready to publish."""
     from decimal import Decimal
 
+    from portal.challenges.content import ChallengeData, CriterionRow, IndicatorRow
     from portal.challenges.models import Comparison
-    from portal.challenges.services import ChallengeData, CriterionRow, IndicatorRow
 
     values = {
         "title": "车规级 IGBT 模块 Automotive IGBT module",

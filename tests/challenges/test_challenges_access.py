@@ -85,8 +85,8 @@ def test_the_challenge_page_runs_the_same_queries_with_more_indicators(
 ):
     from decimal import Decimal
 
+    from portal.challenges.content import IndicatorRow
     from portal.challenges.models import Comparison
-    from portal.challenges.services import IndicatorRow
 
     clock.set_now(datetime(2026, 11, 29, tzinfo=UTC))
     officer = make_user("officer@example.com", role="officer")

@@ -112,7 +112,9 @@ def test_an_officer_manages_chains_and_links(app, client, login, make_user):
         f"/officer/chains/{chain.id}/links/{link.id}",
         data={f"l{link.id}-name": "电驱与功率器件", f"l{link.id}-stage": "upstream"},
     )
-    assert "already" in client.get(clash.location).get_data(as_text=True)
+    assert clash.status_code == 422
+    error = clash.get_data(as_text=True).split(f'id="l{link.id}-name-error"', 1)[1]
+    assert "This chain has a link with this name already." in error.split("</p>", 1)[0]
     client.post(f"/officer/chains/{chain.id}/links/{link.id}/delete")
     assert "动力电池与材料" not in client.get(f"/officer/chains/{chain.id}").get_data(as_text=True)
 

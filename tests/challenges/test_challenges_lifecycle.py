@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
 from portal import clock
@@ -14,21 +15,33 @@ NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
 DEADLINE = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
 
+@pytest.fixture
+def published_with_proposals(app, make_user, make_org, make_proposal):
+    """An officer publishes a challenge on `link`; Alice's organisation drafts a proposal on it
+    (in progress), Bob's withdrew its own. Returns the challenge's id and number."""
+
+    def make(link) -> tuple[int, str]:
+        officer = make_user("officer@example.com", role="officer")
+        challenge_id, number = publish_challenge(app, officer.id, link.id, DEADLINE)
+        with app.app_context():
+            challenge = db.session.get(Challenge, challenge_id)
+        drafting = make_org("Alpha Drive")
+        make_user("alice@alpha.example", org=drafting)
+        make_proposal(lead=drafting, challenge=challenge, status="draft")
+        withdrawn = make_org("Beta Power")
+        make_user("bob@beta.example", org=withdrawn)
+        make_proposal(lead=withdrawn, challenge=challenge, status="withdrawn")
+        return challenge_id, number
+
+    return make
+
+
 def test_an_amendment_makes_version_2_keeps_version_1_and_shows_the_change(
-    app, client, login, make_user, make_chain, make_org, make_proposal
+    app, client, login, make_chain, published_with_proposals
 ):
     clock.set_now(NOW)
     link = make_chain("新能源汽车", "midstream", link="电驱与功率器件")
-    officer = make_user("officer@example.com", role="officer")
-    challenge_id, number = publish_challenge(app, officer.id, link.id, DEADLINE)
-    with app.app_context():
-        challenge = db.session.get(Challenge, challenge_id)
-    drafting = make_org("Alpha Drive")
-    make_user("alice@alpha.example", org=drafting)
-    make_proposal(lead=drafting, challenge=challenge, status="draft")
-    withdrawn = make_org("Beta Power")
-    make_user("bob@beta.example", org=withdrawn)
-    make_proposal(lead=withdrawn, challenge=challenge, status="withdrawn")
+    challenge_id, number = published_with_proposals(link)
 
     login("officer@example.com")
     form = challenge_form(
@@ -227,3 +240,21 @@ def test_a_draft_with_only_a_title_is_saved_and_its_preview_lists_what_is_missin
     assert "The weights of the criteria must sum to 100 (now 0)." in preview
     assert "Publish…" not in preview
     assert client.get(response.location + "/edit").status_code == 200
+
+
+def test_cancelling_tells_the_applicants_whose_proposal_is_in_progress(
+    app, client, login, make_chain, published_with_proposals
+):
+    clock.set_now(NOW)
+    challenge_id, number = published_with_proposals(make_chain())
+
+    login("officer@example.com")
+    response = client.post(
+        f"/officer/challenges/{challenge_id}/cancel", data={"reason": "Solved elsewhere"}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        notes = db.session.exec(select(Notification)).all()
+        assert [(n.title, n.body) for n in notes] == [
+            (f"Challenge {number} was cancelled", "Reason: Solved elsewhere")
+        ]

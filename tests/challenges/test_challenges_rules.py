@@ -9,8 +9,8 @@ from sqlmodel import select
 from portal import clock
 from portal.audit import AuditEvent
 from portal.challenges import services
-from portal.challenges.models import ChallengeStatus, Comparison
-from portal.challenges.services import CriterionRow, IndicatorRow
+from portal.challenges.content import ChallengeData, CriterionRow
+from portal.challenges.models import ChallengeStatus
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed
 from portal.proposals.models import Commitment
@@ -82,13 +82,9 @@ def test_an_amendment_keeps_the_indicators_that_proposals_committed_to(
     db.session.commit()
     kept, dropped = (i.id for i in challenge.indicators)
     proposal = make_proposal(challenge=challenge, status="draft")
-    data = draft_data(
-        link.id,
-        NOW + timedelta(days=40),
-        indicators=[
-            IndicatorRow("结温 Junction temperature", Comparison.ge, Decimal(200), "℃", "")
-        ],
-    )
+    data = ChallengeData.of(challenge)  # the saved rows, with their ids
+    data.indicators[0].target = Decimal(200)
+    del data.indicators[1]
     services.amend(challenge, data, reason="Tighter target", by=officer)
     db.session.commit()
     assert [i.id for i in challenge.indicators] == [kept]

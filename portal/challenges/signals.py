@@ -1,0 +1,24 @@
+"""What the challenges module tells the modules above it. Challenges are the lowest domain: they
+import none of proposals, reviews, awards or notices, so these modules react to a challenge's
+change by connecting a receiver to one of these signals (portal/proposals/receivers.py).
+
+Each signal is sent inside the service's transaction, with the challenge as sender: what a
+receiver writes is committed or rolled back with the change that caused it.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+indicators_removed = _signals.signal("challenge-indicators-removed")
+"""Indicators are about to be deleted from a challenge (an edit or an amendment):
+`indicator_ids`. Whatever points to them must go first."""
+
+amended = _signals.signal("challenge-amended")
+"""A published challenge has a new version: `version` (its number), `reason`, `by`."""
+
+cancelled = _signals.signal("challenge-cancelled")
+"""A challenge was cancelled: `reason`, `by`; `was_published` says whether anyone outside the
+programme office could have seen it."""

@@ -1,0 +1,84 @@
+"""The states of a challenge: draft → published → reviewing → decided; cancelled from draft or
+published. `set_status` is the only writer of Challenge.status; any module that moves a challenge
+(the reviews module starts the review and records the decision) calls it.
+
+`closed` is not a stored state: a published challenge whose deadline has passed is closed when
+read (Challenge.effective_status). Storing it would need a job at every deadline and would leave
+two truths, the status and the deadline, free to disagree (an amendment moves the deadline). So
+the table moves from published to reviewing, and only once the deadline has passed.
+
+The callers lock the challenge first (`db.lock`), so that two transitions at once cannot both
+pass this table. CHECK constraints on the table (migration 0007) hold the columns that go with
+each state, for rows written around this module too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from portal import clock
+from portal.accounts.models import User
+from portal.challenges.models import Challenge, ChallengeStatus
+from portal.i18n import gettext as _
+from portal.statemachine import IllegalTransition, StateMachine
+
+S = ChallengeStatus
+
+TRANSITIONS: dict[ChallengeStatus, frozenset[ChallengeStatus]] = {
+    S.draft: frozenset({S.published, S.cancelled}),
+    S.published: frozenset({S.reviewing, S.cancelled}),
+    S.reviewing: frozenset({S.decided}),
+    S.decided: frozenset(),
+    S.cancelled: frozenset(),
+}
+
+MACHINE = StateMachine(
+    "challenge",
+    TRANSITIONS,
+    stamps={S.published: "published_at", S.cancelled: "cancelled_at"},
+    reasons={S.cancelled: "cancel_reason"},
+    reason_required=frozenset({S.cancelled}),
+)
+
+
+def refusal(to: ChallengeStatus) -> str:
+    """What a person is told when a challenge cannot move to `to` from where it is."""
+    return {
+        S.published: _("Only a draft can be published."),
+        S.reviewing: _("Review can start only when the challenge has closed."),
+        S.decided: _("Only a challenge in review can be decided."),
+        S.cancelled: _("Only a draft or a published challenge can be cancelled."),
+    }.get(to, _("This cannot be done now."))
+
+
+def may_move(challenge: Challenge, to: ChallengeStatus, now: datetime | None = None) -> bool:
+    """Whether the table allows `challenge` to move to `to` now (review waits for the
+    deadline)."""
+    if not MACHINE.allowed(challenge.status, to):
+        return False
+    if to is S.reviewing:
+        return challenge.effective_status(now or clock.now()) is S.closed
+    return True
+
+
+def check(challenge: Challenge, to: ChallengeStatus, now: datetime | None = None) -> None:
+    """Refuse at once, before anything else is checked, a move the table does not allow."""
+    if not may_move(challenge, to, now):
+        raise IllegalTransition(refusal(to))
+
+
+def set_status(
+    challenge: Challenge,
+    to: ChallengeStatus,
+    *,
+    by: User | None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Challenge:
+    """Move `challenge` to `to`: refused unless the table allows it; stamps published_at or
+    cancelled_at, keeps the cancellation's reason, and writes the audit event
+    ("challenge.<state>")."""
+    now = now or clock.now()
+    check(challenge, to, now)
+    challenge.updated_at = now
+    return MACHINE.move(challenge, to, by=by, reason=reason, now=now)
