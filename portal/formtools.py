@@ -62,7 +62,9 @@ def place_errors(form: FlaskForm, problems: DomainError | dict[str | None, str])
         )
     rows = {field.name: field for field in _every_field(form)}
     for name, message in problems.items():
-        field = (form._fields.get(name) or rows.get(name)) if name else None
+        field = form._fields.get(name) if name else None
+        if field is None and name:  # an empty FieldList is falsy: test for None, not truth
+            field = rows.get(name)
         if field is not None and not isinstance(field, HiddenField):
             field.errors = [*field.errors, message]
         elif message not in form.form_errors:

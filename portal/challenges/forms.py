@@ -27,7 +27,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from portal.accounts.labels import ORG_TYPE_LABELS
+from portal.accounts.models import ORG_TYPE_LABELS
 from portal.challenges.content import (
     DEFAULT_RUBRIC,
     QUESTION_MAX,

@@ -10,8 +10,7 @@ from flask_login import current_user
 
 from portal import clock, storage
 from portal.access import public, roles_required, staff_required
-from portal.accounts.labels import ORG_TYPE_LABELS
-from portal.accounts.models import Role
+from portal.accounts.models import ORG_TYPE_LABELS, Role
 from portal.challenges import chains, clarifications, forms, queries, services
 from portal.challenges.content import DEFAULT_RUBRIC, content_of
 from portal.challenges.models import Challenge, ChallengeStatus, Comparison

@@ -17,7 +17,6 @@ from sqlmodel import update
 
 from portal import audit, clock
 from portal.accounts import creditcode
-from portal.accounts.labels import org_type_label
 from portal.accounts.membership import administrators
 from portal.accounts.models import Organisation, OrgStatus, OrgType, Role, User
 from portal.accounts.services import find_organisation, normalise_email
@@ -254,7 +253,7 @@ def _resolve_members(
         if org_type not in challenge.allowed_org_types:
             problems[key + "credit_code"] = _(
                 "This challenge does not accept organisations of the type “%(type)s”.",
-                type=org_type_label(org_type),
+                type=OrgType(org_type).label,
             )
             continue
         if not region_matches(challenge, region):

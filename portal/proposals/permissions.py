@@ -21,7 +21,6 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import and_, exists, false, func, or_, select
 from sqlmodel.sql.expression import Select
 
-from portal.accounts.labels import org_type_label
 from portal.accounts.membership import is_administrator
 from portal.accounts.models import Organisation, Role, User
 from portal.accounts.services import normalise_email
@@ -186,7 +185,7 @@ def eligibility_problem(
     if org.type.value not in challenge.allowed_org_types:
         return _(
             "This challenge does not accept proposals from organisations of the type “%(type)s”.",
-            type=org_type_label(org.type.value),
+            type=org.type.label,
         )
     if not region_matches(challenge, org.region):
         return _(

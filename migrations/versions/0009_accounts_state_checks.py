@@ -6,8 +6,8 @@ one has one"); a membership is stamped as decided exactly when it is not pending
 reason only while refused; a used invitation names who used it. Existing rows are brought in
 line first: a reason or a decision stamp left behind by an earlier state is cleared.
 
-Revision ID: 0011
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-09 10:00:00
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0011"
-down_revision: str | None = "0006"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
