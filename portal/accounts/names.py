@@ -4,8 +4,14 @@ An organisation is written about as its registered name (深圳市深芯微电�
 (深芯微电子), its English name (Shenxin Microelectronics Co., Ltd.), and any of these without the
 legal form or the leading region (深芯微电子, Shenxin Microelectronics). Blind review withholds
 every one of them (`identifying_names`, `name_pattern`), and conflict detection matches an
-expert's self-typed affiliation against them (`same_organisation`): one list, so the two cannot
-disagree about what names an organisation.
+expert's self-typed affiliation against them: one list, so the two cannot disagree about what
+names an organisation.
+
+Conflict detection runs in SQL (portal/reviews/permissions.py), so the forms compared are
+stored: an organisation's `match_keys` (organisation_name_key) and a user's affiliation's
+`name_keys` (affiliation_key). An affiliation names an organisation when the two share a key.
+portal/accounts/models.py writes both whenever a name or an affiliation is written, whichever
+code writes it.
 """
 
 from __future__ import annotations
@@ -90,6 +96,18 @@ def variants(name: str) -> frozenset[str]:
 def identifying_names(org: Named) -> set[str]:
     """Every name that identifies `org` in text, as written (for redaction)."""
     return set().union(*(variants(n) for n in (org.name, org.short_name, org.english_name)))
+
+
+@lru_cache(maxsize=4096)
+def name_keys(name: str) -> frozenset[str]:
+    """The forms of a name (an organisation's or a typed affiliation) that are compared: its
+    `variants`, case and width folded, white space collapsed."""
+    return frozenset(normalised(n) for n in variants(name)) - {""}
+
+
+def match_keys(org: Named) -> frozenset[str]:
+    """The keys of all of `org`'s names: an affiliation names `org` when it shares one."""
+    return name_keys(org.name) | name_keys(org.short_name) | name_keys(org.english_name)
 
 
 @lru_cache(maxsize=4096)
