@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
         throttle_views,
     )
     from portal.accounts import views as accounts
+    from portal.awards import receivers  # noqa: F401  (they follow the review's signals)
     from portal.awards import views as awards
     from portal.challenges import views as challenges
     from portal.notices import views as notices

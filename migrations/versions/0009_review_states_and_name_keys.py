@@ -1,4 +1,8 @@
-"""The name keys that let conflicts of interest be found in SQL
+"""Review states held by the database, and the name keys that let conflicts be found in SQL
+
+CHECK constraints tie the review states to their columns: a recused assignment has its time
+and reason; a submitted review its time, total and recommendation; a reopened review its
+reason; a decided avoidance request its time.
 
 The conflict rules compare an expert's typed affiliation with organisations' names in SQL, so
 the forms compared are stored: organisation_name_key (each organisation's names, with and
@@ -24,6 +28,21 @@ down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+CHECKS = {
+    "assignment": {
+        "recused_iff_stamped": "(status = 'recused') = (recused_at IS NOT NULL)",
+        "recused_has_reason": "status != 'recused' OR recusal_reason != ''",
+    },
+    "review": {
+        "submitted_is_complete": "status != 'submitted' OR (submitted_at IS NOT NULL AND "
+        "total IS NOT NULL AND recommendation IS NOT NULL)",
+        "reopened_has_reason": "(reopened_at IS NULL) = (reopen_reason = '')",
+    },
+    "avoidance_request": {
+        "decided_iff_stamped": "(status = 'pending') = (decided_at IS NULL)",
+    },
+}
+
 
 def upgrade() -> None:
     organisation_name_key = op.create_table(
@@ -46,6 +65,11 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("user_id", "key", name=op.f("pk_affiliation_key")),
     )
+    for table, checks in CHECKS.items():
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            for name, condition in checks.items():
+                batch_op.create_check_constraint(op.f(f"ck_{table}_{name}"), condition)
+
     bind = op.get_bind()
     organisations = bind.execute(
         sa.text("SELECT id, name, short_name, english_name FROM organisation")
@@ -66,5 +90,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table, checks in CHECKS.items():
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            for name in checks:
+                batch_op.drop_constraint(op.f(f"ck_{table}_{name}"), type_="check")
     op.drop_table("affiliation_key")
     op.drop_table("organisation_name_key")

@@ -110,21 +110,6 @@ def match_keys(org: Named) -> frozenset[str]:
     return name_keys(org.name) | name_keys(org.short_name) | name_keys(org.english_name)
 
 
-@lru_cache(maxsize=4096)
-def _compared(name: str) -> frozenset[str]:
-    return frozenset(normalised(n) for n in variants(name))
-
-
-def same_organisation(affiliation: str, orgs: Iterable[Named]) -> bool:
-    """Whether a free-text affiliation names one of `orgs`: by its name, short name or English
-    name, each with or without its legal form or region (case and white space ignored)."""
-    typed = _compared(affiliation)
-    return bool(typed) and any(
-        typed & (_compared(org.name) | _compared(org.short_name) | _compared(org.english_name))
-        for org in orgs
-    )
-
-
 def name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     """One pattern that finds any of `names` in text, ignoring case and the width of white space.
 

@@ -15,7 +15,7 @@ from portal.accounts.names import name_pattern, variants
 from portal.db import db
 from portal.proposals.models import Attachment, Proposal, SubmittedVersion
 from portal.proposals.services import freeze
-from portal.reviews import services
+from portal.reviews.assignment import assign
 from portal.storage import store_bytes
 from tests.pdfs import has_xmp, info_of, pdf
 
@@ -65,7 +65,7 @@ def in_blind_review(
                     uploaded_at=version.submitted_at,
                 )
             )
-            services.assign(live, db.session.get(User, expert.id), by=officer)
+            assign(live, db.session.get(User, expert.id), by=officer)
             db.session.commit()
         return proposal
 
