@@ -63,7 +63,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def connect_receivers() -> None:
+    """Modules that react to a lower module's signals (see each signals.py) connect their
+    receivers when imported."""
+    import portal.awards.receivers  # noqa: F401  (the review's decision starts publicity)
+    import portal.proposals.receivers  # noqa: F401  (challenges drop indicators, amend, cancel)
+
+
 def register_blueprints(app: Flask) -> None:
+    connect_receivers()
     from portal import pages
     from portal.accounts import (  # noqa: F401  (their routes join the accounts blueprint)
         organisation_views,
@@ -76,7 +84,6 @@ def register_blueprints(app: Flask) -> None:
     from portal.challenges import views as challenges
     from portal.notices import views as notices
     from portal.notifications import views as notifications
-    from portal.proposals import receivers  # noqa: F401  (they follow the challenges' signals)
     from portal.proposals import views as proposals
     from portal.reviews import views as reviews
 

@@ -1,10 +1,13 @@
 import enum
+from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
+from sqlalchemy import event
 from sqlmodel import Field, Relationship, SQLModel
 
+from portal.accounts.names import match_keys, name_keys
 from portal.db import UTCDateTime, enum_type
 from portal.i18n import lazy_gettext as _l
 
@@ -162,6 +165,71 @@ class User(UserMixin, SQLModel, table=True):
         to someone waiting for this person's decision)."""
         local, _at, domain = (self.email or "").partition("@")
         return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+class OrganisationNameKey(SQLModel, table=True):
+    """A form of an organisation's names, folded for comparison (portal.accounts.names): an
+    expert's typed affiliation names the organisation when it has a key in common. Written by
+    `_store_name_keys` whenever the names are; read by the conflict rules in SQL."""
+
+    __tablename__ = "organisation_name_key"
+
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    key: str = Field(primary_key=True)
+
+
+class AffiliationKey(SQLModel, table=True):
+    """A form of the affiliation a user typed, folded as organisations' names are."""
+
+    __tablename__ = "affiliation_key"
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    key: str = Field(primary_key=True)
+
+
+@event.listens_for(Organisation, "after_insert")
+@event.listens_for(Organisation, "after_update")
+def _organisation_written(_mapper, connection, organisation: Organisation) -> None:
+    if _changed(organisation, "name", "short_name", "english_name"):
+        store_match_keys(connection, [organisation])
+
+
+@event.listens_for(User, "after_insert")
+@event.listens_for(User, "after_update")
+def _user_written(_mapper, connection, user: User) -> None:
+    if _changed(user, "affiliation"):
+        store_affiliation_keys(connection, [user])
+
+
+def _changed(target: object, *fields: str) -> bool:
+    state = sa.inspect(target)
+    return any(state.attrs[f].history.has_changes() for f in fields)
+
+
+def store_match_keys(connection: sa.Connection, organisations: Iterable) -> None:
+    """Replace the stored keys of `organisations` (anything with id, name, short_name and
+    english_name) by those of their names now.
+
+    The ORM calls this in the flush that writes an organisation, so that every way of writing a
+    name (registration, staff corrections, the demo, the tests' factories) keeps the conflict
+    rules right without knowing of them; bulk inserts that bypass the ORM call it themselves."""
+    _replace(connection, OrganisationNameKey, "organisation_id", organisations, match_keys)
+
+
+def store_affiliation_keys(connection: sa.Connection, users: Iterable) -> None:
+    """Replace the stored keys of `users`' affiliations (as `store_match_keys` does)."""
+    _replace(connection, AffiliationKey, "user_id", users, lambda u: name_keys(u.affiliation))
+
+
+def _replace(connection: sa.Connection, model, owner: str, rows: Iterable, keys) -> None:
+    rows = list(rows)
+    if not rows:
+        return
+    table = model.__table__
+    connection.execute(table.delete().where(table.c[owner].in_([r.id for r in rows])))
+    values = [{owner: r.id, "key": key} for r in rows for key in sorted(keys(r))]
+    if values:
+        connection.execute(table.insert(), values)
 
 
 class LoginAttempt(SQLModel, table=True):

@@ -4,8 +4,14 @@ An organisation is written about as its registered name (深圳市深芯微电�
 (深芯微电子), its English name (Shenxin Microelectronics Co., Ltd.), and any of these without the
 legal form or the leading region (深芯微电子, Shenxin Microelectronics). Blind review withholds
 every one of them (`identifying_names`, `name_pattern`), and conflict detection matches an
-expert's self-typed affiliation against them (`same_organisation`): one list, so the two cannot
-disagree about what names an organisation.
+expert's self-typed affiliation against them: one list, so the two cannot disagree about what
+names an organisation.
+
+Conflict detection runs in SQL (portal/reviews/permissions.py), so the forms compared are
+stored: an organisation's `match_keys` (organisation_name_key) and a user's affiliation's
+`name_keys` (affiliation_key). An affiliation names an organisation when the two share a key.
+portal/accounts/models.py writes both whenever a name or an affiliation is written, whichever
+code writes it.
 """
 
 from __future__ import annotations
@@ -93,18 +99,15 @@ def identifying_names(org: Named) -> set[str]:
 
 
 @lru_cache(maxsize=4096)
-def _compared(name: str) -> frozenset[str]:
-    return frozenset(normalised(n) for n in variants(name))
+def name_keys(name: str) -> frozenset[str]:
+    """The forms of a name (an organisation's or a typed affiliation) that are compared: its
+    `variants`, case and width folded, white space collapsed."""
+    return frozenset(normalised(n) for n in variants(name)) - {""}
 
 
-def same_organisation(affiliation: str, orgs: Iterable[Named]) -> bool:
-    """Whether a free-text affiliation names one of `orgs`: by its name, short name or English
-    name, each with or without its legal form or region (case and white space ignored)."""
-    typed = _compared(affiliation)
-    return bool(typed) and any(
-        typed & (_compared(org.name) | _compared(org.short_name) | _compared(org.english_name))
-        for org in orgs
-    )
+def match_keys(org: Named) -> frozenset[str]:
+    """The keys of all of `org`'s names: an affiliation names `org` when it shares one."""
+    return name_keys(org.name) | name_keys(org.short_name) | name_keys(org.english_name)
 
 
 def name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:

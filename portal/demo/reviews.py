@@ -32,8 +32,8 @@ from portal.proposals.models import (
     SubmittedVersion,
 )
 from portal.proposals.snapshot import SubmittedContent
-from portal.reviews import services
-from portal.reviews.models import PanelMember
+from portal.reviews import assignment, decision, scoring, services
+from portal.reviews.models import Assignment, PanelMember
 from portal.sequences import next_value
 
 
@@ -136,20 +136,17 @@ def _proposal(challenge: Challenge, lead: Organisation, members, title: str, lea
 
 
 def _review(proposal, expert, officer, values, comment, recommendation, submit=True):
-    from portal.reviews.models import Assignment
-
-    assignment = db.session.exec(
+    assigned = db.session.exec(
         select(Assignment).where(
             Assignment.proposal_id == proposal.id, Assignment.expert_id == expert.id
         )
-    ).first() or services.assign(proposal, expert, by=officer)
+    ).first() or assignment.assign(proposal, expert, by=officer)
     criteria = proposal.challenge.criteria
-    services.save_review(
-        assignment,
+    scoring.save_review(
+        assigned,
         by=expert,
         scores=[
-            services.ScoreInput(c.id, str(v), comment)
-            for c, v in zip(criteria, values, strict=True)
+            scoring.ScoreInput(c.id, str(v), comment) for c, v in zip(criteria, values, strict=True)
         ],
         overall_comment=comment,
         recommendation=recommendation,
@@ -203,18 +200,18 @@ def _load(base: dict) -> dict:
     # expert2 works at a member of p1's consortium: a detected conflict, never assigned to p1.
     _review(p1, e1, officer, [8, 7.5, 8], "树脂路线可信，验证计划充分。", "fund")
     _review(p2, e2, officer, [6, 7, 5.5], "单体纯度指标偏保守。", "fund_with_changes")
-    services.assign(p2, e3, by=officer)
-    services.declare_conflict(e3, reason="曾与牵头单位合作 Former collaborator.", proposal=p2)
+    assignment.assign(p2, e3, by=officer)
+    assignment.declare_conflict(e3, reason="曾与牵头单位合作 Former collaborator.", proposal=p2)
     _review(p1, e3, officer, [7, 6.5, 0], "草稿 Draft.", "", submit=False)
-    services.assign(p2, e1, by=officer)
-    services.request_avoidance(
+    assignment.assign(p2, e1, by=officer)
+    assignment.request_avoidance(
         p1,
         reason="竞争关系 A direct competitor.",
         by=users["alice"],
         credit_code=extra[1].credit_code,
     )
-    services.decide_avoidance(
-        services.request_avoidance(
+    assignment.decide_avoidance(
+        assignment.request_avoidance(
             p2, reason="无具体理由 No reason.", by=users["carol"], expert_email="x@example.com"
         ),
         accept=False,
@@ -250,7 +247,7 @@ def _load(base: dict) -> dict:
             "风险需关注 Watch the risks.",
             "fund_with_changes",
         )
-    services.decide(decided, winners=[d1], reserve=[d2], note="专家组一致推荐。", by=officer)
+    decision.decide(decided, winners=[d1], reserve=[d2], note="专家组一致推荐。", by=officer)
     db.session.flush()
     base["review_challenges"] = {"reviewing": reviewing, "decided": decided}
     return base

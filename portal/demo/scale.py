@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlmodel import SQLModel
@@ -30,6 +31,8 @@ from portal.accounts.models import (
     OrgType,
     Role,
     User,
+    store_affiliation_keys,
+    store_match_keys,
 )
 from portal.accounts.services import hash_password
 from portal.awards.models import (
@@ -283,6 +286,11 @@ def add_people(s: Scale, n_orgs: int) -> None:
     )
     s.made["organisations"] = insert(Organisation, orgs)
     s.made["users"] = insert(User, users)
+    connection = db.session.connection()  # the keys the conflict rules compare names by
+    store_match_keys(
+        connection, [SimpleNamespace(short_name="", english_name="", **o) for o in orgs]
+    )
+    store_affiliation_keys(connection, [SimpleNamespace(**u) for u in users])
     insert(Membership, memberships)
     s.made["experts"] = len(s.experts)
     s.orgs = [o["id"] for o in orgs]

@@ -16,7 +16,8 @@ from portal.challenges.models import Challenge
 from portal.i18n import gettext as _
 from portal.reviews.blind import names_of, redact_text
 from portal.reviews.labels import review_label
-from portal.reviews.queries import Ranking, all_scores
+from portal.reviews.queries import all_scores
+from portal.reviews.ranking import Ranking
 
 Table = tuple[list[str], list[Sequence[object]]]
 

@@ -1,43 +1,57 @@
+"""The review module's forms, each following the form protocol (portal/formtools.py): `to_input`
+is exactly what its service takes, `from_model` fills the score form from a saved review, and
+the unit of work places the service's problems next to their fields (score rows included)."""
+
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import (
-    Form,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from wtforms import Form, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.challenges.models import Challenge, Criterion
+from portal.formtools import PortalForm
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.parsing import HiddenNumberField, coerce_id
-from portal.reviews.models import Recommendation
-
-RECOMMENDATION_LABELS = {
-    Recommendation.fund: _l("Fund"),
-    Recommendation.fund_with_changes: _l("Fund with changes"),
-    Recommendation.do_not_fund: _l("Do not fund"),
-}
+from portal.proposals.models import Proposal
+from portal.reviews import queries
+from portal.reviews.labels import STATE_LABELS
+from portal.reviews.models import Recommendation, Review
+from portal.reviews.scoring import ScoreInput
 
 
-class ConfirmForm(FlaskForm):
-    """A button that changes state: only the CSRF token."""
-
-
-class RejectForm(FlaskForm):
+class RejectForm(PortalForm):
     reason = TextAreaField(
         _l("Reason for the rejection"), validators=[DataRequired(), Length(max=2000)]
     )
 
 
-class PanelForm(FlaskForm):
-    expert = SelectField(_l("Expert"), coerce=coerce_id, validators=[DataRequired()])
+class ReasonForm(PortalForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
-class AssignForm(FlaskForm):
-    # The service, not the list, decides: a refused expert gets its reason (e.g. a conflict).
+class _ExpertChoice(PortalForm):
+    """A choice of one expert account (any id: the service says whether they may be chosen)."""
+
+    def offer(self, experts: Iterable, label: Callable[[Any], str]) -> None:
+        self.expert.choices = [(e.id, label(e)) for e in experts]
+
+    def to_input(self) -> dict[str, Any]:
+        return {"expert": queries.expert(self.expert.data)}
+
+
+class PanelForm(_ExpertChoice):
+    # The service decides, so that a refused expert gets its reason (already on the panel).
+    expert = SelectField(
+        _l("Expert"), coerce=coerce_id, validators=[DataRequired()], validate_choice=False
+    )
+
+
+class AssignForm(_ExpertChoice):
+    # The service decides, so that a refused expert gets its reason (e.g. a conflict).
     expert = SelectField(
         _l("Expert without a conflict"),
         coerce=coerce_id,
@@ -46,28 +60,70 @@ class AssignForm(FlaskForm):
     )
 
 
-class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
-
-
 class ScoreRow(Form):
     criterion_id = HiddenNumberField()
     value = StringField(_l("Score (0–10)"), validators=[Length(max=10)])
     comment = TextAreaField(_l("Comment"), validators=[Length(max=5000)])
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(PortalForm):
+    """A row per criterion of the rubric, the overall comment and the recommendation; "save"
+    keeps a draft, "submit" submits."""
+
     scores = FieldList(FormField(ScoreRow))
     overall_comment = TextAreaField(_l("Overall comment"), validators=[Length(max=10000)])
     recommendation = SelectField(
         _l("Recommendation"),
         choices=[("", _l("— choose —"))]
-        + [(r.value, lbl) for r, lbl in RECOMMENDATION_LABELS.items()],
+        + [(r.value, STATE_LABELS[r.value]) for r in Recommendation],
         validators=[Optional()],
     )
+    save = SubmitField(_l("Save draft"))
+    submit = SubmitField(_l("Submit the review"))
+
+    @classmethod
+    def from_model(cls, review: Review | None, *, criteria: list[Criterion]) -> ReviewForm:
+        """The rubric's rows, filled with what the expert saved so far."""
+        saved = {s.criterion_id: s for s in review.scores} if review else {}
+        rows = []
+        for criterion in criteria:
+            score = saved.get(criterion.id)
+            rows.append(
+                {
+                    "criterion_id": criterion.id,
+                    "value": "" if score is None or score.value is None else f"{score.value:g}",
+                    "comment": score.comment if score else "",
+                }
+            )
+        return cls(
+            data={
+                "scores": rows,
+                "overall_comment": review.overall_comment if review else "",
+                "recommendation": review.recommendation.value
+                if review and review.recommendation
+                else "",
+            }
+        )
+
+    def to_input(self) -> dict[str, Any]:
+        """save_review's input: every row in order (its problems come back as
+        "scores-<i>-value", the row's own field)."""
+        return {
+            "scores": [
+                ScoreInput(
+                    criterion_id=row.form.criterion_id.data,
+                    value=row.form.value.data or "",
+                    comment=row.form.comment.data or "",
+                )
+                for row in self.scores
+            ],
+            "overall_comment": self.overall_comment.data or "",
+            "recommendation": self.recommendation.data or None,
+            "submit": bool(self.submit.data),
+        }
 
 
-class DeclareConflictForm(FlaskForm):
+class DeclareConflictForm(PortalForm):
     proposal = SelectField(
         _l("Proposal assigned to you"), coerce=coerce_id, validators=[Optional()]
     )
@@ -76,16 +132,48 @@ class DeclareConflictForm(FlaskForm):
     )
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
+    def offer(self, proposals: list[Proposal], title: Callable[[Proposal], str]) -> None:
+        """The proposals the expert may name (those they can see)."""
+        self._offered = {p.id: p for p in proposals}
+        self.proposal.choices = [(0, _("— none —"))] + [(p.id, title(p)) for p in proposals]
 
-class AvoidanceForm(FlaskForm):
+    def to_input(self) -> dict[str, Any]:
+        return {
+            "proposal": self._offered.get(self.proposal.data),
+            "credit_code": self.credit_code.data or "",
+            "reason": self.reason.data or "",
+        }
+
+
+class AvoidanceForm(PortalForm):
     expert_email = StringField(_l("Expert's e-mail"), validators=[Length(max=254)])
     credit_code = StringField(
         _l("Or an organisation's unified social credit code"), validators=[Length(max=18)]
     )
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
+    def to_input(self) -> dict[str, Any]:
+        return {
+            "expert_email": self.expert_email.data or "",
+            "credit_code": self.credit_code.data or "",
+            "reason": self.reason.data or "",
+        }
 
-class DecisionForm(FlaskForm):
+
+class DecisionForm(PortalForm):
     winners = SelectMultipleField(_l("Winners"), coerce=coerce_id)
     reserve = SelectMultipleField(_l("Reserve list"), coerce=coerce_id)
     note = TextAreaField(_l("Decision note"), validators=[DataRequired(), Length(max=10000)])
+
+    def offer(self, challenge: Challenge, choices: list[tuple[int, str]]) -> None:
+        """The challenge's proposals that may be chosen, as (id, label)."""
+        self._challenge = challenge
+        self.winners.choices = choices
+        self.reserve.choices = choices
+
+    def to_input(self) -> dict[str, Any]:
+        return {
+            "winners": queries.proposals_chosen(self._challenge, self.winners.data),
+            "reserve": queries.proposals_chosen(self._challenge, self.reserve.data),
+            "note": self.note.data or "",
+        }

@@ -9,6 +9,15 @@ from portal.accounts.models import Organisation, User
 from portal.challenges.models import Criterion
 from portal.db import UTCDateTime, enum_type
 from portal.proposals.models import Proposal
+from portal.reviews.labels import review_label
+
+
+class ReviewEnum(enum.StrEnum):
+    """A state or a recommendation of review, with its translated name."""
+
+    @property
+    def label(self) -> str:
+        return review_label(self)
 
 
 class PanelMember(SQLModel, table=True):
@@ -26,17 +35,26 @@ class PanelMember(SQLModel, table=True):
     expert: User = Relationship(sa_relationship_kwargs={"foreign_keys": "PanelMember.expert_id"})
 
 
-class AssignmentStatus(enum.StrEnum):
+class AssignmentStatus(ReviewEnum):
     assigned = "assigned"
     recused = "recused"  # 回避: the expert stepped aside (or a conflict came to light)
     submitted = "submitted"
 
 
 class Assignment(SQLModel, table=True):
-    """One expert asked to review one proposal. An expert is assigned a proposal at most once."""
+    """One expert asked to review one proposal. An expert is assigned a proposal at most once.
+    The status changes only through portal/reviews/states.py."""
 
     __tablename__ = "assignment"
-    __table_args__ = (sa.UniqueConstraint("proposal_id", "expert_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("proposal_id", "expert_id"),
+        sa.CheckConstraint(
+            "(status = 'recused') = (recused_at IS NOT NULL)", name="recused_iff_stamped"
+        ),
+        sa.CheckConstraint(
+            "status != 'recused' OR recusal_reason != ''", name="recused_has_reason"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     challenge_id: int = Field(foreign_key="challenge.id", index=True)
@@ -80,7 +98,7 @@ class ConflictDeclaration(SQLModel, table=True):
     proposal: Proposal | None = Relationship()
 
 
-class AvoidanceStatus(enum.StrEnum):
+class AvoidanceStatus(ReviewEnum):
     pending = "pending"
     accepted = "accepted"
     refused = "refused"
@@ -92,6 +110,11 @@ class AvoidanceRequest(SQLModel, table=True):
     registers later is matched by `credit_code`."""
 
     __tablename__ = "avoidance_request"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(status = 'pending') = (decided_at IS NULL)", name="decided_iff_stamped"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     proposal_id: int = Field(foreign_key="proposal.id", index=True)
@@ -115,24 +138,35 @@ class AvoidanceRequest(SQLModel, table=True):
     )
 
 
-class Recommendation(enum.StrEnum):
+class Recommendation(ReviewEnum):
     fund = "fund"
     fund_with_changes = "fund_with_changes"
     do_not_fund = "do_not_fund"
 
 
-class ReviewStatus(enum.StrEnum):
+class ReviewStatus(ReviewEnum):
     draft = "draft"
     submitted = "submitted"  # locked; only an officer may reopen it, with a reason
 
 
 class Review(SQLModel, table=True):
-    """An expert's review of one assigned proposal: a score per criterion and a total (0–100)."""
+    """An expert's review of one assigned proposal: a score per criterion and a total (0–100).
+    The status changes only through portal/reviews/states.py."""
 
     __tablename__ = "review"
-    # The ranking reads a challenge's submitted reviews. A lone index on the status, which most
-    # reviews share, misled SQLite's planner into scanning every submitted review there is.
-    __table_args__ = (sa.Index("ix_review_challenge_id_status", "challenge_id", "status"),)
+    __table_args__ = (
+        # The ranking reads a challenge's submitted reviews. A lone index on the status, which
+        # most reviews share, misled SQLite's planner into scanning every submitted review.
+        sa.Index("ix_review_challenge_id_status", "challenge_id", "status"),
+        sa.CheckConstraint(
+            "status != 'submitted' OR (submitted_at IS NOT NULL AND total IS NOT NULL "
+            "AND recommendation IS NOT NULL)",
+            name="submitted_is_complete",
+        ),
+        sa.CheckConstraint(
+            "(reopened_at IS NULL) = (reopen_reason = '')", name="reopened_has_reason"
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     assignment_id: int = Field(foreign_key="assignment.id", unique=True)

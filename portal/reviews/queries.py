@@ -1,218 +1,45 @@
-"""Reads that the review pages and exports share: the officer's overview, the ranking with its
-statistics, and the scores.
-
-Statistics (all on the 0–100 review totals of submitted reviews):
-- standard deviation is the *sample* standard deviation (n − 1), blank below two values; the
-  same definition serves the proposals' spread, the reviewers' statistics and the z-scores;
-- trimmed mean drops one highest and one lowest total when a proposal has at least 5 reviews,
-  otherwise it equals the mean;
-- z-score: each reviewer's totals are standardised over their own submitted reviews in this
-  challenge, z = (total − reviewer's mean) / reviewer's standard deviation. A reviewer with one
-  review, or whose totals are all equal, contributes z = 0 (no evidence of harshness or
-  leniency). A proposal's z mean is the mean of its reviews' z;
-- divergence: the spread (highest − lowest total) exceeds REVIEW_DIVERGENCE_POINTS (default 30);
-- ranking: by the challenge's aggregation (mean, trimmed mean or median), then by the higher z
-  mean, then by more reviews, then by the earlier submission of the proposal, then by its id.
-  Proposals without a submitted review come last.
+"""Reads that the review pages, exports and services share: the officers' desk, the panel and
+its candidates, the expert's list, and the scores. Lists are built on permissions.visible_* and
+load their relations in bulk (templates never query). The ranking is in ranking.py.
 """
 
 from __future__ import annotations
 
-import math
-import statistics
-from dataclasses import dataclass, field
 from datetime import datetime
 
-import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import selectinload
-from sqlmodel import select
+from sqlmodel import and_, or_, select
+from sqlmodel.sql.expression import Select
 
-from portal.accounts.models import Organisation, User
-from portal.challenges.models import Aggregation, Challenge, Criterion
+from portal.accounts.models import Organisation, Role, User
+from portal.challenges.models import Challenge, ChallengeStatus, Criterion
 from portal.db import db
-from portal.proposals.models import Proposal, ProposalStatus
-from portal.reviews.models import Assignment, Review, ReviewStatus, Score
-
-REVIEWED_STATES = (
-    ProposalStatus.in_review,
-    ProposalStatus.awarded,
-    ProposalStatus.reserve,
-    ProposalStatus.not_funded,
+from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
+from portal.reviews.models import (
+    Assignment,
+    AssignmentStatus,
+    AvoidanceRequest,
+    ConflictDeclaration,
+    Decision,
+    PanelMember,
+    Review,
+    ReviewStatus,
+    Score,
 )
-DEFAULT_DIVERGENCE = 30
-
-
-def sample_sd(values: list[float]) -> float | None:
-    """The sample standard deviation (n − 1), in floats: statistics.stdev works in exact
-    fractions and took a third of the ranking page's time."""
-    n = len(values)
-    if n < 2:
-        return None
-    mean = math.fsum(values) / n
-    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))
-
-
-def trimmed_mean(values: list[float]) -> float | None:
-    if not values:
-        return None
-    if len(values) >= 5:
-        values = sorted(values)[1:-1]
-    return statistics.fmean(values)
-
-
-def z_scores(
-    totals_by_reviewer: dict[int, list[tuple[int, float]]],
-) -> dict[tuple[int, int], float]:
-    """{(reviewer id, proposal id): z}. See the module's note for the rule."""
-    z = {}
-    for reviewer, pairs in totals_by_reviewer.items():
-        values = [t for _p, t in pairs]
-        sd = sample_sd(values)
-        mean = statistics.fmean(values)
-        for proposal_id, total in pairs:
-            z[(reviewer, proposal_id)] = (total - mean) / sd if sd else 0.0
-    return z
-
-
-@dataclass(frozen=True)
-class RankedProposal:
-    """What the ranking shows of a proposal: read as plain columns, not as ORM objects, which
-    cost more to build than all the statistics together."""
-
-    id: int
-    title: str
-    status: ProposalStatus
-    submitted_at: datetime | None
-    lead_org_name: str
-
-
-@dataclass
-class ProposalStats:
-    proposal: RankedProposal
-    totals: list[float] = field(default_factory=list)
-    n: int = 0
-    mean: float | None = None
-    trimmed_mean: float | None = None
-    median: float | None = None
-    sd: float | None = None
-    z_mean: float | None = None
-    spread: float | None = None
-    divergent: bool = False
-    score: float | None = None  # by the challenge's aggregation
-    passes: bool = False
-    rank: int = 0
-
-
-@dataclass
-class ReviewerStats:
-    expert_name: str
-    n: int
-    mean: float
-    sd: float | None
-
-
-@dataclass
-class Ranking:
-    challenge: Challenge
-    rows: list[ProposalStats]
-    reviewers: list[ReviewerStats]
-    threshold: float
-
-
-def divergence_threshold() -> float:
-    return float(current_app.config.get("REVIEW_DIVERGENCE_POINTS", DEFAULT_DIVERGENCE))
-
-
-def submitted_totals(challenge: Challenge) -> list[tuple[int, int, float]]:
-    """(proposal id, expert id, total) of every submitted review of the challenge: one query."""
-    return list(
-        db.session.exec(
-            select(Review.proposal_id, Review.expert_id, sa.cast(Review.total, sa.Float)).where(
-                Review.challenge_id == challenge.id,
-                Review.status == ReviewStatus.submitted,
-                Review.total.is_not(None),
-            )
-        )
-    )
-
-
-def ranking(challenge: Challenge) -> Ranking:
-    """Every reviewed proposal with its statistics, in rank order; a constant number of queries
-    whatever the number of proposals (proposals with their organisations, totals, experts)."""
-    proposals = db.session.exec(
-        select(
-            Proposal.id,
-            Proposal.title,
-            Proposal.status,
-            Proposal.submitted_at,
-            Organisation.name,
-        )
-        .join(Organisation, Organisation.id == Proposal.lead_org_id)
-        .where(Proposal.challenge_id == challenge.id, Proposal.status.in_(REVIEWED_STATES))
-    )
-    rows = {p[0]: ProposalStats(proposal=RankedProposal(*p)) for p in proposals}
-    by_reviewer: dict[int, list[tuple[int, float]]] = {}
-    for proposal_id, expert_id, total in submitted_totals(challenge):
-        if proposal_id in rows:
-            rows[proposal_id].totals.append(total)
-            by_reviewer.setdefault(expert_id, []).append((proposal_id, total))
-    z = z_scores(by_reviewer)
-    z_by_proposal: dict[int, list[float]] = {}
-    for (_reviewer, proposal_id), value in z.items():
-        z_by_proposal.setdefault(proposal_id, []).append(value)
-    threshold = divergence_threshold()
-    method = Aggregation(challenge.aggregation).value
-    for row in rows.values():
-        values = row.totals
-        row.n = len(values)
-        if not values:
-            continue
-        row.mean = statistics.fmean(values)
-        row.trimmed_mean = trimmed_mean(values)
-        row.median = statistics.median(values)
-        row.sd = sample_sd(values)
-        row.z_mean = statistics.fmean(z_by_proposal[row.proposal.id])
-        row.spread = max(values) - min(values)
-        row.divergent = row.spread > threshold
-        row.score = {"mean": row.mean, "trimmed_mean": row.trimmed_mean, "median": row.median}[
-            method
-        ]
-        row.passes = row.score >= challenge.pass_mark
-    far_future = datetime.max.replace(tzinfo=None)
-
-    def key(row: ProposalStats):
-        submitted = row.proposal.submitted_at
-        return (
-            row.score is None,
-            -(row.score or 0.0),
-            -(row.z_mean or 0.0),
-            -row.n,
-            submitted.replace(tzinfo=None) if submitted else far_future,
-            row.proposal.id,
-        )
-
-    ordered = sorted(rows.values(), key=key)
-    for i, row in enumerate(ordered, start=1):
-        row.rank = i
-    names = dict(
-        db.session.exec(select(User.id, User.name).where(User.id.in_(list(by_reviewer)))).all()
-    )
-    reviewers = [
-        ReviewerStats(
-            expert_name=names[rid],
-            n=len(pairs),
-            mean=statistics.fmean([t for _p, t in pairs]),
-            sd=sample_sd([t for _p, t in pairs]),
-        )
-        for rid, pairs in sorted(by_reviewer.items(), key=lambda item: names[item[0]])
-    ]
-    return Ranking(challenge=challenge, rows=ordered, reviewers=reviewers, threshold=threshold)
+from portal.reviews.permissions import (
+    CONFLICT_RULES,
+    assignable,
+    in_conflict,
+    visible_assignments,
+    visible_challenges,
+    visible_proposals,
+)
 
 
 def all_scores(challenge: Challenge, *, expert: User | None = None) -> list[Review]:
     """Submitted reviews with their scores, criteria, experts and proposals (for exports);
-    only `expert`'s own reviews (drafts included) when given."""
+    only `expert`'s own reviews (drafts included) when given, and of those only the ones whose
+    assignment stands (never one recused or in conflict)."""
     statement = (
         select(Review)
         .where(Review.challenge_id == challenge.id)
@@ -228,7 +55,10 @@ def all_scores(challenge: Challenge, *, expert: User | None = None) -> list[Revi
     if expert is None:
         statement = statement.where(Review.status == ReviewStatus.submitted)
     else:
-        statement = statement.where(Review.expert_id == expert.id)
+        standing = visible_assignments(expert).with_only_columns(Assignment.id)
+        statement = statement.where(
+            Review.expert_id == expert.id, Review.assignment_id.in_(standing)
+        )
     return list(db.session.exec(statement))
 
 
@@ -237,6 +67,21 @@ def criteria_of(challenge: Challenge) -> list[Criterion]:
         db.session.exec(
             select(Criterion)
             .where(Criterion.challenge_id == challenge.id)
+            .order_by(Criterion.position, Criterion.id)
+        )
+    )
+
+
+def scores_of(review: Review | None) -> list[Score]:
+    """A review's scores in the rubric's order, with their criteria (two queries)."""
+    if review is None:
+        return []
+    return list(
+        db.session.exec(
+            select(Score)
+            .join(Criterion, Criterion.id == Score.criterion_id)
+            .where(Score.review_id == review.id)
+            .options(selectinload(Score.criterion))
             .order_by(Criterion.position, Criterion.id)
         )
     )
@@ -251,4 +96,292 @@ def feedback_for_applicant(proposal: Proposal) -> list[Review]:
             .options(selectinload(Review.scores).selectinload(Score.criterion))
             .order_by(Review.submitted_at, Review.id)
         )
+    )
+
+
+# ---- people ------------------------------------------------------------------------------------
+
+
+def applicants_of(proposal: Proposal) -> list[User]:
+    """The active users of the lead organisation, who are told of the review's outcomes."""
+    return list(
+        db.session.exec(
+            select(User).where(User.organisation_id == proposal.lead_org_id, User.active)
+        )
+    )
+
+
+def officers() -> list[User]:
+    return list(db.session.exec(select(User).where(User.role == Role.officer, User.active)))
+
+
+def expert(expert_id: int | None) -> User | None:
+    """The expert account with this id (None for any other id): what a form's choice names."""
+    if expert_id is None:
+        return None
+    return db.session.exec(
+        select(User).where(User.id == expert_id, User.role == Role.expert)
+    ).first()
+
+
+def expert_with_email(email: str) -> User | None:
+    return db.session.exec(
+        select(User).where(User.email == email, User.role == Role.expert)
+    ).first()
+
+
+def organisation_with_code(code: str) -> Organisation | None:
+    return db.session.exec(select(Organisation).where(Organisation.credit_code == code)).first()
+
+
+# ---- the officers' desk ------------------------------------------------------------------------
+
+
+def desk_challenges(user: User, now: datetime) -> Select:
+    """The challenges past their deadline, latest first: the review desk's list."""
+    return (
+        visible_challenges(user)
+        .where(
+            or_(
+                Challenge.status.in_(
+                    [ChallengeStatus.closed, ChallengeStatus.reviewing, ChallengeStatus.decided]
+                ),
+                and_(Challenge.status == ChallengeStatus.published, Challenge.deadline <= now),
+            )
+        )
+        .order_by(Challenge.deadline.desc(), Challenge.id.desc())
+    )
+
+
+def challenge_proposals(challenge: Challenge, user: User) -> Select:
+    """The proposals handed in to a challenge, with their organisations, in the order they came."""
+    return (
+        visible_proposals(user)
+        .where(Proposal.challenge_id == challenge.id)
+        .options(
+            selectinload(Proposal.lead_org),
+            selectinload(Proposal.members).selectinload(ConsortiumMember.organisation),
+        )
+        .order_by(Proposal.submitted_at, Proposal.id)
+    )
+
+
+def assignments_by_proposal(proposal_ids: list[int]) -> dict[int, list[Assignment]]:
+    """Every assignment of these proposals, with its expert and review, by proposal."""
+    found: dict[int, list[Assignment]] = {}
+    for assignment in db.session.exec(
+        select(Assignment)
+        .where(Assignment.proposal_id.in_(proposal_ids))
+        .options(selectinload(Assignment.expert), selectinload(Assignment.review))
+        .order_by(Assignment.id)
+    ):
+        found.setdefault(assignment.proposal_id, []).append(assignment)
+    return found
+
+
+def panel_of(challenge: Challenge) -> list[PanelMember]:
+    return list(
+        db.session.exec(
+            select(PanelMember)
+            .where(PanelMember.challenge_id == challenge.id)
+            .options(selectinload(PanelMember.expert))
+            .order_by(PanelMember.id)
+        )
+    )
+
+
+def panel_experts(challenge: Challenge) -> list[User]:
+    """The active experts of the challenge's panel, by name."""
+    return list(
+        db.session.exec(
+            select(User)
+            .join(PanelMember, PanelMember.expert_id == User.id)
+            .where(PanelMember.challenge_id == challenge.id, User.active)
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def experts_off_panel(challenge: Challenge) -> list[User]:
+    """The active experts who may still join the challenge's panel, by name."""
+    seated = select(PanelMember.expert_id).where(PanelMember.challenge_id == challenge.id)
+    return list(
+        db.session.exec(
+            select(User)
+            .where(User.role == Role.expert, User.active, User.id.not_in(seated))
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def detected_conflicts(
+    expert_ids: list[int], proposal_ids: list[int]
+) -> dict[tuple[int, int], list[str]]:
+    """{(expert id, proposal id): the reasons} for every pair of these experts and proposals
+    in conflict (permissions.CONFLICT_RULES): one query, whatever their numbers."""
+    rules = CONFLICT_RULES
+    rows = db.session.exec(
+        select(User.id, Proposal.id, *(rule.holds(User, Proposal) for rule in rules))
+        .join(Proposal, Proposal.id.in_(proposal_ids))
+        .where(User.id.in_(expert_ids), in_conflict(User, Proposal))
+    )
+    return {
+        (expert_id, proposal_id): [
+            str(rule.reason) for rule, held in zip(rules, holds, strict=True) if held
+        ]
+        for expert_id, proposal_id, *holds in rows
+    }
+
+
+def avoidance_requests_of(challenge: Challenge) -> list[AvoidanceRequest]:
+    return list(
+        db.session.exec(
+            select(AvoidanceRequest)
+            .join(Proposal, Proposal.id == AvoidanceRequest.proposal_id)
+            .where(Proposal.challenge_id == challenge.id)
+            .options(
+                selectinload(AvoidanceRequest.organisation),
+                selectinload(AvoidanceRequest.expert),
+            )
+            .order_by(AvoidanceRequest.requested_at, AvoidanceRequest.id)
+        )
+    )
+
+
+def avoidance_requests_for(proposal: Proposal) -> list[AvoidanceRequest]:
+    return list(
+        db.session.exec(
+            select(AvoidanceRequest)
+            .where(AvoidanceRequest.proposal_id == proposal.id)
+            .order_by(AvoidanceRequest.requested_at, AvoidanceRequest.id)
+        )
+    )
+
+
+# ---- assignment --------------------------------------------------------------------------------
+
+
+def candidates(proposal: Proposal) -> list[User]:
+    """The panel's experts who may be assigned the proposal (permissions.ASSIGNMENT_RULES)."""
+    return list(
+        db.session.exec(
+            select(User)
+            .join(PanelMember, PanelMember.expert_id == User.id)
+            .join(Proposal, Proposal.challenge_id == PanelMember.challenge_id)
+            .where(Proposal.id == proposal.id, assignable(User, Proposal))
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def assignable_pairs(challenge: Challenge) -> set[tuple[int, int]]:
+    """Every (expert id, proposal id) of the challenge's panel and its proposals in review that
+    the assignment rules allow: one query."""
+    return set(
+        db.session.exec(
+            select(User.id, Proposal.id)
+            .join(PanelMember, PanelMember.expert_id == User.id)
+            .join(Proposal, Proposal.challenge_id == PanelMember.challenge_id)
+            .where(
+                PanelMember.challenge_id == challenge.id,
+                Proposal.status == ProposalStatus.in_review,
+                assignable(User, Proposal),
+            )
+        )
+    )
+
+
+def assignments_of(proposal: Proposal) -> list[Assignment]:
+    return assignments_by_proposal([proposal.id]).get(proposal.id, [])
+
+
+def challenge_assignments(challenge_id: int) -> list[Assignment]:
+    return list(db.session.exec(select(Assignment).where(Assignment.challenge_id == challenge_id)))
+
+
+def has_live_assignments(challenge_id: int, expert_id: int) -> bool:
+    """Whether the expert has an assignment of the challenge that is not recused."""
+    live = select(Assignment).where(
+        Assignment.challenge_id == challenge_id,
+        Assignment.expert_id == expert_id,
+        Assignment.status != AssignmentStatus.recused,
+    )
+    return db.session.exec(select(live.exists())).one()
+
+
+def proposals_in_review(challenge: Challenge) -> list[Proposal]:
+    return list(
+        db.session.exec(
+            select(Proposal)
+            .where(
+                Proposal.challenge_id == challenge.id,
+                Proposal.status == ProposalStatus.in_review,
+            )
+            .order_by(Proposal.id)
+        )
+    )
+
+
+def proposals_chosen(challenge: Challenge, ids: list[int]) -> list[Proposal]:
+    """The challenge's proposals with these ids, in the order given (unknown ids left out)."""
+    found = {
+        p.id: p
+        for p in db.session.exec(
+            select(Proposal).where(Proposal.challenge_id == challenge.id, Proposal.id.in_(ids))
+        )
+    }
+    return [found[i] for i in ids if i in found]
+
+
+def open_assignments_in_conflict(
+    *, expert_ids: list[int] | None = None, proposal_ids: list[int] | None = None
+) -> list[Assignment]:
+    """Open assignments (of these experts, of these proposals) that a conflict now forbids."""
+    statement = (
+        select(Assignment)
+        .join(User, User.id == Assignment.expert_id)
+        .join(Proposal, Proposal.id == Assignment.proposal_id)
+        .where(Assignment.status == AssignmentStatus.assigned, in_conflict(User, Proposal))
+        .order_by(Assignment.id)
+    )
+    if expert_ids is not None:
+        statement = statement.where(Assignment.expert_id.in_(expert_ids))
+    if proposal_ids is not None:
+        statement = statement.where(Assignment.proposal_id.in_(proposal_ids))
+    return list(db.session.exec(statement))
+
+
+def decision_of(challenge: Challenge) -> Decision | None:
+    return db.session.exec(select(Decision).where(Decision.challenge_id == challenge.id)).first()
+
+
+# ---- the expert's own --------------------------------------------------------------------------
+
+
+def my_assignments(user: User) -> Select:
+    """The expert's assignments that stand, with their proposals, latest first."""
+    return (
+        visible_assignments(user)
+        .options(
+            selectinload(Assignment.review),
+            selectinload(Assignment.proposal).selectinload(Proposal.challenge),
+        )
+        .order_by(Assignment.assigned_at.desc(), Assignment.id.desc())
+    )
+
+
+def my_proposals(user: User) -> list[Proposal]:
+    """The proposals the expert may see, with their challenges (a conflict may name one)."""
+    return list(
+        db.session.exec(
+            visible_proposals(user).options(selectinload(Proposal.challenge)).order_by(Proposal.id)
+        )
+    )
+
+
+def my_declarations(user: User) -> Select:
+    return (
+        select(ConflictDeclaration)
+        .where(ConflictDeclaration.expert_id == user.id)
+        .order_by(ConflictDeclaration.declared_at.desc(), ConflictDeclaration.id.desc())
     )

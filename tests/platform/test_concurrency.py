@@ -18,7 +18,7 @@ from portal.audit import AuditEvent
 from portal.challenges.models import Challenge
 from portal.db import db, sqlite_begin
 from portal.proposals.models import Proposal, ProposalStatus, SubmittedVersion
-from portal.reviews import services as reviews
+from portal.reviews import assignment as reviews
 from portal.reviews.models import Assignment, AssignmentStatus, Review, ReviewStatus
 from portal.sequences import Sequence
 from tests.factories import PASSWORD

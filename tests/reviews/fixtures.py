@@ -18,6 +18,7 @@ from portal.reviews.models import (
     Assignment,
     AssignmentStatus,
     PanelMember,
+    Recommendation,
     Review,
     ReviewStatus,
 )
@@ -121,6 +122,7 @@ def write_reviews(app) -> Callable:
                         "proposal_id": p,
                         "expert_id": e,
                         "status": ReviewStatus.submitted,
+                        "recommendation": Recommendation.fund,
                         "overall_comment": "Reviewed.",
                         "total": Decimal(str(t)),
                         "created_at": now,

@@ -8,7 +8,7 @@ from sqlmodel import select
 from portal.challenges.models import ChallengeStatus
 from portal.db import db
 from portal.notifications.models import Notification
-from portal.reviews import services
+from portal.reviews.assignment import auto_assign
 from portal.reviews.models import Assignment, AssignmentStatus
 
 
@@ -22,7 +22,7 @@ def test_every_proposal_gets_its_reviewers_and_loads_differ_by_at_most_one(
     experts = [make_expert(f"e{i}@x.example") for i in range(5)]
     add_to_panel(challenge, *experts)
 
-    report = services.auto_assign(challenge, by=officer)
+    report = auto_assign(challenge, by=officer)
 
     assert report.shortfalls == []
     rows = db.session.exec(select(Assignment).where(Assignment.challenge_id == challenge.id)).all()
@@ -47,7 +47,7 @@ def test_conflicts_are_never_broken_and_the_shortfall_is_reported(
     outsider = make_expert("outsider@x.example")
     add_to_panel(challenge, insider, outsider)
 
-    report = services.auto_assign(challenge, by=officer)
+    report = auto_assign(challenge, by=officer)
 
     pairs = {(a.proposal_id, a.expert_id) for a in report.made}
     assert (conflicted.id, insider.id) not in pairs
@@ -64,7 +64,7 @@ def test_matching_expertise_is_preferred_when_loads_are_equal(
     specialist = make_expert("b@x.example", expertise="集成电路, lithography")
     add_to_panel(challenge, generalist, specialist)
 
-    report = services.auto_assign(challenge, by=officer)
+    report = auto_assign(challenge, by=officer)
 
     assert [(a.proposal_id, a.expert_id) for a in report.made] == [(proposal.id, specialist.id)]
 

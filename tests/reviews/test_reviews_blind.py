@@ -11,7 +11,8 @@ from portal.accounts.models import User
 from portal.db import db
 from portal.proposals.models import Attachment, Proposal, SubmittedVersion
 from portal.proposals.snapshot import SubmittedContent
-from portal.reviews import services
+from portal.reviews import scoring
+from portal.reviews.assignment import assign
 from portal.storage import store_bytes
 from tests.pdfs import info_of, pdf
 
@@ -63,14 +64,12 @@ def blind_setup(
                 live, 1, version.submitted_at
             ).to_json()
             p = db.session.get(Proposal, proposal.id)
-            assignment = services.assign(p, db.session.get(User, expert.id), by=officer)
+            assignment = assign(p, db.session.get(User, expert.id), by=officer)
             criteria = p.challenge.criteria
-            services.save_review(
+            scoring.save_review(
                 assignment,
                 by=db.session.get(User, expert.id),
-                scores=[
-                    services.ScoreInput(c.id, "7", "A credible resin route.") for c in criteria
-                ],
+                scores=[scoring.ScoreInput(c.id, "7", "A credible resin route.") for c in criteria],
                 overall_comment="The team is capable.",
                 recommendation="fund",
                 submit=True,

@@ -15,7 +15,7 @@ from portal.accounts.names import name_pattern, variants
 from portal.db import db
 from portal.proposals.models import Attachment, Proposal, SubmittedVersion
 from portal.proposals.snapshot import SubmittedContent
-from portal.reviews import services
+from portal.reviews.assignment import assign
 from portal.storage import store_bytes
 from tests.pdfs import has_xmp, info_of, pdf
 
@@ -68,7 +68,7 @@ def in_blind_review(
             version.content = SubmittedContent.from_proposal(
                 live, 1, version.submitted_at
             ).to_json()
-            services.assign(live, db.session.get(User, expert.id), by=officer)
+            assign(live, db.session.get(User, expert.id), by=officer)
             db.session.commit()
         return proposal
 

@@ -12,7 +12,8 @@ from portal.db import db
 from portal.errors import ValidationFailed
 from portal.notifications.models import Notification
 from portal.proposals.models import Proposal, ProposalStatus
-from portal.reviews import services
+from portal.reviews import decision, scoring
+from portal.reviews.assignment import assign
 from portal.reviews.models import Decision
 
 
@@ -117,8 +118,8 @@ def test_a_horse_race_may_pick_several_winners(ctx, officer, closed_challenge, m
     )
     challenge = db.session.get(Challenge, challenge.id)
     with pytest.raises(ValidationFailed):
-        services.decide(challenge, winners=[a, b, c], reserve=[], note="All?", by=officer)
-    services.decide(challenge, winners=[a, b], reserve=[], note="Two teams race.", by=officer)
+        decision.decide(challenge, winners=[a, b, c], reserve=[], note="All?", by=officer)
+    decision.decide(challenge, winners=[a, b], reserve=[], note="Two teams race.", by=officer)
     assert [p.status for p in (a, b, c)] == [
         ProposalStatus.awarded,
         ProposalStatus.awarded,
@@ -146,12 +147,12 @@ def test_applicants_read_anonymised_comments_after_the_decision(
     add_to_panel(challenge, expert)
     with app.test_request_context():
         p = db.session.get(Proposal, proposal.id)
-        assignment = services.assign(p, db.session.get(type(expert), expert.id), by=officer)
-        services.save_review(
+        assignment = assign(p, db.session.get(type(expert), expert.id), by=officer)
+        scoring.save_review(
             assignment,
             by=db.session.get(type(expert), expert.id),
             scores=[
-                services.ScoreInput(c.id, "8", "Strong resin data.") for c in p.challenge.criteria
+                scoring.ScoreInput(c.id, "8", "Strong resin data.") for c in p.challenge.criteria
             ],
             overall_comment="Fund it.",
             recommendation="fund",
@@ -162,7 +163,7 @@ def test_applicants_read_anonymised_comments_after_the_decision(
     before = client.get(f"/reviews/proposals/{proposal.id}/feedback").get_data(as_text=True)
     assert "Strong resin data." not in before and "not been made yet" in before
     with app.test_request_context():
-        services.decide(
+        decision.decide(
             db.session.get(Challenge, challenge.id),
             winners=[db.session.get(Proposal, proposal.id)],
             reserve=[],

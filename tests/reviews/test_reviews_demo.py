@@ -6,7 +6,7 @@ from portal.db import db
 from portal.demo.load import load_demo
 from portal.proposals.models import Proposal
 from portal.reviews.models import Assignment, AvoidanceRequest, Review
-from portal.reviews.permissions import conflicts
+from portal.reviews.queries import detected_conflicts
 
 
 def test_the_demo_has_review_in_every_state_and_its_pages_open(app, client):
@@ -38,7 +38,8 @@ def test_the_demo_has_review_in_every_state_and_its_pages_open(app, client):
         in_review = list(
             db.session.exec(select(Proposal).where(Proposal.challenge_id == ids["reviewing"]))
         )
-        assert conflicts([base["users"]["expert2"]], in_review)  # a detected conflict
+        expert2 = base["users"]["expert2"]
+        assert detected_conflicts([expert2.id], [p.id for p in in_review])  # detected
 
     client.post("/login", data={"email": "officer@example.com", "password": "portal-demo"})
     for url in (

@@ -10,8 +10,8 @@ from alembic import command
 
 from portal.cli import MIGRATIONS, alembic_config
 from portal.db import make_engine
-from portal.reviews.permissions import conflicts
-from portal.reviews.services import declare_conflict
+from portal.reviews.assignment import declare_conflict
+from portal.reviews.queries import detected_conflicts
 from tests.factories import PASSWORD, fresh_credit_code
 
 
@@ -97,7 +97,7 @@ def test_a_conflict_with_a_code_registered_later_still_counts(
 
     newcomer = make_org("Newcomer Tech", code=code)
     proposal = make_proposal(lead=newcomer, challenge=closed_challenge(), status="in_review")
-    assert conflicts([expert], [proposal])
+    assert detected_conflicts([expert.id], [proposal.id])
 
 
 def test_existing_declarations_get_the_code_of_their_organisation(tmp_path):

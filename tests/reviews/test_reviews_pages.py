@@ -2,10 +2,12 @@
 
 import io
 
+from flask import url_for
 from openpyxl import load_workbook
 from sqlmodel import select
 
 from portal.db import db
+from portal.reviews import links
 from portal.reviews.models import AvoidanceRequest, ConflictDeclaration, PanelMember
 
 
@@ -103,3 +105,11 @@ def test_the_ranking_exports_carry_every_row(
     client.get("/language/zh")
     chinese = client.get(f"/reviews/challenges/{challenge.id}/ranking.csv").data.decode("utf-8")
     assert ",评审中," in chinese.splitlines()[1]
+
+
+def test_the_links_in_review_messages_lead_to_the_pages_they_name(app):
+    with app.test_request_context():
+        assert url_for("reviews.my_assignments") == links.MY_REVIEWS_PATH
+        assert links.challenge_path(7) == url_for("reviews.challenge", challenge_id=7)
+        assert links.score_path(8) == url_for("reviews.score", proposal_id=8)
+        assert links.feedback_path(9) == url_for("reviews.feedback", proposal_id=9)

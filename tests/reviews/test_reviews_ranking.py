@@ -3,7 +3,7 @@ tie-break rule, and a page whose query count does not grow with the number of pr
 
 import pytest
 
-from portal.reviews import queries
+from portal.reviews.ranking import ranking
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def test_statistics_match_a_hand_computed_example(
         {p1.id: {a: 80, b: 70, c: 95, d: 60, e: 72}, p2.id: {a: 60, b: 50, e: 72}},
     )
 
-    result = queries.ranking(challenge)
+    result = ranking(challenge)
     first, second = result.rows
     assert (first.proposal.id, second.proposal.id) == (p1.id, p2.id)
     # P1: 60 70 72 80 95
@@ -61,7 +61,7 @@ def test_ties_are_broken_by_the_higher_mean_z_score(
     )
     # Every mean is 70; x is lenient (70 is low for x), y is harsh (70 is high for y).
     write_reviews(challenge, {p1.id: {x.id: 70}, p2.id: {y.id: 70}, p3.id: {x.id: 90, y.id: 50}})
-    order = [r.proposal.id for r in queries.ranking(challenge).rows]
+    order = [r.proposal.id for r in ranking(challenge).rows]
     assert order == [p2.id, p3.id, p1.id]
 
 
@@ -75,11 +75,11 @@ def test_a_split_panel_is_flagged_as_divergent(
     write_reviews(
         challenge, {split.id: {a: 90, b: 90, c: 40, d: 40}, agreed.id: {a: 70, b: 75, c: 72}}
     )
-    flags = {r.proposal.id: r.divergent for r in queries.ranking(challenge).rows}
+    flags = {r.proposal.id: r.divergent for r in ranking(challenge).rows}
     assert flags == {split.id: True, agreed.id: False}
     app.config["REVIEW_DIVERGENCE_POINTS"] = 60
     try:
-        assert not any(r.divergent for r in queries.ranking(challenge).rows)
+        assert not any(r.divergent for r in ranking(challenge).rows)
     finally:
         app.config["REVIEW_DIVERGENCE_POINTS"] = 30
 

@@ -9,7 +9,8 @@ from portal.audit import AuditEvent
 from portal.db import db
 from portal.errors import NotAllowed
 from portal.proposals.models import Proposal
-from portal.reviews import services
+from portal.reviews import scoring
+from portal.reviews.assignment import assign
 from portal.reviews.models import Assignment, Review, ReviewStatus
 
 
@@ -21,7 +22,7 @@ def assigned(app, closed_challenge, make_proposal, make_expert, officer, add_to_
     expert = make_expert("expert@x.example")
     add_to_panel(challenge, expert)
     with app.test_request_context():
-        services.assign(
+        assign(
             db.session.get(Proposal, proposal.id),
             db.session.get(User, expert.id),
             by=db.session.get(User, officer.id),
@@ -77,6 +78,7 @@ def test_bad_scores_are_refused_with_clear_messages_and_nothing_typed_is_lost(
     assert "Use whole or half points, such as 7 or 7.5." in html
     assert "Score this criterion before submitting." in html
     assert "Enter a number from 0 to 10." in html
+    assert 'id="scores-0-value-error"' in html and 'id="scores-2-value-error"' in html  # by the row
     assert 'value="11"' in html and 'value="7.3"' in html and "Kept comment" in html
     negative = client.post(
         f"/reviews/proposals/{proposal.id}/review", data=form(criteria, ["-1", "5", "5", "5"])
@@ -93,7 +95,7 @@ def test_a_missing_criterion_or_recommendation_is_refused_on_submit(app, client,
     response = client.post(f"/reviews/proposals/{proposal.id}/review", data=data)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "Score this criterion before submitting." in html
+    assert "Score every criterion of the rubric before submitting." in html
     assert "Choose a recommendation before submitting." in html
     # As a draft, the same is kept without a total.
     draft = form(criteria[:3], ["5", "5", "5"], submit=False, recommendation="")
@@ -116,7 +118,7 @@ def test_a_review_for_a_proposal_not_assigned_to_you_is_refused(
             select(Assignment).where(Assignment.proposal_id == proposal.id)
         ).one()
         with pytest.raises(NotAllowed, match="not assigned to you"):
-            services.save_review(
+            scoring.save_review(
                 assignment,
                 by=db.session.get(User, intruder.id),
                 scores=[],
@@ -153,7 +155,7 @@ def test_a_submitted_review_cannot_be_changed_by_its_expert_until_an_officer_reo
         event = db.session.exec(
             select(AuditEvent).where(AuditEvent.action == "review.reopened")
         ).one()
-        assert event.after["reason"] == "Criterion 2 was misread."
+        assert event.after["reopen_reason"] == "Criterion 2 was misread."
 
     login("expert@x.example")
     assert client.post(url, data=form(criteria, ["6", "6", "6", "6"])).status_code == 302

@@ -1,0 +1,86 @@
+"""The states of review and the one way each changes (portal/statemachine.py).
+
+- Assignment: assigned → recused (the expert stepped aside, or a conflict came to light; with a
+  reason) | submitted (its review was submitted); submitted → assigned when an officer reopens
+  the review.
+- Review: draft → submitted; submitted → draft when an officer reopens it (with a reason).
+- Avoidance request: pending → accepted | refused.
+
+`set_status` is the only writer of these status columns; CHECK constraints (models.py, migration
+0009) hold the columns that go with each state, so a row written around it is refused too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from portal.accounts.models import User
+from portal.reviews.models import (
+    Assignment,
+    AssignmentStatus,
+    AvoidanceRequest,
+    AvoidanceStatus,
+    Review,
+    ReviewStatus,
+)
+from portal.statemachine import StateMachine
+
+ASSIGNMENT = StateMachine(
+    "assignment",
+    {
+        AssignmentStatus.assigned: {AssignmentStatus.recused, AssignmentStatus.submitted},
+        AssignmentStatus.submitted: {AssignmentStatus.assigned},
+    },
+    stamps={AssignmentStatus.recused: "recused_at"},
+    reasons={AssignmentStatus.recused: "recusal_reason"},
+    reason_required=frozenset({AssignmentStatus.recused}),
+)
+REVIEW = StateMachine(
+    "review",
+    {
+        ReviewStatus.draft: {ReviewStatus.submitted},
+        ReviewStatus.submitted: {ReviewStatus.draft},
+    },
+    stamps={ReviewStatus.submitted: "submitted_at", ReviewStatus.draft: "reopened_at"},
+    reasons={ReviewStatus.draft: "reopen_reason"},
+    reason_required=frozenset({ReviewStatus.draft}),
+)
+AVOIDANCE = StateMachine(
+    "avoidance",
+    {AvoidanceStatus.pending: {AvoidanceStatus.accepted, AvoidanceStatus.refused}},
+    stamps={AvoidanceStatus.accepted: "decided_at", AvoidanceStatus.refused: "decided_at"},
+)
+MACHINES: dict[type, StateMachine] = {
+    Assignment: ASSIGNMENT,
+    Review: REVIEW,
+    AvoidanceRequest: AVOIDANCE,
+}
+# Audit names the trail already uses where they differ from "<entity>.<state>".
+ACTIONS = {
+    (Review, ReviewStatus.draft): "review.reopened",
+    (Assignment, AssignmentStatus.assigned): "assignment.reopened",
+    (AvoidanceRequest, AvoidanceStatus.accepted): "avoidance.decided",
+    (AvoidanceRequest, AvoidanceStatus.refused): "avoidance.decided",
+}
+
+
+def set_status(
+    obj: Assignment | Review | AvoidanceRequest,
+    to: AssignmentStatus | ReviewStatus | AvoidanceStatus,
+    *,
+    by: User,
+    reason: str = "",
+    now: datetime | None = None,
+    audit_fields: tuple[str, ...] = (),
+):
+    """Move an assignment, a review or an avoidance request to `to`: refused unless its table
+    allows it; stamps and reason columns set; one audit event."""
+    return MACHINES[type(obj)].move(
+        obj,
+        to,
+        by=by,
+        reason=reason,
+        now=now,
+        action=ACTIONS.get((type(obj), to)),
+        audit_fields=audit_fields,
+    )
