@@ -9,12 +9,12 @@ import pytest
 from sqlmodel import select
 
 from portal import clock
-from portal.awards import services
+from portal.awards import milestones, services
 from portal.awards.models import Award, AwardIndicator, AwardStatus
 from portal.challenges.models import Comparison, Indicator
 from portal.db import db
 from portal.errors import ValidationFailed
-from tests.awards.helpers import START, confirm_as_proposed
+from tests.awards.helpers import START, confirm_as_proposed, sign_task_book
 
 
 @pytest.mark.parametrize(
@@ -27,13 +27,13 @@ from tests.awards.helpers import START, confirm_as_proposed
     ],
 )
 def test_tranches_add_up_to_the_amount_to_the_cent(amount, shares):
-    tranches = services.split_tranches(Decimal(amount), [Decimal(s) for s in shares])
+    tranches = milestones.split_tranches(Decimal(amount), [Decimal(s) for s in shares])
     assert sum(tranches) == Decimal(amount)
     assert all(t == t.quantize(Decimal("0.01")) for t in tranches)
 
 
 def test_thirds_of_a_hundred_yuan():
-    thirds = services.split_tranches(Decimal("100.00"), [Decimal(1)] * 3)
+    thirds = milestones.split_tranches(Decimal("100.00"), [Decimal(1)] * 3)
     assert thirds == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
 
 
@@ -82,7 +82,7 @@ def test_the_officer_confirms_a_lower_amount_with_raised_targets(app, client, lo
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         award = db.session.get(Award, award_id)
-        assert award.status is AwardStatus.active
+        assert award.status is AwardStatus.confirmed
         assert award.amount == Decimal("15000000.00")
         assert [m.tranche for m in award.milestones] == [Decimal("5000000.00")] * 3
         assert [i.target for i in award.indicators] == [Decimal(120), Decimal(200)]
@@ -112,7 +112,7 @@ def test_lowering_respects_the_direction_of_the_indicator(app, ctx, ended_award,
     db.session.commit()
     targets = {ids[0]: Decimal("101"), ids[1]: Decimal("200")}
     award = db.session.get(Award, award_id)
-    plan = services.proposed_plan(award)
+    plan = milestones.proposed_plan(award)
     kwargs = {"by": officer, "amount": award.amount, "plan": plan}
     dates = {"starts_on": START.date(), "ends_on": START.date() + timedelta(days=900)}
     with pytest.raises(ValidationFailed, match=r"\(≤ 100\)"):
@@ -124,7 +124,8 @@ def test_lowering_respects_the_direction_of_the_indicator(app, ctx, ended_award,
 
 def test_a_running_projects_target_may_rise_but_not_fall(ctx, ended_award, officer):
     award_id, _ids = ended_award
-    award = confirm_as_proposed(award_id, officer.id)
+    confirm_as_proposed(award_id, officer.id)
+    award = sign_task_book(award_id, officer.id)
     indicator = award.indicators[0]
     with pytest.raises(ValidationFailed, match="may not be lowered"):
         services.change_target(indicator, by=officer, value=Decimal("99"))
