@@ -43,9 +43,14 @@ def make_project(app, make_proposal, make_user, publicise, officer):
     """A running project: an awarded proposal whose publicity ended without objection, which
     an officer confirmed as proposed and whose task book was signed. Returns the award id."""
 
-    def make(lead: str = "Alpha Tech", challenge=None, requested=Decimal("20000000.00")) -> int:
+    def make(
+        lead: str = "Alpha Tech",
+        challenge=None,
+        requested=Decimal("20000000.00"),
+        **proposal_fields,
+    ) -> int:
         proposal = make_proposal(
-            lead=lead, challenge=challenge, status="awarded", requested=requested
+            lead=lead, challenge=challenge, status="awarded", requested=requested, **proposal_fields
         )
         award_id = publicise(proposal)
         with within(app):

@@ -178,3 +178,23 @@ def test_the_confirmation_form_waits_for_the_end_of_publicity(
     login("officer@example.gov.cn")
     response = client.get(f"/officer/awards/{award_id}/confirm", follow_redirects=True)
     assert "Confirmation opens when the publicity period ends." in response.get_data(as_text=True)
+
+
+def test_the_project_page_tells_whether_a_target_was_changed(
+    app, client, login, make_project, officer
+):
+    award_id = make_project()
+    with app.app_context():
+        indicator_id = db.session.get(Award, award_id).indicators[0].id
+    login(officer.email)
+    address = f"/projects/{award_id}/indicators/{indicator_id}"
+
+    lowered = client.post(address, data={"target": "99"}, follow_redirects=True)
+    raised = client.post(address, data={"target": "120"}, follow_redirects=True)
+
+    assert "The target was not changed: The target for Indicator 1 may not be lowered" in (
+        lowered.get_data(as_text=True)
+    )
+    assert "The target has been changed." in raised.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(AwardIndicator, indicator_id).target == Decimal("120")
