@@ -66,31 +66,27 @@ def _illegal(enum, journey) -> list[tuple]:
     return [pair for pair in product(enum, enum) if pair not in journey]
 
 
-def test_an_award_refuses_every_other_move(ctx, subtests):
-    for start, end in _illegal(AwardStatus, AWARD_JOURNEY):
+@pytest.mark.parametrize(
+    ("model", "journey", "move"),
+    [
+        (Award, AWARD_JOURNEY, lambda a, to: states.set_status(a, to, by=None, reason="Why.")),
+        (Milestone, MILESTONE_JOURNEY, lambda m, to: states.set_milestone_status(m, to, by=None)),
+        (
+            Objection,
+            OBJECTION_JOURNEY,
+            lambda o, to: states.set_objection_status(o, to, by=None, reason="Why."),
+        ),
+    ],
+    ids=["award", "milestone", "objection"],
+)
+def test_every_other_move_is_refused(ctx, subtests, model, journey, move):
+    kind = type(next(iter(journey))[0])
+    for start, end in _illegal(kind, journey):
         with subtests.test(move=f"{start} → {end}"):
-            award = Award(status=start)
+            row = model(status=start)
             with pytest.raises(IllegalTransition):
-                states.set_status(award, end, by=None, reason="Because.")
-            assert award.status is start
-
-
-def test_a_milestone_refuses_every_other_move(ctx, subtests):
-    for start, end in _illegal(MilestoneStatus, MILESTONE_JOURNEY):
-        with subtests.test(move=f"{start} → {end}"):
-            milestone = Milestone(status=start)
-            with pytest.raises(IllegalTransition):
-                states.set_milestone_status(milestone, end, by=None)
-            assert milestone.status is start
-
-
-def test_an_objection_refuses_every_other_move(ctx, subtests):
-    for start, end in _illegal(ObjectionStatus, OBJECTION_JOURNEY):
-        with subtests.test(move=f"{start} → {end}"):
-            objection = Objection(status=start)
-            with pytest.raises(IllegalTransition):
-                states.set_objection_status(objection, end, by=None, reason="Because.")
-            assert objection.status is start
+                move(row, end)
+            assert row.status is start
 
 
 def test_ending_an_award_early_needs_a_reason(ctx, make_project, officer):
