@@ -1,8 +1,8 @@
 """Who may see and do what with award notices and their batches.
 
 A notice is seen by staff and by the users of the award's lead organisation (the addressee);
-staff issue, correct and batch them. Anyone may verify a notice by its code (queries.py): that
-page shows what the notice printed, nothing more. The awards these act on are loaded through
+staff issue, correct and batch them. Anyone may verify a notice by its code (notice_to_verify):
+that page shows what the notice printed, nothing more. The awards these act on are loaded through
 portal.awards.permissions.
 """
 
@@ -66,6 +66,12 @@ def get_notice_or_404(notice_id: int, user: Any, need: str = "read") -> Notice:
     if notice is None or not needs[need](user, notice):
         abort(404)
     return notice
+
+
+def notice_to_verify(code: str) -> Notice | None:
+    """The notice printed with `code`, for anyone, logged in or not: a notice is public to
+    whoever holds its code (the verification page shows what it printed, and its status)."""
+    return db.session.exec(select(Notice).where(Notice.code == code)).first()
 
 
 def get_batch_or_404(batch_id: int, user: Any) -> NoticeBatch:

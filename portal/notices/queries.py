@@ -85,10 +85,6 @@ def versions_of(number: str) -> list[Notice]:
     )
 
 
-def notice_by_code(code: str) -> Notice | None:
-    return db.session.exec(select(Notice).where(Notice.code == code)).first()
-
-
 def challenges_with_awards():
     """Challenges that have confirmed or active awards, with how many and how many notices."""
     awards = func.count(func.distinct(Award.id))

@@ -30,7 +30,12 @@ from portal.awards.permissions import get_award_or_404
 from portal.i18n import gettext as _
 from portal.notices import content, forms, queries, services
 from portal.notices.models import BatchStatus, Notice, NoticeStatus
-from portal.notices.permissions import get_batch_or_404, get_challenge_or_404, get_notice_or_404
+from portal.notices.permissions import (
+    get_batch_or_404,
+    get_challenge_or_404,
+    get_notice_or_404,
+    notice_to_verify,
+)
 from portal.pagecache import cached_private_page
 from portal.paging import paginate
 from portal.storage import path_of, send_stored
@@ -205,7 +210,7 @@ def verify_form():
 @public
 def verify(code: str):
     normalised = content.normalise_code(code)
-    notice = queries.notice_by_code(normalised) if normalised else None
+    notice = notice_to_verify(normalised) if normalised else None
     if notice is None:
         form = forms.CodeForm(code=code)
         return render_template("notices/verify_form.html", form=form, unknown=code), 404
