@@ -21,7 +21,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.awards import milestones, services
+from portal.awards import milestones
+from portal.awards import targets as award_targets
 from portal.awards.milestones import PlannedTranche
 from portal.awards.models import GATE_OUTCOME_LABELS, Award, AwardStatus, GateOutcome
 from portal.awards.queries import local_today
@@ -112,7 +113,7 @@ class ConfirmForm(PortalForm):
             default=today + timedelta(days=365),
         )
         form.fill_plan(milestones.proposed_plan(award))
-        for row in services.proposed_targets(award):
+        for row in award_targets.proposed_targets(award):
             form.targets.append_entry({"indicator_id": row.indicator_id, "target": row.target})
         return form
 

@@ -8,7 +8,6 @@ Every transition locks the award first (`db.lock`) and changes its state through
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -18,10 +17,10 @@ from werkzeug.datastructures import FileStorage
 from portal import audit, clock, storage
 from portal.accounts.models import User
 from portal.awards import milestones, queries, states
+from portal.awards import targets as award_targets
 from portal.awards.milestones import PlannedTranche
 from portal.awards.models import (
     Award,
-    AwardIndicator,
     AwardStatus,
     GateDecision,
     GateOutcome,
@@ -36,12 +35,12 @@ from portal.awards.permissions import (
     can_publicise,
     can_resolve,
 )
-from portal.challenges.models import Challenge, Comparison, FundingMode
+from portal.challenges.models import Challenge, FundingMode
 from portal.db import db, money
 from portal.errors import DomainError, ValidationFailed, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
-from portal.presentation import format_local, format_money, plain_number
+from portal.presentation import format_local, format_money
 from portal.proposals.models import Proposal, ProposalStatus
 
 
@@ -200,55 +199,6 @@ def promote_reserve(proposal_id: int, *, by: User, replacing: Award) -> Award:
 # ---- confirmation and the task book -------------------------------------------------------
 
 
-@dataclass
-class TargetRow:
-    indicator_id: int | None
-    name: str
-    comparison: Comparison
-    unit: str
-    committed: Decimal
-    target: Decimal | None
-
-
-def proposed_targets(award: Award) -> list[TargetRow]:
-    """The indicators with what the proposal committed to (the challenge target if blank)."""
-    committed = {c.indicator_id: c.value for c in award.proposal.commitments}
-    rows = []
-    for indicator in award.challenge.indicators:
-        promised = committed.get(indicator.id)
-        promised = indicator.target if promised is None else promised
-        rows.append(
-            TargetRow(
-                indicator.id,
-                indicator.name,
-                indicator.comparison,
-                indicator.unit,
-                promised,
-                promised,
-            )
-        )
-    return rows
-
-
-def lowers(comparison: Comparison, committed: Decimal, value: Decimal) -> bool:
-    """Whether `value` is a weaker target than `committed` (不得降低考核指标)."""
-    if comparison is Comparison.ge:
-        return value < committed
-    if comparison is Comparison.le:
-        return value > committed
-    return value != committed
-
-
-def _lowered_message(name: str, comparison: Comparison, committed: Decimal) -> str:
-    return _(
-        "The target for %(name)s may not be lowered below what the proposal promised "
-        "(%(sign)s %(value)s).",
-        name=name,
-        sign=comparison.symbol,
-        value=plain_number(committed),
-    )
-
-
 def confirm_award(
     award: Award,
     *,
@@ -282,31 +232,17 @@ def confirm_award(
     plan_problem = milestones.plan_problem(plan, amount)
     if plan_problem:
         problems["milestones"] = plan_problem
-    indicator_rows = proposed_targets(award)
-    for row in indicator_rows:
-        value = targets.get(row.indicator_id)
-        if value is None:
-            problems["targets"] = _("Enter a target for every indicator.")
-        elif lowers(row.comparison, row.committed, value):
-            problems["targets"] = _lowered_message(row.name, row.comparison, row.committed)
+    indicator_rows = award_targets.proposed_targets(award)
+    target_problem = award_targets.target_problem(indicator_rows, targets)
+    if target_problem:
+        problems["targets"] = target_problem
     if problems:
         raise ValidationFailed(problems)
     award.amount = amount
     award.starts_on = starts_on
     award.ends_on = ends_on
     award.milestones = milestones.planned_milestones(plan)
-    award.indicators = [
-        AwardIndicator(
-            indicator_id=row.indicator_id,
-            position=i,
-            name=row.name,
-            comparison=row.comparison,
-            unit=row.unit,
-            committed=row.committed,
-            target=targets[row.indicator_id],
-        )
-        for i, row in enumerate(indicator_rows)
-    ]
+    award.indicators = award_targets.award_indicators(indicator_rows, targets)
     states.set_status(award, AwardStatus.confirmed, by=by, now=now)
     title = award.proposal.title
     days = current_app.config["NOTICE_TASK_BOOK_DAYS"]
@@ -353,24 +289,6 @@ def start_project(award: Award, *, by: User, task_book_signed_on: date | None) -
         link=_project_link(award),
     )
     return award
-
-
-def change_target(indicator: AwardIndicator, *, by: User, value: Decimal) -> AwardIndicator:
-    """Raise a running project's indicator target; lowering it below the promise is refused."""
-    require(can_manage(by, indicator.award))
-    award = db.lock(indicator.award)
-    if award.status is not AwardStatus.active:
-        raise DomainError(_("Only a running project's targets can change."))
-    if lowers(indicator.comparison, indicator.committed, value):
-        raise ValidationFailed(
-            {"target": _lowered_message(indicator.name, indicator.comparison, indicator.committed)}
-        )
-    before = audit.snapshot(indicator)
-    indicator.target = value
-    audit.record(
-        by, "award_indicator.changed", indicator, before=before, after=audit.snapshot(indicator)
-    )
-    return indicator
 
 
 # ---- closing a project ----------------------------------------------------------------------

@@ -17,6 +17,7 @@ from portal import clock, storage
 from portal.access import login_required, public, roles_required, staff_required
 from portal.accounts.models import Role
 from portal.awards import forms, milestones, queries, services
+from portal.awards import targets as award_targets
 from portal.awards.models import AwardStatus, ObjectionStatus, ReportDecision
 from portal.awards.permissions import (
     get_award_or_404,
@@ -136,7 +137,7 @@ def confirm(award_id: int):
     form = forms.ConfirmForm()
     if first_display(form):
         form = forms.ConfirmForm.from_model(award)
-    context = {"award": award, "indicators": services.proposed_targets(award)}
+    context = {"award": award, "indicators": award_targets.proposed_targets(award)}
     if form.add_row.data:
         form.milestones.append_entry()
         return render_template("awards/confirm.html", form=form, **context)
@@ -293,7 +294,7 @@ def change_target(award_id: int, indicator_id: int):
     indicator = next((i for i in award.indicators if i.id == indicator_id), None) or abort(404)
     form = forms.TargetForm()
     done, _changed = submit_form(
-        form, lambda: services.change_target(indicator, by=current_user, **form.to_input())
+        form, lambda: award_targets.change_target(indicator, by=current_user, **form.to_input())
     )
     if done:
         flash(_("The target has been changed."), "success")

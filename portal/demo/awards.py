@@ -20,6 +20,7 @@ from sqlmodel import select
 from portal import clock, sequences
 from portal.accounts.models import Organisation, User
 from portal.awards import milestones, queries, services
+from portal.awards import targets as award_targets
 from portal.awards.models import Award, GateOutcome, MilestoneReport
 from portal.challenges.models import (
     Chain,
@@ -184,7 +185,7 @@ def _confirm(award: Award, officer: User) -> Award:
         starts_on=queries.local_today(),
         ends_on=award.proposal.milestones[-1].due_date,
         plan=milestones.proposed_plan(award),
-        targets={row.indicator_id: row.committed for row in services.proposed_targets(award)},
+        targets={row.indicator_id: row.committed for row in award_targets.proposed_targets(award)},
     )
 
 

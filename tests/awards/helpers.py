@@ -10,6 +10,7 @@ from decimal import Decimal
 from flask import has_app_context
 
 from portal.awards import milestones, queries, services
+from portal.awards import targets as award_targets
 from portal.awards.models import Award
 from portal.db import db
 from tests.pdfs import pdf as pdf_bytes
@@ -42,7 +43,7 @@ def confirm_as_proposed(award_id: int, officer_id: int, amount: Decimal | None =
         starts_on=date(2026, 4, 1),
         ends_on=date(2029, 4, 1),
         plan=milestones.proposed_plan(award, amount),
-        targets={row.indicator_id: row.committed for row in services.proposed_targets(award)},
+        targets={row.indicator_id: row.committed for row in award_targets.proposed_targets(award)},
     )
 
 

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from portal import clock
 from portal.awards import milestones, services
+from portal.awards import targets as award_targets
 from portal.awards.models import Award, AwardIndicator, AwardStatus
 from portal.challenges.models import Comparison, Indicator
 from portal.db import db
@@ -128,8 +129,8 @@ def test_a_running_projects_target_may_rise_but_not_fall(ctx, ended_award, offic
     award = sign_task_book(award_id, officer.id)
     indicator = award.indicators[0]
     with pytest.raises(ValidationFailed, match="may not be lowered"):
-        services.change_target(indicator, by=officer, value=Decimal("99"))
-    services.change_target(indicator, by=officer, value=Decimal("110"))
+        award_targets.change_target(indicator, by=officer, value=Decimal("99"))
+    award_targets.change_target(indicator, by=officer, value=Decimal("110"))
     db.session.commit()
     targets = db.session.exec(select(AwardIndicator.target).order_by(AwardIndicator.position))
     assert targets.all() == [Decimal("110"), Decimal("200")]
