@@ -278,8 +278,12 @@ class GateForm(PortalForm):
         }
 
 
-class DashboardFilter(Form):
-    """The officers' project list, by industrial chain and status (a GET form)."""
+class DashboardFilter(PortalForm):
+    """The officers' project list, by industrial chain and status (a GET form, without a token);
+    `to_input()` is what queries.projects takes."""
+
+    class Meta:
+        csrf = False
 
     chain = SelectField(_l("Industrial chain"), choices=[], default="")
     status = SelectField(_l("Status"), choices=[], default="")
@@ -289,10 +293,11 @@ class DashboardFilter(Form):
         self.status.choices = [("", _l("All statuses"))] + [(s.value, s.label) for s in statuses]
         return self
 
-    def chosen(self) -> tuple[int | None, AwardStatus | None]:
+    def to_input(self) -> dict[str, Any]:
         """The chain id and status chosen (None for anything not offered)."""
         self.validate()
-        chain_id = None if self.chain.errors else parse_id(self.chain.data)
         offered = {value for value, _label in self.status.choices if value}
-        status = AwardStatus(self.status.data) if self.status.data in offered else None
-        return chain_id, status
+        return {
+            "chain_id": None if self.chain.errors else parse_id(self.chain.data),
+            "status": AwardStatus(self.status.data) if self.status.data in offered else None,
+        }

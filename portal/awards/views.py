@@ -185,8 +185,7 @@ def start(award_id: int):
 @cached_private_page
 def dashboard():
     filters = forms.DashboardFilter(request.args).offer(queries.chains(), queries.PROJECT_STATUSES)
-    chain_id, status = filters.chosen()
-    statement = queries.projects(current_user, chain_id=chain_id, status=status)
+    statement = queries.projects(current_user, **filters.to_input())
     awards, page = paginate(statement)
     today = queries.local_today()
     due, late = queries.due_soon(current_user, today), queries.overdue(current_user, today)
