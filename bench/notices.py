@@ -70,6 +70,7 @@ def render_comparison(app, challenge_id: int) -> None:
     from sqlmodel import select
 
     from portal.awards.models import Award
+    from portal.awards.queries import local_today
     from portal.db import db
     from portal.notices import content, services
     from portal.notices.health import subsetter
@@ -80,7 +81,7 @@ def render_comparison(app, challenge_id: int) -> None:
     ).all()
     from portal.notices.queries import awards_for_notices
 
-    today = services.local_today()
+    today = local_today()
     values = [
         content.notice_values(
             award,

@@ -1,6 +1,12 @@
+"""The forms of the award pages, on the house protocol (portal/formtools.PortalForm):
+`from_model` fills a form for its first display, `to_input()` is what the service takes."""
+
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
@@ -15,59 +21,36 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.awards.models import (
-    AwardStatus,
-    GateOutcome,
-    MilestoneStatus,
-    ObjectionStatus,
-    ReportDecision,
-)
-from portal.formtools import FiniteDecimalField
+from portal.awards import milestones
+from portal.awards import targets as award_targets
+from portal.awards.milestones import PlannedTranche
+from portal.awards.models import GATE_OUTCOME_LABELS, Award, AwardStatus, GateOutcome
+from portal.awards.queries import local_today
+from portal.formtools import FiniteDecimalField, PortalForm
 from portal.i18n import lazy_gettext as _l
-from portal.parsing import DayField, HiddenNumberField
-
-AWARD_STATUS_LABELS = {
-    AwardStatus.in_publicity: _l("In publicity 公示中"),
-    AwardStatus.confirmed: _l("Confirmed"),
-    AwardStatus.revoked: _l("Revoked"),
-    AwardStatus.active: _l("Running"),
-    AwardStatus.completed: _l("Completed"),
-    AwardStatus.terminated: _l("Terminated"),
-    AwardStatus.eliminated: _l("Eliminated"),
-}
-MILESTONE_STATUS_LABELS = {
-    MilestoneStatus.planned: _l("Planned"),
-    MilestoneStatus.reported: _l("Reported"),
-    MilestoneStatus.accepted: _l("Accepted"),
-    MilestoneStatus.returned: _l("Returned"),
-    MilestoneStatus.cancelled: _l("Cancelled"),
-}
-OBJECTION_STATUS_LABELS = {
-    ObjectionStatus.open: _l("Open"),
-    ObjectionStatus.upheld: _l("Upheld"),
-    ObjectionStatus.dismissed: _l("Dismissed"),
-}
-REPORT_DECISION_LABELS = {
-    ReportDecision.pending: _l("Awaiting decision"),
-    ReportDecision.accepted: _l("Accepted"),
-    ReportDecision.returned: _l("Returned"),
-}
-GATE_OUTCOME_LABELS = {
-    GateOutcome.continued: _l("Continues"),
-    GateOutcome.eliminated: _l("Eliminated"),
-}
+from portal.parsing import DayField, HiddenNumberField, parse_id
+from portal.proposals.models import Proposal
 
 VALUE = {"places": None}
 
 
-class ObjectionForm(FlaskForm):
+def _values_by_indicator(rows: FieldList) -> dict[int, Any]:
+    """{indicator id: value} of the rows where both were given."""
+    return {
+        row.indicator_id.data: row.value.data
+        for row in rows
+        if row.indicator_id.data is not None and row.value.data is not None
+    }
+
+
+class ObjectionForm(PortalForm):
     reason = TextAreaField(
         _l("Reason for the objection"), validators=[DataRequired(), Length(max=5000)]
     )
     evidence = FileField(_l("Evidence (PDF, optional)"))
 
 
-class ResolveObjectionForm(FlaskForm):
+class ResolveObjectionForm(PortalForm):
     decision = RadioField(
         _l("Decision"),
         choices=[
@@ -78,6 +61,20 @@ class ResolveObjectionForm(FlaskForm):
     )
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
     promote = SelectField(_l("Promote a reserve proposal (when upheld)"), choices=[], default="")
+
+    def offer(self, reserve: Iterable[Proposal]) -> ResolveObjectionForm:
+        """The reserve proposals that may take a revoked award's place."""
+        self.promote.choices = [("", _l("None"))] + [
+            (str(p.id), f"{p.title} — {p.lead_org.name}") for p in reserve
+        ]
+        return self
+
+    def to_input(self) -> dict[str, Any]:
+        return {
+            "upheld": self.decision.data == "upheld",
+            "reason": self.reason.data,
+            "promote_id": parse_id(self.promote.data),
+        }
 
 
 class MilestoneRow(Form):
@@ -93,7 +90,7 @@ class TargetRow(Form):
     target = FiniteDecimalField(_l("Target"), validators=[Optional()], **VALUE)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PortalForm):
     amount = FiniteDecimalField(_l("Funding amount (yuan)"), validators=[InputRequired()], places=2)
     starts_on = DayField(_l("Execution starts"), validators=[InputRequired()])
     ends_on = DayField(_l("Execution ends"), validators=[InputRequired()])
@@ -103,35 +100,140 @@ class ConfirmForm(FlaskForm):
     recompute = SubmitField(_l("Split the tranches again for this amount"))
     submit = SubmitField(_l("Confirm the award"))
 
+    @classmethod
+    def from_model(cls, award: Award, **kwargs: Any) -> ConfirmForm:
+        """The proposal's amount, plan and promises; the execution period from today to the
+        last planned milestone."""
+        form = cls(**kwargs)
+        today = local_today()
+        form.amount.data = award.amount
+        form.starts_on.data = today
+        form.ends_on.data = max(
+            (m.due_date for m in award.proposal.milestones if m.due_date),
+            default=today + timedelta(days=365),
+        )
+        form.fill_plan(milestones.proposed_plan(award))
+        for row in award_targets.proposed_targets(award):
+            form.targets.append_entry({"indicator_id": row.indicator_id, "target": row.target})
+        return form
+
+    def fill_plan(self, plan: list[PlannedTranche]) -> None:
+        while self.milestones.entries:
+            self.milestones.pop_entry()
+        for row in plan:
+            self.milestones.append_entry(
+                {
+                    "title": row.title,
+                    "due_date": row.due_date,
+                    "tranche": row.tranche,
+                    "deliverable": row.deliverable,
+                    "verification": row.verification,
+                }
+            )
+
+    def to_input(self) -> dict[str, Any]:
+        return {
+            "amount": self.amount.data,
+            "starts_on": self.starts_on.data,
+            "ends_on": self.ends_on.data,
+            "plan": [
+                PlannedTranche(
+                    title=row.title.data or "",
+                    due_date=row.due_date.data,
+                    tranche=row.tranche.data,
+                    deliverable=row.deliverable.data or "",
+                    verification=row.verification.data or "",
+                )
+                for row in self.milestones
+            ],
+            "targets": {
+                row.indicator_id.data: row.target.data
+                for row in self.targets
+                if row.indicator_id.data is not None and row.target.data is not None
+            },
+        }
+
+
+class TaskBookForm(PortalForm):
+    task_book_signed_on = DayField(_l("Task book signed on"), validators=[InputRequired()])
+
+    @classmethod
+    def from_model(cls, award: Award, **kwargs: Any) -> TaskBookForm:
+        return cls(task_book_signed_on=local_today(), **kwargs)
+
 
 class ValueRow(Form):
     indicator_id = HiddenNumberField()
     value = FiniteDecimalField(_l("Value reached"), validators=[Optional()], **VALUE)
 
 
-class ReportForm(FlaskForm):
+class ReportForm(PortalForm):
     progress = TextAreaField(_l("Progress"), validators=[DataRequired(), Length(max=20000)])
     values = FieldList(FormField(ValueRow))
     evidence = MultipleFileField(_l("Evidence (PDF files)"))
 
+    @classmethod
+    def from_model(cls, award: Award, **kwargs: Any) -> ReportForm:
+        """A row for each indicator of the project."""
+        form = cls(**kwargs)
+        for indicator in award.indicators:
+            form.values.append_entry({"indicator_id": indicator.id})
+        return form
 
-class DecideReportForm(FlaskForm):
+    def to_input(self) -> dict[str, Any]:
+        return {
+            "progress": self.progress.data,
+            "values": _values_by_indicator(self.values),
+            "evidence": self.evidence.data or [],
+        }
+
+
+class DecideReportForm(PortalForm):
     paid_on = DayField(_l("Disbursement date (when accepting)"), validators=[Optional()])
     comments = TextAreaField(_l("Comments"), validators=[Optional(), Length(max=5000)])
     accept = SubmitField(_l("Accept and record the disbursement"))
     send_back = SubmitField(_l("Return for a new report"))
 
+    @classmethod
+    def from_model(cls, report: Any, **kwargs: Any) -> DecideReportForm:
+        return cls(paid_on=local_today(), **kwargs)
 
-class TargetForm(FlaskForm):
+    @property
+    def returning(self) -> bool:
+        """Whether the officer sends the report back rather than accepting it."""
+        return bool(self.send_back.data)
+
+    def to_input(self) -> dict[str, Any]:
+        if self.returning:
+            return {"comments": self.comments.data}
+        return {"paid_on": self.paid_on.data, "comments": self.comments.data}
+
+
+class TargetForm(PortalForm):
     target = FiniteDecimalField(_l("New target"), validators=[InputRequired()], **VALUE)
 
+    def to_input(self) -> dict[str, Any]:
+        return {"value": self.target.data}
 
-class AcceptanceForm(FlaskForm):
+
+class AcceptanceForm(PortalForm):
     achieved = FieldList(FormField(ValueRow))
     comments = TextAreaField(_l("Acceptance opinion"), validators=[Optional(), Length(max=5000)])
 
+    @classmethod
+    def from_model(cls, award: Award, **kwargs: Any) -> AcceptanceForm:
+        form = cls(**kwargs)
+        for indicator in award.indicators:
+            form.achieved.append_entry({"indicator_id": indicator.id})
+        return form
 
-class TerminateForm(FlaskForm):
+    def to_input(self) -> dict[str, Any]:
+        return {"achieved": _values_by_indicator(self.achieved), "comments": self.comments.data}
+
+
+class TerminateForm(PortalForm):
+    """Ends a running project, or revokes the award (the only way to end a confirmed one)."""
+
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
     refund_due = FiniteDecimalField(
         _l("Refund due (yuan)"), validators=[Optional(), NumberRange(min=0)], places=2
@@ -139,6 +241,10 @@ class TerminateForm(FlaskForm):
     revoke = BooleanField(
         _l("Revoke the award itself (撤销立项): its award notices become invalid")
     )
+
+    @classmethod
+    def from_model(cls, award: Award, **kwargs: Any) -> TerminateForm:
+        return cls(revoke=award.status is AwardStatus.confirmed, **kwargs)
 
 
 class GateRow(Form):
@@ -149,11 +255,49 @@ class GateRow(Form):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 
 
-class GateForm(FlaskForm):
+class GateForm(PortalForm):
     name = StringField(_l("Stage gate"), validators=[DataRequired(), Length(max=200)])
     decisions = FieldList(FormField(GateRow))
 
+    @classmethod
+    def from_model(cls, teams: Iterable[Award], **kwargs: Any) -> GateForm:
+        """A row for each running team, continuing unless the officer decides otherwise."""
+        form = cls(**kwargs)
+        for award in teams:
+            form.decisions.append_entry({"award_id": award.id, "outcome": "continued"})
+        return form
 
-class DashboardFilter(Form):
+    def to_input(self) -> dict[str, Any]:
+        return {
+            "name": self.name.data,
+            "outcomes": {
+                row.award_id.data: (GateOutcome(row.outcome.data), row.reason.data or "")
+                for row in self.decisions
+                if row.award_id.data is not None
+            },
+        }
+
+
+class DashboardFilter(PortalForm):
+    """The officers' project list, by industrial chain and status (a GET form, without a token);
+    `to_input()` is what queries.projects takes."""
+
+    class Meta:
+        csrf = False
+
     chain = SelectField(_l("Industrial chain"), choices=[], default="")
     status = SelectField(_l("Status"), choices=[], default="")
+
+    def offer(self, chains: Iterable[Any], statuses: Iterable[AwardStatus]) -> DashboardFilter:
+        self.chain.choices = [("", _l("All chains"))] + [(str(c.id), c.name) for c in chains]
+        self.status.choices = [("", _l("All statuses"))] + [(s.value, s.label) for s in statuses]
+        return self
+
+    def to_input(self) -> dict[str, Any]:
+        """The chain id and status chosen (None for anything not offered)."""
+        self.validate()
+        offered = {value for value, _label in self.status.choices if value}
+        return {
+            "chain_id": None if self.chain.errors else parse_id(self.chain.data),
+            "status": AwardStatus(self.status.data) if self.status.data in offered else None,
+        }

@@ -8,17 +8,28 @@ from sqlmodel import Field, Relationship, SQLModel
 from portal.accounts.models import User
 from portal.challenges.models import Challenge, Comparison
 from portal.db import MONEY, UTCDateTime, enum_type
+from portal.i18n import lazy_gettext as _l
 from portal.proposals.models import Proposal
 
 
 class AwardStatus(enum.StrEnum):
+    """in_publicity → confirmed → active → completed | terminated (portal/awards/states.py).
+
+    Confirmed means decided (立项): amount, execution period, milestone plan and targets are
+    fixed, and the award notice may be issued; the task book (任务书) is then due, and the
+    project becomes active when an officer records it signed."""
+
     in_publicity = "in_publicity"  # 公示期
-    confirmed = "confirmed"
-    revoked = "revoked"  # after an upheld objection
-    active = "active"  # the project is running
+    confirmed = "confirmed"  # 立项: the notice may be issued, the task book is due
+    revoked = "revoked"  # after an upheld objection, or 撤销立项 later
+    active = "active"  # the task book is signed: the project is running
     completed = "completed"  # final acceptance passed
     terminated = "terminated"
     eliminated = "eliminated"  # left a horse race at a stage gate
+
+    @property
+    def label(self) -> str:
+        return str(AWARD_STATUS_LABELS[self])
 
     @property
     def is_project(self) -> bool:
@@ -26,10 +37,40 @@ class AwardStatus(enum.StrEnum):
         return self not in (AwardStatus.in_publicity, AwardStatus.revoked)
 
 
+AWARD_STATUS_LABELS = {
+    AwardStatus.in_publicity: _l("In publicity 公示中"),
+    AwardStatus.confirmed: _l("Confirmed, task book due"),
+    AwardStatus.revoked: _l("Revoked"),
+    AwardStatus.active: _l("Running"),
+    AwardStatus.completed: _l("Completed"),
+    AwardStatus.terminated: _l("Terminated"),
+    AwardStatus.eliminated: _l("Eliminated"),
+}
+
+# What the database holds for each state of an award (and the migration that added them,
+# 0010, repeats): a closed award has its time, and a reason when it was revoked, terminated
+# or eliminated; a confirmed award has its confirmation and execution period; a project that
+# started has its task book; a refund belongs to an award ended early.
+AWARD_CHECKS = {
+    "closed": "(status IN ('in_publicity', 'confirmed', 'active') AND closed_at IS NULL) OR "
+    "(status IN ('revoked', 'terminated', 'eliminated', 'completed') AND closed_at IS NOT NULL)",
+    "close_reason": "(status IN ('revoked', 'terminated', 'eliminated') AND close_reason <> '') "
+    "OR (status NOT IN ('revoked', 'terminated', 'eliminated') AND close_reason = '')",
+    "confirmed": "(status = 'in_publicity' AND confirmed_at IS NULL) OR status = 'revoked' OR "
+    "(status IN ('confirmed', 'active', 'completed', 'terminated', 'eliminated') "
+    "AND confirmed_at IS NOT NULL AND starts_on IS NOT NULL AND ends_on > starts_on)",
+    "task_book": "(status IN ('in_publicity', 'confirmed') AND task_book_signed_on IS NULL) OR "
+    "status = 'revoked' OR (status IN ('active', 'completed', 'terminated', 'eliminated') "
+    "AND task_book_signed_on IS NOT NULL)",
+    "refund": "refund_due IS NULL OR (status IN ('terminated', 'revoked') AND refund_due >= 0)",
+}
+
+
 class Award(SQLModel, table=True):
     """The award (立项) of a winning proposal; once confirmed it is a project with milestones."""
 
     __tablename__ = "award"
+    __table_args__ = tuple(sa.CheckConstraint(sql, name=n) for n, sql in AWARD_CHECKS.items())
 
     id: int | None = Field(default=None, primary_key=True)
     proposal_id: int = Field(foreign_key="proposal.id", unique=True)
@@ -44,6 +85,7 @@ class Award(SQLModel, table=True):
     confirmed_by_id: int | None = Field(default=None, foreign_key="user.id")
     starts_on: date | None = Field(default=None)  # the execution period
     ends_on: date | None = Field(default=None)
+    task_book_signed_on: date | None = Field(default=None)  # 任务书: the project starts
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     close_reason: str = Field(default="")  # why revoked, terminated or eliminated
     closed_by_id: int | None = Field(default=None, foreign_key="user.id")
@@ -74,6 +116,9 @@ class Award(SQLModel, table=True):
     def publicity_open(self, now: datetime) -> bool:
         return self.status is AwardStatus.in_publicity and now < self.publicity_ends_at
 
+    def awaiting_confirmation(self, now: datetime) -> bool:
+        return self.status is AwardStatus.in_publicity and not self.publicity_open(now)
+
     def overdue_milestones(self, today: date) -> list["Milestone"]:
         """Milestones past due without an accepted report, while the project runs."""
         if self.status is not AwardStatus.active:
@@ -91,18 +136,42 @@ class Award(SQLModel, table=True):
 
 
 class MilestoneStatus(enum.StrEnum):
+    """planned → reported → accepted | returned; returned → reported; open ones → cancelled."""
+
     planned = "planned"
     reported = "reported"
     accepted = "accepted"  # releases the tranche
     returned = "returned"  # report again
-    cancelled = "cancelled"  # after termination or elimination at a stage gate
+    cancelled = "cancelled"  # after termination, revocation or elimination at a stage gate
+
+    @property
+    def label(self) -> str:
+        return str(MILESTONE_STATUS_LABELS[self])
+
+
+MILESTONE_STATUS_LABELS = {
+    MilestoneStatus.planned: _l("Planned"),
+    MilestoneStatus.reported: _l("Reported"),
+    MilestoneStatus.accepted: _l("Accepted"),
+    MilestoneStatus.returned: _l("Returned"),
+    MilestoneStatus.cancelled: _l("Cancelled"),
+}
+
+MILESTONE_CHECKS = {
+    "accepted": "(status = 'accepted' AND accepted_at IS NOT NULL) OR "
+    "(status <> 'accepted' AND accepted_at IS NULL)",
+    "tranche": "tranche >= 0",
+}
 
 
 class Milestone(SQLModel, table=True):
     """A milestone of a confirmed award and the tranche (拨付) its acceptance releases."""
 
     __tablename__ = "milestone"
-    __table_args__ = (sa.UniqueConstraint("award_id", "position"),)
+    __table_args__ = (
+        sa.UniqueConstraint("award_id", "position"),
+        *(sa.CheckConstraint(sql, name=n) for n, sql in MILESTONE_CHECKS.items()),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     award_id: int = Field(foreign_key="award.id", index=True)
@@ -162,11 +231,28 @@ class ObjectionStatus(enum.StrEnum):
     upheld = "upheld"  # the award is revoked
     dismissed = "dismissed"
 
+    @property
+    def label(self) -> str:
+        return str(OBJECTION_STATUS_LABELS[self])
+
+
+OBJECTION_STATUS_LABELS = {
+    ObjectionStatus.open: _l("Open"),
+    ObjectionStatus.upheld: _l("Upheld"),
+    ObjectionStatus.dismissed: _l("Dismissed"),
+}
+
+OBJECTION_CHECKS = {
+    "resolved": "(status = 'open' AND resolved_at IS NULL AND resolution = '') OR "
+    "(status IN ('upheld', 'dismissed') AND resolved_at IS NOT NULL AND resolution <> '')",
+}
+
 
 class Objection(SQLModel, table=True):
     """An objection (异议) lodged against an award during its publicity period."""
 
     __tablename__ = "objection"
+    __table_args__ = tuple(sa.CheckConstraint(sql, name=n) for n, sql in OBJECTION_CHECKS.items())
 
     id: int | None = Field(default=None, primary_key=True)
     award_id: int = Field(foreign_key="award.id", index=True)
@@ -191,14 +277,34 @@ class Objection(SQLModel, table=True):
 class ReportDecision(enum.StrEnum):
     pending = "pending"
     accepted = "accepted"
-    returned = "returned"
+    returned = "returned"  # by an officer, or when the project ended before a decision
+
+    @property
+    def label(self) -> str:
+        return str(REPORT_DECISION_LABELS[self])
+
+
+REPORT_DECISION_LABELS = {
+    ReportDecision.pending: _l("Awaiting decision"),
+    ReportDecision.accepted: _l("Accepted"),
+    ReportDecision.returned: _l("Returned"),
+}
+
+REPORT_CHECKS = {
+    "decided": "(decision = 'pending' AND decided_at IS NULL) OR "
+    "(decision IN ('accepted', 'returned') AND decided_at IS NOT NULL)",
+    "returned": "decision <> 'returned' OR comments <> ''",
+}
 
 
 class MilestoneReport(SQLModel, table=True):
     """What the lead organisation reports for a milestone, and the officer's decision on it."""
 
     __tablename__ = "milestone_report"
-    __table_args__ = (sa.UniqueConstraint("milestone_id", "number"),)
+    __table_args__ = (
+        sa.UniqueConstraint("milestone_id", "number"),
+        *(sa.CheckConstraint(sql, name=n) for n, sql in REPORT_CHECKS.items()),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     milestone_id: int = Field(foreign_key="milestone.id", index=True)
@@ -259,6 +365,16 @@ class Disbursement(SQLModel, table=True):
 class GateOutcome(enum.StrEnum):
     continued = "continued"
     eliminated = "eliminated"
+
+    @property
+    def label(self) -> str:
+        return str(GATE_OUTCOME_LABELS[self])
+
+
+GATE_OUTCOME_LABELS = {
+    GateOutcome.continued: _l("Continues"),
+    GateOutcome.eliminated: _l("Eliminated"),
+}
 
 
 class StageGate(SQLModel, table=True):

@@ -1,14 +1,19 @@
-"""Reads shared by the award pages: each loads its relations in bulk, never a query per row."""
+"""Reads shared by the award pages and services, built on permissions.visible_<things>: each
+loads its relations in bulk, never a query per row."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
 from sqlalchemy.orm import selectinload
-from sqlmodel import and_, exists, false, func, or_, select
+from sqlmodel import func, select
 
+from portal import clock
 from portal.accounts.models import Role, User
 from portal.awards.models import (
     Award,
@@ -20,17 +25,26 @@ from portal.awards.models import (
     MilestoneStatus,
     Objection,
     ObjectionStatus,
+    ReportDecision,
     StageGate,
 )
-from portal.challenges.models import ChainLink, Challenge, ChallengeStatus
+from portal.awards.permissions import awards_in_publicity, visible_awards, visible_objections
+from portal.challenges.models import Chain, ChainLink, Challenge
 from portal.db import db, money
-from portal.proposals.models import ConsentStatus, ConsortiumMember, Proposal
+from portal.proposals.models import Proposal, ProposalStatus
 
 PROJECT_STATUSES = [s for s in AwardStatus if s.is_project]
 OPEN_MILESTONE = [MilestoneStatus.planned, MilestoneStatus.reported, MilestoneStatus.returned]
+FOCUS_LIMIT = 20  # milestones listed in each of the dashboard's focus tables
 
 
-def _award_rows():
+def local_today(now: datetime | None = None) -> date:
+    """Today's date where the programme runs (due dates and notices are local dates)."""
+    zone = current_app.config["TIME_ZONE"] if has_app_context() else "Asia/Shanghai"
+    return (now or clock.now()).astimezone(ZoneInfo(zone)).date()
+
+
+def award_rows() -> tuple[Any, ...]:
     """Options that load what a row of awards shows: project, lead organisation, challenge."""
     return (
         selectinload(Award.proposal).selectinload(Proposal.lead_org),
@@ -40,67 +54,35 @@ def _award_rows():
     )
 
 
+def project_page() -> tuple[Any, ...]:
+    """Options that load everything the project page shows."""
+    reports = selectinload(Award.milestones).selectinload(Milestone.reports)
+    return (
+        *award_rows(),
+        reports.selectinload(MilestoneReport.evidence),
+        reports.selectinload(MilestoneReport.submitted_by),
+        selectinload(Award.indicators),
+        selectinload(Award.disbursements).selectinload(Disbursement.milestone),
+        selectinload(Award.objections),
+    )
+
+
+def with_indicators() -> tuple[Any, ...]:
+    """Options for the pages that list the award's indicators (report, acceptance)."""
+    return (selectinload(Award.proposal), selectinload(Award.indicators))
+
+
 def in_publicity(challenge_id: int | None = None):
     statement = (
-        select(Award)
-        .where(Award.status == AwardStatus.in_publicity)
-        .options(*_award_rows())
-        .order_by(Award.publicity_ends_at, Award.id)
+        awards_in_publicity().options(*award_rows()).order_by(Award.publicity_ends_at, Award.id)
     )
     if challenge_id is not None:
         statement = statement.where(Award.challenge_id == challenge_id)
     return statement
 
 
-def public_challenge(number: str) -> Challenge | None:
-    """A challenge anyone may see (not a draft)."""
-    return db.session.exec(
-        select(Challenge).where(
-            Challenge.number == number, Challenge.status != ChallengeStatus.draft
-        )
-    ).first()
-
-
-def _user_org_condition(user: User):
-    """Awards of proposals in which the user's organisation takes part (lead, or member that
-    accepted the lead's invitation)."""
-    if user.role is not Role.applicant or user.organisation_id is None:
-        return false()
-    member = exists().where(
-        ConsortiumMember.proposal_id == Proposal.id,
-        ConsortiumMember.organisation_id == user.organisation_id,
-        ConsortiumMember.consent == ConsentStatus.accepted,
-    )
-    return Award.proposal_id.in_(
-        select(Proposal.id).where(or_(Proposal.lead_org_id == user.organisation_id, member))
-    )
-
-
-def visible_awards(user: User):
-    """Every award this user may open: staff see all; applicants their organisation's."""
-    statement = select(Award)
-    if user.is_staff:
-        return statement
-    return statement.where(_user_org_condition(user))
-
-
-def award_for(user: User, award_id: int) -> Award | None:
-    return db.session.exec(
-        visible_awards(user)
-        .where(Award.id == award_id)
-        .options(
-            *_award_rows(),
-            selectinload(Award.milestones)
-            .selectinload(Milestone.reports)
-            .selectinload(MilestoneReport.evidence),
-            selectinload(Award.milestones)
-            .selectinload(Milestone.reports)
-            .selectinload(MilestoneReport.submitted_by),
-            selectinload(Award.indicators),
-            selectinload(Award.disbursements).selectinload(Disbursement.milestone),
-            selectinload(Award.objections),
-        )
-    ).first()
+def award_of(proposal: Proposal) -> Award | None:
+    return db.session.exec(select(Award).where(Award.proposal_id == proposal.id)).first()
 
 
 def disbursed_by_award(award_ids: list[int]) -> dict[int, Decimal]:
@@ -114,12 +96,21 @@ def disbursed_by_award(award_ids: list[int]) -> dict[int, Decimal]:
     return {award_id: money(total) for award_id, total in rows}
 
 
+def disbursed_total(award_id: int) -> Decimal:
+    total = db.session.exec(
+        select(func.coalesce(func.sum(Disbursement.amount), 0)).where(
+            Disbursement.award_id == award_id
+        )
+    ).one()
+    return money(total)
+
+
 def projects(user: User, *, chain_id: int | None = None, status: AwardStatus | None = None):
     """The projects (confirmed awards) a user may see, newest first."""
     statement = (
         visible_awards(user)
         .where(Award.status.in_(PROJECT_STATUSES))
-        .options(*_award_rows(), selectinload(Award.milestones))
+        .options(*award_rows(), selectinload(Award.milestones))
         .order_by(Award.confirmed_at.desc(), Award.id.desc())
     )
     if chain_id is not None:
@@ -140,9 +131,14 @@ def applicant_awards(user: User):
     return (
         visible_awards(user)
         .where(Award.status != AwardStatus.revoked)
-        .options(*_award_rows(), selectinload(Award.milestones))
+        .options(*award_rows(), selectinload(Award.milestones))
         .order_by(Award.created_at.desc(), Award.id.desc())
     )
+
+
+def chains() -> list[Chain]:
+    """The industrial chains, for the dashboard's filter."""
+    return list(db.session.exec(select(Chain).order_by(Chain.name)).all())
 
 
 @dataclass(frozen=True)
@@ -165,11 +161,15 @@ def totals(statement) -> Totals:
     return Totals(money(committed), money(disbursed))
 
 
-def _milestones_of_running_projects():
+def _milestones_of_running_projects(user: User):
     return (
         select(Milestone)
         .join(Award, Award.id == Milestone.award_id)
-        .where(Award.status == AwardStatus.active, Milestone.status.in_(OPEN_MILESTONE))
+        .where(
+            Award.id.in_(visible_awards(user).with_only_columns(Award.id)),
+            Award.status == AwardStatus.active,
+            Milestone.status.in_(OPEN_MILESTONE),
+        )
         .options(
             selectinload(Milestone.award)
             .selectinload(Award.proposal)
@@ -179,19 +179,24 @@ def _milestones_of_running_projects():
     )
 
 
-def due_soon(today: date, days: int = 30):
-    return _milestones_of_running_projects().where(
+def due_soon(user: User, today: date, days: int = 30):
+    return _milestones_of_running_projects(user).where(
         Milestone.due_date >= today, Milestone.due_date <= today + timedelta(days=days)
     )
 
 
-def overdue(today: date):
-    return _milestones_of_running_projects().where(Milestone.due_date < today)
+def overdue(user: User, today: date):
+    return _milestones_of_running_projects(user).where(Milestone.due_date < today)
 
 
-def open_objections():
+def first_rows(statement, limit: int = FOCUS_LIMIT) -> list[Any]:
+    return list(db.session.exec(statement.limit(limit)).all())
+
+
+def objections(user: User):
+    """The objections `user` may see: open ones first, then the newest."""
     return (
-        select(Objection)
+        visible_objections(user)
         .options(
             selectinload(Objection.award).selectinload(Award.proposal),
             selectinload(Objection.objector),
@@ -201,11 +206,55 @@ def open_objections():
 
 
 def objections_of(user: User):
+    """The objections `user` lodged, newest first."""
     return (
-        select(Objection)
+        visible_objections(user)
         .where(Objection.objector_id == user.id)
         .options(selectinload(Objection.award).selectinload(Award.proposal))
         .order_by(Objection.lodged_at.desc())
+    )
+
+
+def reserve_candidates(challenge_id: int) -> list[Proposal]:
+    """The challenge's reserve proposals, one of which may replace a revoked award."""
+    return list(
+        db.session.exec(
+            select(Proposal)
+            .where(Proposal.challenge_id == challenge_id, Proposal.status == ProposalStatus.reserve)
+            .options(selectinload(Proposal.lead_org))
+            .order_by(Proposal.id)
+        ).all()
+    )
+
+
+def lead_users(award: Award) -> list[User]:
+    """The applicants who speak for the award's lead organisation (told of every change)."""
+    return list(
+        db.session.exec(
+            select(User).where(
+                User.organisation_id == award.proposal.lead_org_id, User.role == Role.applicant
+            )
+        ).all()
+    )
+
+
+def active_staff() -> list[User]:
+    return list(
+        db.session.exec(
+            select(User).where(User.role.in_([Role.officer, Role.admin]), User.active)
+        ).all()
+    )
+
+
+def running_teams(challenge: Challenge) -> list[Award]:
+    """The teams of a horse race still running, with their lead organisations."""
+    return list(
+        db.session.exec(
+            select(Award)
+            .where(Award.challenge_id == challenge.id, Award.status == AwardStatus.active)
+            .options(selectinload(Award.proposal).selectinload(Proposal.lead_org))
+            .order_by(Award.id)
+        ).all()
     )
 
 
@@ -228,15 +277,15 @@ def race(challenge: Challenge) -> Race:
     awards = db.session.exec(
         select(Award)
         .where(Award.challenge_id == challenge.id, Award.status.in_(PROJECT_STATUSES))
-        .options(*_award_rows(), selectinload(Award.milestones))
+        .options(*award_rows(), selectinload(Award.milestones))
         .order_by(Award.id)
     ).all()
     paid = disbursed_by_award([a.id for a in awards])
     teams = [
         Team(
             award=a,
-            met=sum(1 for m in a.milestones if m.status is MilestoneStatus.accepted),
-            planned=sum(1 for m in a.milestones if m.status is not MilestoneStatus.cancelled),
+            met=a.milestones_met,
+            planned=a.milestones_planned,
             released=paid.get(a.id, Decimal("0.00")),
         )
         for a in awards
@@ -258,12 +307,22 @@ def next_milestone(award: Award) -> Milestone | None:
     return next((m for m in award.milestones if m.is_open), None)
 
 
-def has_open_objection(award_id: int) -> bool:
-    return (
+def next_report_number(milestone: Milestone) -> int:
+    latest = db.session.exec(
+        select(func.max(MilestoneReport.number)).where(MilestoneReport.milestone_id == milestone.id)
+    ).one()
+    return (latest or 0) + 1
+
+
+def pending_reports(award: Award) -> list[MilestoneReport]:
+    """The award's reports still awaiting a decision, as the database holds them now."""
+    return list(
         db.session.exec(
-            select(func.count()).where(
-                and_(Objection.award_id == award_id, Objection.status == ObjectionStatus.open)
+            select(MilestoneReport)
+            .join(Milestone, Milestone.id == MilestoneReport.milestone_id)
+            .where(
+                Milestone.award_id == award.id,
+                MilestoneReport.decision == ReportDecision.pending,
             )
-        ).one()
-        > 0
+        ).all()
     )

@@ -1,7 +1,8 @@
 """Demo awards and projects, built through the services as officers and applicants would:
-awards in publicity with objections (open, upheld with a reserve promoted, dismissed),
-running projects with accepted, returned, reported and overdue milestones, a completed and a
-terminated project, and a horse race with one team eliminated at a stage gate.
+awards in publicity with objections (open, upheld with a reserve promoted, dismissed), an award
+confirmed whose task book is due, running projects with accepted, returned, reported and overdue
+milestones, a completed and a terminated project, and a horse race with one team eliminated at
+a stage gate.
 
 The awarded and reserve proposals are made here, on decided challenges of their own, in the
 chain the challenges demo made (`base["chains"]`) when it has run.
@@ -18,7 +19,8 @@ from sqlmodel import select
 
 from portal import clock, sequences
 from portal.accounts.models import Organisation, User
-from portal.awards import services
+from portal.awards import milestones, queries, services
+from portal.awards import targets as award_targets
 from portal.awards.models import Award, GateOutcome, MilestoneReport
 from portal.challenges.models import (
     Chain,
@@ -180,15 +182,21 @@ def _confirm(award: Award, officer: User) -> Award:
         award,
         by=officer,
         amount=award.amount,
-        starts_on=services.local_today(),
+        starts_on=queries.local_today(),
         ends_on=award.proposal.milestones[-1].due_date,
-        plan=services.proposed_plan(award),
-        targets={row.indicator_id: row.committed for row in services.proposed_targets(award)},
+        plan=milestones.proposed_plan(award),
+        targets={row.indicator_id: row.committed for row in award_targets.proposed_targets(award)},
     )
 
 
+def _start(award: Award, officer: User) -> Award:
+    """Confirmed, and its task book signed the same day: the project runs."""
+    _confirm(award, officer)
+    return services.start_project(award, by=officer, task_book_signed_on=queries.local_today())
+
+
 def _report(award: Award, position: int, user: User, text: str) -> MilestoneReport:
-    return services.report_milestone(
+    return milestones.report_milestone(
         award.milestones[position],
         by=user,
         progress=text,
@@ -259,7 +267,7 @@ def _load(base: dict) -> dict:
         by=officer,
         upheld=True,
         reason="经核实，负责人在研项目超限，撤销立项。",
-        promote=reserve,
+        promote_id=reserve.id,
     )
     dismissed = services.lodge_objection(
         db.session.exec(select(Award).where(Award.proposal_id == reserve.id)).one(),
@@ -289,14 +297,14 @@ def _load(base: dict) -> dict:
             running[key] = services.start_publicity(proposal, by=officer)
     with clock.frozen_at(past + timedelta(days=8)):
         for award in running.values():
-            _confirm(award, officer)
+            _start(award, officer)
 
     project = running["running"]
     carol = users["carol"]
     with clock.frozen_at(today - timedelta(days=152)):
         first = _report(project, 0, carol, "完成树脂合成工艺验证，附检测报告。")
     with clock.frozen_at(today - timedelta(days=148)):
-        services.accept_report(
+        milestones.accept_report(
             first,
             by=officer,
             paid_on=(today - timedelta(days=145)).date(),
@@ -305,13 +313,13 @@ def _load(base: dict) -> dict:
     with clock.frozen_at(today - timedelta(days=12)):
         second = _report(project, 1, carol, "中试线主体设备已到货。")
     with clock.frozen_at(today - timedelta(days=11)):
-        services.return_report(second, by=officer, comments="请补充设备安装调试记录和验收单。")
+        milestones.return_report(second, by=officer, comments="请补充设备安装调试记录和验收单。")
     _report(project, 2, carol, "用户验证样品已送检（提前上报）。")
 
     completed = running["completed"]
     for position in range(3):
         report = _report(completed, position, users["alice"], "按计划完成。")
-        services.accept_report(report, by=officer, paid_on=services.local_today())
+        milestones.accept_report(report, by=officer, paid_on=queries.local_today())
     services.complete_project(
         completed,
         by=officer,
@@ -324,7 +332,7 @@ def _load(base: dict) -> dict:
 
     terminated = running["terminated"]
     report = _report(terminated, 0, users["bob"], "完成晶体生长炉改造。")
-    services.accept_report(report, by=officer, paid_on=services.local_today())
+    milestones.accept_report(report, by=officer, paid_on=queries.local_today())
     services.terminate_project(
         terminated,
         by=officer,
@@ -352,10 +360,10 @@ def _load(base: dict) -> dict:
         ]
     with clock.frozen_at(past + timedelta(days=8)):
         for award in race_awards:
-            _confirm(award, officer)
+            _start(award, officer)
     for award, (_org, user) in zip(race_awards[:2], teams[:2], strict=True):
         report = _report(award, 0, user, "样品通过 1200V 耐压测试。")
-        services.accept_report(report, by=officer, paid_on=services.local_today())
+        milestones.accept_report(report, by=officer, paid_on=queries.local_today())
     outcomes = {
         race_awards[0].id: (GateOutcome.continued, "耐压与损耗指标领先。"),
         race_awards[1].id: (GateOutcome.continued, "进度符合计划。"),
@@ -363,7 +371,27 @@ def _load(base: dict) -> dict:
     }
     services.decide_stage_gate(race, by=officer, name="中期评估 Mid-term gate", outcomes=outcomes)
 
+    # Confirmed a week ago (立项): its award notice may be issued, its task book is due.
+    decided = today - timedelta(days=15)
+    with clock.frozen_at(decided):
+        targets = _challenge(link, "超高纯溅射靶材", when=decided)
+        confirmed = services.start_publicity(
+            _proposal(
+                targets,
+                orgs["enterprise"],
+                ProposalStatus.awarded,
+                "超高纯铜靶材制备",
+                "刘洋",
+                fresh_due,
+                decided,
+            ),
+            by=officer,
+        )
+    with clock.frozen_at(today - timedelta(days=7)):
+        _confirm(confirmed, officer)
+
     made.update(
+        confirmed=confirmed,
         in_publicity=in_publicity,
         revoked=revoked,
         running=project,

@@ -1,7 +1,8 @@
 """Demo notices: one issued, one corrected (so its first version is superseded).
 
-Uses the confirmed awards that earlier loaders made; when there are none (or too few), makes
-confirmed awards of its own, directly, with a challenge, awarded proposals and milestones.
+Uses the confirmed or running awards that earlier loaders made; when there are none (or too
+few), makes confirmed awards of its own, directly, with a challenge, awarded proposals and
+milestones (their task books not yet signed).
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ def make_confirmed_award(
     amount: Decimal,
     leader: str = "李明",
 ) -> Award:
-    """An awarded proposal and its confirmed award with three milestones (30/30/40 %)."""
+    """An awarded proposal and its confirmed award with three milestones (30/30/40 %), its task
+    book not yet signed."""
     now = clock.now()
     proposal = Proposal(
         challenge_id=challenge.id,
@@ -138,7 +140,7 @@ def make_confirmed_award(
     award = Award(
         proposal_id=proposal.id,
         challenge_id=challenge.id,
-        status=AwardStatus.active,  # a confirmed award is a running project
+        status=AwardStatus.confirmed,
         amount=amount,
         publicity_starts_at=now - timedelta(days=20),
         publicity_ends_at=now - timedelta(days=13),
@@ -203,7 +205,8 @@ def _demo_awards(base: dict) -> list[Award]:
 
 
 def load(base: dict) -> dict:
-    """A valid notice, a corrected one (version 1 superseded) and one of a revoked award."""
+    """A valid notice, a corrected one (version 1 superseded) and one of an award revoked
+    because its task book was never signed."""
     write_seal()
     officer = base["users"]["officer"]
     first, second, third = _demo_awards(base)
@@ -214,7 +217,10 @@ def load(base: dict) -> dict:
     )
     revoked = services.issue_notice(third, by=officer, language="en")
     terminate_project(
-        third, by=officer, reason="虚假申报，撤销立项 False statements: award revoked", revoke=True
+        third,
+        by=officer,
+        reason="逾期未签订任务书，撤销立项 The task book was never signed: award revoked",
+        revoke=True,
     )
     base["notices"] = {
         "issued": issued,

@@ -706,6 +706,7 @@ def add_awards(s: Scale) -> None:
                     "confirmed_at": decided_at + timedelta(days=10),
                     "starts_on": starts,
                     "ends_on": starts + timedelta(days=3 * 365),
+                    "task_book_signed_on": starts,
                     "close_reason": "",
                     "acceptance_comments": "",
                     "created_at": decided_at,

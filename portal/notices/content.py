@@ -103,8 +103,6 @@ def verification_url(code: str) -> str:
 def check_complete(award: Award) -> None:
     """Refuse to print a notice that would have gaps."""
     proposal = award.proposal
-    if award.starts_on is None or award.ends_on is None:
-        raise DomainError(_("The award has no execution period yet."))
     if not proposal.title:
         raise DomainError(_("The proposal has no project name."))
     if not award.milestones:

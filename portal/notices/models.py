@@ -8,12 +8,35 @@ from sqlmodel import Field, Relationship, SQLModel
 from portal.awards.models import Award
 from portal.challenges.models import Challenge
 from portal.db import MONEY, UTCDateTime, enum_type
+from portal.i18n import lazy_gettext as _l
 
 
 class NoticeStatus(enum.StrEnum):
+    """valid → superseded | revoked; superseded → revoked (portal/notices/states.py)."""
+
     valid = "valid"
     superseded = "superseded"  # a correction issued the next version
     revoked = "revoked"  # the award was revoked
+
+    @property
+    def label(self) -> str:
+        return str(NOTICE_STATUS_LABELS[self])
+
+
+NOTICE_STATUS_LABELS = {
+    NoticeStatus.valid: _l("Valid"),
+    NoticeStatus.superseded: _l("Superseded"),
+    NoticeStatus.revoked: _l("Revoked"),
+}
+
+# A valid notice was neither superseded nor revoked; a superseded one says when; a revoked one
+# says when (it may have been superseded before). Migration 0010 repeats these.
+NOTICE_CHECKS = {
+    "superseded": "(status = 'valid' AND superseded_at IS NULL) OR "
+    "(status = 'superseded' AND superseded_at IS NOT NULL) OR status = 'revoked'",
+    "revoked": "(status = 'revoked' AND revoked_at IS NOT NULL) OR "
+    "(status <> 'revoked' AND revoked_at IS NULL)",
+}
 
 
 class Notice(SQLModel, table=True):
@@ -27,6 +50,7 @@ class Notice(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("award_id", "version"),
         sa.UniqueConstraint("number", "version"),
+        *(sa.CheckConstraint(sql, name=n) for n, sql in NOTICE_CHECKS.items()),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -58,11 +82,24 @@ class BatchStatus(enum.StrEnum):
     running = "running"
     finished = "finished"
 
+    @property
+    def label(self) -> str:
+        return str(BATCH_STATUS_LABELS[self])
+
+
+BATCH_STATUS_LABELS = {BatchStatus.running: _l("Running"), BatchStatus.finished: _l("Finished")}
+
+BATCH_CHECKS = {
+    "finished": "(status = 'running' AND finished_at IS NULL) OR "
+    "(status = 'finished' AND finished_at IS NOT NULL)",
+}
+
 
 class NoticeBatch(SQLModel, table=True):
     """Notices issued for every confirmed award of a challenge, in steps of a few at a time."""
 
     __tablename__ = "notice_batch"
+    __table_args__ = tuple(sa.CheckConstraint(sql, name=n) for n, sql in BATCH_CHECKS.items())
 
     id: int | None = Field(default=None, primary_key=True)
     challenge_id: int = Field(foreign_key="challenge.id", index=True)

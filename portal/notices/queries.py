@@ -1,4 +1,5 @@
-"""Reads shared by the notices' pages, the batch and the command line."""
+"""Reads shared by the notices' pages, the batch and the command line (lists of notices are
+built on permissions.visible_notices)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from collections.abc import Sequence
 from sqlalchemy.orm import selectinload
 from sqlmodel import func, select
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.awards.models import Award, AwardStatus
 from portal.challenges.models import Challenge
 from portal.db import db
-from portal.notices.models import Notice, NoticeStatus
+from portal.notices.models import Notice, NoticeBatch, NoticeStatus
+from portal.notices.permissions import visible_notices
 from portal.proposals.models import ConsortiumMember, Proposal
 
 ISSUABLE = (AwardStatus.confirmed, AwardStatus.active)
@@ -67,20 +69,6 @@ def awards_without_notice():
     )
 
 
-def visible_notices(user: User):
-    """Every notice `user` may see: staff see all; applicants their organisation's as lead."""
-    statement = select(Notice)
-    if user.is_staff:
-        return statement
-    if user.role is Role.applicant and user.organisation_id:
-        return (
-            statement.join(Award, Award.id == Notice.award_id)
-            .join(Proposal, Proposal.id == Award.proposal_id)
-            .where(Proposal.lead_org_id == user.organisation_id)
-        )
-    return statement.where(Notice.id.is_(None))
-
-
 def notice_list(user: User):
     return (
         visible_notices(user)
@@ -91,26 +79,10 @@ def notice_list(user: User):
     )
 
 
-def can_see(user: User, notice: Notice) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    return (
-        user.role is Role.applicant
-        and user.organisation_id is not None
-        and notice.award.proposal.lead_org_id == user.organisation_id
-    )
-
-
 def versions_of(number: str) -> list[Notice]:
     return list(
         db.session.exec(select(Notice).where(Notice.number == number).order_by(Notice.version))
     )
-
-
-def notice_by_code(code: str) -> Notice | None:
-    return db.session.exec(select(Notice).where(Notice.code == code)).first()
 
 
 def challenges_with_awards():
@@ -144,15 +116,20 @@ def challenge_awards(challenge_id: int) -> list[tuple[Award, Notice | None]]:
     return [(award, current.get(award.id)) for award in awards]
 
 
-def lead_users(award: Award) -> list[User]:
+def batch_notices(batch_id: int):
+    return select(Notice).where(Notice.batch_id == batch_id).order_by(Notice.id)
+
+
+def recent_batches(challenge_id: int, limit: int = 5) -> list[NoticeBatch]:
     return list(
         db.session.exec(
-            select(User).where(
-                User.organisation_id == award.proposal.lead_org_id, User.role == Role.applicant
-            )
-        )
+            select(NoticeBatch)
+            .where(NoticeBatch.challenge_id == challenge_id)
+            .order_by(NoticeBatch.id.desc())
+            .limit(limit)
+        ).all()
     )
 
 
-def batch_notices(batch_id: int):
-    return select(Notice).where(Notice.batch_id == batch_id).order_by(Notice.id)
+def every_notice_of(batch_id: int) -> list[Notice]:
+    return list(db.session.exec(batch_notices(batch_id)).all())

@@ -3,6 +3,10 @@
 Every notice goes through three steps so that the slow one can run elsewhere: a Draft (read from
 the database, with its number taken in the caller's transaction), `_render` (plain values to PDF,
 in this process or a pool of workers) and `_record` (stores the file once, writes the rows).
+
+Notices are revoked with their award: the awards module, which may not import this one, sends
+`award_revoked` inside its transaction, and `revoke_notices_for` receives it (connected when
+this module is imported, as create_app does through the notices' views).
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -20,12 +23,15 @@ from sqlmodel import select
 from portal import audit, clock, sequences
 from portal.accounts.models import User
 from portal.awards.models import Award, AwardStatus
+from portal.awards.queries import lead_users, local_today
+from portal.awards.signals import award_revoked
 from portal.challenges.models import Challenge
 from portal.db import db
-from portal.errors import DomainError, NotAllowed
+from portal.errors import DomainError, require
 from portal.i18n import gettext as _
-from portal.notices import content, queries
+from portal.notices import content, queries, states
 from portal.notices.models import BatchStatus, Notice, NoticeBatch, NoticeStatus
+from portal.notices.permissions import can_correct, can_issue, can_revoke, can_run
 from portal.notices.rendering import Job, Renderer, RenderingError, render_serially
 from portal.notifications.services import notify
 from portal.storage import store_bytes
@@ -50,12 +56,6 @@ class Draft:
         return content.TEMPLATES[self.language], self.values, variant
 
 
-def _check_staff(by: User | None) -> None:
-    """`by` is None for the command line, run by the operator of the server."""
-    if by is not None and not by.is_staff:
-        raise NotAllowed()
-
-
 def _check_language(language: str) -> None:
     if language not in content.LANGUAGES:
         raise DomainError(_("Choose Chinese or English."), field="language")
@@ -64,10 +64,6 @@ def _check_language(language: str) -> None:
 def _check_issuable(award: Award) -> None:
     if award.status not in queries.ISSUABLE:
         raise DomainError(_("A notice is issued only for a confirmed or active award."))
-
-
-def local_today() -> date:
-    return clock.now().astimezone(ZoneInfo(current_app.config["TIME_ZONE"])).date()
 
 
 def new_code() -> str:
@@ -79,12 +75,6 @@ def next_number(year: int) -> str:
     config = current_app.config
     key = f"notice:{year}:{config['NOTICE_AUTHORITY']}"[:80]
     return config["NOTICE_NUMBER_FORMAT"].format(year=year, seq=sequences.next_value(key))
-
-
-def _current_notice(award: Award) -> Notice | None:
-    return db.session.exec(
-        select(Notice).where(Notice.award_id == award.id, Notice.status == NoticeStatus.valid)
-    ).first()
 
 
 def _values(award, number, version, code, issued_on, language) -> dict:
@@ -148,13 +138,8 @@ def _record(draft: Draft, pdf: bytes, *, by: User | None, batch: NoticeBatch | N
         sha256=stored.sha256,
         batch_id=batch.id if batch else None,
     )
-    previous = draft.previous
-    if previous is not None:
-        before = audit.snapshot(previous, "status")
-        previous.status = NoticeStatus.superseded
-        previous.superseded_at = now
-        after = {"status": "superseded"}
-        audit.record(by, "notice.superseded", previous, before=before, after=after)
+    if draft.previous is not None:
+        states.set_status(draft.previous, NoticeStatus.superseded, by=by, now=now)
     try:
         with db.session.begin_nested():
             db.session.add(notice)
@@ -171,7 +156,7 @@ def _record(draft: Draft, pdf: bytes, *, by: User | None, batch: NoticeBatch | N
     )
     number, version = notice.number, notice.version
     notify(
-        queries.lead_users(draft.award),
+        lead_users(draft.award),
         "notice_issued",
         lambda: (
             _("Award notice %(number)s issued", number=number)
@@ -188,7 +173,7 @@ def issue_notice(
     award: Award, *, by: User | None, language: str = "zh", render: Renderer = render_serially
 ) -> Notice:
     """Issue version 1 of the notice of a confirmed (or active) award."""
-    _check_staff(by)
+    require(can_issue(by, award))
     _check_language(language)
     draft = _draft_first(award, language)
     (pdf,) = _render([draft], render)
@@ -204,12 +189,13 @@ def correct_notice(
     render: Renderer = render_serially,
 ) -> Notice:
     """Issue version n+1 of a valid notice from the award as it is now; n becomes superseded."""
-    _check_staff(by)
+    require(can_correct(by, notice))
     language = language or notice.language
     _check_language(language)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say what the correction changes."), field="reason")
+    notice = db.lock(notice)
     if notice.status is not NoticeStatus.valid:
         raise DomainError(_("Only the current, valid version of a notice can be corrected."))
     (award,) = queries.awards_for_notices([notice.award_id])
@@ -233,23 +219,25 @@ def correct_notice(
 
 
 def revoke_notices_for(award: Award, *, by: User | None) -> list[Notice]:
-    """Mark every notice of a revoked award revoked (the verification page then says so).
-
-    Called by the awards module when it revokes the award, in the same transaction.
-    """
-    _check_staff(by)
+    """Mark every notice of a revoked award revoked (the verification page then says so), in
+    the transaction that revoked it."""
     if award.status is not AwardStatus.revoked:
         raise DomainError(_("Notices are revoked only with their award."))
-    now = clock.now()
     notices = db.session.exec(
-        select(Notice).where(Notice.award_id == award.id, Notice.status != NoticeStatus.revoked)
+        select(Notice)
+        .where(Notice.award_id == award.id, Notice.status != NoticeStatus.revoked)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).all()
     for notice in notices:
-        before = audit.snapshot(notice, "status")
-        notice.status = NoticeStatus.revoked
-        notice.revoked_at = now
-        audit.record(by, "notice.revoked", notice, before=before, after={"status": "revoked"})
+        require(can_revoke(by, notice))
+        states.set_status(notice, NoticeStatus.revoked, by=by)
     return list(notices)
+
+
+@award_revoked.connect
+def _revoke_with_the_award(award: Award, *, by: User | None, **_kw) -> None:
+    revoke_notices_for(award, by=by)
 
 
 # ---- batches -------------------------------------------------------------------------------
@@ -257,7 +245,7 @@ def revoke_notices_for(award: Award, *, by: User | None) -> list[Notice]:
 
 def start_batch(challenge: Challenge, *, by: User | None, language: str = "zh") -> NoticeBatch:
     """Plan the notices of every confirmed award of `challenge` that has none yet."""
-    _check_staff(by)
+    require(can_issue(by, challenge))
     _check_language(language)
     pending = db.session.exec(queries.awards_awaiting_notice(challenge.id)).all()
     if not pending:
@@ -283,7 +271,8 @@ def run_batch_step(
 ) -> list[Notice]:
     """Issue the next few notices of a batch (one transaction); the batch finishes when no
     award is left. An award whose notice cannot be drafted is listed in `failures`."""
-    _check_staff(by)
+    require(can_run(by, batch))
+    batch = db.lock(batch)
     if batch.status is BatchStatus.finished:
         return []
     drafts = draft_batch_chunk(batch, size=size or current_app.config["NOTICE_BATCH_CHUNK"])
@@ -322,14 +311,7 @@ def record_batch_chunk(
 
 
 def finish_batch(batch: NoticeBatch, *, by: User | None) -> None:
-    batch.status = BatchStatus.finished
-    batch.finished_at = clock.now()
-    audit.record(
-        by,
-        "notice.batch_finished",
-        batch,
-        after={"done": batch.done, "failed": len(batch.failures)},
-    )
+    states.set_batch_status(batch, BatchStatus.finished, by=by)
 
 
 def pending_batch_ids(

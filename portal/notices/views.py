@@ -1,3 +1,11 @@
+"""The notices' pages: lists, a notice and its versions, corrections, issuing one by one or in
+batches, and the public verification by code.
+
+Each view loads through permissions.get_<thing>_or_404 (the award through the awards module's);
+a POST changes state only through a service run by submit_form or perform
+(portal/unit_of_work.py).
+"""
+
 from __future__ import annotations
 
 import hashlib
@@ -6,7 +14,6 @@ import zipfile
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -16,31 +23,25 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlmodel import select
 
 from portal.access import login_required, public, roles_required, staff_required
 from portal.accounts.models import Role
-from portal.awards.models import Award
-from portal.challenges.models import Challenge
-from portal.db import db
-from portal.errors import DomainError
-from portal.formtools import place_errors
+from portal.awards.permissions import get_award_or_404
 from portal.i18n import gettext as _
 from portal.notices import content, forms, queries, services
-from portal.notices.models import BatchStatus, Notice, NoticeBatch
+from portal.notices.models import BatchStatus, Notice, NoticeStatus
+from portal.notices.permissions import (
+    get_batch_or_404,
+    get_challenge_or_404,
+    get_notice_or_404,
+    notice_to_verify,
+)
 from portal.pagecache import cached_private_page
 from portal.paging import paginate
 from portal.storage import path_of, send_stored
-from portal.unit_of_work import submit_form
+from portal.unit_of_work import perform, submit_form
 
 bp = Blueprint("notices", __name__)
-
-
-def _notice_or_404(notice_id: int) -> Notice:
-    notice = db.session.get(Notice, notice_id)
-    if notice is None or not queries.can_see(current_user, notice):
-        abort(404)
-    return notice
 
 
 def _download_name(notice: Notice) -> str:
@@ -58,30 +59,27 @@ def index():
 @bp.get("/notices/<int:notice_id>")
 @login_required
 def show(notice_id: int, form: forms.CorrectionForm | None = None):
-    notice = _notice_or_404(notice_id)
+    notice = get_notice_or_404(notice_id, current_user)
     versions = queries.versions_of(notice.number)
     if form is None and current_user.is_staff:
-        form = forms.CorrectionForm(language=notice.language)
+        form = forms.CorrectionForm.from_model(notice)
     return render_template("notices/show.html", notice=notice, versions=versions, form=form)
 
 
 @bp.get("/notices/<int:notice_id>/download")
 @login_required
 def download(notice_id: int):
-    notice = _notice_or_404(notice_id)
+    notice = get_notice_or_404(notice_id, current_user)
     return send_stored(notice.stored_name, _download_name(notice))
 
 
 @bp.post("/notices/<int:notice_id>/correct")
 @staff_required
 def correct(notice_id: int):
-    notice = _notice_or_404(notice_id)
+    notice = get_notice_or_404(notice_id, current_user, need="correct")
     form = forms.CorrectionForm()
     done, corrected = submit_form(
-        form,
-        lambda: services.correct_notice(
-            notice, by=current_user, reason=form.reason.data, language=form.language.data
-        ),
+        form, lambda: services.correct_notice(notice, by=current_user, **form.to_input())
     )
     if done:
         flash(
@@ -104,31 +102,17 @@ def challenges():
     return render_template("notices/challenges.html", rows=rows, page=page)
 
 
-def _challenge_or_404(challenge_id: int) -> Challenge:
-    challenge = db.session.get(Challenge, challenge_id)
-    if challenge is None:
-        abort(404)
-    return challenge
-
-
 @bp.get("/notices/challenges/<int:challenge_id>")
 @staff_required
 def challenge(challenge_id: int, form: forms.IssueForm | None = None):
-    challenge = _challenge_or_404(challenge_id)
+    challenge = get_challenge_or_404(challenge_id, current_user)
     rows = queries.challenge_awards(challenge.id)
-    pending = sum(1 for award, notice in rows if notice is None)
-    batches = db.session.exec(
-        select(NoticeBatch)
-        .where(NoticeBatch.challenge_id == challenge.id)
-        .order_by(NoticeBatch.id.desc())
-        .limit(5)
-    ).all()
     return render_template(
         "notices/challenge.html",
         challenge=challenge,
         rows=rows,
-        pending=pending,
-        batches=batches,
+        pending=sum(1 for _award, notice in rows if notice is None),
+        batches=queries.recent_batches(challenge.id),
         form=form or forms.IssueForm(),
     )
 
@@ -136,48 +120,34 @@ def challenge(challenge_id: int, form: forms.IssueForm | None = None):
 @bp.post("/notices/awards/<int:award_id>/issue")
 @staff_required
 def issue(award_id: int):
-    award = db.session.get(Award, award_id)
-    if award is None:
-        abort(404)
+    award = get_award_or_404(award_id, current_user, need="manage", load=queries.award_loading())
     form = forms.IssueForm()
-    if form.validate_on_submit():
-        (award,) = queries.awards_for_notices([award.id])
-        try:
-            notice = services.issue_notice(award, by=current_user, language=form.language.data)
-        except DomainError as exc:
-            db.session.rollback()
-            place_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Notice %(number)s issued.", number=notice.number), "success")
-            return redirect(url_for(".show", notice_id=notice.id))
+    done, notice = submit_form(
+        form, lambda: services.issue_notice(award, by=current_user, **form.to_input())
+    )
+    if done:
+        flash(_("Notice %(number)s issued.", number=notice.number), "success")
+        return redirect(url_for(".show", notice_id=notice.id))
     return challenge(award.challenge_id, form=form), 422
 
 
 @bp.post("/notices/challenges/<int:challenge_id>/batch")
 @staff_required
 def start_batch(challenge_id: int):
-    challenge_ = _challenge_or_404(challenge_id)
+    challenge_ = get_challenge_or_404(challenge_id, current_user)
     form = forms.IssueForm()
     done, batch = submit_form(
-        form, lambda: services.start_batch(challenge_, by=current_user, language=form.language.data)
+        form, lambda: services.start_batch(challenge_, by=current_user, **form.to_input())
     )
     if done:
         return redirect(url_for(".batch", batch_id=batch.id))
     return challenge(challenge_id, form=form), 422
 
 
-def _batch_or_404(batch_id: int) -> NoticeBatch:
-    batch = db.session.get(NoticeBatch, batch_id)
-    if batch is None:
-        abort(404)
-    return batch
-
-
 @bp.get("/notices/batches/<int:batch_id>")
 @staff_required
 def batch(batch_id: int):
-    batch_ = _batch_or_404(batch_id)
+    batch_ = get_batch_or_404(batch_id, current_user)
     notices, page = paginate(queries.batch_notices(batch_.id))
     return render_template("notices/batch.html", batch=batch_, notices=notices, page=page)
 
@@ -189,35 +159,29 @@ def _wants_json() -> bool:
 @bp.post("/notices/batches/<int:batch_id>/step")
 @staff_required
 def batch_step(batch_id: int):
-    batch_ = _batch_or_404(batch_id)
-    if not forms.StepForm().validate_on_submit():
-        abort(400)
-    try:
-        services.run_batch_step(batch_, by=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        if _wants_json():
-            return {"error": exc.message}, 409
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-    if _wants_json():
-        return {
-            "done": batch_.done,
-            "total": batch_.total,
-            "failed": len(batch_.failures),
-            "finished": batch_.status is BatchStatus.finished,
-        }
-    return redirect(url_for(".batch", batch_id=batch_.id))
+    """The next step of a batch: its page's script asks for JSON, the Continue button (without
+    JavaScript) for the page again. A refusal is flashed, shown when the page is read again."""
+    batch_ = get_batch_or_404(batch_id, current_user)
+    done, _issued = perform(lambda: services.run_batch_step(batch_, by=current_user))
+    if not _wants_json():
+        return redirect(url_for(".batch", batch_id=batch_.id))
+    if not done:
+        return {"error": True}, 409
+    return {
+        "done": batch_.done,
+        "total": batch_.total,
+        "failed": len(batch_.failures),
+        "finished": batch_.status is BatchStatus.finished,
+    }
 
 
 @bp.get("/notices/batches/<int:batch_id>/zip")
 @staff_required
 def batch_zip(batch_id: int):
-    batch_ = _batch_or_404(batch_id)
+    batch_ = get_batch_or_404(batch_id, current_user)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for notice in db.session.exec(queries.batch_notices(batch_.id)):
+        for notice in queries.every_notice_of(batch_.id):
             archive.write(path_of(notice.stored_name), _download_name(notice))
     buffer.seek(0)
     return send_file(
@@ -246,7 +210,7 @@ def verify_form():
 @public
 def verify(code: str):
     normalised = content.normalise_code(code)
-    notice = queries.notice_by_code(normalised) if normalised else None
+    notice = notice_to_verify(normalised) if normalised else None
     if notice is None:
         form = forms.CodeForm(code=code)
         return render_template("notices/verify_form.html", form=form, unknown=code), 404
@@ -263,7 +227,7 @@ def verify(code: str):
         else:
             status = 422
     versions = queries.versions_of(notice.number)
-    current = next((v for v in versions if v.status.value == "valid"), None)
+    current = next((v for v in versions if v.status is NoticeStatus.valid), None)
     return render_template(
         "notices/verify.html",
         notice=notice,

@@ -11,7 +11,7 @@ from portal.awards import services
 from portal.awards.models import Award
 from portal.db import db
 from portal.proposals.models import Proposal
-from tests.awards.helpers import START, confirm_as_proposed, within
+from tests.awards.helpers import START, confirm_as_proposed, sign_task_book, within
 
 
 @pytest.fixture
@@ -40,18 +40,24 @@ def publicise(app, start_clock):
 
 @pytest.fixture
 def make_project(app, make_proposal, make_user, publicise, officer):
-    """A running project: an awarded proposal whose publicity ended without objection and
-    which an officer confirmed as proposed. Returns the award id."""
+    """A running project: an awarded proposal whose publicity ended without objection, which
+    an officer confirmed as proposed and whose task book was signed. Returns the award id."""
 
-    def make(lead: str = "Alpha Tech", challenge=None, requested=Decimal("20000000.00")) -> int:
+    def make(
+        lead: str = "Alpha Tech",
+        challenge=None,
+        requested=Decimal("20000000.00"),
+        **proposal_fields,
+    ) -> int:
         proposal = make_proposal(
-            lead=lead, challenge=challenge, status="awarded", requested=requested
+            lead=lead, challenge=challenge, status="awarded", requested=requested, **proposal_fields
         )
         award_id = publicise(proposal)
         with within(app):
             award = db.session.get(Award, award_id)
             clock.set_now(award.publicity_ends_at)
             confirm_as_proposed(award_id, officer.id)
+            sign_task_book(award_id, officer.id)
             db.session.commit()
         clock.set_now(START)
         return award_id

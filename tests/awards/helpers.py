@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from flask import has_app_context
 
-from portal.awards import services
+from portal.awards import milestones, queries, services
+from portal.awards import targets as award_targets
 from portal.awards.models import Award
 from portal.db import db
 from tests.pdfs import pdf as pdf_bytes
@@ -41,8 +42,20 @@ def confirm_as_proposed(award_id: int, officer_id: int, amount: Decimal | None =
         amount=amount,
         starts_on=date(2026, 4, 1),
         ends_on=date(2029, 4, 1),
-        plan=services.proposed_plan(award, amount),
-        targets={row.indicator_id: row.committed for row in services.proposed_targets(award)},
+        plan=milestones.proposed_plan(award, amount),
+        targets={row.indicator_id: row.committed for row in award_targets.proposed_targets(award)},
+    )
+
+
+def sign_task_book(award_id: int, officer_id: int) -> Award:
+    """Record the task book of a confirmed award signed today: the project runs."""
+    from portal.accounts.models import User
+
+    award = db.session.get(Award, award_id)
+    return services.start_project(
+        award,
+        by=db.session.get(User, officer_id),
+        task_book_signed_on=queries.local_today(),
     )
 
 
@@ -52,7 +65,7 @@ def pending_report(app, award_id: int, applicant_id: int, position: int = 0) -> 
 
     with within(app):
         award = db.session.get(Award, award_id)
-        report = services.report_milestone(
+        report = milestones.report_milestone(
             award.milestones[position],
             by=db.session.get(User, applicant_id),
             progress="Pilot line built.",

@@ -9,12 +9,13 @@ import pytest
 from sqlmodel import select
 
 from portal import clock
-from portal.awards import services
+from portal.awards import milestones, services
+from portal.awards import targets as award_targets
 from portal.awards.models import Award, AwardIndicator, AwardStatus
 from portal.challenges.models import Comparison, Indicator
 from portal.db import db
 from portal.errors import ValidationFailed
-from tests.awards.helpers import START, confirm_as_proposed
+from tests.awards.helpers import START, confirm_as_proposed, sign_task_book
 
 
 @pytest.mark.parametrize(
@@ -27,13 +28,13 @@ from tests.awards.helpers import START, confirm_as_proposed
     ],
 )
 def test_tranches_add_up_to_the_amount_to_the_cent(amount, shares):
-    tranches = services.split_tranches(Decimal(amount), [Decimal(s) for s in shares])
+    tranches = milestones.split_tranches(Decimal(amount), [Decimal(s) for s in shares])
     assert sum(tranches) == Decimal(amount)
     assert all(t == t.quantize(Decimal("0.01")) for t in tranches)
 
 
 def test_thirds_of_a_hundred_yuan():
-    thirds = services.split_tranches(Decimal("100.00"), [Decimal(1)] * 3)
+    thirds = milestones.split_tranches(Decimal("100.00"), [Decimal(1)] * 3)
     assert thirds == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
 
 
@@ -82,7 +83,7 @@ def test_the_officer_confirms_a_lower_amount_with_raised_targets(app, client, lo
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
         award = db.session.get(Award, award_id)
-        assert award.status is AwardStatus.active
+        assert award.status is AwardStatus.confirmed
         assert award.amount == Decimal("15000000.00")
         assert [m.tranche for m in award.milestones] == [Decimal("5000000.00")] * 3
         assert [i.target for i in award.indicators] == [Decimal(120), Decimal(200)]
@@ -112,7 +113,7 @@ def test_lowering_respects_the_direction_of_the_indicator(app, ctx, ended_award,
     db.session.commit()
     targets = {ids[0]: Decimal("101"), ids[1]: Decimal("200")}
     award = db.session.get(Award, award_id)
-    plan = services.proposed_plan(award)
+    plan = milestones.proposed_plan(award)
     kwargs = {"by": officer, "amount": award.amount, "plan": plan}
     dates = {"starts_on": START.date(), "ends_on": START.date() + timedelta(days=900)}
     with pytest.raises(ValidationFailed, match=r"\(≤ 100\)"):
@@ -124,11 +125,12 @@ def test_lowering_respects_the_direction_of_the_indicator(app, ctx, ended_award,
 
 def test_a_running_projects_target_may_rise_but_not_fall(ctx, ended_award, officer):
     award_id, _ids = ended_award
-    award = confirm_as_proposed(award_id, officer.id)
+    confirm_as_proposed(award_id, officer.id)
+    award = sign_task_book(award_id, officer.id)
     indicator = award.indicators[0]
     with pytest.raises(ValidationFailed, match="may not be lowered"):
-        services.change_target(indicator, by=officer, value=Decimal("99"))
-    services.change_target(indicator, by=officer, value=Decimal("110"))
+        award_targets.change_target(indicator, by=officer, value=Decimal("99"))
+    award_targets.change_target(indicator, by=officer, value=Decimal("110"))
     db.session.commit()
     targets = db.session.exec(select(AwardIndicator.target).order_by(AwardIndicator.position))
     assert targets.all() == [Decimal("110"), Decimal("200")]
@@ -177,3 +179,23 @@ def test_the_confirmation_form_waits_for_the_end_of_publicity(
     login("officer@example.gov.cn")
     response = client.get(f"/officer/awards/{award_id}/confirm", follow_redirects=True)
     assert "Confirmation opens when the publicity period ends." in response.get_data(as_text=True)
+
+
+def test_the_project_page_tells_whether_a_target_was_changed(
+    app, client, login, make_project, officer
+):
+    award_id = make_project()
+    with app.app_context():
+        indicator_id = db.session.get(Award, award_id).indicators[0].id
+    login(officer.email)
+    address = f"/projects/{award_id}/indicators/{indicator_id}"
+
+    lowered = client.post(address, data={"target": "99"}, follow_redirects=True)
+    raised = client.post(address, data={"target": "120"}, follow_redirects=True)
+
+    assert "The target was not changed: The target for Indicator 1 may not be lowered" in (
+        lowered.get_data(as_text=True)
+    )
+    assert "The target has been changed." in raised.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(AwardIndicator, indicator_id).target == Decimal("120")

@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from portal import clock
 from portal.accounts.models import User
-from portal.awards import services
+from portal.awards import milestones, services
 from portal.awards.models import (
     Award,
     AwardStatus,
@@ -150,7 +150,7 @@ def test_a_milestone_is_overdue_once_the_clock_passes_its_due_date(
 def test_an_accepted_milestone_is_never_overdue(app, ctx, project, alice, officer):
     report_id = pending_report(app, project, alice.id)
     report = db.session.get(MilestoneReport, report_id)
-    services.accept_report(report, by=officer, paid_on=START.date())
+    milestones.accept_report(report, by=officer, paid_on=START.date())
     db.session.commit()
     milestone = report.milestone
     later = milestone.due_date + timedelta(days=10)
@@ -161,10 +161,10 @@ def test_an_accepted_milestone_is_never_overdue(app, ctx, project, alice, office
 def test_a_report_cannot_be_accepted_twice(app, ctx, project, alice, officer):
     report_id = pending_report(app, project, alice.id)
     report = db.session.get(MilestoneReport, report_id)
-    services.accept_report(report, by=officer, paid_on=START.date())
+    milestones.accept_report(report, by=officer, paid_on=START.date())
     db.session.commit()
     with pytest.raises(DomainError, match="already been decided"):
-        services.accept_report(report, by=officer, paid_on=START.date())
+        milestones.accept_report(report, by=officer, paid_on=START.date())
 
 
 def test_disbursed_money_never_exceeds_the_award(app, ctx, project, alice, officer):
@@ -176,7 +176,7 @@ def test_disbursed_money_never_exceeds_the_award(app, ctx, project, alice, offic
     for position in range(3):
         report = db.session.get(MilestoneReport, pending_report(app, project, alice.id, position))
         try:
-            services.accept_report(report, by=officer, paid_on=START.date())
+            milestones.accept_report(report, by=officer, paid_on=START.date())
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()
@@ -193,7 +193,7 @@ def _accept_in_thread(app, report_id: int, officer_id: int, barrier, outcomes: l
             officer = db.session.get(User, officer_id)
             db.session.commit()  # what we read stays loaded; the race starts a new transaction
             barrier.wait(timeout=10)
-            services.accept_report(report, by=officer, paid_on=START.date())
+            milestones.accept_report(report, by=officer, paid_on=START.date())
             db.session.commit()
             outcomes.append("paid")
         except DomainError as exc:
@@ -253,7 +253,7 @@ def test_final_acceptance_closes_the_project(app, client, login, project, alice,
             report = db.session.get(
                 MilestoneReport, pending_report(app, project, alice.id, position)
             )
-            services.accept_report(report, by=officer, paid_on=START.date())
+            milestones.accept_report(report, by=officer, paid_on=START.date())
         db.session.commit()
         indicator_ids = [i.id for i in award.indicators]
     login("officer@example.gov.cn")
@@ -290,7 +290,7 @@ def test_termination_cancels_the_remaining_tranches_and_records_the_refund(
 ):
     with app.app_context():
         report = db.session.get(MilestoneReport, pending_report(app, project, alice.id))
-        services.accept_report(report, by=officer, paid_on=START.date())
+        milestones.accept_report(report, by=officer, paid_on=START.date())
         db.session.commit()
     pending_report(app, project, alice.id, 1)
     login("officer@example.gov.cn")
@@ -314,7 +314,7 @@ def test_termination_cancels_the_remaining_tranches_and_records_the_refund(
             MilestoneStatus.cancelled,
         ]
         with pytest.raises(DomainError):
-            services.report_milestone(
+            milestones.report_milestone(
                 award.milestones[2], by=db.session.get(User, alice.id), progress="x", values={}
             )
 
@@ -322,4 +322,4 @@ def test_termination_cancels_the_remaining_tranches_and_records_the_refund(
 def test_a_report_needs_progress(ctx, project, alice):
     award = db.session.get(Award, project)
     with pytest.raises(ValidationFailed, match="Describe the progress"):
-        services.report_milestone(award.milestones[0], by=alice, progress=" ", values={})
+        milestones.report_milestone(award.milestones[0], by=alice, progress=" ", values={})

@@ -180,7 +180,7 @@ def test_confirmation_is_refused_during_publicity_and_while_an_objection_is_open
 
     services.resolve_objection(objection, by=officer, upheld=False, reason="None found.")
     award = confirm_as_proposed(award_id, officer.id)
-    assert award.status is AwardStatus.active
+    assert award.status is AwardStatus.confirmed
 
 
 def test_only_staff_resolve_objections(

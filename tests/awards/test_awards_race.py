@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from portal.awards import services
+from portal.awards import milestones, queries, services
 from portal.awards.models import Award, AwardStatus, GateOutcome, MilestoneStatus
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
@@ -43,7 +43,7 @@ def test_a_stage_gate_eliminates_one_team_and_cancels_its_remaining_tranches(
         report = pending_report(app, red, red_user.id)
         from portal.awards.models import MilestoneReport
 
-        services.accept_report(
+        milestones.accept_report(
             db.session.get(MilestoneReport, report), by=officer, paid_on=START.date()
         )
         db.session.commit()
@@ -94,7 +94,7 @@ def test_an_eliminated_team_is_not_decided_again(ctx, race, officer):
     first = dict.fromkeys(teams, (GateOutcome.continued, "fine"))
     first[teams[0]] = (GateOutcome.eliminated, "slow")
     services.decide_stage_gate(challenge, by=officer, name="Gate 1", outcomes=first)
-    assert [a.id for a in services.running_teams(challenge)] == teams[1:]
+    assert [a.id for a in queries.running_teams(challenge)] == teams[1:]
     second = dict.fromkeys(teams[1:], (GateOutcome.continued, "fine"))
     gate = services.decide_stage_gate(challenge, by=officer, name="Gate 2", outcomes=second)
     assert len(gate.decisions) == 2

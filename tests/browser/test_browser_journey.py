@@ -333,7 +333,7 @@ def applicant_sees(page: Page, team: dict, address: str, status: str) -> None:
     expect(page.locator("h1")).to_contain_text(status)
 
 
-# ---- 6. publicity ends, the award is confirmed -----------------------------------------------
+# ---- 6. publicity ends, the award is confirmed, its task book signed --------------------------
 
 
 def confirm_award(page: Page) -> None:
@@ -346,8 +346,8 @@ def confirm_award(page: Page) -> None:
     page.get_by_role("link", name="Confirm the award").click()
     see_heading(page, f"Confirm the award of {ALPHA['title']}")
     page.get_by_role("button", name="Confirm the award").click()
-    see_flash(page, "The award is confirmed; the project is running.")
-    expect(page.locator(".lead")).to_contain_text("Running")
+    see_flash(page, "The award is confirmed. Issue its award notice")
+    expect(page.locator(".lead")).to_contain_text("Confirmed, task book due")
 
 
 # ---- 7. the notice: issued, downloaded, verified ---------------------------------------------
@@ -364,6 +364,16 @@ def issue_notice(page: Page) -> str:
     code = page.locator("dt:has-text('Verification code') + dd")
     expect(code).not_to_be_empty()
     return code.inner_text().strip()
+
+
+def record_task_book(page: Page) -> None:
+    """The task book is signed: the officer records it and the project runs."""
+    nav(page, "Projects")
+    page.get_by_role("link", name=ALPHA["title"]).click()
+    page.get_by_role("link", name="Record the task book").click()
+    page.get_by_role("button", name="Start the project").click()
+    see_flash(page, "The task book is recorded; the project is running.")
+    expect(page.locator(".lead")).to_contain_text("Running")
 
 
 def download_notice(page: Page, tmp_path: Path) -> Path:
@@ -448,6 +458,7 @@ def test_a_challenge_goes_from_publication_to_a_verified_award_notice(
     clock.set_now(AFTER_PUBLICITY)
     confirm_award(page)
     code = issue_notice(page)
+    record_task_book(page)
     notice = download_notice(page, tmp_path)
     verify_notice(page, code, notice)
     assert failures == []

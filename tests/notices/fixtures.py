@@ -28,7 +28,8 @@ def seal(app) -> Path:
 
 @pytest.fixture
 def make_award(app, make_proposal) -> Callable[..., Award]:
-    """A confirmed award of an awarded proposal, with three milestones and their tranches."""
+    """A confirmed award of an awarded proposal, with three milestones and their tranches; or,
+    with `status`, an award in publicity or a running project (its task book signed)."""
 
     def make(
         amount: Decimal = Decimal("30000000.00"),
@@ -39,17 +40,22 @@ def make_award(app, make_proposal) -> Callable[..., Award]:
         proposal_fields.setdefault("status", "awarded")
         proposal = make_proposal(**proposal_fields)
         now = clock.now()
+        state = AwardStatus(status)
+        decided = state.is_project
         with committing(app):
             award = Award(
                 proposal_id=proposal.id,
                 challenge_id=proposal.challenge_id,
-                status=AwardStatus(status),
+                status=state,
                 amount=amount,
                 publicity_starts_at=now - timedelta(days=10),
                 publicity_ends_at=now - timedelta(days=3),
-                confirmed_at=now - timedelta(days=2),
+                confirmed_at=now - timedelta(days=2) if decided else None,
                 starts_on=date(now.year + 1, 1, 1),
                 ends_on=date(now.year + 3, 12, 31),
+                task_book_signed_on=(now - timedelta(days=1)).date()
+                if state is AwardStatus.active
+                else None,
                 created_at=now - timedelta(days=10),
             )
             award.milestones = [

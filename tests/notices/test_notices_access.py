@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.notices.fixtures import issue, make_award, officer, seal  # noqa: F401
+from tests.notices.fixtures import issue
 
 
 @pytest.fixture

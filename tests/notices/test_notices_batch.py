@@ -6,12 +6,19 @@ import io
 import zipfile
 
 import pytest
-from sqlmodel import select
+from sqlmodel import delete, select
 
-from portal.awards.models import Award
+from portal.awards.models import Award, Milestone
 from portal.db import db
 from portal.notices.models import BatchStatus, Notice, NoticeBatch
-from tests.notices.fixtures import issue, make_award, officer, seal  # noqa: F401
+from tests.notices.fixtures import issue
+
+
+def without_milestones(app, award: Award) -> None:
+    """An award that cannot be printed: its milestones gone (written around the services)."""
+    with app.app_context():
+        db.session.exec(delete(Milestone).where(Milestone.award_id == award.id))
+        db.session.commit()
 
 
 @pytest.fixture
@@ -59,9 +66,7 @@ def test_an_award_that_cannot_be_printed_is_reported_and_the_rest_issued(
     app, client, login, officer, challenge_with_awards
 ):
     challenge, awards, _already = challenge_with_awards
-    with app.app_context():
-        db.session.get(Award, awards[1].id).starts_on = None
-        db.session.commit()
+    without_milestones(app, awards[1])
     login(officer.email)
 
     started = client.post(f"/notices/challenges/{challenge.id}/batch", data={"language": "en"})
@@ -69,7 +74,7 @@ def test_an_award_that_cannot_be_printed_is_reported_and_the_rest_issued(
 
     page = client.get(started.headers["Location"]).get_data(as_text=True)
     assert "1 award could not be issued" in page
-    assert "The award has no execution period yet." in page
+    assert "The award has no milestones, so there is no tranche schedule." in page
     with app.app_context():
         batch = db.session.exec(select(NoticeBatch)).one()
     assert batch.status is BatchStatus.finished and batch.done == 1
@@ -131,9 +136,7 @@ def test_the_command_line_overlaps_chunks_and_reports_what_it_could_not_issue(
     monkeypatch.setitem(app.config, "NOTICE_BATCH_CHUNK", 1)  # two workers: chunks of two
     challenge = make_challenge()
     awards = [make_award(challenge=challenge, lead=make_org(f"Lab {i}")) for i in range(6)]
-    with app.app_context():
-        db.session.get(Award, awards[2].id).starts_on = None
-        db.session.commit()
+    without_milestones(app, awards[2])
 
     result = app.test_cli_runner().invoke(
         args=["notices", "issue", "--challenge", challenge.number, "--out", str(tmp_path)]
@@ -141,9 +144,7 @@ def test_the_command_line_overlaps_chunks_and_reports_what_it_could_not_issue(
 
     assert result.exit_code == 0, result.output
     assert f"5 notices issued for {challenge.number}" in result.output
-    assert f"not issued: award {awards[2].id}: The award has no execution period yet." in (
-        result.output
-    )
+    assert f"not issued: award {awards[2].id}: The award has no milestones" in result.output
     with app.app_context():
         notices = db.session.exec(select(Notice)).all()
         batch = db.session.exec(select(NoticeBatch)).one()

@@ -11,7 +11,6 @@ from portal.accounts.models import User
 from portal.db import db
 from portal.notices import queries, services
 from portal.notices.models import Notice
-from tests.notices.fixtures import make_award, officer, seal  # noqa: F401
 
 
 def test_twenty_notices_issued_concurrently_get_twenty_distinct_numbers(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from tests.notices.fixtures import seal  # noqa: F401
-
 
 def test_doctor_is_happy_on_a_machine_with_everything(app):
     result = app.test_cli_runner().invoke(args=["doctor"])

@@ -15,7 +15,7 @@ from portal.notices.models import Notice, NoticeStatus
 from portal.notices.rendering import RenderingError, html_to_pdf
 from portal.notifications.models import Notification
 from portal.storage import path_of
-from tests.notices.fixtures import make_award, officer, pdf_fonts, pdf_text, seal  # noqa: F401
+from tests.notices.fixtures import pdf_fonts, pdf_text
 
 PROJECT = "国产28纳米ArF光刻胶研发与产业化"
 LEAD = "深芯微电子有限公司"

@@ -7,7 +7,6 @@ from datetime import date
 from portal import clock
 from portal.db import db
 from portal.notices.models import Notice
-from tests.notices.fixtures import make_award, officer, seal  # noqa: F401
 
 
 def _notices(app, awards, start: int = 0) -> None:

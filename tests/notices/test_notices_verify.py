@@ -12,7 +12,7 @@ from portal.db import db
 from portal.notices import services
 from portal.notices.models import Notice, NoticeStatus
 from portal.storage import path_of
-from tests.notices.fixtures import issue, make_award, officer, seal  # noqa: F401
+from tests.notices.fixtures import issue
 
 PROJECT = "高纯电子特气国产化"
 

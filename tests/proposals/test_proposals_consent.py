@@ -24,7 +24,7 @@ from portal.accounts.models import (
     User,
 )
 from portal.audit import AuditEvent
-from portal.awards.queries import award_for
+from portal.awards.permissions import get_award_or_404
 from portal.awards.services import start_publicity
 from portal.db import db
 from portal.notifications.models import Notification
@@ -254,7 +254,7 @@ def test_until_it_accepts_a_member_sees_only_the_invitation(
             member.consent, member.consent_decided_at = ConsentStatus.accepted, clock.now()
         db.session.commit()
         bob = db.session.get(User, c["bob"].id)
-        assert award_for(bob, award_id) is not None
+        assert get_award_or_404(award_id, bob).id == award_id
     assert client.get(f"/proposals/{proposal.id}").status_code == 200
     assert client.get(f"/projects/{award_id}").status_code == 200
 

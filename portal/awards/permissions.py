@@ -1,0 +1,224 @@
+"""Who may see and do what with awards (projects), milestones, reports and objections.
+
+- `visible_<things>(user)`: every row the user may see, as SQL; lists build on these.
+- `get_<thing>_or_404(id, user, need=...)`: the only way a view loads one; 404 when the user may
+  not see it or may not do `need`, so that its existence is not revealed.
+- `can_<verb>(user, obj)`: the rule, enforced by the services through `require`.
+
+Staff (officers and admins) see everything and run the projects. An applicant sees the awards
+of proposals their organisation leads or joined (a member that accepted the invitation); only
+the lead organisation reports milestones. Awards in publicity (公示) are public, and anyone
+logged in may object to one. An objection is seen by staff and by whoever lodged it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from flask import abort
+from sqlmodel import false, or_, select
+from sqlmodel.sql.expression import Select
+
+from portal.accounts.models import Role, User
+from portal.awards.models import (
+    Award,
+    AwardStatus,
+    Milestone,
+    MilestoneReport,
+    Objection,
+    ReportEvidence,
+)
+from portal.challenges.models import Challenge, FundingMode
+from portal.challenges.permissions import visible_challenges
+from portal.db import db
+from portal.proposals.models import ConsentStatus, ConsortiumMember, Proposal
+
+
+def is_staff(user: Any) -> bool:
+    """Officers and admins (False for someone not logged in)."""
+    return bool(getattr(user, "is_staff", False))
+
+
+def is_lead_user(user: Any, award: Award) -> bool:
+    """Whether `user` speaks for the award's lead organisation (牵头单位)."""
+    return (
+        getattr(user, "role", None) is Role.applicant
+        and user.organisation_id is not None
+        and user.organisation_id == award.proposal.lead_org_id
+    )
+
+
+# ---- what a user sees -----------------------------------------------------------------------
+
+
+def _of_own_organisation(user: Any):
+    """Awards of proposals the user's organisation leads, or joined by accepting the lead's
+    invitation."""
+    if getattr(user, "role", None) is not Role.applicant or user.organisation_id is None:
+        return false()
+    member = (
+        select(ConsortiumMember.id)
+        .where(
+            ConsortiumMember.proposal_id == Proposal.id,
+            ConsortiumMember.organisation_id == user.organisation_id,
+            ConsortiumMember.consent == ConsentStatus.accepted,
+        )
+        .exists()
+    )
+    return Award.proposal_id.in_(
+        select(Proposal.id).where(or_(Proposal.lead_org_id == user.organisation_id, member))
+    )
+
+
+def visible_awards(user: Any) -> Select:
+    """Every award whose project page `user` may open."""
+    statement = select(Award)
+    return statement if is_staff(user) else statement.where(_of_own_organisation(user))
+
+
+def awards_in_publicity() -> Select:
+    """The awards anyone may see, and anyone logged in may object to."""
+    return select(Award).where(Award.status == AwardStatus.in_publicity)
+
+
+def _visible_award_ids(user: Any) -> Select:
+    return visible_awards(user).with_only_columns(Award.id)
+
+
+def visible_milestones(user: Any) -> Select:
+    return select(Milestone).where(Milestone.award_id.in_(_visible_award_ids(user)))
+
+
+def visible_reports(user: Any) -> Select:
+    return (
+        select(MilestoneReport)
+        .join(Milestone, Milestone.id == MilestoneReport.milestone_id)
+        .where(Milestone.award_id.in_(_visible_award_ids(user)))
+    )
+
+
+def visible_evidence(user: Any) -> Select:
+    return (
+        select(ReportEvidence)
+        .join(MilestoneReport, MilestoneReport.id == ReportEvidence.report_id)
+        .join(Milestone, Milestone.id == MilestoneReport.milestone_id)
+        .where(Milestone.award_id.in_(_visible_award_ids(user)))
+    )
+
+
+def visible_objections(user: Any) -> Select:
+    statement = select(Objection)
+    if is_staff(user):
+        return statement
+    if not getattr(user, "is_authenticated", False):
+        return statement.where(false())
+    return statement.where(Objection.objector_id == user.id)
+
+
+# ---- what a user may do ---------------------------------------------------------------------
+
+
+def can_object(user: Any, award: Award) -> bool:
+    """Anyone logged in may object to an award in publicity."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def can_manage(user: Any, award: Award) -> bool:
+    """The programme office runs a project: confirms it, records its task book, changes its
+    targets, decides its reports, passes or ends it."""
+    return is_staff(user)
+
+
+def can_report(user: Any, milestone: Milestone) -> bool:
+    return is_lead_user(user, milestone.award)
+
+
+def can_resolve(user: Any, objection: Objection) -> bool:
+    return is_staff(user)
+
+
+def can_decide_gate(user: Any, challenge: Challenge) -> bool:
+    return is_staff(user)
+
+
+def can_publicise(user: User | None, proposal: Proposal) -> bool:
+    """Publicity starts with the review decision; None is the decision's own step, which has
+    checked who decides."""
+    return user is None or is_staff(user)
+
+
+# ---- loading one object for a view ------------------------------------------------------------
+
+Rule = Callable[[Any, Any], bool]
+
+
+def _anyone(user: Any, obj: Any) -> bool:
+    return True
+
+
+def _one_or_404(statement: Select, user: Any, need: str, needs: dict[str, Rule]) -> Any:
+    found = db.session.exec(statement).first()
+    if found is None or not needs[need](user, found):
+        abort(404)
+    return found
+
+
+AWARD_NEEDS: dict[str, Rule] = {
+    "read": _anyone,
+    "object": can_object,
+    "manage": can_manage,
+    "report": is_lead_user,
+}
+
+
+def get_award_or_404(
+    award_id: int, user: Any, need: str = "read", load: Sequence[Any] = ()
+) -> Award:
+    """The award (project) `award_id`, with the relations `load` names loaded (the page's
+    loader options, from queries.py). `need="object"` looks among the awards in publicity."""
+    base = awards_in_publicity() if need == "object" else visible_awards(user)
+    statement = base.where(Award.id == award_id).options(*load)
+    return _one_or_404(statement, user, need, AWARD_NEEDS)
+
+
+def get_milestone_or_404(
+    milestone_id: int, user: Any, need: str = "read", award_id: int | None = None
+) -> Milestone:
+    """A milestone (of the award `award_id`, when given, as in the page's address)."""
+    statement = visible_milestones(user).where(Milestone.id == milestone_id)
+    if award_id is not None:
+        statement = statement.where(Milestone.award_id == award_id)
+    return _one_or_404(statement, user, need, {"read": _anyone, "report": can_report})
+
+
+def get_report_or_404(
+    report_id: int, user: Any, need: str = "read", award_id: int | None = None
+) -> MilestoneReport:
+    statement = visible_reports(user).where(MilestoneReport.id == report_id)
+    if award_id is not None:
+        statement = statement.where(Milestone.award_id == award_id)
+    needs = {"read": _anyone, "decide": lambda u, r: can_manage(u, r.milestone.award)}
+    return _one_or_404(statement, user, need, needs)
+
+
+def get_evidence_or_404(evidence_id: int, user: Any, award_id: int) -> ReportEvidence:
+    statement = visible_evidence(user).where(
+        ReportEvidence.id == evidence_id, Milestone.award_id == award_id
+    )
+    return _one_or_404(statement, user, "read", {"read": _anyone})
+
+
+def get_objection_or_404(objection_id: int, user: Any, need: str = "read") -> Objection:
+    statement = visible_objections(user).where(Objection.id == objection_id)
+    return _one_or_404(statement, user, need, {"read": _anyone, "resolve": can_resolve})
+
+
+def get_challenge_or_404(number: str, user: Any, need: str = "publicity") -> Challenge:
+    """A challenge as the awards pages show it: its publicity (any challenge but a draft), its
+    horse race (`need="race"`), or a stage gate of its race (`need="gate"`, staff)."""
+    statement = visible_challenges(user).where(Challenge.number == number)
+    if need in ("race", "gate"):
+        statement = statement.where(Challenge.funding_mode == FundingMode.horse_race)
+    needs = {"publicity": _anyone, "race": _anyone, "gate": can_decide_gate}
+    return _one_or_404(statement, user, need, needs)

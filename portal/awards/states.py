@@ -1,0 +1,109 @@
+"""The states of awards, milestones and objections: one table each, and the only writers of
+their status columns. The services lock the award (`db.lock`) before they call these.
+
+Award: in_publicity → confirmed (or revoked after an upheld objection) → active → completed |
+terminated. Confirmed is 立项: the amount, period, plan and targets are fixed and the award
+notice may be issued; the project becomes active when an officer records the task book (任务书)
+signed. A confirmed award whose task book is never signed is revoked; a running one may be
+revoked too (撤销立项), and a horse-race team is eliminated at a stage gate.
+
+Milestone: planned → reported → accepted | returned; returned → reported; a milestone not yet
+accepted is cancelled when its project ends early.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from portal.accounts.models import User
+from portal.awards.models import (
+    Award,
+    AwardStatus,
+    Milestone,
+    MilestoneStatus,
+    Objection,
+    ObjectionStatus,
+)
+from portal.awards.signals import award_revoked
+from portal.statemachine import StateMachine
+
+A = AwardStatus
+CLOSED = (A.revoked, A.terminated, A.eliminated, A.completed)
+ENDED_EARLY = frozenset({A.revoked, A.terminated, A.eliminated})
+
+TRANSITIONS = {
+    A.in_publicity: {A.confirmed, A.revoked},
+    A.confirmed: {A.active, A.revoked},
+    A.active: {A.completed, A.terminated, A.revoked, A.eliminated},
+}
+MACHINE = StateMachine(
+    "award",
+    TRANSITIONS,
+    stamps={A.confirmed: "confirmed_at", **dict.fromkeys(CLOSED, "closed_at")},
+    reasons=dict.fromkeys(ENDED_EARLY, "close_reason"),
+    reason_required=ENDED_EARLY,
+)
+
+M = MilestoneStatus
+MILESTONE_TRANSITIONS = {
+    M.planned: {M.reported, M.cancelled},
+    M.reported: {M.accepted, M.returned, M.cancelled},
+    M.returned: {M.reported, M.cancelled},
+}
+MILESTONE_MACHINE = StateMachine(
+    "milestone", MILESTONE_TRANSITIONS, stamps={M.accepted: "accepted_at"}
+)
+
+DECIDED = frozenset({ObjectionStatus.upheld, ObjectionStatus.dismissed})
+OBJECTION_TRANSITIONS = {ObjectionStatus.open: DECIDED}
+OBJECTION_MACHINE = StateMachine(
+    "objection",
+    OBJECTION_TRANSITIONS,
+    stamps=dict.fromkeys(DECIDED, "resolved_at"),
+    reasons=dict.fromkeys(DECIDED, "resolution"),
+    reason_required=DECIDED,
+)
+
+
+def set_status(
+    award: Award,
+    to: AwardStatus,
+    *,
+    by: User,
+    reason: str = "",
+    now: datetime | None = None,
+    action: str | None = None,
+) -> Award:
+    """The only writer of Award.status: checks the table, stamps when it was confirmed or
+    closed and by whom (the audit event names them too), keeps the reason for ending early. A
+    revoked award tells the modules above (award_revoked): its notices are revoked in the same
+    transaction."""
+    MACHINE.move(award, to, by=by, reason=reason, now=now, action=action)
+    if to is A.confirmed:
+        award.confirmed_by_id = by.id
+    if to in CLOSED:
+        award.closed_by_id = by.id
+    if to is A.revoked:
+        award_revoked.send(award, by=by)
+    return award
+
+
+def set_milestone_status(
+    milestone: Milestone, to: MilestoneStatus, *, by: User, now: datetime | None = None
+) -> Milestone:
+    """The only writer of Milestone.status (an accepted milestone keeps when it was accepted)."""
+    return MILESTONE_MACHINE.move(milestone, to, by=by, now=now)
+
+
+def set_objection_status(
+    objection: Objection,
+    to: ObjectionStatus,
+    *,
+    by: User,
+    reason: str,
+    now: datetime | None = None,
+) -> Objection:
+    """The only writer of Objection.status: the decision, its reason, when and by whom."""
+    OBJECTION_MACHINE.move(objection, to, by=by, reason=reason, now=now)
+    objection.resolved_by_id = by.id
+    return objection
