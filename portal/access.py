@@ -17,6 +17,13 @@ F = TypeVar("F", bound=Callable)
 STAFF = (Role.officer, Role.admin)
 
 
+def writes(view: F) -> F:
+    """Marks a GET view that writes (such as the language switch): on SQLite its transaction
+    begins IMMEDIATE, as a POST's does (see portal.db.sqlite_begin)."""
+    view.writes_to_database = True
+    return view
+
+
 def public(view: F) -> F:
     """Anyone, logged in or not."""
     view.access_rule = "public"

@@ -156,19 +156,12 @@ def sqlite_begin() -> str:
 
     Requests that should only read (GET, HEAD, OPTIONS) begin deferred: in WAL mode they never
     wait for a writer and never make one wait. A GET view that writes all the same says so with
-    `@writes`. Everything outside a request (commands, the demo loaders, services run by tests
-    or threads) may write, so it begins IMMEDIATE.
+    `@portal.access.writes`. Everything outside a request (commands, the demo loaders, services
+    run by tests or threads) may write, so it begins IMMEDIATE.
     """
     if has_request_context() and request.method in READ_ONLY_METHODS and not _view_writes():
         return "BEGIN"
     return "BEGIN IMMEDIATE"
-
-
-def writes(view: V) -> V:
-    """Marks a GET view that writes (such as the language switch): on SQLite its transaction
-    begins IMMEDIATE, as a POST's does (see `sqlite_begin`)."""
-    view.writes_to_database = True
-    return view
 
 
 def writes_from_here() -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, session
 from flask_login import current_user
 
-from portal.access import public
+from portal.access import public, writes
 from portal.accounts.services import set_language as remember_language
-from portal.db import writes
 from portal.pagecache import cached_private_page
 from portal.parsing import safe_next
 from portal.unit_of_work import unit_of_work

@@ -9,10 +9,9 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_user
 
-from portal.access import login_required, public
+from portal.access import login_required, public, writes
 from portal.accounts import forms, recovery, tokens
 from portal.accounts.views import bp
-from portal.db import writes
 from portal.formtools import form_status
 from portal.i18n import gettext as _
 from portal.unit_of_work import submit_form, unit_of_work
