@@ -18,6 +18,7 @@ run: setup
 test: test-setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
 		echo "== the suite again, on $${PORTAL_TEST_DATABASE_URL%%\?*}"; \

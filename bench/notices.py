@@ -161,10 +161,10 @@ def batch_rate(app, challenge_id: int, workers: int) -> float:
 
 def main() -> None:
     from portal import create_app
-    from portal.cli import upgrade_database
     from portal.db import db
     from portal.demo import notices as demo
     from portal.models import import_all_models
+    from portal.schema import upgrade_database
 
     with tempfile.TemporaryDirectory(prefix="bench-notices-") as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"

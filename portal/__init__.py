@@ -41,7 +41,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_extensions(app)
     register_converters(app)
 
-    from portal.errors import register_error_pages
+    from portal.error_pages import register_error_pages
     from portal.templating import init_templating
 
     register_error_pages(app)
@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     connect_receivers()
     from portal import pages
     from portal.accounts import (  # noqa: F401  (their routes join the accounts blueprint)
+        inbox_views,
         organisation_views,
         recovery_views,
         staff_views,
@@ -83,7 +84,6 @@ def register_blueprints(app: Flask) -> None:
     from portal.awards import views as awards
     from portal.challenges import views as challenges
     from portal.notices import views as notices
-    from portal.notifications import views as notifications
     from portal.proposals import views as proposals
     from portal.reviews import views as reviews
 
@@ -91,7 +91,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts.bp)
     app.register_blueprint(throttle_views.bp)
     app.register_blueprint(challenges.bp)
-    app.register_blueprint(notifications.bp)
+    app.register_blueprint(inbox_views.bp)
     app.register_blueprint(reviews.bp)
     app.register_blueprint(proposals.bp)
     app.register_blueprint(awards.bp)

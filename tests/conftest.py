@@ -16,9 +16,9 @@ from flask import Flask
 from sqlmodel import SQLModel
 
 from portal import clock, create_app, pagecache
-from portal.cli import upgrade_database
 from portal.db import db, make_engine
 from portal.models import import_all_models
+from portal.schema import upgrade_database
 
 pytest_plugins = ["tests.factories", "tests.browser_fixtures", "tests.smtp_fixtures"]
 

@@ -12,12 +12,12 @@ from flask_babel import force_locale
 from sqlmodel import select
 
 from portal.challenges.models import Challenge
-from portal.cli import require_current_schema
 from portal.db import db
 from portal.errors import DomainError
 from portal.notices import services
 from portal.notices.models import BatchStatus
 from portal.notices.rendering import RenderingError, RenderPool, render_serially
+from portal.schema import require_current_schema
 from portal.storage import path_of
 
 notices = AppGroup("notices", help="Award notices.")

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from alembic import command
 
-from portal.cli import alembic_config
 from portal.db import make_engine
+from portal.schema import alembic_config
 from tests.platform.test_migrations import T0, add, database_at, fill_at_0003
 
 

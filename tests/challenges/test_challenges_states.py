@@ -13,8 +13,8 @@ from portal.audit import AuditEvent
 from portal.challenges import services, states
 from portal.challenges.content import ChallengeData
 from portal.challenges.models import Challenge, ChallengeStatus
-from portal.cli import alembic_config
 from portal.db import db, make_engine
+from portal.schema import alembic_config
 from portal.statemachine import IllegalTransition
 from tests.challenges.fixtures import draft_data
 from tests.platform.test_migrations import database_at

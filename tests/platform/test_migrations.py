@@ -10,9 +10,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from portal.cli import alembic_config, upgrade_database
 from portal.db import make_engine
 from portal.models import import_all_models
+from portal.schema import alembic_config, upgrade_database
 
 
 def test_migrations_build_the_schema_of_the_models_on_an_empty_database(tmp_path, database_url):

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-import grimp
 from flask_babel import gettext as _
 from sqlmodel import select
 
@@ -72,17 +71,3 @@ def test_anyone_with_an_address_and_a_language_is_told_in_it(app, make_user, smt
         db.session.commit()
     assert [n.user_id for n in made] == [zhang.id]
     assert smtp.wait_for("zhang@alpha.example")[0].subject == "您的账号已启用。"
-
-
-def test_notifications_sit_below_the_accounts_module():
-    """Accounts' services notify people, so notifications import nothing of accounts: below
-    its pages (which share the portal's access decorators), not even through another module."""
-    graph = grimp.build_graph("portal")
-    modules = graph.find_children("portal.notifications")
-    for module in modules - {"portal.notifications.views"}:
-        assert not graph.chain_exists(module, "portal.accounts", as_packages=True), module
-    assert not {
-        imported
-        for imported in graph.find_modules_directly_imported_by("portal.notifications.views")
-        if imported.startswith("portal.accounts")
-    }

@@ -8,10 +8,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 
-from portal.cli import MIGRATIONS, alembic_config
 from portal.db import make_engine
 from portal.reviews.assignment import declare_conflict
 from portal.reviews.queries import detected_conflicts
+from portal.schema import MIGRATIONS, alembic_config
 from tests.factories import PASSWORD, fresh_credit_code
 
 

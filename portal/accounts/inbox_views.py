@@ -1,3 +1,8 @@
+"""The inbox: a person's notifications, read and marked read. Its pages belong to the account
+(the notifications module below it only writes and sends them), under the blueprint name
+"notifications".
+"""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
