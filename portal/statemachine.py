@@ -44,6 +44,9 @@ class StateMachine(Generic[S]):
     stamps: Mapping[S, str] = field(default_factory=dict)  # state → timestamp column set on entry
     reasons: Mapping[S, str] = field(default_factory=dict)  # state → column that keeps the reason
     reason_required: frozenset[S] = frozenset()
+    # state → columns emptied on entry: the stamps of a state left behind (a resubmitted
+    # proposal is no longer withdrawn), so that the CHECK constraints hold after the move
+    clears: Mapping[S, tuple[str, ...]] = field(default_factory=dict)
 
     def allowed(self, current: S, to: S) -> bool:
         return to in self.transitions.get(current, ())
@@ -77,6 +80,8 @@ class StateMachine(Generic[S]):
             raise DomainError(_("Give a reason."), field="reason")
         touched = (self.column, *self._columns_of(to), *audit_fields)
         before = audit.snapshot(obj, *touched)
+        for column in self.clears.get(to, ()):
+            setattr(obj, column, None)
         setattr(obj, self.column, to)
         if to in self.stamps:
             setattr(obj, self.stamps[to], now)
@@ -92,4 +97,5 @@ class StateMachine(Generic[S]):
         return obj
 
     def _columns_of(self, state: S) -> tuple[str, ...]:
-        return tuple(c for c in (self.stamps.get(state), self.reasons.get(state)) if c)
+        named = (self.stamps.get(state), self.reasons.get(state), *self.clears.get(state, ()))
+        return tuple(dict.fromkeys(c for c in named if c))

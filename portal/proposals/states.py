@@ -48,14 +48,13 @@ MACHINE = StateMachine(
     stamps={ProposalStatus.submitted: "submitted_at", ProposalStatus.withdrawn: "withdrawn_at"},
     reasons={ProposalStatus.rejected: "rejection_reason"},
     reason_required=frozenset({ProposalStatus.rejected}),
+    # A resubmitted proposal is no longer withdrawn, and one back in draft has no submission
+    # that stands (its versions keep the history).
+    clears={
+        ProposalStatus.submitted: ("withdrawn_at",),
+        ProposalStatus.draft: ("submitted_at", "withdrawn_at"),
+    },
 )
-
-# The stamps of a state left behind: a resubmitted proposal is no longer withdrawn, and one
-# back in draft has no submission that stands (its versions keep the history).
-CLEARED = {
-    ProposalStatus.submitted: ("withdrawn_at",),
-    ProposalStatus.draft: ("submitted_at", "withdrawn_at"),
-}
 
 
 def set_status(
@@ -71,9 +70,6 @@ def set_status(
     submitted_at, withdrawn_at or the rejection reason; one audit event ("proposal.<status>"
     unless `action` names it as the pages and tests know it)."""
     now = now or clock.now()
-    if MACHINE.allowed(proposal.status, to):  # cleared before the move writes (and flushes)
-        for column in CLEARED.get(to, ()):
-            setattr(proposal, column, None)
     MACHINE.move(proposal, to, by=by, reason=reason, now=now, action=action)
     proposal.updated_at = now
     return proposal

@@ -80,6 +80,7 @@ def test_the_state_machine_refuses_a_move_its_table_does_not_allow_and_audits_th
         {Light.red: {Light.green}, Light.green: {Light.red, Light.off}},
         column="language",
         reason_required=frozenset({Light.off}),
+        clears={Light.green: ("email_verified_at",)},
     )
     officer.language = Light.red
     with pytest.raises(IllegalTransition):
@@ -87,9 +88,10 @@ def test_the_state_machine_refuses_a_move_its_table_does_not_allow_and_audits_th
     machine.move(officer, Light.green, by=officer)
     with pytest.raises(DomainError, match="Give a reason"):
         machine.move(officer, Light.off, by=officer, reason="  ")
-    assert officer.language is Light.green
+    assert officer.language is Light.green and officer.email_verified_at is None
     events = db.session.exec(select(AuditEvent).where(AuditEvent.action == "user.green")).all()
-    assert [(e.before, e.after) for e in events] == [({"language": "red"}, {"language": "green"})]
+    assert [e.after for e in events] == [{"language": "green", "email_verified_at": None}]
+    assert events[0].before["language"] == "red" and events[0].before["email_verified_at"]
 
 
 def test_a_lock_reads_again_what_another_transaction_committed(ctx, make_org):
