@@ -30,6 +30,7 @@ ROLE_LABELS = {
     Role.officer: _l("Programme officer"),
     Role.applicant: _l("Applicant"),
     Role.expert: _l("Expert"),
+    Role.evaluator: _l("Third-party evaluator"),
 }
 
 

@@ -13,6 +13,7 @@ class Role(enum.StrEnum):
     officer = "officer"
     applicant = "applicant"
     expert = "expert"
+    evaluator = "evaluator"  # 第三方评估机构: reads chain KPIs and project figures, nothing more
 
 
 class OrgType(enum.StrEnum):
