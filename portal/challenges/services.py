@@ -17,6 +17,7 @@ from werkzeug.datastructures import FileStorage
 
 from portal import audit, clock, sequences, storage
 from portal.accounts.models import OrgType, Role, User
+from portal.challenges import signals
 from portal.challenges.models import (
     Aggregation,
     Chain,
@@ -571,6 +572,7 @@ def delete_link(link: ChainLink, *, by: User) -> None:
     used = db.session.exec(select(func.count()).where(Challenge.chain_link_id == link.id)).one()
     if used:
         raise DomainError(_("Challenges sit on this link; it cannot be removed."))
+    signals.link_removing.send(link, by=by)
     audit.record(by, "chain_link.deleted", link, before=audit.snapshot(link))
     db.session.delete(link)
 
