@@ -1,8 +1,9 @@
 """The chain's pictures, drawn as SVG on the server by pygal.
 
 pygal (by Kozea, who also make WeasyPrint) writes plain SVG with its text as text: it needs no
-JavaScript (none is embedded: `js=[]`), prints, scales, and goes into the PDF report as it is;
-the labels are the page's language, in the notices' fonts. It is pure Python, with no numpy and
+JavaScript (none is linked, and the configuration script it writes is taken out), prints,
+scales, and goes into the PDF report as it is; the labels are the page's language, in the
+notices' fonts. It is pure Python, with no numpy and
 no browser. Each chart is described once (`ChartData`): the SVG is drawn from it, and the page
 and the report show the same numbers as a table beside the picture, for screen readers and for
 anyone who would rather read.
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pygal
+from pygal.etree import etree
 from pygal.style import Style
 
 from portal.chains import resilience
@@ -188,4 +190,15 @@ def svg(data: ChartData) -> str:
         chart.x_labels = data.labels
         for name, values in data.series[:1] if percent else data.series:
             chart.add(name, _plain(values))
-    return chart.render(is_unicode=True)
+    return _without_scripts(chart)
+
+
+def _without_scripts(chart) -> str:
+    """The chart's SVG without the configuration script pygal always writes for its optional
+    tooltips: the picture needs none, and an SVG opened on its own then runs nothing."""
+    root = chart.render_tree()
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if isinstance(child.tag, str) and child.tag.endswith("script"):
+                parent.remove(child)
+    return etree.tostring(root, encoding="unicode")

@@ -35,7 +35,7 @@ from portal.formtools import first_display, form_status
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page, cached_public_page
 from portal.paging import paginate
-from portal.unit_of_work import perform, submit_form
+from portal.unit_of_work import perform, submit_form, unit_of_work
 
 bp = Blueprint("chains", __name__, url_prefix="/chains")
 BRAIN = (Role.officer, Role.evaluator)
@@ -273,7 +273,11 @@ def import_assessments(chain_id: int):
             filename=upload.filename or "",
         )
 
-    done, recorded = submit_form(form, run)
+    # The unit of work itself, not submit_form: submit_form places a refusal with
+    # formtools.place_errors, which would not list the workbook's cells (ImportForm.place_errors).
+    done, recorded = False, None
+    if form.validate_on_submit():
+        done, recorded = unit_of_work(run, form.place_errors)
     if done:
         flash(
             _(

@@ -389,7 +389,7 @@ def chain_of(app, make_org, chain_clock):
     """A chain of `n` links, each with a challenge, a funded project with a tranche paid, a
     consortium and an assessment: for counting the statements a page runs."""
 
-    def make(n: int, name: str = "Counted chain") -> Story:
+    def make(n: int, name: str = "Counted chain", assessed: bool = True) -> Story:
         orgs = {"E": make_org(f"{name} firm", type="enterprise", region="广东省深圳市")}
         with committing(app):
             b = Builder(orgs)
@@ -410,7 +410,8 @@ def chain_of(app, make_org, chain_clock):
                 b.milestone(
                     award, 0, "2026-05-31", accepted=at("2026-05-30"), paid="2026-06-01", tranche=80
                 )
-                b.assessment(link, "2026Q2", 50, 20, 3, 3)
+                if assessed:
+                    b.assessment(link, "2026Q2", 50, 20, 3, 3)
         return s
 
     return make
