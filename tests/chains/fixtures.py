@@ -4,6 +4,7 @@ needs; the chains module's own writes go through its services in the tests)."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -45,6 +46,7 @@ from tests.factories import committing
 
 NOW = datetime(2026, 7, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, in the third quarter
 WAN = Decimal(10000)
+NUMBERS = itertools.count(100)
 
 
 def at(day: str, hour: int = 4) -> datetime:
@@ -86,7 +88,6 @@ class Builder:
 
     def __init__(self, orgs):
         self.orgs = orgs
-        self.numbers = iter(range(100, 10_000))
 
     def chain(self, name: str, links: list[tuple[str, Stage]]) -> Story:
         chain = Chain(name=name, leader_title=f"{name}产业链链长")
@@ -103,7 +104,7 @@ class Builder:
 
     def challenge(self, link: ChainLink, *, published, deadline, cap, **fields) -> Challenge:
         challenge = Challenge(
-            number=f"JB-2026-{next(self.numbers):03d}",
+            number=f"JB-2026-{next(NUMBERS):03d}",
             status=fields.pop("status", ChallengeStatus.published),
             version=1 if published else 0,
             title=fields.pop("title", f"Challenge on {link.name}"),
