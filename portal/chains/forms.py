@@ -14,7 +14,7 @@ from portal.chains.services import AssessmentInput
 from portal.errors import DomainError
 from portal.formtools import FiniteDecimalField, PortalForm
 from portal.i18n import lazy_gettext as _l
-from portal.parsing import WholeNumberField
+from portal.parsing import WholeNumberField, coerce_id
 
 LEVELS = [
     ("0", _l("0 · no chokepoint")),
@@ -81,9 +81,17 @@ class CorrectionForm(AssessmentForm):
         return {"data": self.figures(""), "reason": self.reason.data or ""}
 
 
+def _link_id(value: object) -> int | None:
+    """A link's id, or None for anything else: the service then asks for a link of the chain."""
+    try:
+        return coerce_id(value)
+    except ValueError:
+        return None
+
+
 class RelationForm(PortalForm):
-    supplier_id = SelectField(_l("Supplier link"), coerce=int, validate_choice=False)
-    customer_id = SelectField(_l("Customer link"), coerce=int, validate_choice=False)
+    supplier_id = SelectField(_l("Supplier link"), coerce=_link_id, validate_choice=False)
+    customer_id = SelectField(_l("Customer link"), coerce=_link_id, validate_choice=False)
     note = StringField(_l("What flows (optional)"), validators=[Optional(), Length(max=200)])
 
 
