@@ -119,7 +119,7 @@ def chain_figures(
     moments = _moments(quarters)
     result = [ChainFigures(q) for q in quarters]
     for family in PUBLIC_FAMILIES if public else FAMILIES:
-        statement = family(moments).where(ChainLink.chain_id == chain_id)
+        statement = family(moments, chain_id).where(ChainLink.chain_id == chain_id)
         for row in db.session.execute(statement).mappings():
             figures = result[row["p"]].links[row["link_id"]]
             for name, value in row.items():
@@ -144,7 +144,7 @@ def _money(expression) -> sa.ColumnElement:
     return sa.type_coerce(expression, MONEY)
 
 
-def _challenges(m):
+def _challenges(m, chain_id: int):
     at = m.c.at
     published = sa.and_(Challenge.published_at.is_not(None), Challenge.published_at < at)
     live = sa.and_(
@@ -177,7 +177,7 @@ def _challenges(m):
     )
 
 
-def _competition(m):
+def _competition(m, chain_id: int):
     """Proposals handed in to the challenges whose deadline has passed."""
     statement = (
         select(m.c.p, Challenge.chain_link_id.label("link_id"), func.count().label("proposals"))
@@ -206,7 +206,7 @@ def _funded_awards(m, *columns):
     )
 
 
-def _funded(m):
+def _funded(m, chain_id: int):
     """Money awarded and co-funding, projects, and which challenges run or are completed."""
     at = m.c.at
     closed = sa.and_(Award.closed_at.is_not(None), Award.closed_at < at)
@@ -251,7 +251,7 @@ def _funded(m):
     )
 
 
-def _disbursed(m):
+def _disbursed(m, chain_id: int):
     statement = (
         select(
             m.c.p,
@@ -267,15 +267,20 @@ def _disbursed(m):
     return statement.group_by(m.c.p, Challenge.chain_link_id)
 
 
-def _consortia(m):
+def _consortia(m, chain_id: int):
     """The members of funded consortia (lead included; members that accepted), by type and
-    region, and the consortia that mix at least two of enterprise, university and institute."""
+    region, and the consortia that mix at least two of enterprise, university and institute.
+    A consortium's make-up does not depend on the quarter: it is counted once per project, in a
+    subquery the database computes first, and only the projects are then joined to the quarters
+    (joining the quarters to every member of every consortium made this the slowest statement).
+    """
     region = current_app.config["PROGRAMME_REGION"].strip()
     local = Organisation.region.startswith(region, autoescape=True) if region else sa.false()
     fusion_type = sa.case((Organisation.type.in_(FUSION_TYPES), Organisation.type), else_=None)
     per_consortium = (
-        _funded_awards(
-            m,
+        select(
+            Challenge.chain_link_id.label("link_id"),
+            Award.confirmed_at,
             func.count().label("members"),
             _count(Organisation.type == OrgType.enterprise).label("enterprise"),
             _count(Organisation.type == OrgType.university).label("university"),
@@ -283,16 +288,23 @@ def _consortia(m):
             _count(local).label("local_members"),
             func.count(sa.distinct(fusion_type)).label("kinds"),
         )
+        .select_from(ChainLink)
+        .join(Challenge, Challenge.chain_link_id == ChainLink.id)
+        .join(Award, Award.challenge_id == Challenge.id)
         .join(ConsortiumMember, ConsortiumMember.proposal_id == Award.proposal_id)
         .join(Organisation, Organisation.id == ConsortiumMember.organisation_id)
-        .where(ConsortiumMember.consent == ConsentStatus.accepted)
-        .group_by(m.c.p, Challenge.chain_link_id, Award.id)
+        .where(
+            ChainLink.chain_id == chain_id,
+            Award.confirmed_at.is_not(None),
+            ConsortiumMember.consent == ConsentStatus.accepted,
+        )
+        .group_by(Award.id, Challenge.chain_link_id, Award.confirmed_at)
         .subquery()
     )
     c = per_consortium.c
     return (
         select(
-            c.p,
+            m.c.p,
             c.link_id,
             func.count().label("consortia"),
             func.sum(c.members).label("members"),
@@ -302,13 +314,14 @@ def _consortia(m):
             func.sum(c.local_members).label("local_members"),
             _count(c.kinds >= 2).label("mixed"),
         )
-        .select_from(per_consortium)
+        .select_from(m)
+        .join(per_consortium, c.confirmed_at < m.c.at)
         .join(ChainLink, ChainLink.id == c.link_id)
-        .group_by(c.p, c.link_id)
+        .group_by(m.c.p, c.link_id)
     )
 
 
-def _milestones(m):
+def _milestones(m, chain_id: int):
     """Milestones due by the quarter's day, those accepted on or before their due date, and the
     projects running then with a milestone past due and not accepted (behind schedule)."""
     at = m.c.at
@@ -342,7 +355,7 @@ def _milestones(m):
     )
 
 
-def _attainment(m):
+def _attainment(m, chain_id: int):
     """Indicators of completed projects: measured at acceptance, and met against what the team
     committed (not the raised target)."""
     achieved, committed = AwardIndicator.achieved, AwardIndicator.committed
@@ -368,7 +381,7 @@ def _attainment(m):
     return statement.group_by(m.c.p, Challenge.chain_link_id)
 
 
-def _eliminations(m):
+def _eliminations(m, chain_id: int):
     statement = (
         select(m.c.p, Challenge.chain_link_id.label("link_id"), func.count().label("eliminated"))
         .select_from(m)
