@@ -57,25 +57,26 @@ def _allowed(user: User | None, need: str) -> None:
 def get_chain_or_404(chain_id: int, user: User | None, need: str = "read") -> Chain:
     """The chain with its links, if `user` may do `need` with it; otherwise 404."""
     _allowed(user, need)
-    chain = db.session.exec(
+    return _one_or_404(
         visible_chains(user).where(Chain.id == chain_id).options(selectinload(Chain.links))
-    ).first()
-    if chain is None:
+    )
+
+
+def _one_or_404(statement):
+    found = db.session.exec(statement).first()
+    if found is None:
         abort(404)
-    return chain
+    return found
 
 
 def get_link_or_404(link_id: int, user: User | None, need: str = "brain") -> ChainLink:
-    """A link with its chain."""
+    """A link with its chain (and the chain's links)."""
     _allowed(user, need)
-    link = db.session.exec(
+    return _one_or_404(
         select(ChainLink)
         .where(ChainLink.id == link_id)
         .options(selectinload(ChainLink.chain).selectinload(Chain.links))
-    ).first()
-    if link is None:
-        abort(404)
-    return link
+    )
 
 
 def get_assessment_or_404(
@@ -83,14 +84,11 @@ def get_assessment_or_404(
 ) -> LinkAssessment:
     """An assessment with its link and chain."""
     _allowed(user, need)
-    assessment = db.session.exec(
+    return _one_or_404(
         select(LinkAssessment)
         .where(LinkAssessment.id == assessment_id)
         .options(selectinload(LinkAssessment.link).selectinload(ChainLink.chain))
-    ).first()
-    if assessment is None:
-        abort(404)
-    return assessment
+    )
 
 
 def get_relation_or_404(

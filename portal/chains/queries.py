@@ -206,6 +206,17 @@ def _funded_awards(m, *columns):
     )
 
 
+def _per_link(grouped: sa.Subquery, *measures):
+    """The sums of a first grouping (per challenge, per project) per quarter and link."""
+    c = grouped.c
+    return (
+        select(c.p, c.link_id, *measures)
+        .select_from(grouped)
+        .join(ChainLink, ChainLink.id == c.link_id)
+        .group_by(c.p, c.link_id)
+    )
+
+
 def _funded(m, chain_id: int):
     """Money awarded and co-funding, projects, and which challenges run or are completed."""
     at = m.c.at
@@ -233,21 +244,15 @@ def _funded(m, chain_id: int):
         .subquery()
     )
     c = per_challenge.c
-    return (
-        select(
-            c.p,
-            c.link_id,
-            _money(func.sum(c.awarded)).label("awarded"),
-            _money(func.sum(c.self_funds + c.owner_funds)).label("cofunding"),
-            func.sum(c.teams).label("projects"),
-            func.sum(sa.case((c.race == 1, c.teams), else_=0)).label("race_teams"),
-            func.sum(c.running).label("running"),
-            _count(sa.and_(c.completed == 1, c.running == 0)).label("completed"),
-            func.sum(c.attacking).label("attacking"),
-        )
-        .select_from(per_challenge)
-        .join(ChainLink, ChainLink.id == c.link_id)
-        .group_by(c.p, c.link_id)
+    return _per_link(
+        per_challenge,
+        _money(func.sum(c.awarded)).label("awarded"),
+        _money(func.sum(c.self_funds + c.owner_funds)).label("cofunding"),
+        func.sum(c.teams).label("projects"),
+        func.sum(sa.case((c.race == 1, c.teams), else_=0)).label("race_teams"),
+        func.sum(c.running).label("running"),
+        _count(sa.and_(c.completed == 1, c.running == 0)).label("completed"),
+        func.sum(c.attacking).label("attacking"),
     )
 
 
@@ -341,17 +346,11 @@ def _milestones(m, chain_id: int):
         .subquery()
     )
     c = per_project.c
-    return (
-        select(
-            c.p,
-            c.link_id,
-            func.sum(c.due).label("milestones_due"),
-            func.sum(c.on_time).label("milestones_on_time"),
-            func.sum(c.late).label("behind_schedule"),
-        )
-        .select_from(per_project)
-        .join(ChainLink, ChainLink.id == c.link_id)
-        .group_by(c.p, c.link_id)
+    return _per_link(
+        per_project,
+        func.sum(c.due).label("milestones_due"),
+        func.sum(c.on_time).label("milestones_on_time"),
+        func.sum(c.late).label("behind_schedule"),
     )
 
 

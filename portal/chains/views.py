@@ -131,22 +131,17 @@ def chart(chain_id: int, name: str):
     return Response(charts.svg(charts.chart_data(view, name)), mimetype=SVG)
 
 
-@bp.get("/<int:chain_id>/brain/report.pdf")
+@bp.get("/<int:chain_id>/brain/report.<any(pdf, xlsx):fmt>")
 @roles_required(*BRAIN)
-def report_pdf(chain_id: int):
+def report_file(chain_id: int, fmt: str):
+    """The evaluation report of a quarter: the PDF, or the workbook with the same figures."""
     chain = get_chain_or_404(chain_id, current_user, need="brain")
     quarter = _quarter()
-    content = report.pdf(overview.build(chain, quarter))
-    return _download(content, "application/pdf", report.filename(chain, quarter, "pdf"))
-
-
-@bp.get("/<int:chain_id>/brain/report.xlsx")
-@roles_required(*BRAIN)
-def report_xlsx(chain_id: int):
-    chain = get_chain_or_404(chain_id, current_user, need="brain")
-    quarter = _quarter()
-    content = report.workbook(overview.build(chain, quarter))
-    return _download(content, XLSX, report.filename(chain, quarter, "xlsx"))
+    view = overview.build(chain, quarter)
+    content, mimetype = (
+        (report.pdf(view), "application/pdf") if fmt == "pdf" else (report.workbook(view), XLSX)
+    )
+    return _download(content, mimetype, report.filename(chain, quarter, fmt))
 
 
 @bp.get("/links/<int:link_id>")

@@ -114,9 +114,9 @@ BAD_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("changes", BAD_ROWS, ids=[next(iter(c)) for c in BAD_ROWS])
-def test_the_database_refuses_a_bad_row_written_around_the_services(app, link, changes):
-    row = {
+def raw_row(link, **changes) -> dict:
+    """A row as SQL written around the services would insert it."""
+    return {
         "link_id": link.id,
         "period": "2026Q1",
         "external_dependence": 10,
@@ -129,24 +129,17 @@ def test_the_database_refuses_a_bad_row_written_around_the_services(app, link, c
         "correction_reason": "",
         **changes,
     }
+
+
+@pytest.mark.parametrize("changes", BAD_ROWS, ids=[next(iter(c)) for c in BAD_ROWS])
+def test_the_database_refuses_a_bad_row_written_around_the_services(app, link, changes):
     with app.app_context(), pytest.raises(sa.exc.IntegrityError):
-        db.session.execute(sa.insert(LinkAssessment.__table__).values(**row))
+        db.session.execute(sa.insert(LinkAssessment.__table__).values(**raw_row(link, **changes)))
         db.session.commit()
 
 
 def test_the_database_keeps_one_current_row_per_link_and_quarter(app, link):
-    row = {
-        "link_id": link.id,
-        "period": "2026Q1",
-        "external_dependence": 10,
-        "local_supporting_rate": 10,
-        "local_firms": 1,
-        "chokepoint_level": 1,
-        "note": "",
-        "source": "S",
-        "recorded_at": sa.func.current_timestamp(),
-        "correction_reason": "",
-    }
+    row = raw_row(link)
     with app.app_context():
         db.session.execute(sa.insert(LinkAssessment.__table__).values(**row))
         db.session.commit()
