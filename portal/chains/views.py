@@ -131,17 +131,29 @@ def chart(chain_id: int, name: str):
     return Response(charts.svg(charts.chart_data(view, name)), mimetype=SVG)
 
 
-@bp.get("/<int:chain_id>/brain/report.<any(pdf, xlsx):fmt>")
-@roles_required(*BRAIN)
-def report_file(chain_id: int, fmt: str):
+def _report(chain_id: int, extension: str) -> Response:
     """The evaluation report of a quarter: the PDF, or the workbook with the same figures."""
     chain = get_chain_or_404(chain_id, current_user, need="brain")
     quarter = _quarter()
     view = overview.build(chain, quarter)
     content, mimetype = (
-        (report.pdf(view), "application/pdf") if fmt == "pdf" else (report.workbook(view), XLSX)
+        (report.pdf(view), "application/pdf")
+        if extension == "pdf"
+        else (report.workbook(view), XLSX)
     )
-    return _download(content, mimetype, report.filename(chain, quarter, fmt))
+    return _download(content, mimetype, report.filename(chain, quarter, extension))
+
+
+@bp.get("/<int:chain_id>/brain/report.pdf")
+@roles_required(*BRAIN)
+def report_pdf(chain_id: int):
+    return _report(chain_id, "pdf")
+
+
+@bp.get("/<int:chain_id>/brain/report.xlsx")
+@roles_required(*BRAIN)
+def report_xlsx(chain_id: int):
+    return _report(chain_id, "xlsx")
 
 
 @bp.get("/links/<int:link_id>")
