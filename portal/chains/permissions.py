@@ -45,8 +45,8 @@ NEEDS = {"read": can_read, "brain": can_read_brain, "record": can_record}
 
 
 def visible_chains(user: User | None) -> Select:
-    """Every chain: chains and their links are public labels of the challenges."""
-    return select(Chain).order_by(Chain.name, Chain.id)
+    """Every chain, with its links: chains and links are public labels of the challenges."""
+    return select(Chain).options(selectinload(Chain.links)).order_by(Chain.name, Chain.id)
 
 
 def _allowed(user: User | None, need: str) -> None:
@@ -57,9 +57,7 @@ def _allowed(user: User | None, need: str) -> None:
 def get_chain_or_404(chain_id: int, user: User | None, need: str = "read") -> Chain:
     """The chain with its links, if `user` may do `need` with it; otherwise 404."""
     _allowed(user, need)
-    return _one_or_404(
-        visible_chains(user).where(Chain.id == chain_id).options(selectinload(Chain.links))
-    )
+    return _one_or_404(visible_chains(user).where(Chain.id == chain_id))
 
 
 def _one_or_404(statement):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from portal.access import public, roles_required, staff_required
 from portal.accounts.labels import ORG_TYPE_LABELS
@@ -30,7 +29,6 @@ from portal.chains.permissions import (
     get_relation_or_404,
     visible_chains,
 )
-from portal.challenges.models import Chain
 from portal.formtools import first_display, form_status
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page, cached_public_page
@@ -76,7 +74,7 @@ def _download(content: bytes, mimetype: str, filename: str) -> Response:
 @bp.get("")
 @public
 def index():
-    chains, page = paginate(visible_chains(current_user).options(selectinload(Chain.links)))
+    chains, page = paginate(visible_chains(current_user))
     return render_template("chains/index.html", chains=chains, page=page)
 
 
