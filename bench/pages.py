@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal.accounts.models import Role, User
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.challenges.models import ChainLink, Challenge, ChallengeStatus
 from portal.proposals.models import Proposal
 
 
@@ -29,6 +29,8 @@ PAGES = [
         goal="≥0.125",
     ),
     Page("applicant dashboard", "/proposals", login="applicant", goal="≥0.125"),
+    Page("chain public summary", "/chains/{chain}", goal="≥0.125"),
+    Page("chain page (KPIs, map)", "/chains/{chain}/brain", login="officer", goal="≥0.0625"),
 ]
 LISTS = [
     ("public catalogue", "/challenges", ""),
@@ -54,7 +56,14 @@ def targets(url: str) -> dict[str, str]:
             .limit(1)
             .scalar_subquery()
         )
+        link = ChainLink.__table__
         found = {
+            "chain": c.execute(  # the chain with the most challenges
+                sa.select(link.c.chain_id)
+                .join(challenge, challenge.c.chain_link_id == link.c.id)
+                .group_by(link.c.chain_id)
+                .order_by(sa.func.count().desc(), link.c.chain_id)
+            ).scalar(),
             "open_challenge": c.execute(
                 sa.select(challenge.c.number)
                 .where(challenge.c.status == ChallengeStatus.published.value)

@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     )
     from portal.accounts import views as accounts
     from portal.awards import views as awards
+    from portal.chains import views as chains
     from portal.challenges import views as challenges
     from portal.notices import views as notices
     from portal.proposals import views as proposals
@@ -96,3 +97,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals.bp)
     app.register_blueprint(awards.bp)
     app.register_blueprint(notices.bp)
+    app.register_blueprint(chains.bp)

@@ -60,7 +60,10 @@ def _without_organisation():
 
 def roles_required(*roles: Role) -> Callable[[F], F]:
     """Logged-in users with one of `roles`; admins may do everything officers may. Applicants
-    must be approved members of an organisation (see `_without_organisation`)."""
+    must be approved members of an organisation (see `_without_organisation`). Others are
+    refused with 403, except evaluators: outsiders who read the chains' figures, they are
+    answered 404 by every page not meant for them, so that nothing of the programme's
+    proposals, reviews or projects is revealed to them, not even that such a page exists."""
     allowed = set(roles)
     if Role.officer in allowed:
         allowed.add(Role.admin)
@@ -71,7 +74,7 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
             if not current_user.is_authenticated:
                 return _to_login()
             if current_user.role not in allowed:
-                abort(403)
+                abort(404 if current_user.role is Role.evaluator else 403)
             if current_user.role is Role.applicant and current_user.organisation_id is None:
                 return _without_organisation()
             return view(*args, **kwargs)

@@ -93,10 +93,12 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("create-user")
     @click.option("--email", required=True)
     @click.option("--name", required=True)
-    @click.option("--role", type=click.Choice(["admin", "officer", "expert"]), default="officer")
+    @click.option(
+        "--role", type=click.Choice(["admin", "officer", "expert", "evaluator"]), default="officer"
+    )
     @click.password_option()
     def create_user(email: str, name: str, role: str, password: str) -> None:
-        """Create an officer, admin or expert account."""
+        """Create an officer, admin, expert or evaluator account."""
         from portal.accounts.models import Role
         from portal.accounts.services import create_user as create
         from portal.errors import DomainError

@@ -30,6 +30,29 @@ PUBLIC_CACHE_SECONDS = 5
 # Logged-in users' pages are cached until the data changes (never longer), and rendered again at
 # least this often for what they derive from the clock; 0 turns that cache off.
 PRIVATE_CACHE_SECONDS = 5
+# The chain's digital brain (portal/chains). A consortium member is local when its organisation's
+# region starts with PROGRAMME_REGION; a link is a chokepoint (卡脖子) from CHOKEPOINT_LEVEL on
+# the 0–5 scale of its assessment; the trend lines show CHAIN_TREND_QUARTERS quarters.
+PROGRAMME_REGION = "广东省深圳市"
+CHOKEPOINT_LEVEL = 3
+CHAIN_TREND_QUARTERS = 8
+# The resilience index (0–100) of a link or chain: 100 × Σ weight × term ÷ Σ weight, over the
+# terms below that have data, each term between 0 and 1 (portal/chains/resilience.py):
+#   local_supporting      local supporting rate ÷ 100
+#   independence          1 − external dependence ÷ 100
+#   chokepoint_relief     1 − chokepoint level ÷ 5
+#   chokepoints_attacked  chokepoints with a running or completed project ÷ chokepoints
+#   milestones_on_time    milestones accepted by their due date ÷ milestones due
+#   industry_academia     funded consortia that mix enterprises, universities and institutes ÷
+#                         funded consortia
+RESILIENCE_WEIGHTS = {
+    "local_supporting": 30,
+    "independence": 25,
+    "chokepoint_relief": 15,
+    "chokepoints_attacked": 15,
+    "milestones_on_time": 10,
+    "industry_academia": 5,
+}
 # Review totals of one proposal further apart than this (0–100 points) are flagged as divergent.
 REVIEW_DIVERGENCE_POINTS = 30
 

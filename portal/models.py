@@ -5,6 +5,7 @@ def import_all_models() -> None:
     import portal.accounts.models  # noqa: F401
     import portal.audit  # noqa: F401
     import portal.awards.models  # noqa: F401
+    import portal.chains.models  # noqa: F401
     import portal.challenges.models  # noqa: F401
     import portal.formstash  # noqa: F401
     import portal.generation  # noqa: F401

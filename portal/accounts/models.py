@@ -17,6 +17,7 @@ class Role(enum.StrEnum):
     officer = "officer"
     applicant = "applicant"
     expert = "expert"
+    evaluator = "evaluator"  # 第三方评估机构: reads chain KPIs and project figures, nothing more
 
     @property
     def label(self) -> str:
@@ -28,6 +29,7 @@ ROLE_LABELS = {
     Role.officer: _l("Programme officer"),
     Role.applicant: _l("Applicant"),
     Role.expert: _l("Expert"),
+    Role.evaluator: _l("Third-party evaluator"),
 }
 
 

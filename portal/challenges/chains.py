@@ -7,6 +7,7 @@ from sqlmodel import func, select
 
 from portal import audit
 from portal.accounts.models import User
+from portal.challenges import signals
 from portal.challenges.models import Chain, ChainLink, Challenge, Stage
 from portal.challenges.permissions import can_manage
 from portal.db import db
@@ -72,5 +73,6 @@ def delete_link(link: ChainLink, *, by: User) -> None:
     used = db.session.exec(select(func.count()).where(Challenge.chain_link_id == link.id)).one()
     if used:
         raise DomainError(_("Challenges sit on this link; it cannot be removed."))
+    signals.link_removing.send(link, by=by)  # the chain map's records of it go, or refuse
     audit.record(by, "chain_link.deleted", link, before=audit.snapshot(link))
     db.session.delete(link)

@@ -22,3 +22,7 @@ amended = _signals.signal("challenge-amended")
 cancelled = _signals.signal("challenge-cancelled")
 """A challenge was cancelled: `reason`, `by`; `was_published` says whether anyone outside the
 programme office could have seen it."""
+
+link_removing = _signals.signal("chain-link-removing")
+"""A link is about to be removed from its chain (the link is the sender): `by`. Whatever points
+to it must go first, or refuse."""

@@ -16,6 +16,7 @@ from portal.accounts.models import Organisation, OrgStatus, OrgType, Role, User
 from portal.accounts.services import hash_password
 from portal.db import db
 from portal.demo import awards as awards_demo
+from portal.demo import chains as chains_demo
 from portal.demo import challenges as challenges_demo
 from portal.demo import notices as notices_demo
 from portal.demo import proposals as proposals_demo
@@ -166,4 +167,5 @@ def load_demo() -> dict[str, object]:
     base = reviews_demo.load(base)
     base = awards_demo.load(base)
     base = notices_demo.load(base)
+    base = chains_demo.load(base)
     return base

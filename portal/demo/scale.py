@@ -43,6 +43,7 @@ from portal.awards.models import (
     Milestone,
     MilestoneStatus,
 )
+from portal.chains.models import LinkAssessment
 from portal.challenges.models import (
     Aggregation,
     Chain,
@@ -57,6 +58,7 @@ from portal.challenges.models import (
     Stage,
 )
 from portal.db import db
+from portal.demo import chains as chains_demo
 from portal.proposals.models import (
     Commitment,
     ConsentStatus,
@@ -174,6 +176,7 @@ def load_scale(n: int, seed: int = 2026) -> dict[str, int]:
     add_proposals(s, sizes)
     add_reviews(s)
     add_awards(s)
+    s.made["assessments"] = insert(LinkAssessment, chains_demo.scale_rows(s.links, s.rng, s.ids))
     advance_id_sequences()
     add_notices(s)
     return s.made

@@ -1,0 +1,91 @@
+"""The chain's digital brain (产业链数字大脑): what officers record about each link of a chain.
+
+A `LinkAssessment` holds one link's figures for one quarter. It is never overwritten: a
+correction is a new row that names the row it corrects and why (`corrects_id`,
+`correction_reason`), and the corrected row is stamped `superseded_at`. The database keeps one
+current row per link and quarter (a partial unique index) and refuses figures out of range.
+
+A `LinkRelation` is a supply arrow of the chain map: the supplier link feeds the customer link.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Field, Relationship, SQLModel
+
+from portal.challenges.models import ChainLink
+from portal.db import UTCDateTime
+
+PERCENT = sa.Numeric(5, 2)
+CURRENT = sa.text("superseded_at IS NULL")
+
+
+class LinkAssessment(SQLModel, table=True):
+    __tablename__ = "link_assessment"
+    __table_args__ = (
+        sa.Index(
+            "uq_link_assessment_current",
+            "link_id",
+            "period",
+            unique=True,
+            sqlite_where=CURRENT,
+            postgresql_where=CURRENT,
+        ),
+        sa.CheckConstraint(
+            "length(period) = 6 AND substr(period, 5, 1) = 'Q' "
+            "AND substr(period, 6, 1) IN ('1', '2', '3', '4')",
+            name="period_is_a_quarter",
+        ),
+        sa.CheckConstraint(
+            "external_dependence >= 0 AND external_dependence <= 100", name="external_percent"
+        ),
+        sa.CheckConstraint(
+            "local_supporting_rate >= 0 AND local_supporting_rate <= 100", name="local_percent"
+        ),
+        sa.CheckConstraint(
+            "external_dependence + local_supporting_rate <= 100", name="shares_within_whole"
+        ),
+        sa.CheckConstraint("local_firms >= 0", name="local_firms_counted"),
+        sa.CheckConstraint("chokepoint_level BETWEEN 0 AND 5", name="chokepoint_scale"),
+        sa.CheckConstraint(
+            "(corrects_id IS NULL) = (correction_reason = '')", name="correction_has_reason"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    link_id: int = Field(foreign_key="chain_link.id", index=True)
+    period: str = Field(max_length=6, index=True)  # a quarter: "2026Q1"
+    # Share of the key inputs bought from outside the country (对外依存度), %.
+    external_dependence: Decimal = Field(sa_type=PERCENT)
+    # Share supplied within the programme's region (本地配套率), %.
+    local_supporting_rate: Decimal = Field(sa_type=PERCENT)
+    local_firms: int
+    chokepoint_level: int  # 卡脖子 0 (none) … 5 (no domestic supply at all)
+    note: str = Field(default="", max_length=2000)
+    source: str = Field(max_length=500)  # where the figures come from
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    recorded_by_id: int | None = Field(default=None, foreign_key="user.id")
+    corrects_id: int | None = Field(default=None, foreign_key="link_assessment.id")
+    correction_reason: str = Field(default="", max_length=1000)
+    superseded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    link: ChainLink = Relationship()
+
+
+class LinkRelation(SQLModel, table=True):
+    __tablename__ = "link_relation"
+    __table_args__ = (
+        sa.UniqueConstraint("supplier_id", "customer_id"),
+        sa.CheckConstraint("supplier_id != customer_id", name="not_its_own_supplier"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    chain_id: int = Field(foreign_key="chain.id", index=True)
+    supplier_id: int = Field(foreign_key="chain_link.id", index=True)
+    customer_id: int = Field(foreign_key="chain_link.id", index=True)
+    note: str = Field(default="", max_length=200)  # what flows, e.g. "光刻胶"
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
