@@ -8,7 +8,8 @@ PORT ?= 5000
 RUN_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk
 TEST_PACKAGES := chromium poppler-utils
 
-.PHONY: run test setup test-setup lint bench translations system-packages clean
+# `make test-fast`: the same checks and every test not marked slow, on SQLite, for a quick loop.
+.PHONY: run test test-fast setup test-setup lint bench translations system-packages clean
 
 run: setup
 	$(FLASK) upgrade
@@ -24,6 +25,12 @@ test: test-setup
 		echo "== the suite again, on $${PORTAL_TEST_DATABASE_URL%%\?*}"; \
 		PORTAL_TEST_ON_POSTGRES=1 $(BIN)/pytest $(PYTEST_ARGS); \
 	fi
+
+test-fast: test-setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 
 # Benchmarks print figures; they are not tests (bench/run.py ends with bench/notices.py).
 bench: setup

@@ -12,6 +12,8 @@ from portal.audit import AuditEvent
 from portal.db import db
 from tests.factories import PASSWORD
 
+pytestmark = pytest.mark.slow
+
 OWNER_ADDRESS = "203.0.113.10"
 ATTACKER_ADDRESS = "198.51.100.7"
 ALICE = "alice@alpha.example"

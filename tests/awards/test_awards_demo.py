@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from portal.awards.models import (
@@ -16,6 +17,8 @@ from portal.awards.models import (
 )
 from portal.db import db
 from portal.demo.load import load_demo
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_demo_shows_every_state_and_its_pages_render(app, client):

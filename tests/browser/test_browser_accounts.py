@@ -9,7 +9,7 @@ from portal.accounts.models import User
 from portal.db import db
 from tests.factories import fresh_credit_code
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def confirm_address(app, email: str) -> None:

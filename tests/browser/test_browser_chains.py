@@ -13,7 +13,7 @@ from tests.chains.fixtures import (  # noqa: F401  (fixtures of this story)
 )
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_an_evaluator_opens_the_chain_map_and_follows_a_link(

@@ -8,7 +8,7 @@ from portal.db import db
 from portal.proposals.models import Proposal
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 APPROACH = "Route B: a metal-oxide resist, qualified on two customer lines."
 

@@ -24,7 +24,7 @@ from tests.factories import PASSWORD
 from tests.notices.fixtures import seal  # noqa: F401  (the authority's seal the notice needs)
 from tests.pdfs import pdf as make_pdf
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Beijing; the deadline is 1 April
 AFTER_DEADLINE = START + timedelta(days=31)

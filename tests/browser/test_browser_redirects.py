@@ -8,7 +8,7 @@ import pytest
 from tests.factories import PASSWORD
 from tests.redirect_variants import OFF_SITE
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture

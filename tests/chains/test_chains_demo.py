@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from portal.chains.models import LinkAssessment
 from portal.challenges.models import ChainLink, Challenge, FundingMode
 from portal.db import db
 from portal.demo.load import load_demo
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_demo_chain_shows_a_chokepoint_attacked_by_a_horse_race(app, client, login):

@@ -1,10 +1,13 @@
 """The demo data shows every state of a challenge, and its pages render."""
 
+import pytest
 from sqlmodel import select
 
 from portal.challenges.models import Challenge, ChallengeStatus, Clarification, FundingMode
 from portal.db import db
 from portal.demo.load import load_demo
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_demo_has_challenges_in_every_state(app, client, login):

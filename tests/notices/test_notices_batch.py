@@ -13,6 +13,8 @@ from portal.db import db
 from portal.notices.models import BatchStatus, Notice, NoticeBatch
 from tests.notices.fixtures import issue
 
+pytestmark = pytest.mark.slow
+
 
 def without_milestones(app, award: Award) -> None:
     """An award that cannot be printed: its milestones gone (written around the services)."""

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import threading
 
+import pytest
 from sqlmodel import select
 
 from portal.accounts.models import User
 from portal.db import db
 from portal.notices import queries, services
 from portal.notices.models import Notice
+
+pytestmark = pytest.mark.slow
 
 
 def test_twenty_notices_issued_concurrently_get_twenty_distinct_numbers(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from portal.db import db
 from portal.demo.load import load_demo
 from portal.notices.models import Notice, NoticeStatus
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_demo_has_a_valid_a_superseded_and_a_revoked_notice(app):

@@ -25,6 +25,8 @@ from tests.factories import PASSWORD
 from tests.proposals.fixtures import attach, current_revision, sign_as_leader
 from tests.together import PEOPLE, together
 
+pytestmark = pytest.mark.slow
+
 
 def logged_in(app: Flask, email: str):
     """A test client of its own, logged in as `email`."""

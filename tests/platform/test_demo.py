@@ -2,6 +2,8 @@
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 ACCOUNTS = [
     "admin@example.com",
     "officer@example.com",

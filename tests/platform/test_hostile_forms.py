@@ -54,6 +54,8 @@ from portal.reviews.models import (
 )
 from tests.hostile import CONTROL, HOSTILE_VALUES, SCRIPT, form_values, hostile_bodies
 
+pytestmark = pytest.mark.slow
+
 UNKNOWN_ID = 999999
 # Tables a refusal writes to by design: failed logins are counted to slow down guessing.
 WRITTEN_ON_REFUSAL = {"login_attempt"}

@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime
 from itertools import count
 
+import pytest
 from flask import Flask
 from werkzeug.routing import Rule
 from wtforms import DateTimeField, DecimalField, FieldList, FormField, IntegerField, SelectFieldBase
@@ -36,6 +37,8 @@ from tests.platform.test_hostile_forms import (
     row_counts,
     sign_in,
 )
+
+pytestmark = pytest.mark.slow
 
 NON_ASCII_DIGITS = ["²", "１２", "٣"]
 BEYOND_THE_DATABASE = [str(2**31), str(2**64), str(10**30)]

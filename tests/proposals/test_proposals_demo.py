@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from portal.accounts.models import Invitation, InvitationPurpose
 from portal.demo.load import load_demo
 from portal.proposals import checklist, signature
 from portal.proposals.models import ConsentStatus, Proposal, ProposalStatus, SignatureStatus
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_demo_has_proposals_in_every_state_consented_and_signed(app, ctx):

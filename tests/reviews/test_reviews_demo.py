@@ -1,5 +1,6 @@
 """The demo shows review in every state, and its pages open."""
 
+import pytest
 from sqlmodel import select
 
 from portal.db import db
@@ -7,6 +8,8 @@ from portal.demo.load import load_demo
 from portal.proposals.models import Proposal
 from portal.reviews.models import Assignment, AvoidanceRequest, Review
 from portal.reviews.queries import detected_conflicts
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_demo_has_review_in_every_state_and_its_pages_open(app, client):
