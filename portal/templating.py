@@ -11,6 +11,7 @@ from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
 from portal.i18n import catalogue
+from portal.labels import EnumsByName
 from portal.paging import url_for_page
 from portal.presentation import chinese_page, format_local, format_money
 
@@ -52,6 +53,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["url_for_page"] = url_for_page
     app.jinja_env.globals["zh_term"] = chinese_term
+    app.jinja_env.globals["enums"] = EnumsByName()
 
     @app.context_processor
     def layout_values():

@@ -28,27 +28,10 @@ from wtforms.validators import (
 
 from portal.accounts import creditcode, passwords
 from portal.accounts.invitations import OrganisationDetails
-from portal.accounts.models import (
-    ORG_TYPE_LABELS,  # noqa: F401  (read from here elsewhere)
-    OrgStatus,
-    OrgType,
-    Role,
-)
+from portal.accounts.models import OrgStatus, OrgType, Role
 from portal.accounts.organisations import Details
 from portal.formtools import PortalForm
 from portal.i18n import lazy_gettext as _l
-
-
-def org_type_choices():
-    return [(t.value, t.label) for t in OrgType]
-
-
-def role_choices():
-    return [(r.value, r.label) for r in Role]
-
-
-def org_status_choices():
-    return [(s.value, s.label) for s in OrgStatus]
 
 
 def _text(field) -> str:
@@ -105,7 +88,7 @@ class OrganisationFields(PortalForm):
     """A new organisation's name, type and region (needed only when its code is new)."""
 
     org_name = StringField(_l("Organisation name"), validators=[Optional(), Length(max=200)])
-    org_type = SelectField(_l("Organisation type"), choices=org_type_choices, default="enterprise")
+    org_type = SelectField(_l("Organisation type"), choices=OrgType.choices(), default="enterprise")
     org_region = StringField(_l("Region"), validators=[Optional(), Length(max=100)])
 
 
@@ -167,7 +150,7 @@ class PasswordChangeForm(PortalForm):
 
 
 class CreateUserForm(AccountFields):
-    role = SelectField(_l("Role"), choices=role_choices, default="officer")
+    role = SelectField(_l("Role"), choices=Role.choices(), default="officer")
     affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=200)])
 
     def to_input(self) -> dict[str, Any]:
@@ -192,9 +175,7 @@ class FilterForm(PortalForm):
 
 class UserSearchForm(FilterForm):
     q = StringField(_l("Search name or e-mail"), validators=[Optional(), Length(max=100)])
-    role = SelectField(
-        _l("Role"), choices=lambda: [("", _l("Any role")), *role_choices()], default=""
-    )
+    role = SelectField(_l("Role"), choices=[("", _l("Any role")), *Role.choices()], default="")
     state = SelectField(
         _l("State"),
         choices=[("", _l("Any")), ("active", _l("Active")), ("inactive", _l("Inactive"))],
@@ -207,7 +188,7 @@ class UserSearchForm(FilterForm):
 
 
 class RoleForm(PortalForm):
-    role = SelectField(_l("Role"), choices=role_choices)
+    role = SelectField(_l("Role"), choices=Role.choices())
 
     def to_input(self) -> dict[str, Any]:
         return {"role": Role(self.role.data)}
@@ -287,7 +268,7 @@ class InvitedOrganisationFields(PortalForm):
     correct."""
 
     org_name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=200)])
-    org_type = SelectField(_l("Organisation type"), choices=org_type_choices)
+    org_type = SelectField(_l("Organisation type"), choices=OrgType.choices())
     org_region = StringField(_l("Region"), validators=[Optional(), Length(max=100)])
 
     @classmethod
@@ -352,13 +333,9 @@ class LicenceForm(PortalForm):
 
 class OrganisationSearchForm(FilterForm):
     q = StringField(_l("Name or credit code"), validators=[Optional(), Length(max=100)])
-    type = SelectField(
-        _l("Type"), choices=lambda: [("", _l("Any type")), *org_type_choices()], default=""
-    )
+    type = SelectField(_l("Type"), choices=[("", _l("Any type")), *OrgType.choices()], default="")
     region = StringField(_l("Region"), validators=[Optional(), Length(max=100)])
-    status = SelectField(
-        _l("Status"), choices=lambda: [("", _l("Any")), *org_status_choices()], default=""
-    )
+    status = SelectField(_l("Status"), choices=[("", _l("Any")), *OrgStatus.choices()], default="")
 
     def to_input(self) -> dict[str, Any]:
         """For queries.organisations_for."""
@@ -380,7 +357,7 @@ class StaffOrganisationForm(PortalForm):
     name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=200)])
     short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=100)])
     english_name = StringField(_l("English name"), validators=[Optional(), Length(max=200)])
-    type = SelectField(_l("Type"), choices=org_type_choices)
+    type = SelectField(_l("Type"), choices=OrgType.choices())
     credit_code = StringField(
         _l("Unified social credit code"), validators=[DataRequired(), valid_credit_code]
     )

@@ -1,4 +1,3 @@
-import enum
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -10,66 +9,33 @@ from sqlmodel import Field, Relationship, SQLModel
 from portal.accounts.names import match_keys, name_keys
 from portal.db import UTCDateTime, enum_type
 from portal.i18n import lazy_gettext as _l
+from portal.labels import LabelledEnum
 
 
-class Role(enum.StrEnum):
-    admin = "admin"
-    officer = "officer"
-    applicant = "applicant"
-    expert = "expert"
-    evaluator = "evaluator"  # 第三方评估机构: reads chain KPIs and project figures, nothing more
-
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
+class Role(LabelledEnum):
+    admin = "admin", _l("Administrator")
+    officer = "officer", _l("Programme officer")
+    applicant = "applicant", _l("Applicant")
+    expert = "expert", _l("Expert")
+    # 第三方评估机构: reads chain KPIs and project figures, nothing more
+    evaluator = "evaluator", _l("Third-party evaluator")
 
 
-ROLE_LABELS = {
-    Role.admin: _l("Administrator"),
-    Role.officer: _l("Programme officer"),
-    Role.applicant: _l("Applicant"),
-    Role.expert: _l("Expert"),
-    Role.evaluator: _l("Third-party evaluator"),
-}
+class OrgType(LabelledEnum):
+    enterprise = "enterprise", _l("Enterprise")
+    university = "university", _l("University")
+    institute = "institute", _l("Research institute")
+    other = "other", _l("Other")
 
 
-class OrgType(enum.StrEnum):
-    enterprise = "enterprise"
-    university = "university"
-    institute = "institute"
-    other = "other"
-
-    @property
-    def label(self) -> str:
-        return str(ORG_TYPE_LABELS[self])
-
-
-ORG_TYPE_LABELS = {
-    OrgType.enterprise: _l("Enterprise"),
-    OrgType.university: _l("University"),
-    OrgType.institute: _l("Research institute"),
-    OrgType.other: _l("Other"),
-}
-
-
-class OrgStatus(enum.StrEnum):
+class OrgStatus(LabelledEnum):
     """Platform staff verify an organisation against its business licence (营业执照); the
     transitions are in portal/accounts/states.py."""
 
-    unverified = "unverified"  # may draft, may not submit
-    verified = "verified"
-    rejected = "rejected"  # with a reason; the administrator may upload a licence again
-
-    @property
-    def label(self) -> str:
-        return str(ORG_STATUS_LABELS[self])
-
-
-ORG_STATUS_LABELS = {
-    OrgStatus.unverified: _l("Waiting for verification"),
-    OrgStatus.verified: _l("Verified"),
-    OrgStatus.rejected: _l("Not verified"),
-}
+    unverified = "unverified", _l("Waiting for verification")  # may draft, may not submit
+    verified = "verified", _l("Verified")
+    # with a reason; the administrator may upload a licence again
+    rejected = "rejected", _l("Not verified")
 
 
 class Organisation(SQLModel, table=True):
@@ -253,40 +219,20 @@ class LoginAttempt(SQLModel, table=True):
     at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 
-class MembershipStatus(enum.StrEnum):
+class MembershipStatus(LabelledEnum):
     """The transitions are in portal/accounts/states.py."""
 
-    pending = "pending"  # asked to join; waits for an administrator of the organisation
-    approved = "approved"
-    refused = "refused"  # perhaps with a reason
-    removed = "removed"  # was approved; removed by an administrator
-
-    @property
-    def label(self) -> str:
-        return str(MEMBERSHIP_STATUS_LABELS[self])
+    # asked to join; waits for an administrator of the organisation
+    pending = "pending", _l("Waiting for approval")
+    approved = "approved", _l("Approved")
+    refused = "refused", _l("Refused")  # perhaps with a reason
+    removed = "removed", _l("Removed")  # was approved; removed by an administrator
 
 
-MEMBERSHIP_STATUS_LABELS = {
-    MembershipStatus.pending: _l("Waiting for approval"),
-    MembershipStatus.approved: _l("Approved"),
-    MembershipStatus.refused: _l("Refused"),
-    MembershipStatus.removed: _l("Removed"),
-}
-
-
-class MembershipRole(enum.StrEnum):
-    member = "member"
-    administrator = "administrator"  # 单位管理员: approves members, submits, accepts invitations
-
-    @property
-    def label(self) -> str:
-        return str(MEMBERSHIP_ROLE_LABELS[self])
-
-
-MEMBERSHIP_ROLE_LABELS = {
-    MembershipRole.member: _l("Organisation member"),
-    MembershipRole.administrator: _l("Organisation administrator"),
-}
+class MembershipRole(LabelledEnum):
+    member = "member", _l("Organisation member")
+    # 单位管理员: approves members, submits, accepts invitations
+    administrator = "administrator", _l("Organisation administrator")
 
 
 class Membership(SQLModel, table=True):
@@ -321,30 +267,22 @@ class Membership(SQLModel, table=True):
     organisation: Organisation = Relationship()
 
 
-class InvitationPurpose(enum.StrEnum):
-    colleague = "colleague"  # an administrator invites a colleague into the organisation
-    consortium = "consortium"  # a lead invites an organisation not yet registered
-    leader = "leader"  # a lead names a team leader who has no account yet
+class InvitationPurpose(LabelledEnum):
+    # an administrator invites a colleague into the organisation
+    colleague = "colleague", _l("Invitation to join the organisation")
+    # a lead invites an organisation not yet registered
+    consortium = "consortium", _l("Invitation to join a consortium")
+    # a lead names a team leader who has no account yet
+    leader = "leader", _l("Invitation to lead the team")
 
 
-class InvitationStatus(enum.StrEnum):
+class InvitationStatus(LabelledEnum):
     """The transitions are in portal/accounts/states.py; an open invitation past its
     `expires_at` cannot be used either."""
 
-    open = "open"
-    used = "used"
-    revoked = "revoked"
-
-    @property
-    def label(self) -> str:
-        return str(INVITATION_STATUS_LABELS[self])
-
-
-INVITATION_STATUS_LABELS = {
-    InvitationStatus.open: _l("Not used yet"),
-    InvitationStatus.used: _l("Used"),
-    InvitationStatus.revoked: _l("Withdrawn"),
-}
+    open = "open", _l("Not used yet")
+    used = "used", _l("Used")
+    revoked = "revoked", _l("Withdrawn")
 
 
 class Invitation(SQLModel, table=True):

@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portal.awards import milestones
 from portal.awards import targets as award_targets
 from portal.awards.milestones import PlannedTranche
-from portal.awards.models import GATE_OUTCOME_LABELS, Award, AwardStatus, GateOutcome
+from portal.awards.models import Award, AwardStatus, GateOutcome
 from portal.awards.queries import local_today
 from portal.formtools import FiniteDecimalField, PortalForm
 from portal.i18n import lazy_gettext as _l
@@ -249,9 +249,7 @@ class TerminateForm(PortalForm):
 
 class GateRow(Form):
     award_id = HiddenNumberField()
-    outcome = SelectField(
-        _l("Outcome"), choices=[(o.value, label) for o, label in GATE_OUTCOME_LABELS.items()]
-    )
+    outcome = SelectField(_l("Outcome"), choices=GateOutcome.choices())
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 
 
@@ -290,7 +288,7 @@ class DashboardFilter(PortalForm):
 
     def offer(self, chains: Iterable[Any], statuses: Iterable[AwardStatus]) -> DashboardFilter:
         self.chain.choices = [("", _l("All chains"))] + [(str(c.id), c.name) for c in chains]
-        self.status.choices = [("", _l("All statuses"))] + [(s.value, s.label) for s in statuses]
+        self.status.choices = [("", _l("All statuses"))] + AwardStatus.choices(statuses)
         return self
 
     def to_input(self) -> dict[str, Any]:

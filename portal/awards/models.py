@@ -1,4 +1,3 @@
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -9,43 +8,31 @@ from portal.accounts.models import User
 from portal.challenges.models import Challenge, Comparison
 from portal.db import MONEY, UTCDateTime, enum_type
 from portal.i18n import lazy_gettext as _l
+from portal.labels import LabelledEnum
 from portal.proposals.models import Proposal
 
 
-class AwardStatus(enum.StrEnum):
+class AwardStatus(LabelledEnum):
     """in_publicity → confirmed → active → completed | terminated (portal/awards/states.py).
 
     Confirmed means decided (立项): amount, execution period, milestone plan and targets are
     fixed, and the award notice may be issued; the task book (任务书) is then due, and the
     project becomes active when an officer records it signed."""
 
-    in_publicity = "in_publicity"  # 公示期
-    confirmed = "confirmed"  # 立项: the notice may be issued, the task book is due
-    revoked = "revoked"  # after an upheld objection, or 撤销立项 later
-    active = "active"  # the task book is signed: the project is running
-    completed = "completed"  # final acceptance passed
-    terminated = "terminated"
-    eliminated = "eliminated"  # left a horse race at a stage gate
-
-    @property
-    def label(self) -> str:
-        return str(AWARD_STATUS_LABELS[self])
+    in_publicity = "in_publicity", _l("In publicity")  # 公示期
+    # 立项: the notice may be issued, the task book is due
+    confirmed = "confirmed", _l("Confirmed, task book due")
+    revoked = "revoked", _l("Revoked")  # after an upheld objection, or 撤销立项 later
+    active = "active", _l("Running")  # the task book is signed: the project is running
+    completed = "completed", _l("Completed")  # final acceptance passed
+    terminated = "terminated", _l("Terminated")
+    eliminated = "eliminated", _l("Eliminated")  # left a horse race at a stage gate
 
     @property
     def is_project(self) -> bool:
         """Confirmed awards are projects (立项后), whatever became of them since."""
         return self not in (AwardStatus.in_publicity, AwardStatus.revoked)
 
-
-AWARD_STATUS_LABELS = {
-    AwardStatus.in_publicity: _l("In publicity 公示中"),
-    AwardStatus.confirmed: _l("Confirmed, task book due"),
-    AwardStatus.revoked: _l("Revoked"),
-    AwardStatus.active: _l("Running"),
-    AwardStatus.completed: _l("Completed"),
-    AwardStatus.terminated: _l("Terminated"),
-    AwardStatus.eliminated: _l("Eliminated"),
-}
 
 # What the database holds for each state of an award (and the migration that added them,
 # 0010, repeats): a closed award has its time, and a reason when it was revoked, terminated
@@ -135,27 +122,16 @@ class Award(SQLModel, table=True):
         return sum(1 for m in self.milestones if m.status is not MilestoneStatus.cancelled)
 
 
-class MilestoneStatus(enum.StrEnum):
+class MilestoneStatus(LabelledEnum):
     """planned → reported → accepted | returned; returned → reported; open ones → cancelled."""
 
-    planned = "planned"
-    reported = "reported"
-    accepted = "accepted"  # releases the tranche
-    returned = "returned"  # report again
-    cancelled = "cancelled"  # after termination, revocation or elimination at a stage gate
+    planned = "planned", _l("Planned")
+    reported = "reported", _l("Reported")
+    accepted = "accepted", _l("Accepted")  # releases the tranche
+    returned = "returned", _l("Returned")  # report again
+    # after termination, revocation or elimination at a stage gate
+    cancelled = "cancelled", _l("Cancelled")
 
-    @property
-    def label(self) -> str:
-        return str(MILESTONE_STATUS_LABELS[self])
-
-
-MILESTONE_STATUS_LABELS = {
-    MilestoneStatus.planned: _l("Planned"),
-    MilestoneStatus.reported: _l("Reported"),
-    MilestoneStatus.accepted: _l("Accepted"),
-    MilestoneStatus.returned: _l("Returned"),
-    MilestoneStatus.cancelled: _l("Cancelled"),
-}
 
 MILESTONE_CHECKS = {
     "accepted": "(status = 'accepted' AND accepted_at IS NOT NULL) OR "
@@ -226,21 +202,11 @@ class AwardIndicator(SQLModel, table=True):
         return self.comparison.met_by(self.achieved, self.target)
 
 
-class ObjectionStatus(enum.StrEnum):
-    open = "open"
-    upheld = "upheld"  # the award is revoked
-    dismissed = "dismissed"
+class ObjectionStatus(LabelledEnum):
+    open = "open", _l("Open")
+    upheld = "upheld", _l("Upheld")  # the award is revoked
+    dismissed = "dismissed", _l("Dismissed")
 
-    @property
-    def label(self) -> str:
-        return str(OBJECTION_STATUS_LABELS[self])
-
-
-OBJECTION_STATUS_LABELS = {
-    ObjectionStatus.open: _l("Open"),
-    ObjectionStatus.upheld: _l("Upheld"),
-    ObjectionStatus.dismissed: _l("Dismissed"),
-}
 
 OBJECTION_CHECKS = {
     "resolved": "(status = 'open' AND resolved_at IS NULL AND resolution = '') OR "
@@ -274,21 +240,12 @@ class Objection(SQLModel, table=True):
     objector: User = Relationship(sa_relationship_kwargs={"foreign_keys": "Objection.objector_id"})
 
 
-class ReportDecision(enum.StrEnum):
-    pending = "pending"
-    accepted = "accepted"
-    returned = "returned"  # by an officer, or when the project ended before a decision
+class ReportDecision(LabelledEnum):
+    pending = "pending", _l("Awaiting decision")
+    accepted = "accepted", _l("Accepted")
+    # by an officer, or when the project ended before a decision
+    returned = "returned", _l("Returned")
 
-    @property
-    def label(self) -> str:
-        return str(REPORT_DECISION_LABELS[self])
-
-
-REPORT_DECISION_LABELS = {
-    ReportDecision.pending: _l("Awaiting decision"),
-    ReportDecision.accepted: _l("Accepted"),
-    ReportDecision.returned: _l("Returned"),
-}
 
 REPORT_CHECKS = {
     "decided": "(decision = 'pending' AND decided_at IS NULL) OR "
@@ -362,19 +319,9 @@ class Disbursement(SQLModel, table=True):
     milestone: Milestone = Relationship()
 
 
-class GateOutcome(enum.StrEnum):
-    continued = "continued"
-    eliminated = "eliminated"
-
-    @property
-    def label(self) -> str:
-        return str(GATE_OUTCOME_LABELS[self])
-
-
-GATE_OUTCOME_LABELS = {
-    GateOutcome.continued: _l("Continues"),
-    GateOutcome.eliminated: _l("Eliminated"),
-}
+class GateOutcome(LabelledEnum):
+    continued = "continued", _l("Continues")
+    eliminated = "eliminated", _l("Eliminated")
 
 
 class StageGate(SQLModel, table=True):

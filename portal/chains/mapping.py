@@ -11,13 +11,6 @@ from dataclasses import dataclass
 from portal.chains.figures import Figures
 from portal.chains.models import LinkRelation
 from portal.challenges.models import ChainLink, Stage
-from portal.i18n import lazy_gettext as _l
-
-STAGE_LABELS = {
-    Stage.upstream: _l("Upstream"),
-    Stage.midstream: _l("Midstream"),
-    Stage.downstream: _l("Downstream"),
-}
 
 BOX_WIDTH, BOX_HEIGHT = 230, 92
 COLUMN_GAP, ROW_GAP = 100, 26

@@ -8,8 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from portal.access import public, roles_required, staff_required
-from portal.accounts.models import ORG_TYPE_LABELS, Role
-from portal.awards.models import AWARD_STATUS_LABELS
+from portal.accounts.models import Role
 from portal.chains import charts, importing, overview, records, report, services
 from portal.chains.forms import (
     AssessmentForm,
@@ -18,7 +17,6 @@ from portal.chains.forms import (
     PeriodForm,
     RelationForm,
 )
-from portal.chains.mapping import STAGE_LABELS
 from portal.chains.periods import Quarter
 from portal.chains.permissions import (
     can_record,
@@ -38,15 +36,6 @@ bp = Blueprint("chains", __name__, url_prefix="/chains")
 BRAIN = (Role.officer, Role.evaluator)
 SVG = "image/svg+xml"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@bp.context_processor
-def chain_labels() -> dict:
-    return {
-        "stage_labels": STAGE_LABELS,
-        "org_types": ORG_TYPE_LABELS,
-        "project_states": AWARD_STATUS_LABELS,
-    }
 
 
 def _quarter() -> Quarter:

@@ -27,7 +27,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from portal.accounts.models import ORG_TYPE_LABELS
+from portal.accounts.models import OrgType
 from portal.challenges.content import (
     DEFAULT_RUBRIC,
     QUESTION_MAX,
@@ -40,7 +40,6 @@ from portal.challenges.content import (
 )
 from portal.challenges.models import (
     CONTENT_FIELDS,
-    STATUS_LABELS,
     Aggregation,
     Chain,
     Challenge,
@@ -49,7 +48,7 @@ from portal.challenges.models import (
     FundingMode,
     Stage,
 )
-from portal.challenges.queries import CatalogueFilters
+from portal.challenges.queries import CatalogueFilters, CatalogueOrder
 from portal.errors import DomainError, ValidationFailed
 from portal.formtools import PortalForm
 from portal.i18n import gettext as _
@@ -69,20 +68,6 @@ WAN = Decimal(10000)
 NUMBER_LIMIT = Decimal("1e13")
 
 COMPARISON_CHOICES = [(c.value, c.symbol) for c in Comparison]
-FUNDING_MODE_LABELS = {
-    FundingMode.single: _l("Single winner"),
-    FundingMode.horse_race: _l("Horse race (赛马): several teams funded in parallel"),
-}
-AGGREGATION_LABELS = {
-    Aggregation.mean: _l("Mean"),
-    Aggregation.trimmed_mean: _l("Trimmed mean (drop the highest and lowest)"),
-    Aggregation.median: _l("Median"),
-}
-STAGE_LABELS = {
-    Stage.upstream: _l("Upstream"),
-    Stage.midstream: _l("Midstream"),
-    Stage.downstream: _l("Downstream"),
-}
 
 
 def _parse_number(text: str) -> Decimal:
@@ -259,7 +244,7 @@ class ChallengeForm(PortalForm):
     deadline = LocalDateTimeField(_l("Submission deadline"), validators=[Optional()])
     funding_mode = SelectField(
         _l("Funding mode"),
-        choices=[(m.value, label) for m, label in FUNDING_MODE_LABELS.items()],
+        choices=FundingMode.choices(),
         default=FundingMode.single.value,
     )
     horse_race_teams = WholeNumberField(
@@ -267,8 +252,8 @@ class ChallengeForm(PortalForm):
     )
     allowed_org_types = MultiCheckboxField(
         _l("Organisations that may lead"),
-        choices=[(t.value, label) for t, label in ORG_TYPE_LABELS.items()],
-        default=[t.value for t in ORG_TYPE_LABELS],
+        choices=OrgType.choices(),
+        default=[t.value for t in OrgType],
     )
     region = StringField(_l("Region (if restricted)"), validators=[Length(max=100)])
     max_members = WholeNumberField(
@@ -281,7 +266,7 @@ class ChallengeForm(PortalForm):
     )
     aggregation = SelectField(
         _l("How the experts' scores are combined"),
-        choices=[(a.value, label) for a, label in AGGREGATION_LABELS.items()],
+        choices=Aggregation.choices(),
         default=Aggregation.mean.value,
     )
     reviewers_per_proposal = WholeNumberField(
@@ -533,19 +518,12 @@ class LinkForm(PortalForm):
     )
     stage = SelectField(
         _l("Stage"),
-        choices=[(s.value, label) for s, label in STAGE_LABELS.items()],
+        choices=Stage.choices(),
         default=Stage.midstream.value,
     )
 
     def to_input(self) -> dict[str, Any]:
         return {"name": self.name.data, "stage": Stage(self.stage.data)}
-
-
-SORT_LABELS = {
-    "deadline": _l("Deadline, soonest first"),
-    "newest": _l("Newest first"),
-    "funding": _l("Largest funding cap first"),
-}
 
 
 class CatalogueForm(PortalForm):
@@ -564,17 +542,16 @@ class CatalogueForm(PortalForm):
     funding_min = NumberField(_l("Funding cap at least (万元)"))
     funding_max = NumberField(_l("Funding cap at most (万元)"))
     sort = SelectField(
-        _l("Sort by"), choices=list(SORT_LABELS.items()), default="deadline", validate_choice=False
+        _l("Sort by"),
+        choices=CatalogueOrder.choices(),
+        default=CatalogueOrder.deadline.value,
+        validate_choice=False,
     )
 
     def __init__(self, *args, chains: list[Chain], drafts: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        statuses = [
-            (s.value, label)
-            for s, label in STATUS_LABELS.items()
-            if drafts or s is not ChallengeStatus.draft
-        ]
-        self.status.choices = [("", _("Any status")), *statuses]
+        statuses = [s for s in ChallengeStatus if drafts or s is not ChallengeStatus.draft]
+        self.status.choices = [("", _("Any status")), *ChallengeStatus.choices(statuses)]
         self.chain.choices = [("", _("Any chain")), *[(c.id, c.name) for c in chains]]
         self.link.choices = [
             ("", _("Any link")),
@@ -585,7 +562,7 @@ class CatalogueForm(PortalForm):
         self.validate()
         zone = current_app.config["TIME_ZONE"]
         filters = CatalogueFilters(
-            sort=self.sort.data if self.sort.data in SORT_LABELS else "deadline"
+            sort=CatalogueOrder.find(self.sort.data, CatalogueOrder.deadline)
         )
 
         def given(field: Field) -> Any:

@@ -1,4 +1,3 @@
-import enum
 from datetime import datetime
 from decimal import Decimal
 
@@ -7,14 +6,15 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from portal.db import MONEY, UTCDateTime, enum_type
 from portal.i18n import lazy_gettext as _l
+from portal.labels import LabelledEnum
 
 
-class Stage(enum.StrEnum):
+class Stage(LabelledEnum):
     """Where a link sits on its industrial chain (环节)."""
 
-    upstream = "upstream"
-    midstream = "midstream"
-    downstream = "downstream"
+    upstream = "upstream", _l("Upstream")
+    midstream = "midstream", _l("Midstream")
+    downstream = "downstream", _l("Downstream")
 
 
 class Chain(SQLModel, table=True):
@@ -48,48 +48,39 @@ class ChainLink(SQLModel, table=True):
     chain: Chain = Relationship(back_populates="links")
 
 
-class ChallengeStatus(enum.StrEnum):
+class ChallengeStatus(LabelledEnum):
     """The states of a challenge (portal/challenges/states.py holds the transitions). `closed`
     is never stored: a published challenge whose deadline has passed is closed when read (see
     Challenge.effective_status), so no scheduler is needed and the deadline stays the one truth."""
 
-    draft = "draft"
-    published = "published"
-    closed = "closed"
-    reviewing = "reviewing"
-    decided = "decided"
-    cancelled = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return str(STATUS_LABELS[self])
+    draft = "draft", _l("Draft")
+    published = "published", _l("Open for proposals")
+    closed = "closed", _l("Closed")
+    reviewing = "reviewing", _l("Under review")
+    decided = "decided", _l("Decided")
+    cancelled = "cancelled", _l("Cancelled")
 
 
-STATUS_LABELS = {
-    ChallengeStatus.draft: _l("Draft"),
-    ChallengeStatus.published: _l("Open for proposals"),
-    ChallengeStatus.closed: _l("Closed"),
-    ChallengeStatus.reviewing: _l("Under review"),
-    ChallengeStatus.decided: _l("Decided"),
-    ChallengeStatus.cancelled: _l("Cancelled"),
-}
+class FundingMode(LabelledEnum):
+    single = "single", _l("Single winner")
+    # 赛马: several teams funded in parallel, then stage gates
+    horse_race = "horse_race", _l("Horse race (赛马): several teams funded in parallel")
 
 
-class FundingMode(enum.StrEnum):
-    single = "single"
-    horse_race = "horse_race"  # 赛马: several teams funded in parallel, then stage gates
+class Aggregation(LabelledEnum):
+    """How the experts' totals of a proposal are combined into its score."""
+
+    mean = "mean", _l("Mean")
+    trimmed_mean = "trimmed_mean", _l("Trimmed mean (drop the highest and lowest)")
+    median = "median", _l("Median")
 
 
-class Aggregation(enum.StrEnum):
-    mean = "mean"
-    trimmed_mean = "trimmed_mean"
-    median = "median"
+class Comparison(LabelledEnum):
+    """How an indicator's value is held against its target; shown as its symbol."""
 
-
-class Comparison(enum.StrEnum):
-    ge = "ge"  # ≥
-    le = "le"  # ≤
-    eq = "eq"  # =
+    ge = "ge", _l("At least")
+    le = "le", _l("At most")
+    eq = "eq", _l("Exactly")
 
     @property
     def symbol(self) -> str:

@@ -25,6 +25,8 @@ from portal.challenges.models import (
 )
 from portal.challenges.permissions import visible_challenges
 from portal.db import db
+from portal.i18n import lazy_gettext as _l
+from portal.labels import LabelledEnum
 
 
 def where_status(statement, status: ChallengeStatus, now: datetime):
@@ -52,6 +54,14 @@ def _open_first(now: datetime):
     )
 
 
+class CatalogueOrder(LabelledEnum):
+    """The orders the catalogue offers."""
+
+    deadline = "deadline", _l("Deadline, soonest first")
+    newest = "newest", _l("Newest first")
+    funding = "funding", _l("Largest funding cap first")
+
+
 @dataclass
 class CatalogueFilters:
     q: str = ""
@@ -62,7 +72,7 @@ class CatalogueFilters:
     deadline_to: datetime | None = None  # aware, exclusive
     funding_min: Decimal | None = None  # yuan
     funding_max: Decimal | None = None
-    sort: str = "deadline"
+    sort: CatalogueOrder = CatalogueOrder.deadline
 
 
 def filtered(statement, filters: CatalogueFilters, now: datetime):
@@ -94,10 +104,10 @@ def filtered(statement, filters: CatalogueFilters, now: datetime):
     if filters.funding_max is not None:
         statement = statement.where(Challenge.funding_cap <= filters.funding_max)
     order = {
-        "newest": (Challenge.published_at.desc(), Challenge.id.desc()),
-        "funding": (Challenge.funding_cap.desc(), Challenge.id.desc()),
-        "number": (Challenge.number.desc(),),
-    }.get(filters.sort, (_open_first(now), Challenge.deadline.asc(), Challenge.id.asc()))
+        CatalogueOrder.deadline: (_open_first(now), Challenge.deadline.asc(), Challenge.id.asc()),
+        CatalogueOrder.newest: (Challenge.published_at.desc(), Challenge.id.desc()),
+        CatalogueOrder.funding: (Challenge.funding_cap.desc(), Challenge.id.desc()),
+    }[filters.sort]
     return statement.order_by(*order).options(
         selectinload(Challenge.chain_link).selectinload(ChainLink.chain)
     )

@@ -10,10 +10,10 @@ from flask_login import current_user
 
 from portal import clock, storage
 from portal.access import public, roles_required, staff_required
-from portal.accounts.models import ORG_TYPE_LABELS, Role
+from portal.accounts.models import Role
 from portal.challenges import chains, clarifications, forms, queries, services
 from portal.challenges.content import DEFAULT_RUBRIC, content_of
-from portal.challenges.models import Challenge, ChallengeStatus, Comparison
+from portal.challenges.models import Challenge, ChallengeStatus
 from portal.challenges.permissions import (
     can_ask,
     get_chain_or_404,
@@ -52,18 +52,6 @@ def countdown(deadline: datetime | None, now: datetime) -> str:
         return ngettext("%(num)s hour left", "%(num)s hours left", hours)
     minutes = max(1, int(left.total_seconds() // 60))
     return ngettext("%(num)s minute left", "%(num)s minutes left", minutes)
-
-
-def labels() -> dict:
-    """Words the challenge templates show for stored values."""
-    return {
-        "stage": forms.STAGE_LABELS,
-        "mode": forms.FUNDING_MODE_LABELS,
-        "aggregation": forms.AGGREGATION_LABELS,
-        "org_type": ORG_TYPE_LABELS,
-        "symbol": {c.value: c.symbol for c in Comparison},
-        "field": FIELD_LABELS,
-    }
 
 
 FIELD_LABELS = {
@@ -105,7 +93,7 @@ def _page_values(challenge: Challenge, now: datetime) -> dict:
         "history": list(reversed(history)),
         "clarifications": queries.answered_clarifications(challenge),
         "attachments": queries.attachments(challenge),
-        "labels": labels(),
+        "field_labels": FIELD_LABELS,
     }
 
 
@@ -126,7 +114,6 @@ def catalogue():
         challenges=challenges,
         page=page,
         now=now,
-        labels=labels(),
         countdown=countdown,
     )
 
@@ -165,7 +152,7 @@ def version(number: str, n: int):
         content=current.content,
         deadline=from_iso(current.content.get("deadline")),
         changes=changes,
-        labels=labels(),
+        field_labels=FIELD_LABELS,
     )
 
 
@@ -211,7 +198,6 @@ def officer_list():
         challenges=challenges,
         page=page,
         now=now,
-        labels=labels(),
     )
 
 
@@ -297,7 +283,6 @@ def _officer_page(challenge: Challenge, attachment_form: forms.AttachmentForm):
         problems=problems,
         confirm=forms.ConfirmForm(),
         attachment_form=attachment_form,
-        field_labels=FIELD_LABELS,
         **_page_values(challenge, now),
     ), form_status(attachment_form)
 
@@ -417,9 +402,7 @@ def officer_chains():
         return redirect(url_for(".officer_chain", chain_id=chain.id))
     rows, page = paginate(queries.chains())
     return (
-        render_template(
-            "challenges/officer/chains.html", chains=rows, page=page, form=form, labels=labels()
-        ),
+        render_template("challenges/officer/chains.html", chains=rows, page=page, form=form),
         form_status(form),
     )
 
@@ -436,7 +419,6 @@ def _chain_page(chain, form, link_form, link_forms=None):
         form=form,
         link_form=link_form,
         link_forms=link_forms,
-        labels=labels(),
     )
 
 

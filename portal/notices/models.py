@@ -1,4 +1,3 @@
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -9,25 +8,16 @@ from portal.awards.models import Award
 from portal.challenges.models import Challenge
 from portal.db import MONEY, UTCDateTime, enum_type
 from portal.i18n import lazy_gettext as _l
+from portal.labels import LabelledEnum
 
 
-class NoticeStatus(enum.StrEnum):
+class NoticeStatus(LabelledEnum):
     """valid → superseded | revoked; superseded → revoked (portal/notices/states.py)."""
 
-    valid = "valid"
-    superseded = "superseded"  # a correction issued the next version
-    revoked = "revoked"  # the award was revoked
+    valid = "valid", _l("Valid")
+    superseded = "superseded", _l("Superseded")  # a correction issued the next version
+    revoked = "revoked", _l("Revoked")  # the award was revoked
 
-    @property
-    def label(self) -> str:
-        return str(NOTICE_STATUS_LABELS[self])
-
-
-NOTICE_STATUS_LABELS = {
-    NoticeStatus.valid: _l("Valid"),
-    NoticeStatus.superseded: _l("Superseded"),
-    NoticeStatus.revoked: _l("Revoked"),
-}
 
 # A valid notice was neither superseded nor revoked; a superseded one says when; a revoked one
 # says when (it may have been superseded before). Migration 0010 repeats these.
@@ -78,16 +68,10 @@ class Notice(SQLModel, table=True):
     award: Award = Relationship()
 
 
-class BatchStatus(enum.StrEnum):
-    running = "running"
-    finished = "finished"
+class BatchStatus(LabelledEnum):
+    running = "running", _l("In progress")
+    finished = "finished", _l("Finished")
 
-    @property
-    def label(self) -> str:
-        return str(BATCH_STATUS_LABELS[self])
-
-
-BATCH_STATUS_LABELS = {BatchStatus.running: _l("Running"), BatchStatus.finished: _l("Finished")}
 
 BATCH_CHECKS = {
     "finished": "(status = 'running' AND finished_at IS NULL) OR "

@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from portal.accounts.forms import org_type_choices
+from portal.accounts.models import OrgType
 from portal.formtools import FiniteDecimalField, PortalForm
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
@@ -128,9 +128,7 @@ class GeneralForm(SectionForm):
 class MemberRow(Form):
     credit_code = StringField(_l("Credit code"), validators=[Optional(), Length(max=30)])
     name = StringField(_l("Name (if new to the portal)"), validators=[Optional(), Length(max=200)])
-    type = SelectField(
-        _l("Type (if new)"), choices=lambda: [("", "—"), *org_type_choices()], default=""
-    )
+    type = SelectField(_l("Type (if new)"), choices=[("", "—"), *OrgType.choices()], default="")
     region = StringField(_l("Region (if new)"), validators=[Optional(), Length(max=100)])
     email = EmailField(
         _l("E-mail to invite it (if new)"),

@@ -1,4 +1,3 @@
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -9,93 +8,54 @@ from portal.accounts.models import Organisation, User
 from portal.challenges.models import Challenge, Indicator
 from portal.db import MONEY, UTCDateTime, enum_type
 from portal.i18n import lazy_gettext as _l
+from portal.labels import LabelledEnum
 
 
-class ProposalStatus(enum.StrEnum):
+class ProposalStatus(LabelledEnum):
     """Where a proposal stands; its moves are the table in `states.py`."""
 
-    draft = "draft"
-    submitted = "submitted"
-    withdrawn = "withdrawn"
-    rejected = "rejected"  # at the formal check, with a reason
-    in_review = "in_review"  # passed the formal check
-    awarded = "awarded"
-    reserve = "reserve"
-    not_funded = "not_funded"
-
-    @property
-    def label(self) -> str:
-        return str(STATUS_LABELS[self])
+    draft = "draft", _l("Draft")
+    submitted = "submitted", _l("Submitted")
+    withdrawn = "withdrawn", _l("Withdrawn")
+    rejected = "rejected", _l("Rejected at the formal check")  # with a reason
+    in_review = "in_review", _l("In review")  # passed the formal check
+    awarded = "awarded", _l("Awarded")
+    reserve = "reserve", _l("Reserve")
+    not_funded = "not_funded", _l("Not funded")
 
 
-STATUS_LABELS = {
-    ProposalStatus.draft: _l("Draft"),
-    ProposalStatus.submitted: _l("Submitted"),
-    ProposalStatus.withdrawn: _l("Withdrawn"),
-    ProposalStatus.rejected: _l("Rejected at the formal check"),
-    ProposalStatus.in_review: _l("In review"),
-    ProposalStatus.awarded: _l("Awarded"),
-    ProposalStatus.reserve: _l("Reserve"),
-    ProposalStatus.not_funded: _l("Not funded"),
-}
+class MemberRole(LabelledEnum):
+    lead = "lead", _l("Lead organisation")  # 牵头单位
+    member = "member", _l("Member")  # 成员单位
 
 
-class MemberRole(enum.StrEnum):
-    lead = "lead"  # 牵头单位
-    member = "member"  # 成员单位
-
-
-class ConsentStatus(enum.StrEnum):
+class ConsentStatus(LabelledEnum):
     """A member organisation's answer to the lead's invitation (联合体确认)."""
 
-    invited = "invited"  # waiting for an administrator of the member organisation
-    accepted = "accepted"
-    declined = "declined"  # with a reason
-    withdrawn = "withdrawn"  # accepted, then withdrawn before the deadline
-
-    @property
-    def label(self) -> str:
-        return str(CONSENT_LABELS[self])
+    # waiting for an administrator of the member organisation
+    invited = "invited", _l("Invited, no answer yet")
+    accepted = "accepted", _l("Accepted")
+    declined = "declined", _l("Declined")  # with a reason
+    # accepted, then withdrawn before the deadline
+    withdrawn = "withdrawn", _l("Consent withdrawn")
 
 
-CONSENT_LABELS = {
-    ConsentStatus.invited: _l("Invited, no answer yet"),
-    ConsentStatus.accepted: _l("Accepted"),
-    ConsentStatus.declined: _l("Declined"),
-    ConsentStatus.withdrawn: _l("Consent withdrawn"),
-}
+class SignatureStatus(LabelledEnum):
+    signed = "signed", _l("Signed")
+    # what was signed has changed since (or the leader signed again)
+    void = "void", _l("No longer valid")
 
 
-class SignatureStatus(enum.StrEnum):
-    signed = "signed"
-    void = "void"  # what was signed has changed since (or the leader signed again)
-
-
-class VoidCause(enum.StrEnum):
+class VoidCause(LabelledEnum):
     """Why a signature no longer holds."""
 
-    commitments = "commitments"
-    milestones = "milestones"
-    budget = "budget"
-    consortium = "consortium"
-    leader = "leader"  # another team leader was named
-    consent = "consent"  # a member organisation declined or withdrew its consent
-    signed_again = "signed_again"
-
-    @property
-    def label(self) -> str:
-        return str(VOID_LABELS[self])
-
-
-VOID_LABELS = {
-    VoidCause.commitments: _l("the indicator commitments were changed"),
-    VoidCause.milestones: _l("the milestone plan was changed"),
-    VoidCause.budget: _l("the budget was changed"),
-    VoidCause.consortium: _l("the consortium was changed"),
-    VoidCause.leader: _l("another team leader was named"),
-    VoidCause.consent: _l("a member organisation declined or withdrew its consent"),
-    VoidCause.signed_again: _l("the team leader signed again"),
-}
+    commitments = "commitments", _l("the indicator commitments were changed")
+    milestones = "milestones", _l("the milestone plan was changed")
+    budget = "budget", _l("the budget was changed")
+    consortium = "consortium", _l("the consortium was changed")
+    leader = "leader", _l("another team leader was named")
+    consent = "consent", _l("a member organisation declined or withdrew its consent")
+    signed_again = "signed_again", _l("the team leader signed again")
 
 
 class Proposal(SQLModel, table=True):

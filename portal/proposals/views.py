@@ -66,11 +66,6 @@ bp = Blueprint("proposals", __name__)
 APPLICANT_OR_STAFF = (Role.applicant, Role.officer, Role.admin)
 
 
-@bp.app_template_filter("proposal_status")
-def proposal_status_filter(status) -> str:
-    return ProposalStatus(status).label
-
-
 bp.add_app_template_filter(plain_number, "plain_number")
 
 

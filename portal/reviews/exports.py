@@ -15,7 +15,6 @@ from openpyxl import Workbook
 from portal.challenges.models import Challenge
 from portal.i18n import gettext as _
 from portal.reviews.blind import names_of, redact_text
-from portal.reviews.labels import review_label
 from portal.reviews.queries import all_scores
 from portal.reviews.ranking import Ranking
 
@@ -50,7 +49,7 @@ def ranking_table(result: Ranking) -> Table:
             r.proposal.id,
             r.proposal.title,
             r.proposal.lead_org_name,
-            review_label(r.proposal.status),
+            r.proposal.status.label,
             r.n,
             _num(r.mean),
             _num(r.trimmed_mean),
@@ -97,7 +96,7 @@ def scores_table(challenge: Challenge) -> Table:
                     float(score.value) if score.value is not None else "",
                     score.comment,
                     float(review.total) if review.total is not None else "",
-                    review_label(review.recommendation) if review.recommendation else "",
+                    review.recommendation.label if review.recommendation else "",
                     review.overall_comment,
                 ]
             )
@@ -131,13 +130,13 @@ def my_scores_table(challenge: Challenge, expert) -> Table:
                 [
                     proposal.id,
                     clean(proposal.title),
-                    review_label(review.status),
+                    review.status.label,
                     score.criterion.name,
                     score.criterion.weight,
                     float(score.value) if score.value is not None else "",
                     clean(score.comment),
                     float(review.total) if review.total is not None else "",
-                    review_label(review.recommendation) if review.recommendation else "",
+                    review.recommendation.label if review.recommendation else "",
                     clean(review.overall_comment),
                 ]
             )

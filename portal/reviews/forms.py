@@ -18,7 +18,6 @@ from portal.i18n import lazy_gettext as _l
 from portal.parsing import HiddenNumberField, coerce_id
 from portal.proposals.models import Proposal
 from portal.reviews import queries
-from portal.reviews.labels import STATE_LABELS
 from portal.reviews.models import Recommendation, Review
 from portal.reviews.scoring import ScoreInput
 
@@ -74,8 +73,7 @@ class ReviewForm(PortalForm):
     overall_comment = TextAreaField(_l("Overall comment"), validators=[Length(max=10000)])
     recommendation = SelectField(
         _l("Recommendation"),
-        choices=[("", _l("— choose —"))]
-        + [(r.value, STATE_LABELS[r.value]) for r in Recommendation],
+        choices=[("", _l("— choose —")), *Recommendation.choices()],
         validators=[Optional()],
     )
     save = SubmitField(_l("Save draft"))

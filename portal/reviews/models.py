@@ -1,4 +1,3 @@
-import enum
 from datetime import datetime
 from decimal import Decimal
 
@@ -8,16 +7,9 @@ from sqlmodel import Field, Relationship, SQLModel
 from portal.accounts.models import Organisation, User
 from portal.challenges.models import Criterion
 from portal.db import UTCDateTime, enum_type
+from portal.i18n import lazy_gettext as _l
+from portal.labels import LabelledEnum
 from portal.proposals.models import Proposal
-from portal.reviews.labels import review_label
-
-
-class ReviewEnum(enum.StrEnum):
-    """A state or a recommendation of review, with its translated name."""
-
-    @property
-    def label(self) -> str:
-        return review_label(self)
 
 
 class PanelMember(SQLModel, table=True):
@@ -35,10 +27,11 @@ class PanelMember(SQLModel, table=True):
     expert: User = Relationship(sa_relationship_kwargs={"foreign_keys": "PanelMember.expert_id"})
 
 
-class AssignmentStatus(ReviewEnum):
-    assigned = "assigned"
-    recused = "recused"  # 回避: the expert stepped aside (or a conflict came to light)
-    submitted = "submitted"
+class AssignmentStatus(LabelledEnum):
+    assigned = "assigned", _l("Assigned")
+    # 回避: the expert stepped aside (or a conflict came to light)
+    recused = "recused", _l("Recused")
+    submitted = "submitted", _l("Submitted")
 
 
 class Assignment(SQLModel, table=True):
@@ -98,10 +91,10 @@ class ConflictDeclaration(SQLModel, table=True):
     proposal: Proposal | None = Relationship()
 
 
-class AvoidanceStatus(ReviewEnum):
-    pending = "pending"
-    accepted = "accepted"
-    refused = "refused"
+class AvoidanceStatus(LabelledEnum):
+    pending = "pending", _l("Pending")
+    accepted = "accepted", _l("Accepted")
+    refused = "refused", _l("Refused")
 
 
 class AvoidanceRequest(SQLModel, table=True):
@@ -138,15 +131,16 @@ class AvoidanceRequest(SQLModel, table=True):
     )
 
 
-class Recommendation(ReviewEnum):
-    fund = "fund"
-    fund_with_changes = "fund_with_changes"
-    do_not_fund = "do_not_fund"
+class Recommendation(LabelledEnum):
+    fund = "fund", _l("Fund")
+    fund_with_changes = "fund_with_changes", _l("Fund with changes")
+    do_not_fund = "do_not_fund", _l("Do not fund")
 
 
-class ReviewStatus(ReviewEnum):
-    draft = "draft"
-    submitted = "submitted"  # locked; only an officer may reopen it, with a reason
+class ReviewStatus(LabelledEnum):
+    draft = "draft", _l("Draft")
+    # locked; only an officer may reopen it, with a reason
+    submitted = "submitted", _l("Submitted")
 
 
 class Review(SQLModel, table=True):

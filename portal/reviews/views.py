@@ -29,7 +29,6 @@ from portal.reviews import (
     services,
 )
 from portal.reviews.blind import anonymous_copy, proposal_view
-from portal.reviews.labels import review_label
 from portal.reviews.models import AvoidanceStatus, ReviewStatus
 from portal.reviews.permissions import (
     get_assignment_or_404,
@@ -44,7 +43,6 @@ from portal.storage import send_data, send_stored
 from portal.unit_of_work import perform, submit_form
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
-bp.add_app_template_global(review_label, "review_label")
 
 
 # ---- officers: the review desk -----------------------------------------------------------------

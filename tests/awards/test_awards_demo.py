@@ -39,7 +39,7 @@ def test_the_demo_shows_every_state_and_its_pages_render(app, client):
 
     assert "电子级三氟化氮纯化" in client.get("/publicity").get_data(as_text=True)
     race = client.get(f"/challenges/{race_number}/race").get_data(as_text=True)
-    assert race.count("Still running") == 2 and "首个里程碑未达成" in race
+    assert race.count(">Running<") == 2 and "首个里程碑未达成" in race
 
     client.post("/login", data={"email": "officer@example.com", "password": "portal-demo"})
     dashboard = client.get("/officer/projects").get_data(as_text=True)
