@@ -38,6 +38,7 @@ from portal.accounts.queries import approved_count, membership_of
 from portal.accounts.services import find_user, hash_password
 from portal.db import db
 from portal.errors import DomainError, require
+from portal.i18n import current_language
 from portal.i18n import gettext as _
 from portal.notifications.mail import public_link, queue
 from portal.presentation import format_local
@@ -299,6 +300,7 @@ def register_through(
         role=Role.applicant,
         created_at=now,
         email_verified_at=now,
+        language=current_language(),
     )
     db.session.add(user)
     audit.record(user, "user.registered", user, after=audit.snapshot(user))
