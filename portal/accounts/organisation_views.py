@@ -163,12 +163,23 @@ def _act_on_member(
     return redirect(url_for(".organisation"))
 
 
-@bp.post("/organisation/members/<int:membership_id>/approve")
+# The buttons of a member's row that act at once: the service each calls, and what is said once
+# it is done (of the member called `name`).
+_MEMBER_BUTTONS: dict[str, tuple[Callable[..., Membership], Callable[[str], str]]] = {
+    "approve": (membership.approve, lambda name: _("%(name)s is now a member.", name=name)),
+    "promote": (membership.promote, lambda name: _("%(name)s is now an administrator.", name=name)),
+    "demote": (
+        membership.demote,
+        lambda name: _("%(name)s is no longer an administrator.", name=name),
+    ),
+}
+
+
+@bp.post(f"/organisation/members/<int:membership_id>/<any({','.join(_MEMBER_BUTTONS)}):button>")
 @roles_required(Role.applicant)
-def approve_member(membership_id: int):
-    return _act_on_member(
-        membership_id, membership.approve, lambda name: _("%(name)s is now a member.", name=name)
-    )
+def member_button(membership_id: int, button: str):
+    act, success = _MEMBER_BUTTONS[button]
+    return _act_on_member(membership_id, act, success)
 
 
 @bp.route("/organisation/members/<int:membership_id>/refuse", methods=["GET", "POST"])
@@ -184,26 +195,6 @@ def refuse_member(membership_id: int):
         return redirect(url_for(".organisation"))
     return render_template("accounts/member_refuse.html", membership=found, form=form), form_status(
         form
-    )
-
-
-@bp.post("/organisation/members/<int:membership_id>/promote")
-@roles_required(Role.applicant)
-def promote_member(membership_id: int):
-    return _act_on_member(
-        membership_id,
-        membership.promote,
-        lambda name: _("%(name)s is now an administrator.", name=name),
-    )
-
-
-@bp.post("/organisation/members/<int:membership_id>/demote")
-@roles_required(Role.applicant)
-def demote_member(membership_id: int):
-    return _act_on_member(
-        membership_id,
-        membership.demote,
-        lambda name: _("%(name)s is no longer an administrator.", name=name),
     )
 
 
