@@ -11,7 +11,7 @@ from flask_login import current_user, login_user
 
 from portal.access import login_required, public, writes
 from portal.accounts import forms, recovery, tokens
-from portal.accounts.views import bp
+from portal.accounts.views import bp, form_page
 from portal.formtools import form_status
 from portal.i18n import gettext as _
 from portal.unit_of_work import submit_form, unit_of_work
@@ -41,35 +41,33 @@ def confirm_address(token: str):
 @public
 def resend_confirmation():
     form = forms.EmailForm()
-    done, _none = submit_form(form, lambda: recovery.resend_address_confirmation(**form.to_input()))
-    if done:
-        flash(
-            _(
-                "If an account with this address is waiting for confirmation, we have sent a "
-                "new link to it."
-            ),
-            "success",
-        )
-        return redirect(url_for(".login"))
-    return render_template("accounts/resend_confirmation.html", form=form), form_status(form)
+    return form_page(
+        form,
+        lambda: recovery.resend_address_confirmation(**form.to_input()),
+        "accounts/resend_confirmation.html",
+        success=lambda _none: _(
+            "If an account with this address is waiting for confirmation, we have sent a "
+            "new link to it."
+        ),
+        to=".login",
+    )
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
 def forgot_password():
     form = forms.EmailForm()
-    done, _none = submit_form(form, lambda: recovery.request_password_reset(**form.to_input()))
-    if done:
-        flash(
-            _(
-                "If an account has this address, we have sent it a link to choose a new "
-                "password. The link works once, for %(minutes)s minutes.",
-                minutes=current_app.config["PASSWORD_RESET_MINUTES"],
-            ),
-            "success",
-        )
-        return redirect(url_for(".login"))
-    return render_template("accounts/forgot_password.html", form=form), form_status(form)
+    return form_page(
+        form,
+        lambda: recovery.request_password_reset(**form.to_input()),
+        "accounts/forgot_password.html",
+        success=lambda _none: _(
+            "If an account has this address, we have sent it a link to choose a new "
+            "password. The link works once, for %(minutes)s minutes.",
+            minutes=current_app.config["PASSWORD_RESET_MINUTES"],
+        ),
+        to=".login",
+    )
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -80,11 +78,13 @@ def reset_password(token: str):
     except tokens.TokenUnusable as exc:
         return _unusable(exc, ".forgot_password")
     form = forms.NewPasswordForm()
-    done, _user = submit_form(form, lambda: recovery.reset_password(token, **form.to_input()))
-    if done:
-        flash(_("Your password has been changed. Log in with the new one."), "success")
-        return redirect(url_for(".login"))
-    return render_template("accounts/reset_password.html", form=form), form_status(form)
+    return form_page(
+        form,
+        lambda: recovery.reset_password(token, **form.to_input()),
+        "accounts/reset_password.html",
+        success=lambda _user: _("Your password has been changed. Log in with the new one."),
+        to=".login",
+    )
 
 
 @bp.post("/account/email")

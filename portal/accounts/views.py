@@ -4,8 +4,12 @@ staff_views.py, the links sent by e-mail in recovery_views.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
+from flask_wtf import FlaskForm
 
 from portal.access import login_required, public, roles_required
 from portal.accounts import forms, queries, registration, services, sessions
@@ -59,15 +63,32 @@ def register():
     return render_template("accounts/register_choice.html")
 
 
-def _confirmation_sent(email: str) -> None:
+def form_page(
+    form: FlaskForm,
+    action: Callable[[], Any],
+    template: str,
+    *,
+    success: Callable[[Any], str | tuple[str, ...]],
+    to: str,
+):
+    """A page of one form: once `action` (the service) is done, `success(its result)` is flashed
+    (one message or several) and the user goes to the endpoint `to`; otherwise `template` shows
+    the form again, with what was typed and the errors beside it."""
+    done, result = submit_form(form, action)
+    if not done:
+        return render_template(template, form=form), form_status(form)
+    said = success(result)
+    for message in (said,) if isinstance(said, str) else said:
+        flash(message, "success")
+    return redirect(url_for(to))
+
+
+def _confirmation_sent(email: str) -> str:
     """The answer to a registration, the same whether or not the address has an account."""
-    flash(
-        _(
-            "We have sent an e-mail to %(email)s. Open the link in it to confirm your address, "
-            "then log in.",
-            email=services.normalise_email(email),
-        ),
-        "success",
+    return _(
+        "We have sent an e-mail to %(email)s. Open the link in it to confirm your address, "
+        "then log in.",
+        email=services.normalise_email(email),
     )
 
 
@@ -75,23 +96,29 @@ def _confirmation_sent(email: str) -> None:
 @public
 def register_applicant():
     form = forms.ApplicantRegistrationForm()
-    done, _user = submit_form(form, lambda: registration.register_applicant(**form.to_input()))
-    if done:
-        _confirmation_sent(form.email.data)
-        return redirect(url_for(".login"))
-    return render_template("accounts/register_applicant.html", form=form), form_status(form)
+    return form_page(
+        form,
+        lambda: registration.register_applicant(**form.to_input()),
+        "accounts/register_applicant.html",
+        success=lambda _user: _confirmation_sent(form.email.data),
+        to=".login",
+    )
 
 
 @bp.route("/register/expert", methods=["GET", "POST"])
 @public
 def register_expert():
     form = forms.ExpertRegistrationForm()
-    done, _user = submit_form(form, lambda: registration.register_expert(**form.to_input()))
-    if done:
-        _confirmation_sent(form.email.data)
-        flash(_("Thank you. An administrator will activate your expert account."), "success")
-        return redirect(url_for("pages.home"))
-    return render_template("accounts/register_expert.html", form=form), form_status(form)
+    return form_page(
+        form,
+        lambda: registration.register_expert(**form.to_input()),
+        "accounts/register_expert.html",
+        success=lambda _user: (
+            _confirmation_sent(form.email.data),
+            _("Thank you. An administrator will activate your expert account."),
+        ),
+        to="pages.home",
+    )
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -165,11 +192,13 @@ def admin_set_role(user_id: int):
 @roles_required(Role.admin)
 def admin_create_user():
     form = forms.CreateUserForm()
-    done, user = submit_form(form, lambda: services.create_user(by=current_user, **form.to_input()))
-    if done:
-        flash(_("Account %(email)s created.", email=user.email), "success")
-        return redirect(url_for(".admin_users"))
-    return render_template("admin/user_new.html", form=form), form_status(form)
+    return form_page(
+        form,
+        lambda: services.create_user(by=current_user, **form.to_input()),
+        "admin/user_new.html",
+        success=lambda user: _("Account %(email)s created.", email=user.email),
+        to=".admin_users",
+    )
 
 
 @bp.get("/admin/audit")
