@@ -86,6 +86,11 @@ def _total(condition, amount) -> sa.ColumnElement:
     return func.coalesce(func.sum(sa.case((condition, amount), else_=0)), 0)
 
 
+def _sums(**columns) -> list[sa.ColumnElement]:
+    """The sum of each column, labelled with its keyword."""
+    return [func.sum(column).label(name) for name, column in columns.items()]
+
+
 def _moments(quarters: list[Quarter]) -> sa.Subquery:
     """One row per quarter: its index, its text ("2026Q1"), the moment and the day it is taken."""
     rows = []
@@ -312,11 +317,13 @@ def _consortia(m, chain_id: int):
             m.c.p,
             c.link_id,
             func.count().label("consortia"),
-            func.sum(c.members).label("members"),
-            func.sum(c.enterprise).label("enterprise"),
-            func.sum(c.university).label("university"),
-            func.sum(c.institute).label("institute"),
-            func.sum(c.local_members).label("local_members"),
+            *_sums(
+                members=c.members,
+                enterprise=c.enterprise,
+                university=c.university,
+                institute=c.institute,
+                local_members=c.local_members,
+            ),
             _count(c.kinds >= 2).label("mixed"),
         )
         .select_from(m)
@@ -348,9 +355,7 @@ def _milestones(m, chain_id: int):
     c = per_project.c
     return _per_link(
         per_project,
-        func.sum(c.due).label("milestones_due"),
-        func.sum(c.on_time).label("milestones_on_time"),
-        func.sum(c.late).label("behind_schedule"),
+        *_sums(milestones_due=c.due, milestones_on_time=c.on_time, behind_schedule=c.late),
     )
 
 
