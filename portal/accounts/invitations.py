@@ -70,11 +70,8 @@ def create_invitation(
         expires_at=now + timedelta(days=days),
     )
     db.session.add(invitation)
-    audit.record(
-        by,
-        "invitation.created",
-        invitation,
-        after=audit.snapshot(invitation, "email", "organisation_id", "purpose", "role"),
+    audit.created(
+        by, "invitation.created", invitation, "email", "organisation_id", "purpose", "role"
     )
     return invitation, token
 
@@ -298,7 +295,7 @@ def register_through(
         email_verified_at=now,
     )
     db.session.add(user)
-    audit.record(user, "user.registered", user, after=audit.snapshot(user))
+    audit.created(user, "user.registered", user)
     if details is not None:
         correct_invited_organisation(invitation, details, by=user)
     join_through(invitation, user, now=now)

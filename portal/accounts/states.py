@@ -145,13 +145,8 @@ def new_membership(
     )
     db.session.add(membership)
     _speak_for(membership, user)
-    audit.record(
-        by,
-        action,
-        membership,
-        after=audit.snapshot(
-            membership, "user_id", "organisation_id", "status", "role", "decided_by_id"
-        ),
+    audit.created(
+        by, action, membership, "user_id", "organisation_id", "status", "role", "decided_by_id"
     )
     return membership
 
