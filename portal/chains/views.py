@@ -206,9 +206,7 @@ def new_assessment(link_id: int):
 @staff_required
 def correct_assessment(assessment_id: int):
     assessment = get_assessment_or_404(assessment_id, current_user)
-    form = CorrectionForm()
-    if first_display(form):
-        form = CorrectionForm.from_model(assessment)
+    form = CorrectionForm.for_editing(assessment)
     done, _correction = submit_form(
         form,
         lambda: services.correct_assessment(assessment, **form.to_input(), by=current_user),
