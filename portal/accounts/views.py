@@ -5,7 +5,7 @@ staff_views.py, the links sent by e-mail in recovery_views.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
@@ -15,8 +15,9 @@ from portal.access import login_required, public, roles_required
 from portal.accounts import forms, queries, registration, services, sessions
 from portal.accounts.models import Role
 from portal.accounts.permissions import get_user_or_404
-from portal.formtools import form_status
+from portal.formtools import PortalForm, form_status
 from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.pagecache import cached_private_page
 from portal.paging import paginate
 from portal.parsing import safe_next
@@ -68,7 +69,7 @@ def form_page(
     action: Callable[[], Any],
     template: str,
     *,
-    success: Callable[[Any], str | tuple[str, ...]],
+    success: Callable[[Any], str | tuple[str, ...]],  # lazy strings are flashed as text
     to: str,
 ):
     """A page of one form: once `action` (the service) is done, `success(its result)` is flashed
@@ -79,7 +80,7 @@ def form_page(
         return render_template(template, form=form), form_status(form)
     said = success(result)
     for message in (said,) if isinstance(said, str) else said:
-        flash(message, "success")
+        flash(str(message), "success")
     return redirect(url_for(to))
 
 
@@ -92,32 +93,40 @@ def _confirmation_sent(email: str) -> str:
     )
 
 
-@bp.route("/register/applicant", methods=["GET", "POST"])
-@public
-def register_applicant():
-    form = forms.ApplicantRegistrationForm()
-    return form_page(
-        form,
-        lambda: registration.register_applicant(**form.to_input()),
-        "accounts/register_applicant.html",
-        success=lambda _user: _confirmation_sent(form.email.data),
-        to=".login",
-    )
+class _Registration(NamedTuple):
+    """A kind of account that people register themselves (the page is
+    accounts/register_<kind>.html)."""
+
+    form: type[PortalForm]
+    register: Callable[..., Any]  # the service: register(**form.to_input())
+    then: str  # the endpoint the new person goes to
+    also_said: tuple[str, ...] = ()  # flashed after the word that a confirmation link was sent
 
 
-@bp.route("/register/expert", methods=["GET", "POST"])
+_REGISTRATIONS = {
+    "applicant": _Registration(
+        forms.ApplicantRegistrationForm, registration.register_applicant, then=".login"
+    ),
+    "expert": _Registration(
+        forms.ExpertRegistrationForm,
+        registration.register_expert,
+        then="pages.home",
+        also_said=(_l("Thank you. An administrator will activate your expert account."),),
+    ),
+}
+
+
+@bp.route(f"/register/<any({','.join(_REGISTRATIONS)}):kind>", methods=["GET", "POST"])
 @public
-def register_expert():
-    form = forms.ExpertRegistrationForm()
+def register_as(kind: str):
+    chosen = _REGISTRATIONS[kind]
+    form = chosen.form()
     return form_page(
         form,
-        lambda: registration.register_expert(**form.to_input()),
-        "accounts/register_expert.html",
-        success=lambda _user: (
-            _confirmation_sent(form.email.data),
-            _("Thank you. An administrator will activate your expert account."),
-        ),
-        to="pages.home",
+        lambda: chosen.register(**form.to_input()),
+        f"accounts/register_{kind}.html",
+        success=lambda _user: (_confirmation_sent(form.email.data), *chosen.also_said),
+        to=chosen.then,
     )
 
 
