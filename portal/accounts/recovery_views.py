@@ -6,6 +6,8 @@ nothing. Asking for a link answers the same whether or not the address has an ac
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_user
 
@@ -37,37 +39,46 @@ def confirm_address(token: str):
     return redirect(url_for(".login"))
 
 
-@bp.route("/confirm", methods=["GET", "POST"])
-@public
-def resend_confirmation():
+def _link_page(send: Callable[..., None], page: str, sent: Callable[[], str]):
+    """A page (accounts/<page>.html) that asks for an address and e-mails it a link: once sent,
+    it says `sent()`, the same whether or not the address has an account."""
     form = forms.EmailForm()
     return form_page(
         form,
-        lambda: recovery.resend_address_confirmation(**form.to_input()),
-        "accounts/resend_confirmation.html",
-        success=lambda _none: _(
-            "If an account with this address is waiting for confirmation, we have sent a "
-            "new link to it."
-        ),
+        lambda: send(**form.to_input()),
+        f"accounts/{page}.html",
+        success=lambda _none: sent(),
         to=".login",
+    )
+
+
+def _confirmation_link_sent() -> str:
+    return _(
+        "If an account with this address is waiting for confirmation, we have sent a "
+        "new link to it."
+    )
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@public
+def resend_confirmation():
+    return _link_page(
+        recovery.resend_address_confirmation, "resend_confirmation", _confirmation_link_sent
+    )
+
+
+def _reset_link_sent() -> str:
+    return _(
+        "If an account has this address, we have sent it a link to choose a new "
+        "password. The link works once, for %(minutes)s minutes.",
+        minutes=current_app.config["PASSWORD_RESET_MINUTES"],
     )
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
 def forgot_password():
-    form = forms.EmailForm()
-    return form_page(
-        form,
-        lambda: recovery.request_password_reset(**form.to_input()),
-        "accounts/forgot_password.html",
-        success=lambda _none: _(
-            "If an account has this address, we have sent it a link to choose a new "
-            "password. The link works once, for %(minutes)s minutes.",
-            minutes=current_app.config["PASSWORD_RESET_MINUTES"],
-        ),
-        to=".login",
-    )
+    return _link_page(recovery.request_password_reset, "forgot_password", _reset_link_sent)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
