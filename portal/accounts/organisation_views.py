@@ -29,7 +29,7 @@ from portal.accounts.permissions import (
     get_membership_or_404,
     get_organisation_or_404,
 )
-from portal.accounts.views import bp
+from portal.accounts.views import bp, form_page
 from portal.formtools import PortalForm, form_status
 from portal.i18n import gettext as _
 from portal.paging import paginate
@@ -191,14 +191,15 @@ def member_button(membership_id: int, button: str):
 def refuse_member(membership_id: int):
     found = get_membership_or_404(membership_id, current_user)
     form = forms.RefuseMemberForm()
-    done, _refused = submit_form(
-        form, lambda: membership.refuse(found, by=current_user, **form.to_input())
-    )
-    if done:
-        flash(_("The request of %(name)s has been refused.", name=found.user.name), "success")
-        return redirect(url_for(".organisation"))
-    return render_template("accounts/member_refuse.html", membership=found, form=form), form_status(
-        form
+    return form_page(
+        form,
+        lambda: membership.refuse(found, by=current_user, **form.to_input()),
+        "accounts/member_refuse.html",
+        success=lambda _refused: _(
+            "The request of %(name)s has been refused.", name=found.user.name
+        ),
+        to=".organisation",
+        membership=found,
     )
 
 

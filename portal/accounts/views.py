@@ -71,13 +71,14 @@ def form_page(
     *,
     success: Callable[[Any], str | tuple[str, ...]],  # lazy strings are flashed as text
     to: str,
+    **context: Any,
 ):
     """A page of one form: once `action` (the service) is done, `success(its result)` is flashed
     (one message or several) and the user goes to the endpoint `to`; otherwise `template` shows
-    the form again, with what was typed and the errors beside it."""
+    the form again (with `context`), with what was typed and the errors beside it."""
     done, result = submit_form(form, action)
     if not done:
-        return render_template(template, form=form), form_status(form)
+        return render_template(template, form=form, **context), form_status(form)
     said = success(result)
     for message in (said,) if isinstance(said, str) else said:
         flash(str(message), "success")
