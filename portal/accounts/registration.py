@@ -40,7 +40,7 @@ def _new_account(email: str, password: str, **fields) -> User | None:
         **fields,
     )
     db.session.add(user)
-    audit.record(user, "user.registered", user, after=audit.snapshot(user))
+    audit.created(user, "user.registered", user)
     recovery.send_address_confirmation(user)
     return user
 
@@ -107,7 +107,7 @@ def join_by_code(
             created_at=clock.now(),
         )
         db.session.add(organisation)
-        audit.record(user, "organisation.created", organisation, after=audit.snapshot(organisation))
+        audit.created(user, "organisation.created", organisation)
     return membership.join(user, organisation)
 
 

@@ -124,7 +124,7 @@ def create_user(
         email_verified_at=clock.now(),
     )
     db.session.add(user)
-    audit.record(by, "user.created", user, after=audit.snapshot(user))
+    audit.created(by, "user.created", user)
     return user
 
 
