@@ -11,32 +11,26 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlmodel import select
-
 from portal import clock
 from portal.accounts.models import Organisation
 from portal.awards.models import Award, AwardStatus, Milestone
 from portal.awards.services import terminate_project
-from portal.challenges.models import (
-    Chain,
-    ChainLink,
-    Challenge,
-    ChallengeStatus,
-    Comparison,
-    Indicator,
-    Stage,
-)
+from portal.challenges.models import Challenge, ChallengeStatus, Comparison
 from portal.db import db
-from portal.demo import proposals as proposals_demo
+from portal.demo import build
 from portal.errors import DomainError
 from portal.notices import content, queries, services
 from portal.notices.seal import seal_svg
-from portal.proposals.models import (
-    Commitment,
-    ConsortiumMember,
-    MemberRole,
-    Proposal,
-    ProposalStatus,
+from portal.proposals.models import ProposalStatus
+
+INDICATORS = (
+    ("分辨率 Resolution", Comparison.le, "28", "nm", "第三方检测报告"),
+    ("批次良率 Batch yield", Comparison.ge, "95", "%", "连续三批次抽检"),
+)
+STAGES = (
+    ("关键材料合成", "样品及检测报告", "30"),
+    ("中试线建设", "中试线通过验收", "30"),
+    ("量产验证", "用户验证报告", "40"),
 )
 
 
@@ -52,50 +46,16 @@ def write_seal() -> Path:
 
 
 def make_challenge(number: str, title: str) -> Challenge:
-    now = clock.now()
-    chain = db.session.exec(select(Chain).where(Chain.name == "集成电路")).first()
-    if chain is None:
-        chain = Chain(name="集成电路", leader_title="集成电路产业链链长")
-        db.session.add(chain)
-        db.session.flush()
-    link = ChainLink(chain_id=chain.id, stage=Stage.upstream, name=f"材料 {number}")
-    db.session.add(link)
-    db.session.flush()
-    challenge = Challenge(
+    """A decided challenge with two indicators, in a link of its own."""
+    return build.challenge(
+        title,
+        ChallengeStatus.decided,
+        published=-110,
+        deadline=-60,
+        link=build.chain_link("集成电路", f"材料 {number}"),
+        indicators=INDICATORS,
         number=number,
-        status=ChallengeStatus.decided,
-        version=1,
-        title=title,
-        chain_link_id=link.id,
-        statement="国内供给不足5%，依赖进口。",
-        funding_cap=Decimal("30000000.00"),
-        duration_months=36,
-        deadline=now - timedelta(days=60),
-        created_at=now - timedelta(days=120),
-        updated_at=now - timedelta(days=60),
-        published_at=now - timedelta(days=110),
     )
-    challenge.indicators = [
-        Indicator(
-            position=0,
-            name="分辨率 Resolution",
-            comparison=Comparison.le,
-            target=Decimal("28"),
-            unit="nm",
-            test_method="第三方检测报告",
-        ),
-        Indicator(
-            position=1,
-            name="批次良率 Batch yield",
-            comparison=Comparison.ge,
-            target=Decimal("95"),
-            unit="%",
-            test_method="连续三批次抽检",
-        ),
-    ]
-    db.session.add(challenge)
-    db.session.flush()
-    return challenge
 
 
 def make_confirmed_award(
@@ -109,33 +69,15 @@ def make_confirmed_award(
     """An awarded proposal and its confirmed award with three milestones (30/30/40 %), its task
     book not yet signed."""
     now = clock.now()
-    proposal = Proposal(
-        challenge_id=challenge.id,
-        lead_org_id=lead.id,
+    proposal = build.proposal(
+        challenge,
+        [lead, *members],
+        title,
+        leader,
         status=ProposalStatus.awarded,
-        title=title,
-        leader_name=leader,
-        leader_title="首席科学家",
-        leader_org_id=lead.id,
+        at=now - timedelta(days=70),
         requested=amount,
-        created_at=now - timedelta(days=90),
-        updated_at=now - timedelta(days=70),
-        submitted_at=now - timedelta(days=70),
     )
-    proposal.members = [
-        ConsortiumMember(
-            organisation_id=org.id,
-            role=MemberRole.lead if i == 0 else MemberRole.member,
-            position=i,
-        )
-        for i, org in enumerate([lead, *members])
-    ]
-    proposal.commitments = [
-        Commitment(indicator_id=indicator.id, value=indicator.target)
-        for indicator in challenge.indicators
-    ]
-    db.session.add(proposal)
-    proposals_demo.handed_in(proposal, proposal.submitted_at)
     year = now.year
     award = Award(
         proposal_id=proposal.id,
@@ -158,13 +100,7 @@ def make_confirmed_award(
             verification="专家现场验收",
             tranche=(amount * Decimal(pct) / 100).quantize(Decimal("0.01")),
         )
-        for i, (stage, deliverable, pct) in enumerate(
-            [
-                ("关键材料合成", "样品及检测报告", "30"),
-                ("中试线建设", "中试线通过验收", "30"),
-                ("量产验证", "用户验证报告", "40"),
-            ]
-        )
+        for i, (stage, deliverable, pct) in enumerate(STAGES)
     ]
     db.session.add(award)
     db.session.flush()
