@@ -18,44 +18,13 @@ from flask_babel import force_locale
 from portal import clock, storage
 from portal.accounts.models import Organisation, User
 from portal.challenges import services as challenge_services
-from portal.challenges.models import Challenge, Comparison, Stage
+from portal.challenges.models import Challenge, Stage
 from portal.db import db
 from portal.demo import build
-from portal.demo.challenges import challenge_data
+from portal.demo.challenges import STANDALONE, challenge_data
 from portal.proposals import consent, drafting, signature, submission
 from portal.proposals.models import Attachment, Proposal
 
-# The challenges published when the challenges demo has not run, as in challenges.CHALLENGES.
-OWN_CHALLENGES = (
-    (
-        "28nm ArF 浸没式光刻胶 Immersion photoresist",
-        ("集成电路", "材料与设备", Stage.upstream),
-        45,
-        3000,
-        (
-            ("分辨率 Resolution", Comparison.le, "28", "nm"),
-            ("线宽粗糙度 LWR", Comparison.le, "2.5", "nm"),
-            ("批次良率 Batch yield", Comparison.ge, "95", "%"),
-        ),
-    ),
-    (
-        "车规级 IGBT 功率模块 Automotive IGBT module",
-        ("新能源汽车", "电驱与电控", Stage.midstream),
-        60,
-        2000,
-        (
-            ("结温 Junction temperature", Comparison.ge, "175", "°C"),
-            ("功率循环 Power cycles", Comparison.ge, "100000", ""),
-        ),
-    ),
-    (  # left open: no demo organisation has unveiled it yet
-        "高精度 EDA 时序签核工具 Timing sign-off EDA",
-        ("集成电路", "设计与制造", Stage.midstream),
-        75,
-        1500,
-        (("时序误差 Timing error", Comparison.le, "2", "%"),),
-    ),
-)
 ADMINISTRATORS = {"enterprise": "alice", "university": "bob", "institute": "carol"}
 
 
@@ -88,20 +57,11 @@ def own_challenges(base: dict) -> list[Challenge]:
     """Published through the challenges services, as the officer would."""
     officer = base["users"]["officer"]
     made = []
-    for title, (chain, link, stage), days, cap, indicators in OWN_CHALLENGES:
-        row = (
-            title,
-            link,
-            "国内供给不足 5%，依赖进口。Domestic supply covers under 5% of demand.",
-            "关键材料长期依赖两家境外供应商。",
-            "中试线与第三方检测报告 Pilot line and third-party test report",
-            (cap, 500, 36, days),
-            {"max_members": 3},
-            [(*indicator, "第三方检测 Third-party test") for indicator in indicators],
-        )
-        link_id = build.chain_link(chain, link, stage).id
+    for entry in STANDALONE.values():
+        chain, link, stage = entry["link"]
+        link_id = build.chain_link(chain, link, Stage(stage)).id
         challenge = challenge_services.create_draft(
-            challenge_data(row, link_id, clock.now()), by=officer
+            challenge_data(entry, link_id, clock.now()), by=officer
         )
         challenge_services.publish(challenge, by=officer)
         made.append(challenge)

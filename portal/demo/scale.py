@@ -22,18 +22,7 @@ from sqlmodel import SQLModel
 
 from portal import clock
 from portal.accounts import creditcode
-from portal.accounts.models import (
-    Membership,
-    MembershipRole,
-    MembershipStatus,
-    Organisation,
-    OrgStatus,
-    OrgType,
-    Role,
-    User,
-    store_affiliation_keys,
-    store_match_keys,
-)
+from portal.accounts import models as accounts
 from portal.accounts.services import hash_password
 from portal.awards.models import (
     Award,
@@ -223,10 +212,10 @@ def add_people(s: Scale, n_orgs: int) -> None:
     """Organisations with one applicant each, and the experts."""
     pw = hash_password("portal-demo")
     orgs, users, memberships = [], [], []
-    types = [OrgType.enterprise, OrgType.university, OrgType.institute, OrgType.other]
+    types = list(accounts.OrgType)  # enterprise, university, institute, other
     suffixes = ["技术有限公司", "大学", "研究院", "创新中心"]
     for i in range(n_orgs):
-        org_id = s.ids(Organisation)
+        org_id = s.ids(accounts.Organisation)
         orgs.append(
             {
                 "id": org_id,
@@ -235,17 +224,17 @@ def add_people(s: Scale, n_orgs: int) -> None:
                 "credit_code": creditcode.complete(f"91{org_id:015d}"),
                 "region": s.rng.choice(["广东省深圳市", "北京市", "上海市", "江苏省苏州市"]),
                 "created_at": s.now,
-                "status": OrgStatus.verified.value,
+                "status": accounts.OrgStatus.verified.value,
                 "verified_at": s.now,
             }
         )
-        user_id = s.ids(User)
+        user_id = s.ids(accounts.User)
         users.append(
             person(
                 user_id,
                 f"applicant{user_id}@scale.example",
                 f"申报人{user_id}",
-                Role.applicant,
+                accounts.Role.applicant,
                 pw,
                 s.now,
                 organisation_id=org_id,
@@ -255,20 +244,20 @@ def add_people(s: Scale, n_orgs: int) -> None:
             {
                 "user_id": user_id,
                 "organisation_id": org_id,
-                "status": MembershipStatus.approved.value,
-                "role": MembershipRole.administrator.value,
+                "status": accounts.MembershipStatus.approved.value,
+                "role": accounts.MembershipRole.administrator.value,
                 "created_at": s.now,
                 "decided_at": s.now,
             }
         )
     for _ in range(max(10, n_orgs // 6)):
-        user_id = s.ids(User)
+        user_id = s.ids(accounts.User)
         users.append(
             person(
                 user_id,
                 f"expert{user_id}@scale.example",
                 f"专家{user_id}",
-                Role.expert,
+                accounts.Role.expert,
                 pw,
                 s.now,
                 affiliation="独立专家",
@@ -276,25 +265,25 @@ def add_people(s: Scale, n_orgs: int) -> None:
             )
         )
         s.experts.append(user_id)
-    officer_id = s.ids(User)
+    officer_id = s.ids(accounts.User)
     users.append(
         person(
             officer_id,
             f"officer{officer_id}@scale.example",
             f"主管{officer_id}",
-            Role.officer,
+            accounts.Role.officer,
             pw,
             s.now,
         )
     )
-    s.made["organisations"] = insert(Organisation, orgs)
-    s.made["users"] = insert(User, users)
+    s.made["organisations"] = insert(accounts.Organisation, orgs)
+    s.made["users"] = insert(accounts.User, users)
     connection = db.session.connection()  # the keys the conflict rules compare names by
-    store_match_keys(
+    accounts.store_match_keys(
         connection, [SimpleNamespace(short_name="", english_name="", **o) for o in orgs]
     )
-    store_affiliation_keys(connection, [SimpleNamespace(**u) for u in users])
-    insert(Membership, memberships)
+    accounts.store_affiliation_keys(connection, [SimpleNamespace(**u) for u in users])
+    insert(accounts.Membership, memberships)
     s.made["experts"] = len(s.experts)
     s.orgs = [o["id"] for o in orgs]
     s.organisations = {o["id"]: o for o in orgs}
@@ -561,7 +550,7 @@ def _frozen_member(org: dict, member: dict) -> FrozenMember:
     return FrozenMember(
         name=org["name"],
         credit_code=org["credit_code"],
-        type=OrgType(org["type"]),
+        type=accounts.OrgType(org["type"]),
         region=org["region"],
         role=MemberRole(member["role"]),
         responsibility=member["responsibility"],
