@@ -85,7 +85,8 @@ def _proposal(
     )
 
 
-def _confirm(award: Award, officer: User) -> Award:
+def confirm(award: Award, officer: User) -> Award:
+    """Confirmed as proposed: its plan, its targets, from today to its last milestone."""
     return services.confirm_award(
         award,
         by=officer,
@@ -99,7 +100,7 @@ def _confirm(award: Award, officer: User) -> Award:
 
 def _start(award: Award, officer: User) -> Award:
     """Confirmed, and its task book signed the same day: the project runs."""
-    _confirm(award, officer)
+    confirm(award, officer)
     return services.start_project(award, by=officer, task_book_signed_on=queries.local_today())
 
 
@@ -260,7 +261,7 @@ def _load(base: dict) -> dict:
             by=officer,
         )
     with clock.frozen_at(today - timedelta(days=7)):
-        _confirm(confirmed, officer)
+        confirm(confirmed, officer)
 
     made.update(
         confirmed=confirmed,

@@ -1,8 +1,8 @@
 """Demo notices: one issued, one corrected (so its first version is superseded).
 
 Uses the confirmed or running awards that earlier loaders made; when there are none (or too
-few), makes confirmed awards of its own, directly, with a challenge, awarded proposals and
-milestones (their task books not yet signed).
+few), makes confirmed awards of its own, on a decided challenge, from awarded proposals put in
+publicity and confirmed through the awards services (their task books not yet signed).
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from portal import clock
-from portal.accounts.models import Organisation
-from portal.awards.models import Award, AwardStatus, Milestone
-from portal.awards.services import terminate_project
+from portal.accounts.models import Organisation, User
+from portal.awards import services as award_services
+from portal.awards.models import Award
 from portal.challenges.models import Challenge, ChallengeStatus, Comparison
 from portal.db import db
+from portal.demo import awards as awards_demo
 from portal.demo import build
 from portal.errors import DomainError
 from portal.notices import content, queries, services
@@ -28,9 +29,9 @@ INDICATORS = (
     ("批次良率 Batch yield", Comparison.ge, "95", "%", "连续三批次抽检"),
 )
 STAGES = (
-    ("关键材料合成", "样品及检测报告", "30"),
-    ("中试线建设", "中试线通过验收", "30"),
-    ("量产验证", "用户验证报告", "40"),
+    ("关键材料合成", "样品及检测报告", 30),
+    ("中试线建设", "中试线通过验收", 30),
+    ("量产验证", "用户验证报告", 40),
 )
 
 
@@ -65,46 +66,29 @@ def make_confirmed_award(
     title: str,
     amount: Decimal,
     leader: str = "李明",
+    *,
+    by: User,
 ) -> Award:
-    """An awarded proposal and its confirmed award with three milestones (30/30/40 %), its task
-    book not yet signed."""
+    """An awarded proposal with three milestones (30/30/40 %) due at the end of each of the next
+    three years, in publicity 20 days ago and confirmed by the officer `by` 12 days ago; its
+    task book not yet signed."""
     now = clock.now()
-    proposal = build.proposal(
-        challenge,
-        [lead, *members],
-        title,
-        leader,
-        status=ProposalStatus.awarded,
-        at=now - timedelta(days=70),
-        requested=amount,
-    )
-    year = now.year
-    award = Award(
-        proposal_id=proposal.id,
-        challenge_id=challenge.id,
-        status=AwardStatus.confirmed,
-        amount=amount,
-        publicity_starts_at=now - timedelta(days=20),
-        publicity_ends_at=now - timedelta(days=13),
-        confirmed_at=now - timedelta(days=12),
-        starts_on=date(year + 1, 1, 1),
-        ends_on=date(year + 3, 12, 31),
-        created_at=now - timedelta(days=20),
-    )
-    award.milestones = [
-        Milestone(
-            position=i,
-            title=stage,
-            due_date=date(year + 1 + i, 12, 31),
-            deliverable=deliverable,
-            verification="专家现场验收",
-            tranche=(amount * Decimal(pct) / 100).quantize(Decimal("0.01")),
+    due = [date(now.year + 1 + i, 12, 31) for i in range(len(STAGES))]
+    with clock.frozen_at(now - timedelta(days=20)):
+        proposal = build.proposal(
+            challenge,
+            [lead, *members],
+            title,
+            leader,
+            status=ProposalStatus.awarded,
+            at=now - timedelta(days=70),
+            requested=amount,
+            stages=STAGES,
+            due=due,
         )
-        for i, (stage, deliverable, pct) in enumerate(STAGES)
-    ]
-    db.session.add(award)
-    db.session.flush()
-    return award
+        award = award_services.start_publicity(proposal, by=by)
+    with clock.frozen_at(now - timedelta(days=12)):
+        return awards_demo.confirm(award, by)
 
 
 def _printable(award: Award) -> bool:
@@ -115,7 +99,7 @@ def _printable(award: Award) -> bool:
     return True
 
 
-def _demo_awards(base: dict) -> list[Award]:
+def _demo_awards(base: dict, officer: User) -> list[Award]:
     """Two confirmed awards for the valid and the corrected notice (the earlier loaders' own
     when they are complete enough to print) and, always our own, one to revoke."""
     waiting = db.session.exec(queries.awards_without_notice().limit(20)).all()
@@ -134,7 +118,9 @@ def _demo_awards(base: dict) -> list[Award]:
     ][: 2 - len(ready)]
     specs.append((orgs["university"], [], "光刻胶配套高纯溶剂研制", "3000000.00", "王伟"))
     made = [
-        make_confirmed_award(challenge, lead, members, title, Decimal(amount), leader=leader)
+        make_confirmed_award(
+            challenge, lead, members, title, Decimal(amount), leader=leader, by=officer
+        )
         for lead, members, title, amount, leader in specs
     ]
     return queries.awards_for_notices([a.id for a in [*ready, *made]])
@@ -145,14 +131,14 @@ def load(base: dict) -> dict:
     because its task book was never signed."""
     write_seal()
     officer = base["users"]["officer"]
-    first, second, third = _demo_awards(base)
+    first, second, third = _demo_awards(base, officer)
     issued = services.issue_notice(first, by=officer)
     superseded = services.issue_notice(second, by=officer)
     corrected = services.correct_notice(
         superseded, by=officer, reason="更正项目负责人职称 Team leader's title corrected"
     )
     revoked = services.issue_notice(third, by=officer, language="en")
-    terminate_project(
+    award_services.terminate_project(
         third,
         by=officer,
         reason="逾期未签订任务书，撤销立项 The task book was never signed: award revoked",
