@@ -58,15 +58,7 @@ from portal.proposals.models import (
     ProposalStatus,
     SubmittedVersion,
 )
-from portal.proposals.snapshot import (
-    Budget,
-    ChallengeRef,
-    FrozenCommitment,
-    FrozenMember,
-    FrozenMilestone,
-    Leader,
-    SubmittedContent,
-)
+from portal.proposals.snapshot import SubmittedContent
 from portal.reviews.models import (
     Assignment,
     AssignmentStatus,
@@ -147,7 +139,7 @@ class Scale:
     made: dict[str, int] = field(default_factory=dict)
     links: list[int] = field(default_factory=list)
     orgs: list[int] = field(default_factory=list)
-    organisations: dict[int, dict] = field(default_factory=dict)  # the rows, by id
+    organisations: dict[int, SimpleNamespace] = field(default_factory=dict)  # as read, by id
     experts: list[int] = field(default_factory=list)
     challenges: list[dict] = field(default_factory=list)
     indicators: dict[int, list[dict]] = field(default_factory=dict)
@@ -286,7 +278,7 @@ def add_people(s: Scale, n_orgs: int) -> None:
     insert(accounts.Membership, memberships)
     s.made["experts"] = len(s.experts)
     s.orgs = [o["id"] for o in orgs]
-    s.organisations = {o["id"]: o for o in orgs}
+    s.organisations = {o["id"]: row_object(o, type=accounts.OrgType(o["type"])) for o in orgs}
 
 
 def person(user_id, email, name, role, pw, now, **fields) -> dict:
@@ -507,67 +499,32 @@ def add_proposals(s: Scale, sizes: list[int]) -> None:
     insert(SubmittedVersion, submitted)
 
 
+def row_object(row: dict, **fields) -> SimpleNamespace:
+    """A bulk row read as its model object, `fields` (enums, relations) replacing values."""
+    return SimpleNamespace(**row | fields)
+
+
 def frozen(s: Scale, challenge: dict, row: dict, team, promised, plan) -> dict:
-    """What the proposal's first version froze, as submission freezes it (SubmittedContent),
-    from the rows written in bulk."""
-    orgs = s.organisations
-    indicators = {i["id"]: i for i in s.indicators[challenge["id"]]}
-    return SubmittedContent(
-        number=1,
-        submitted_at=row["submitted_at"],
-        challenge=ChallengeRef(number=challenge["number"], title=challenge["title"]),
-        title=row["title"],
-        leader=Leader(
-            name=row["leader_name"],
-            title=row["leader_title"],
-            organisation=orgs[row["leader_org_id"]]["name"],
-        ),
-        approach=row["approach"],
-        innovation=row["innovation"],
-        members=tuple(_frozen_member(orgs[m["organisation_id"]], m) for m in team),
-        commitments=tuple(
-            _frozen_commitment(indicators[c["indicator_id"]], c["value"]) for c in promised
-        ),
-        milestones=tuple(
-            FrozenMilestone(
-                title=ms["title"],
-                due_date=ms["due_date"],
-                deliverable=ms["deliverable"],
-                verification=ms["verification"],
-                share_percent=ms["share_percent"],
+    """What the proposal's first version froze, by the one snapshot submission takes
+    (SubmittedContent.from_proposal), read off the rows written in bulk."""
+    indicators = [
+        row_object(i, comparison=Comparison(i["comparison"])) for i in s.indicators[challenge["id"]]
+    ]
+    proposal = row_object(
+        row,
+        challenge=row_object(challenge, indicators=indicators),
+        members=[
+            row_object(
+                m, role=MemberRole(m["role"]), organisation=s.organisations[m["organisation_id"]]
             )
-            for ms in plan
-        ),
-        budget=Budget(
-            requested=row["requested"],
-            self_funds=row["self_funds"],
-            funding_cap=challenge["funding_cap"],
-        ),
-    ).to_json()
-
-
-def _frozen_member(org: dict, member: dict) -> FrozenMember:
-    return FrozenMember(
-        name=org["name"],
-        credit_code=org["credit_code"],
-        type=accounts.OrgType(org["type"]),
-        region=org["region"],
-        role=MemberRole(member["role"]),
-        responsibility=member["responsibility"],
-        budget_share=member["budget_share"],
+            for m in team
+        ],
+        commitments=[row_object(c) for c in promised],
+        milestones=[row_object(ms) for ms in plan],
+        attachments=[],
+        signatures=[],
     )
-
-
-def _frozen_commitment(indicator: dict, value: Decimal) -> FrozenCommitment:
-    comparison = Comparison(indicator["comparison"])
-    return FrozenCommitment(
-        indicator=indicator["name"],
-        comparison=comparison,
-        target=indicator["target"],
-        unit=indicator["unit"],
-        value=value,
-        meets_target=comparison.met_by(value, indicator["target"]),
-    )
+    return SubmittedContent.from_proposal(proposal, 1, row["submitted_at"]).to_json()
 
 
 def add_reviews(s: Scale) -> None:
