@@ -33,7 +33,7 @@ def build(app, count: int) -> int:
     from portal.demo import notices as demo
 
     officer = demo_build.account("officer@bench.example", "Bench officer", Role.officer)
-    challenge = demo.make_challenge("JB-BENCH-001", "28纳米ArF光刻胶国产化")
+    challenge = demo.make_challenge("28纳米ArF光刻胶国产化", by=officer)
     partner = demo_build.organisation(
         "华南理工科技大学", OrgType.university, "12440000455416503", "广东省广州市"
     )

@@ -48,13 +48,17 @@ def _link(base: dict) -> ChainLink:
     return build.chain_link()
 
 
-def _challenge(link: ChainLink, title: str, *, teams: int = 1) -> Challenge:
-    """Decided: published 120 days ago, closed 60 days ago (a horse race when `teams` > 1)."""
+def _challenge(
+    link: ChainLink, officer: User, title: str, *, ago: int = 0, teams: int = 1
+) -> Challenge:
+    """Decided `ago` days ago: published 120 days and closed 60 days before (a horse race when
+    `teams` > 1). Made on the running clock, which a challenge sets back itself."""
     return build.challenge(
         title,
         ChallengeStatus.decided,
-        published=-120,
-        deadline=-60,
+        by=officer,
+        published=-120 - ago,
+        deadline=-60 - ago,
         link=link,
         indicators=INDICATORS,
         criteria=RUBRIC,
@@ -140,14 +144,14 @@ def _load(base: dict) -> dict:
 
     # In publicity now: one award with an open objection; one revoked after an upheld
     # objection, whose reserve was promoted; one whose objection was dismissed.
-    gas = _challenge(link, "高纯电子特气国产化")
+    gas = _challenge(link, officer, "高纯电子特气国产化")
     winner = _proposal(gas, orgs["enterprise"], awarded, "电子级三氟化氮纯化", "李雷", fresh_due)
     in_publicity = services.start_publicity(winner, by=officer)
     services.lodge_objection(
         in_publicity, by=users["bob"], reason="牵头单位申报的中试线产能与现场情况不符。"
     )
 
-    wafer = _challenge(link, "12 英寸硅片抛光液")
+    wafer = _challenge(link, officer, "12 英寸硅片抛光液")
     revoked_proposal = _proposal(
         wafer, orgs["university"], awarded, "抛光液配方优化", "韩梅梅", fresh_due
     )
@@ -174,13 +178,15 @@ def _load(base: dict) -> dict:
 
     # Running, completed and terminated projects, decided 300 days ago.
     running = {}
+    projects = (
+        ("running", "光刻胶树脂国产化", teams[2]),
+        ("completed", "高纯石英坩埚", teams[0]),
+        ("terminated", "大尺寸碳化硅衬底", teams[1]),
+    )
+    challenges = {key: _challenge(link, officer, title, ago=300) for key, title, _ in projects}
     with clock.frozen_at(past):
-        for key, title, (org, _user) in (
-            ("running", "光刻胶树脂国产化", teams[2]),
-            ("completed", "高纯石英坩埚", teams[0]),
-            ("terminated", "大尺寸碳化硅衬底", teams[1]),
-        ):
-            challenge = _challenge(link, title)
+        for key, title, (org, _user) in projects:
+            challenge = challenges[key]
             due = running_due if key == "running" else fresh_due
             proposal = _proposal(challenge, org, awarded, title, "张伟", due)
             running[key] = services.start_publicity(proposal, by=officer)
@@ -230,8 +236,8 @@ def _load(base: dict) -> dict:
     )
 
     # A horse race: three teams; at the mid-term gate one is eliminated.
+    race = _challenge(link, officer, "车规级 IGBT 模块（赛马）", ago=300, teams=3)
     with clock.frozen_at(past):
-        race = _challenge(link, "车规级 IGBT 模块（赛马）", teams=3)
         race_awards = [
             services.start_publicity(
                 _proposal(race, org, awarded, f"IGBT 模块方案 {chr(65 + i)}", user.name, fresh_due),
@@ -254,8 +260,8 @@ def _load(base: dict) -> dict:
 
     # Confirmed a week ago (立项): its award notice may be issued, its task book is due.
     decided = today - timedelta(days=15)
+    targets = _challenge(link, officer, "超高纯溅射靶材", ago=15)
     with clock.frozen_at(decided):
-        targets = _challenge(link, "超高纯溅射靶材")
         confirmed = services.start_publicity(
             _proposal(targets, orgs["enterprise"], awarded, "超高纯铜靶材制备", "刘洋", fresh_due),
             by=officer,

@@ -1,7 +1,8 @@
-"""The builders the demos share: accounts, organisations, a chain link, and the challenges and
-proposals a demo needs in a state or at a time that the services reach only through a whole
-journey (a challenge decided months ago, a proposal awarded). Those are written as rows, with
-every person and signature a real submission has; the rest goes through the services.
+"""The builders the demos share: accounts, organisations, a chain link, challenges (through the
+services, on a clock set back) and the proposals a demo needs handed in, in a state that the
+services reach only through a whole review (in review, awarded, reserve): those are written as
+rows, with every consent and signature a real submission has, and frozen by submission's own
+snapshot.
 
 Every demo account's password is `portal-demo`.
 """
@@ -14,19 +15,22 @@ from decimal import Decimal
 
 from sqlmodel import func, select
 
-from portal import clock, sequences
+from portal import clock
 from portal.accounts import creditcode
 from portal.accounts import states as account_states
 from portal.accounts.membership import administrators
 from portal.accounts.models import MembershipStatus, Organisation, OrgStatus, OrgType, Role, User
 from portal.accounts.services import hash_password
-from portal.challenges import models as challenge_rows
+from portal.challenges import services as challenge_services
+from portal.challenges import states as challenge_states
+from portal.challenges.content import DEFAULT_RUBRIC, ChallengeData, CriterionRow, IndicatorRow
 from portal.challenges.models import Chain, ChainLink, Challenge, ChallengeStatus, Stage
 from portal.db import db
 from portal.proposals import models as proposal_rows
 from portal.proposals import signature, submission
 from portal.proposals.models import ConsentStatus, MemberRole, Proposal, ProposalStatus
 from portal.proposals.states import set_consent
+from portal.reviews import services as review_services
 
 PASSWORD = "portal-demo"
 # Team leaders with an account of their own; others get leaderN@.
@@ -91,51 +95,43 @@ def challenge(
     title: str,
     status: ChallengeStatus,
     *,
+    by: User,
     published: int,
     deadline: int,
     link: ChainLink | None = None,
-    indicators: Iterable[tuple] = (),
-    criteria: Iterable[tuple[str, int]] = (),
+    indicators: Iterable[tuple],
+    criteria: Iterable[tuple[str, int]] = DEFAULT_RUBRIC,
     **fields,
 ) -> Challenge:
-    """A challenge published `published` days ago (negative: in the past), its deadline
-    `deadline` days from now, with indicators (name, comparison, target, unit, test method)
-    and criteria (name, weight)."""
+    """A challenge drafted and published by the officer `by` through the challenges services
+    `published` days ago (negative: in the past), its deadline `deadline` days from now, with
+    indicators (name, comparison, target, unit, test method) and criteria (name, weight); in
+    review or decided, when `status` says so, through the review service and the state table.
+    Review settings no form edits yet (`blind_review`, `comments_to_applicants`) are set on the
+    row. It sets the clock back itself: call it on the running clock (frozen_at does not nest)."""
     now = clock.now()
-    fields.setdefault(
-        "number", f"JB-{now.year}-{sequences.next_value(f'challenge-{now.year}'):03d}"
-    )
-    made = Challenge(
-        status=status,
-        version=1,
+    settings = {k: fields.pop(k) for k in ("blind_review", "comments_to_applicants") if k in fields}
+    data = ChallengeData(
         title=title,
         chain_link_id=(link or chain_link()).id,
-        statement=fields.pop("statement", "国内供给不足 5%，长期依赖进口。"),
-        deliverable=fields.pop("deliverable", "中试线与第三方检测报告"),
-        funding_cap=fields.pop("funding_cap", Decimal("30000000.00")),
+        statement="国内供给不足 5%，长期依赖进口。",
+        deliverable="中试线与第三方检测报告",
+        funding_cap=Decimal("30000000.00"),
         duration_months=36,
         deadline=now + timedelta(days=deadline),
-        created_at=now + timedelta(days=published),
-        updated_at=now + timedelta(days=published),
-        published_at=now + timedelta(days=published),
+        indicators=[IndicatorRow(n, c, Decimal(t), u, m) for n, c, t, u, m in indicators],
+        criteria=[CriterionRow(name, weight) for name, weight in criteria],
         **fields,
     )
-    made.indicators = [
-        challenge_rows.Indicator(
-            position=i,
-            name=name,
-            comparison=cmp,
-            target=Decimal(target),
-            unit=unit,
-            test_method=how,
-        )
-        for i, (name, cmp, target, unit, how) in enumerate(indicators)
-    ]
-    made.criteria = [
-        challenge_rows.Criterion(position=i, name=name, weight=weight)
-        for i, (name, weight) in enumerate(criteria)
-    ]
-    db.session.add(made)
+    with clock.frozen_at(now + timedelta(days=published)):
+        made = challenge_services.create_draft(data, by=by)
+        for name, value in settings.items():
+            setattr(made, name, value)
+        challenge_services.publish(made, by=by)
+    if status in (ChallengeStatus.reviewing, ChallengeStatus.decided):
+        review_services.start_review(made, by=by)
+    if status is ChallengeStatus.decided:
+        challenge_states.set_status(made, status, by=by)
     db.session.flush()
     return made
 

@@ -46,16 +46,11 @@ def write_seal() -> Path:
     return path
 
 
-def make_challenge(number: str, title: str) -> Challenge:
-    """A decided challenge with two indicators, in a link of its own."""
+def make_challenge(title: str, *, by: User) -> Challenge:
+    """A challenge with two indicators, published by the officer `by` 110 days ago and
+    decided."""
     return build.challenge(
-        title,
-        ChallengeStatus.decided,
-        published=-110,
-        deadline=-60,
-        link=build.chain_link("集成电路", f"材料 {number}"),
-        indicators=INDICATORS,
-        number=number,
+        title, ChallengeStatus.decided, by=by, published=-110, deadline=-60, indicators=INDICATORS
     )
 
 
@@ -105,7 +100,7 @@ def _demo_awards(base: dict, officer: User) -> list[Award]:
     waiting = db.session.exec(queries.awards_without_notice().limit(20)).all()
     ready = [a for a in queries.awards_for_notices(waiting) if _printable(a)][:2]
     orgs = base["orgs"]
-    challenge = make_challenge("JB-DEMO-N01", "28纳米ArF光刻胶国产化")
+    challenge = make_challenge("28纳米ArF光刻胶国产化", by=officer)
     specs = [
         (
             orgs["enterprise"],

@@ -12,19 +12,27 @@ from sqlmodel import select
 
 from portal import clock
 from portal.accounts.models import OrgType
-from portal.challenges.models import Aggregation, Challenge, ChallengeStatus
+from portal.challenges.models import Aggregation, Challenge, ChallengeStatus, Comparison
 from portal.db import db
 from portal.demo import build
 from portal.reviews import assignment, decision, scoring, services
 from portal.reviews.models import Assignment
 
+INDICATORS = (("国产化率 Local share", Comparison.ge, "90", "%", "第三方检测报告"),)
 RUBRIC = (("技术先进性 Technical merit", 40), ("团队能力 Team", 30), ("可行性 Feasibility", 30))
 
 
 def _challenge(title: str, officer, experts, **fields) -> Challenge:
     """Published 60 days ago, closed 10 days ago, with its panel of `experts`."""
     made = build.challenge(
-        title, ChallengeStatus.published, published=-60, deadline=-10, criteria=RUBRIC, **fields
+        title,
+        ChallengeStatus.published,
+        by=officer,
+        published=-60,
+        deadline=-10,
+        indicators=INDICATORS,
+        criteria=RUBRIC,
+        **fields,
     )
     for expert in experts:
         assignment.add_panel_member(made, expert, by=officer)
