@@ -75,8 +75,9 @@ def test_applicants_with_a_draft_are_reminded_a_week_and_a_day_before_the_deadli
     assert run_at(START + 9 * DAY + MINUTE) == {ReminderKind.draft_deadline_day: 2}
     assert run_at(START + 9 * DAY + 2 * MINUTE) == {}
     assert run_at(START + 11 * DAY) == {}  # the deadline has passed
+    both = ["reminder_draft_deadline_week", "reminder_draft_deadline_day"]
     for person in (alice, bob):
-        assert kinds(inbox(person)) == ["reminder_draft_deadline_week", "reminder_draft_deadline_day"]
+        assert kinds(inbox(person)) == both
         assert inbox(person)[0].link == f"/proposals/{draft.id}"
     assert inbox(carol) == []
 
