@@ -24,99 +24,81 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+INDEXES = {
+    "alert_subscription": ("chain_id", "chain_link_id", "user_id"),
+    "sent_reminder": ("user_id",),
+}
+REMINDER_KINDS = (
+    "review_due",
+    "review_overdue",
+    "draft_deadline_week",
+    "draft_deadline_day",
+    "milestone_due",
+    "milestone_overdue",
+    "publicity_objections",
+)
+
+
+def _key(table: str, column: str, target: str):
+    """The foreign key of `table.column` to `target`.id, named as the models name it."""
+    return sa.ForeignKeyConstraint(
+        [column], [f"{target}.id"], name=op.f(f"fk_{table}_{column}_{target}")
+    )
+
+
+def _owned(table: str) -> tuple:
+    """The id and the owner of a row of `table`: a person's own row."""
+    return (
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        _key(table, "user_id", "user"),
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
+    )
+
+
 def upgrade() -> None:
     op.create_table(
         "alert_settings",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
+        *_owned("alert_settings"),
         sa.Column("answered_questions", sa.Boolean(), nullable=False),
         sa.Column("feed_token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("feed_reset_at", portal.db.UTCDateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["user.id"], name=op.f("fk_alert_settings_user_id_user")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_settings")),
         sa.UniqueConstraint("feed_token", name=op.f("uq_alert_settings_feed_token")),
         sa.UniqueConstraint("user_id", name=op.f("uq_alert_settings_user_id")),
     )
     op.create_table(
         "alert_subscription",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
+        *_owned("alert_subscription"),
         sa.Column("chain_id", sa.Integer(), nullable=False),
         sa.Column("chain_link_id", sa.Integer(), nullable=True),
         sa.Column("created_at", portal.db.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["chain_id"], ["chain.id"], name=op.f("fk_alert_subscription_chain_id_chain")
-        ),
-        sa.ForeignKeyConstraint(
-            ["chain_link_id"],
-            ["chain_link.id"],
-            name=op.f("fk_alert_subscription_chain_link_id_chain_link"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["user.id"], name=op.f("fk_alert_subscription_user_id_user")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_subscription")),
+        _key("alert_subscription", "chain_id", "chain"),
+        _key("alert_subscription", "chain_link_id", "chain_link"),
         sa.UniqueConstraint(
             "user_id", "chain_id", "chain_link_id", name=op.f("uq_alert_subscription_user_id")
         ),
     )
-    with op.batch_alter_table("alert_subscription", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_alert_subscription_chain_id"), ["chain_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_alert_subscription_chain_link_id"), ["chain_link_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_alert_subscription_user_id"), ["user_id"], unique=False
-        )
-
+    kind = sa.Enum(*REMINDER_KINDS, name="reminderkind", native_enum=False, create_constraint=True)
     op.create_table(
         "sent_reminder",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column(
-            "kind",
-            sa.Enum(
-                "review_due",
-                "review_overdue",
-                "draft_deadline_week",
-                "draft_deadline_day",
-                "milestone_due",
-                "milestone_overdue",
-                "publicity_objections",
-                name="reminderkind",
-                native_enum=False,
-                create_constraint=True,
-            ),
-            nullable=False,
-        ),
-        sa.Column("user_id", sa.Integer(), nullable=False),
+        *_owned("sent_reminder"),
+        sa.Column("kind", kind, nullable=False),
         sa.Column("object_id", sa.Integer(), nullable=False),
         sa.Column("occasion", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("sent_at", portal.db.UTCDateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["user.id"], name=op.f("fk_sent_reminder_user_id_user")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_sent_reminder")),
         sa.UniqueConstraint(
             "kind", "user_id", "object_id", "occasion", name=op.f("uq_sent_reminder_kind")
         ),
     )
-    with op.batch_alter_table("sent_reminder", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_sent_reminder_user_id"), ["user_id"], unique=False)
+    for table, columns in INDEXES.items():
+        for column in columns:
+            op.create_index(op.f(f"ix_{table}_{column}"), table, [column], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("sent_reminder", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_sent_reminder_user_id"))
-
+    for table, columns in INDEXES.items():
+        for column in columns:
+            op.drop_index(op.f(f"ix_{table}_{column}"), table_name=table)
     op.drop_table("sent_reminder")
-    with op.batch_alter_table("alert_subscription", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_alert_subscription_user_id"))
-        batch_op.drop_index(batch_op.f("ix_alert_subscription_chain_link_id"))
-        batch_op.drop_index(batch_op.f("ix_alert_subscription_chain_id"))
-
     op.drop_table("alert_subscription")
     op.drop_table("alert_settings")

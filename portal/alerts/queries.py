@@ -16,14 +16,7 @@ from sqlmodel import exists, select
 
 from portal.accounts.models import Role, User
 from portal.alerts.models import FOLLOWERS, AlertSettings, Subscription
-from portal.awards.models import (
-    Award,
-    AwardStatus,
-    Milestone,
-    MilestoneStatus,
-    Objection,
-    ObjectionStatus,
-)
+from portal.awards.models import Award, AwardStatus, Milestone, MilestoneStatus, ObjectionStatus
 from portal.challenges.models import Chain, Challenge, ChallengeStatus
 from portal.db import db
 from portal.proposals.models import Proposal, ProposalStatus
@@ -33,6 +26,10 @@ DRAFTING = (ProposalStatus.draft,)
 HANDED_IN = (ProposalStatus.draft, ProposalStatus.submitted)
 TO_REPORT = (MilestoneStatus.planned, MilestoneStatus.returned)  # the team's move
 RUNNING = (AwardStatus.confirmed, AwardStatus.active)
+
+
+def _rows(statement) -> list:
+    return list(db.session.exec(statement).all())
 
 
 @dataclass(frozen=True)
@@ -74,57 +71,56 @@ def open_reviews(
     return [DueReview(a, a.assigned_at + period) for a in db.session.exec(statement).all()]
 
 
+def _proposals_on_open_challenges(*conditions) -> list[Proposal]:
+    """Proposals on published challenges, with their challenges, by deadline."""
+    return _rows(
+        select(Proposal)
+        .join(Challenge, Challenge.id == Proposal.challenge_id)
+        .where(Challenge.status == ChallengeStatus.published, *conditions)
+        .options(selectinload(Proposal.challenge))
+        .order_by(Challenge.deadline, Proposal.id)
+    )
+
+
 def drafts_closing(now: datetime, within: timedelta) -> list[Proposal]:
     """Drafts on challenges still open whose deadline is at most `within` away."""
-    return list(
-        db.session.exec(
-            select(Proposal)
-            .join(Challenge, Challenge.id == Proposal.challenge_id)
-            .where(
-                Proposal.status.in_(DRAFTING),
-                Challenge.status == ChallengeStatus.published,
-                Challenge.deadline > now,
-                Challenge.deadline <= now + within,
-            )
-            .options(selectinload(Proposal.challenge))
-            .order_by(Proposal.id)
-        ).all()
+    return _proposals_on_open_challenges(
+        Proposal.status.in_(DRAFTING), Challenge.deadline > now, Challenge.deadline <= now + within
+    )
+
+
+def _milestones(*conditions) -> list[Milestone]:
+    """Milestones with their awards and proposals, by due date."""
+    return _rows(
+        select(Milestone)
+        .join(Award, Award.id == Milestone.award_id)
+        .join(Proposal, Proposal.id == Award.proposal_id)
+        .where(*conditions)
+        .options(selectinload(Milestone.award).selectinload(Award.proposal))
+        .order_by(Milestone.due_date, Milestone.id)
     )
 
 
 def milestones_due(by: date) -> list[Milestone]:
     """Open milestones of running projects that the team has still to report, due by `by`."""
-    return list(
-        db.session.exec(
-            select(Milestone)
-            .join(Award, Award.id == Milestone.award_id)
-            .where(
-                Award.status == AwardStatus.active,
-                Milestone.status.in_(TO_REPORT),
-                Milestone.due_date <= by,
-            )
-            .options(selectinload(Milestone.award).selectinload(Award.proposal))
-            .order_by(Milestone.due_date, Milestone.id)
-        ).all()
+    return _milestones(
+        Award.status == AwardStatus.active,
+        Milestone.status.in_(TO_REPORT),
+        Milestone.due_date <= by,
     )
 
 
 def publicity_ended_with_objections(now: datetime) -> list[Award]:
     """Awards whose publicity period has ended while an objection to them is still open."""
-    open_objection = exists().where(
-        Objection.award_id == Award.id, Objection.status == ObjectionStatus.open
-    )
-    return list(
-        db.session.exec(
-            select(Award)
-            .where(
-                Award.status == AwardStatus.in_publicity,
-                Award.publicity_ends_at <= now,
-                open_objection,
-            )
-            .options(selectinload(Award.proposal), selectinload(Award.challenge))
-            .order_by(Award.publicity_ends_at, Award.id)
-        ).all()
+    return _rows(
+        select(Award)
+        .where(
+            Award.status == AwardStatus.in_publicity,
+            Award.publicity_ends_at <= now,
+            Award.objections.any(status=ObjectionStatus.open),
+        )
+        .options(selectinload(Award.proposal), selectinload(Award.challenge))
+        .order_by(Award.publicity_ends_at, Award.id)
     )
 
 
@@ -153,17 +149,6 @@ def users_by_id(ids: Iterable[int | None]) -> dict[int, User]:
     return {u.id: u for u in db.session.exec(select(User).where(User.id.in_(wanted)))}
 
 
-def active_staff() -> list[User]:
-    """Officers and admins, who run the programme."""
-    return list(
-        db.session.exec(
-            select(User)
-            .where(User.role.in_([Role.officer, Role.admin]), User.active)
-            .order_by(User.id)
-        ).all()
-    )
-
-
 def team_of(award: Award, applicants: dict[int, list[User]], users: dict[int, User]) -> list[User]:
     """The lead organisation's applicants and the team leader (挂帅人) of an award."""
     team = list(applicants.get(award.proposal.lead_org_id, []))
@@ -177,23 +162,14 @@ def team_of(award: Award, applicants: dict[int, list[User]], users: dict[int, Us
 
 
 def deadlines_of(user: User) -> list[Proposal]:
-    """The proposals of the user's organisation in draft or submitted, on challenges whose
-    deadline has not passed, with their challenges."""
+    """The proposals of the user's organisation in draft or submitted, on published challenges
+    (open, or closed since), with their challenges."""
     if user.role is not Role.applicant or user.organisation_id is None:
         return []
-    return list(
-        db.session.exec(
-            select(Proposal)
-            .join(Challenge, Challenge.id == Proposal.challenge_id)
-            .where(
-                Proposal.lead_org_id == user.organisation_id,
-                Proposal.status.in_(HANDED_IN),
-                Challenge.status == ChallengeStatus.published,
-                Challenge.deadline.is_not(None),
-            )
-            .options(selectinload(Proposal.challenge))
-            .order_by(Challenge.deadline, Proposal.id)
-        ).all()
+    return _proposals_on_open_challenges(
+        Proposal.lead_org_id == user.organisation_id,
+        Proposal.status.in_(HANDED_IN),
+        Challenge.deadline.is_not(None),
     )
 
 
@@ -203,19 +179,10 @@ def milestones_of(user: User) -> list[Milestone]:
     teams = [Proposal.leader_user_id == user.id]
     if user.role is Role.applicant and user.organisation_id is not None:
         teams.append(Proposal.lead_org_id == user.organisation_id)
-    return list(
-        db.session.exec(
-            select(Milestone)
-            .join(Award, Award.id == Milestone.award_id)
-            .join(Proposal, Proposal.id == Award.proposal_id)
-            .where(
-                or_(*teams),
-                Award.status.in_(RUNNING),
-                Milestone.status.not_in([MilestoneStatus.accepted, MilestoneStatus.cancelled]),
-            )
-            .options(selectinload(Milestone.award).selectinload(Award.proposal))
-            .order_by(Milestone.due_date, Milestone.id)
-        ).all()
+    return _milestones(
+        or_(*teams),
+        Award.status.in_(RUNNING),
+        Milestone.status.not_in([MilestoneStatus.accepted, MilestoneStatus.cancelled]),
     )
 
 
@@ -224,11 +191,7 @@ def milestones_of(user: User) -> list[Milestone]:
 
 def followable_chains() -> list[Chain]:
     """Every chain with its links, to choose what to follow."""
-    return list(
-        db.session.exec(
-            select(Chain).options(selectinload(Chain.links)).order_by(Chain.name, Chain.id)
-        ).all()
-    )
+    return _rows(select(Chain).options(selectinload(Chain.links)).order_by(Chain.name, Chain.id))
 
 
 def settings_of(user: User) -> AlertSettings | None:
@@ -254,67 +217,59 @@ def followers_of(challenge: Challenge) -> list[User]:
     link = challenge.chain_link
     if link is None:
         return []
-    return list(
-        db.session.exec(
-            select(User)
-            .where(
-                User.active,
-                User.role.in_(FOLLOWERS),
-                exists().where(
-                    Subscription.user_id == User.id,
-                    Subscription.chain_id == link.chain_id,
-                    or_(
-                        Subscription.chain_link_id.is_(None),
-                        Subscription.chain_link_id == link.id,
-                    ),
+    return _rows(
+        select(User)
+        .where(
+            User.active,
+            User.role.in_(FOLLOWERS),
+            exists().where(
+                Subscription.user_id == User.id,
+                Subscription.chain_id == link.chain_id,
+                or_(
+                    Subscription.chain_link_id.is_(None),
+                    Subscription.chain_link_id == link.id,
                 ),
-            )
-            .order_by(User.id)
-        ).all()
+            ),
+        )
+        .order_by(User.id)
     )
 
 
 def drafters_hearing_answers(challenge_id: int, *, besides: int | None) -> list[User]:
     """The active applicants who asked to hear answered questions and whose organisation has a
     draft on the challenge (`besides`, the asker, is told anyway)."""
-    return list(
-        db.session.exec(
-            select(User)
-            .join(AlertSettings, AlertSettings.user_id == User.id)
-            .where(
-                AlertSettings.answered_questions,
-                User.active,
-                User.role == Role.applicant,
-                User.id != (besides or 0),
-                exists().where(
-                    Proposal.lead_org_id == User.organisation_id,
-                    Proposal.challenge_id == challenge_id,
-                    Proposal.status.in_(DRAFTING),
-                ),
-            )
-            .order_by(User.id)
-        ).all()
+    return _rows(
+        select(User)
+        .join(AlertSettings, AlertSettings.user_id == User.id)
+        .where(
+            AlertSettings.answered_questions,
+            User.active,
+            User.role == Role.applicant,
+            User.id != (besides or 0),
+            exists().where(
+                Proposal.lead_org_id == User.organisation_id,
+                Proposal.challenge_id == challenge_id,
+                Proposal.status.in_(DRAFTING),
+            ),
+        )
+        .order_by(User.id)
     )
 
 
 def open_challenges() -> list[Challenge]:
     """Published challenges with their deadlines (the programme office's calendar)."""
-    return list(
-        db.session.exec(
-            select(Challenge)
-            .where(Challenge.status == ChallengeStatus.published, Challenge.deadline.is_not(None))
-            .order_by(Challenge.deadline, Challenge.id)
-        ).all()
+    return _rows(
+        select(Challenge)
+        .where(Challenge.status == ChallengeStatus.published, Challenge.deadline.is_not(None))
+        .order_by(Challenge.deadline, Challenge.id)
     )
 
 
 def publicity_periods() -> list[Award]:
     """Awards in publicity, with their proposals (the programme office's calendar)."""
-    return list(
-        db.session.exec(
-            select(Award)
-            .where(Award.status == AwardStatus.in_publicity)
-            .options(selectinload(Award.proposal))
-            .order_by(Award.publicity_ends_at, Award.id)
-        ).all()
+    return _rows(
+        select(Award)
+        .where(Award.status == AwardStatus.in_publicity)
+        .options(selectinload(Award.proposal))
+        .order_by(Award.publicity_ends_at, Award.id)
     )

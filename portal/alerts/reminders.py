@@ -28,6 +28,7 @@ from portal import clock
 from portal.accounts.models import User
 from portal.alerts import queries
 from portal.alerts.models import ReminderKind, SentReminder
+from portal.awards.queries import active_staff
 from portal.db import db
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
@@ -48,6 +49,11 @@ class Reminder:
     title: Callable[[], str]
     body: Callable[[], str]
     link: str
+
+    @property
+    def key(self) -> dict:
+        """What, with the person, makes the reminder one of a kind (SentReminder's unique key)."""
+        return {"kind": self.kind, "object_id": self.object_id, "occasion": self.occasion}
 
 
 def _days(name: str) -> timedelta:
@@ -172,7 +178,7 @@ def _milestones(now: datetime) -> Iterable[Reminder]:
 
 def _publicity(now: datetime) -> Iterable[Reminder]:
     awards = queries.publicity_ended_with_objections(now)
-    staff = queries.active_staff() if awards else []
+    staff = active_staff() if awards else []
     for award in awards:
         project, number = award.proposal.title, award.challenge.number
         yield Reminder(
@@ -229,17 +235,10 @@ def _already_sent(reminders: list[Reminder]) -> set[Key]:
 def _claim(reminder: Reminder, person: User, now: datetime) -> bool:
     """Write the reminder's row for `person`, unless another run has written it: the unique key
     decides (on PostgreSQL a second writer waits for the first to commit, then is refused)."""
+    row = SentReminder(user_id=person.id, sent_at=now, **reminder.key)
     try:
         with db.session.begin_nested():
-            db.session.add(
-                SentReminder(
-                    kind=reminder.kind,
-                    user_id=person.id,
-                    object_id=reminder.object_id,
-                    occasion=reminder.occasion,
-                    sent_at=now,
-                )
-            )
+            db.session.add(row)
     except IntegrityError:
         return False
     return True
