@@ -193,3 +193,20 @@ def test_the_command_runs_the_scheduler_once(
     assert "draft_deadline_week: 1" in first.output
     again = runner.invoke(args=["reminders"])
     assert "No reminder was due." in again.output
+
+
+def test_the_unique_key_refuses_a_reminder_another_run_has_written(
+    app, start_clock, make_challenge, make_proposal, make_user, lead_org
+):
+    """What decides between two schedulers that both found the reminder unsent."""
+    from portal.alerts.reminders import _claim, due_reminders
+
+    draft = make_proposal(challenge=make_challenge(deadline=START + 5 * DAY), status="draft")
+    make_user("alice@alpha.example", org=lead_org(draft))
+    with app.app_context():
+        (reminder,) = due_reminders(START)
+        (alice,) = reminder.people
+        assert _claim(reminder, alice, START) is True
+        db.session.commit()
+        assert _claim(reminder, alice, START) is False  # the other run's row stands
+        db.session.rollback()
