@@ -15,6 +15,7 @@ from portal.accounts import creditcode, invitations, membership, organisations
 from portal.accounts.models import Organisation, OrgStatus, OrgType, Role, User
 from portal.accounts.services import hash_password
 from portal.db import db
+from portal.demo import alerts as alerts_demo
 from portal.demo import awards as awards_demo
 from portal.demo import chains as chains_demo
 from portal.demo import challenges as challenges_demo
@@ -168,4 +169,5 @@ def load_demo() -> dict[str, object]:
     base = awards_demo.load(base)
     base = notices_demo.load(base)
     base = chains_demo.load(base)
+    base = alerts_demo.load(base)
     return base
