@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 from portal.accounts import invitations, membership, organisations
 from portal.accounts.models import Organisation, OrgType, Role, User
 from portal.db import db
+from portal.demo import alerts as alerts_demo
 from portal.demo import awards as awards_demo
 from portal.demo import build
 from portal.demo import chains as chains_demo
@@ -107,4 +108,5 @@ def load_demo() -> dict[str, object]:
     base = awards_demo.load(base)
     base = notices_demo.load(base)
     base = chains_demo.load(base)
+    base = alerts_demo.load(base)
     return base
