@@ -66,7 +66,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def connect_receivers() -> None:
     """Modules that react to a lower module's signals (see each signals.py) connect their
     receivers when imported."""
-    import portal.awards.receivers  # noqa: F401  (the review's decision starts publicity)
     import portal.proposals.receivers  # noqa: F401  (challenges drop indicators, amend, cancel)
 
 

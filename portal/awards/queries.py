@@ -82,7 +82,10 @@ def in_publicity(challenge_id: int | None = None):
 
 
 def award_of(proposal: Proposal) -> Award | None:
-    return db.session.exec(select(Award).where(Award.proposal_id == proposal.id)).first()
+    """The proposal's award in force (not revoked): at most one, as the database holds."""
+    return db.session.exec(
+        select(Award).where(Award.proposal_id == proposal.id, Award.status != AwardStatus.revoked)
+    ).first()
 
 
 def disbursed_by_award(award_ids: list[int]) -> dict[int, Decimal]:

@@ -13,6 +13,7 @@ from sqlmodel import select
 from portal import clock
 from portal.accounts import creditcode
 from portal.accounts.models import Organisation, OrgStatus, OrgType
+from portal.awards import decision
 from portal.challenges.models import (
     Aggregation,
     Chain,
@@ -32,7 +33,7 @@ from portal.proposals.models import (
     SubmittedVersion,
 )
 from portal.proposals.snapshot import SubmittedContent
-from portal.reviews import assignment, decision, scoring, services
+from portal.reviews import assignment, scoring, services
 from portal.reviews.models import Assignment, PanelMember
 from portal.sequences import next_value
 

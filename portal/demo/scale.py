@@ -39,6 +39,8 @@ from portal.awards.models import (
     Award,
     AwardIndicator,
     AwardStatus,
+    Decision,
+    DecisionStatus,
     Disbursement,
     Milestone,
     MilestoneStatus,
@@ -81,7 +83,6 @@ from portal.proposals.snapshot import (
 from portal.reviews.models import (
     Assignment,
     AssignmentStatus,
-    Decision,
     PanelMember,
     Recommendation,
     Review,
@@ -682,6 +683,7 @@ def add_awards(s: Scale) -> None:
                 "winner_ids": [p["id"] for p in winners],
                 "reserve_ids": [p["id"] for p in reserve],
                 "note": "专家评审结果。",
+                "status": DecisionStatus.effective.value,
                 "decided_at": decided_at,
             }
         )
