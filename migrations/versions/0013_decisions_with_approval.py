@@ -159,4 +159,3 @@ def downgrade() -> None:
         ):
             batch_op.drop_column(column)
         batch_op.create_unique_constraint("uq_decision_challenge_id", ["challenge_id"])
-

@@ -9,7 +9,8 @@ from portal.accounts.models import User
 from portal.awards import decision as decisions
 from portal.awards import services
 from portal.awards.models import Objection
-from portal.errors import ValidationFailed
+from portal.awards.permissions import can_resolve
+from portal.errors import DomainError, ValidationFailed
 from portal.i18n import gettext as _
 
 
@@ -24,6 +25,10 @@ def resolve(
 ) -> Objection:
     """Uphold or dismiss the objection; when upheld, promote a reserve proposal or reopen the
     decision (not both)."""
+    if not can_resolve(by, objection):
+        raise DomainError(
+            _("You proposed the decision objected to: another staff member decides this objection.")
+        )
     if reopen and not upheld:
         raise ValidationFailed(
             {"reopen": _("The decision can only be reopened when the objection is upheld.")}

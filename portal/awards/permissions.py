@@ -279,3 +279,11 @@ def get_challenge_or_404(number: str, user: Any, need: str = "publicity") -> Cha
         statement = statement.where(Challenge.funding_mode == FundingMode.horse_race)
     needs = {"publicity": _anyone, "race": _anyone, "gate": can_decide_gate}
     return _one_or_404(statement, user, need, needs)
+
+
+def get_decision_or_404(decision_id: int, user: Any) -> Decision:
+    """A funding decision, for staff."""
+    statement = select(Decision).where(Decision.id == decision_id)
+    return _one_or_404(
+        statement, user, "decide", {"decide": lambda u, d: can_decide(u, d.challenge)}
+    )

@@ -18,6 +18,7 @@ from portal.accounts.models import Role, User
 from portal.awards.models import (
     Award,
     AwardStatus,
+    Decision,
     Disbursement,
     GateDecision,
     Milestone,
@@ -328,4 +329,21 @@ def pending_reports(award: Award) -> list[MilestoneReport]:
                 MilestoneReport.decision == ReportDecision.pending,
             )
         ).all()
+    )
+
+
+def decisions_of(challenge: Challenge) -> list[Decision]:
+    """Every decision of the challenge, the latest first, with the people who made them."""
+    return list(
+        db.session.exec(
+            select(Decision)
+            .where(Decision.challenge_id == challenge.id)
+            .options(
+                selectinload(Decision.proposed_by),
+                selectinload(Decision.approved_by),
+                selectinload(Decision.returned_by),
+                selectinload(Decision.reopened_by),
+            )
+            .order_by(Decision.round.desc())
+        )
     )
