@@ -49,7 +49,7 @@ from portal.presentation import format_money
 from portal.proposals import states as proposal_states
 from portal.proposals.models import Proposal, ProposalStatus
 from portal.reviews.links import feedback_path
-from portal.reviews.queries import applicants_of
+from portal.reviews.queries import applicants_of, proposals_in_review
 from portal.reviews.ranking import ProposalStats, Ranking, ranking
 
 APPROVAL_MODES = ("departures", "always", "never")
@@ -345,8 +345,9 @@ def propose(
     return decision
 
 
-def approve(decision: Decision, *, by: User) -> Decision:
-    """A second staff member approves a proposed decision: it takes effect."""
+def _lock_proposed(decision: Decision, by: User, refusal: str) -> tuple[Challenge, Decision]:
+    """The challenge and the decision locked, the decision still proposed and `by` a staff
+    member other than its proposer; `refusal` tells the proposer."""
     require(can_decide(by, decision.challenge))
     challenge = db.lock(decision.challenge)
     decision = db.lock(decision)
@@ -358,7 +359,15 @@ def approve(decision: Decision, *, by: User) -> Decision:
             )
         )
     if not can_approve(by, decision):
-        raise DomainError(_("You proposed this decision; another staff member must approve it."))
+        raise DomainError(refusal)
+    return challenge, decision
+
+
+def approve(decision: Decision, *, by: User) -> Decision:
+    """A second staff member approves a proposed decision: it takes effect."""
+    challenge, decision = _lock_proposed(
+        decision, by, _("You proposed this decision; another staff member must approve it.")
+    )
     now = clock.now()
     states.set_decision_status(decision, DecisionStatus.effective, by=by, now=now, approved=True)
     audit.record(
@@ -378,18 +387,9 @@ def approve(decision: Decision, *, by: User) -> Decision:
 def return_decision(decision: Decision, *, by: User, reason: str) -> Decision:
     """A second staff member sends a proposed decision back, with a reason; the proposer is
     told, and a new decision may be proposed."""
-    require(can_decide(by, decision.challenge))
-    db.lock(decision.challenge)
-    decision = db.lock(decision)
-    if decision.status is not DecisionStatus.proposed:
-        raise DomainError(
-            _(
-                "This decision no longer awaits approval: it is %(state)s.",
-                state=decision.status.label,
-            )
-        )
-    if not can_approve(by, decision):
-        raise DomainError(_("You proposed this decision; another staff member must return it."))
+    _challenge, decision = _lock_proposed(
+        decision, by, _("You proposed this decision; another staff member must return it.")
+    )
     if not (reason or "").strip():
         raise ValidationFailed({"reason": _("Say why the decision is returned.")})
     states.set_decision_status(decision, DecisionStatus.returned, by=by, reason=reason)
@@ -412,17 +412,7 @@ def _take_effect(
     review not funded; the challenge decided; every applicant told."""
     if not moved:
         states.set_decision_status(decision, DecisionStatus.effective, by=by, now=now)
-    proposals = list(
-        db.session.exec(
-            select(Proposal)
-            .where(
-                Proposal.challenge_id == challenge.id,
-                Proposal.status == ProposalStatus.in_review,
-            )
-            .order_by(Proposal.id)
-            .with_for_update(of=Proposal)
-        )
-    )
+    proposals = proposals_in_review(challenge)
     for proposal in proposals:
         if proposal.id in decision.winner_ids:
             outcome = ProposalStatus.awarded

@@ -94,6 +94,8 @@ def load_accounts() -> dict[str, object]:
     users = {
         "admin": user("admin@example.com", "系统管理员 Admin", Role.admin, pw),
         "officer": user("officer@example.com", "王科长 Officer Wang", Role.officer, pw),
+        # the second pair of eyes: approves a decision that departs from the ranking
+        "officer2": user("officer2@example.com", "李科长 Officer Li", Role.officer, pw),
         "alice": user("alice@example.com", "Alice 李", Role.applicant, pw),
         "bob": user("bob@example.com", "Bob 张", Role.applicant, pw),
         "carol": user("carol@example.com", "Carol 陈", Role.applicant, pw),

@@ -171,10 +171,8 @@ def test_a_departure_waits_for_a_second_person(
     )
 
 
-def test_a_decision_following_the_ranking_takes_effect_at_once_and_waits_under_always(
-    app, ctx, officer, second_officer, ranked_challenge
-):
-    challenge, p, applicants = ranked_challenge()
+def as_ranked(challenge, p, officer) -> Decision:
+    """Alpha wins, Beta is the reserve: the ranking followed (committed)."""
     made = decisions.decide(
         db.session.get(Challenge, challenge.id),
         winners=[p["Alpha"]],
@@ -183,6 +181,14 @@ def test_a_decision_following_the_ranking_takes_effect_at_once_and_waits_under_a
         by=officer,
     )
     db.session.commit()
+    return made
+
+
+def test_a_decision_following_the_ranking_takes_effect_at_once_and_waits_under_always(
+    app, ctx, officer, second_officer, ranked_challenge
+):
+    challenge, p, applicants = ranked_challenge()
+    made = as_ranked(challenge, p, officer)
     assert made.status is DecisionStatus.effective and made.departures == []
     assert db.session.get(Challenge, challenge.id).status is ChallengeStatus.decided
     assert any("has been selected" in t for t in titles_for(app, applicants["Alpha"]))
@@ -190,14 +196,7 @@ def test_a_decision_following_the_ranking_takes_effect_at_once_and_waits_under_a
     other, q, others = ranked_challenge()
     app.config["DECISION_APPROVAL"] = "always"
     try:
-        waiting = decisions.decide(
-            db.session.get(Challenge, other.id),
-            winners=[q["Alpha"]],
-            reserve=[q["Beta"]],
-            note="As ranked.",
-            by=officer,
-        )
-        db.session.commit()
+        waiting = as_ranked(other, q, officer)
     finally:
         app.config["DECISION_APPROVAL"] = "departures"
     assert waiting.status is DecisionStatus.proposed
