@@ -30,8 +30,10 @@ LIVE_DECISION = "status IN ('proposed', 'effective')"
 # As the model declares them on the day of this migration (repeated, not imported).
 CHECKS = {
     "decided": "(status IN ('effective', 'reopened')) = (decided_at IS NOT NULL)",
-    "returned": "(status = 'returned') = (returned_at IS NOT NULL AND return_reason <> '')",
-    "reopened": "(status = 'reopened') = (reopened_at IS NOT NULL AND reopen_reason <> '')",
+    "returned": "(status = 'returned') = (returned_at IS NOT NULL) AND "
+    "(status = 'returned') = (return_reason <> '')",
+    "reopened": "(status = 'reopened') = (reopened_at IS NOT NULL) AND "
+    "(status = 'reopened') = (reopen_reason <> '')",
     "approved": "approved_at IS NULL OR "
     "(status IN ('effective', 'reopened') AND approved_by_id IS NOT NULL)",
     "second_person": "proposed_by_id IS NULL OR "
