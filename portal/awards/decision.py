@@ -138,7 +138,7 @@ def _requested(challenge: Challenge) -> dict[int, Decimal]:
 
 
 def departures_of(
-    challenge: Challenge, winners: list[ProposalStats], reserve: list[ProposalStats], rows
+    winners: list[ProposalStats], reserve: list[ProposalStats], rows: list[ProposalStats]
 ) -> list[Departure]:
     """Every departure of these choices from the ranking `rows` (in rank order)."""
     found: list[Departure] = []
@@ -212,7 +212,7 @@ def plan_decision(challenge: Challenge, *, winners: list[int], reserve: list[int
             }
         )
     in_review = [r for r in result.rows if r.proposal.id in rows]
-    plan.departures = departures_of(challenge, plan.winners, plan.reserve, in_review)
+    plan.departures = departures_of(plan.winners, plan.reserve, in_review)
     return plan
 
 

@@ -25,6 +25,7 @@ from portal.errors import DomainError, ValidationFailed
 from portal.notifications.models import Notification
 from portal.proposals.models import Proposal, ProposalStatus
 from tests.awards.helpers import confirm_as_proposed, within
+from tests.pagecheck import page_problems
 from tests.together import PEOPLE, together
 
 
@@ -97,10 +98,12 @@ def test_a_departure_waits_for_a_second_person(
     login("officer@example.gov.cn")
 
     page = client.get(url).get_data(as_text=True)
+    assert page_problems(page) == []
     assert "78.62" in page and "53.58" in page and "Below the pass mark" in page
 
     confirm = client.post(url, data=gamma_wins(p) | {"review": "1"})
     text = confirm.get_data(as_text=True)
+    assert page_problems(text) == []
     assert confirm.status_code == 200 and "Nothing is recorded yet" in text
     assert "A winner below the pass mark" in text
     assert "A winner ranked below a passing proposal that is not funded" in text
@@ -166,6 +169,7 @@ def test_a_departure_waits_for_a_second_person(
         assert [r["rank"] for r in proposed.after["ranking"]] == [1, 2, 3]
         assert approval.after["proposed_by_id"] == officer.id
     page = client.get(url).get_data(as_text=True)
+    assert page_problems(page) == []
     assert (
         "Officer Wang" in page and "Officer Li" in page and "Gamma alone has a pilot line." in page
     )
@@ -292,6 +296,9 @@ def test_an_upheld_objection_restores_a_wrongly_unfunded_proposal(
     assert {status_of(app, x) for x in p.values()} == {ProposalStatus.in_review}
     assert any("has been reopened" in t for t in titles_for(app, applicants["Alpha"]))
     assert "Gamma plan" not in client.get("/publicity").get_data(as_text=True)
+    page = client.get(f"/officer/challenges/{challenge.id}/decision").get_data(as_text=True)
+    assert "Earlier decisions" in page and "The ranking was ignored." in page
+    assert page_problems(page) == []
 
     # Decided again, on the ranking: Alpha takes effect at once and goes to publicity.
     url = f"/officer/challenges/{challenge.id}/decision"
