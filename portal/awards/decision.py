@@ -277,10 +277,10 @@ def propose(
     plan = plan_decision(challenge, winners=winners, reserve=reserve)
     problems: dict[str | None, str] = {}
     written = {}
-    for departure in plan.departures:
+    for i, departure in enumerate(plan.departures):  # the confirmation page's rows, in order
         reason = (reasons.get(departure.key) or "").strip()
         if not reason:
-            problems[f"reason:{departure.key}"] = _("Give the reason for this departure.")
+            problems[f"reasons-{i}-reason"] = _("Give the reason for this departure.")
         written[departure.key] = reason
     note = (note or "").strip()
     if not note:

@@ -29,7 +29,6 @@ from portal.awards.decision import NOT_FUNDED, RESERVE, WINNER
 from portal.awards.milestones import PlannedTranche
 from portal.awards.models import Award, AwardStatus, GateOutcome
 from portal.awards.queries import local_today
-from portal.errors import ValidationFailed
 from portal.formtools import FiniteDecimalField, PortalForm
 from portal.i18n import lazy_gettext as _l
 from portal.parsing import DayField, HiddenNumberField, parse_id
@@ -383,20 +382,6 @@ class DecisionForm(PortalForm):
             "reasons": {row.key.data: row.reason.data or "" for row in self.reasons},
             "note": self.note.data or "",
         }
-
-    def place_errors(self, problems: Any) -> None:
-        """A departure's reason ("reason:<key>") goes to its row."""
-        if isinstance(problems, ValidationFailed):
-            rows = {row.key.data: i for i, row in enumerate(self.reasons)}
-            problems = {
-                (
-                    f"reasons-{rows[name[7:]]}-reason"
-                    if name and name.startswith("reason:") and name[7:] in rows
-                    else name
-                ): message
-                for name, message in problems.problems.items()
-            }
-        super().place_errors(problems)
 
 
 class ApproveDecisionForm(PortalForm):

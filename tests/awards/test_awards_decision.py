@@ -218,7 +218,10 @@ def test_under_never_a_departure_still_needs_its_reason_but_takes_effect(
     try:
         with pytest.raises(ValidationFailed) as refused:
             decisions.decide(challenge, winners=[p["Gamma"]], note="Gamma.", by=officer)
-        assert f"reason:below_pass_mark-{p['Gamma'].id}" in refused.value.problems
+        assert refused.value.problems == {
+            "reasons-0-reason": "Give the reason for this departure.",
+            "reasons-1-reason": "Give the reason for this departure.",
+        }
         db.session.rollback()
         why = {f"{kind}-{p['Gamma'].id}": "Strategic." for kind in GAMMA_WINS}
         made = decisions.decide(

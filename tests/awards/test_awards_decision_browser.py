@@ -51,7 +51,7 @@ def test_a_departure_is_decided_in_the_browser_and_approved_by_a_second_officer(
     expect(reason).to_have_count(1)  # Beta (rank 3) passes over Alpha (rank 2)
     page.get_by_label("Decision note").fill("Beta's plan fits the chain's local suppliers.")
     page.get_by_role("button", name="Record the decision").click()
-    expect(page.get_by_text("Give the reason for this departure.")).to_be_visible()
+    expect(page.locator(".field.has-error")).to_contain_text("Give the reason for this departure.")
     expect(page.get_by_label("Decision note")).to_have_value(re.compile("local suppliers"))
     page.get_by_label("Reason for this departure").fill("Alpha depends on an imported resin.")
     page.get_by_role("button", name="Record the decision").click()
