@@ -12,18 +12,9 @@ from sqlmodel import select
 from portal.awards.models import Decision, DecisionStatus
 from portal.db import db
 from portal.notifications.models import Notification
-from tests.factories import PASSWORD
+from tests.browser.test_browser_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def log_in(page: Page, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator(".flashes")).to_contain_text("Welcome")
 
 
 def test_a_departure_is_decided_in_the_browser_and_approved_by_a_second_officer(
