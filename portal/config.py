@@ -55,6 +55,10 @@ RESILIENCE_WEIGHTS = {
     "milestones_on_time": 10,
     "industry_academia": 5,
 }
+# Which funding decisions wait for a second staff member's approval before they take effect:
+# "departures" (those that depart from the experts' ranking), "always" or "never". A departure
+# needs its written reason whatever this says.
+DECISION_APPROVAL = "departures"
 # Review totals of one proposal further apart than this (0–100 points) are flagged as divergent.
 REVIEW_DIVERGENCE_POINTS = 30
 

@@ -13,6 +13,8 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -23,6 +25,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal.awards import milestones
 from portal.awards import targets as award_targets
+from portal.awards.decision import NOT_FUNDED, RESERVE, WINNER
 from portal.awards.milestones import PlannedTranche
 from portal.awards.models import Award, AwardStatus, GateOutcome
 from portal.awards.queries import local_today
@@ -61,6 +64,7 @@ class ResolveObjectionForm(PortalForm):
     )
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
     promote = SelectField(_l("Promote a reserve proposal (when upheld)"), choices=[], default="")
+    reopen = BooleanField(_l("Reopen the decision (when upheld): it is made again on the ranking"))
 
     def offer(self, reserve: Iterable[Proposal]) -> ResolveObjectionForm:
         """The reserve proposals that may take a revoked award's place."""
@@ -74,6 +78,7 @@ class ResolveObjectionForm(PortalForm):
             "upheld": self.decision.data == "upheld",
             "reason": self.reason.data,
             "promote_id": parse_id(self.promote.data),
+            "reopen": bool(self.reopen.data),
         }
 
 
@@ -299,3 +304,100 @@ class DashboardFilter(PortalForm):
             "chain_id": None if self.chain.errors else parse_id(self.chain.data),
             "status": AwardStatus(self.status.data) if self.status.data in offered else None,
         }
+
+
+# ---- the funding decision -----------------------------------------------------------------
+
+
+class ChoiceRow(Form):
+    proposal_id = HiddenNumberField()
+    outcome = SelectField(_l("Outcome"), choices=[], default=NOT_FUNDED)
+    position = IntegerField(
+        _l("Reserve order"), validators=[Optional(), NumberRange(min=1, max=999)]
+    )
+
+
+class ReasonRow(Form):
+    key = HiddenField()
+    reason = TextAreaField(_l("Reason for this departure"), validators=[Length(max=5000)])
+
+
+class DecisionForm(PortalForm):
+    """The ranking with a choice on each row (the decision page), then the departures' reasons
+    and the note (the confirmation page); the choices travel as hidden fields between them."""
+
+    choices = FieldList(FormField(ChoiceRow))
+    reasons = FieldList(FormField(ReasonRow))
+    note = TextAreaField(_l("Decision note"), validators=[Length(max=10000)])
+    review = SubmitField(_l("Review the decision"))
+    record = SubmitField(_l("Record the decision"))
+    change = SubmitField(_l("Change the choices"))
+
+    @classmethod
+    def from_model(cls, rows: Iterable[Any], **kwargs: Any) -> DecisionForm:
+        """A row for each proposal in review (ranking rows, in rank order), not funded until
+        the officer chooses."""
+        form = cls(**kwargs)
+        for row in rows:
+            form.choices.append_entry({"proposal_id": row.proposal.id, "outcome": NOT_FUNDED})
+        return form.offer()
+
+    def offer(self) -> DecisionForm:
+        for entry in self.choices:
+            entry.form.outcome.choices = [
+                (WINNER, _l("Winner")),
+                (RESERVE, _l("Reserve")),
+                (NOT_FUNDED, _l("Not funded")),
+            ]
+        return self
+
+    def fill_reasons(self, departures: Iterable[Any]) -> None:
+        """A reason row for each departure, keeping what was typed for the same departure."""
+        typed = {row.key.data: row.reason.data for row in self.reasons}
+        while self.reasons.entries:
+            self.reasons.pop_entry()
+        for departure in departures:
+            self.reasons.append_entry(
+                {"key": departure.key, "reason": typed.get(departure.key) or ""}
+            )
+
+    def choice_input(self) -> dict[str, list[int]]:
+        rows = [
+            (i, row.form)
+            for i, row in enumerate(self.choices)
+            if row.form.proposal_id.data is not None
+        ]
+        reserve = sorted(
+            (r for r in rows if r[1].outcome.data == RESERVE),
+            key=lambda r: (r[1].position.data or 1000 + r[0], r[0]),
+        )
+        return {
+            "winners": [r.proposal_id.data for _i, r in rows if r.outcome.data == WINNER],
+            "reserve": [r.proposal_id.data for _i, r in reserve],
+        }
+
+    def to_input(self) -> dict[str, Any]:
+        return {
+            **self.choice_input(),
+            "reasons": {row.key.data: row.reason.data or "" for row in self.reasons},
+            "note": self.note.data or "",
+        }
+
+
+class ApproveDecisionForm(PortalForm):
+    reason = TextAreaField(
+        _l("Reason (needed to return the decision)"), validators=[Length(max=5000)]
+    )
+    approve = SubmitField(_l("Approve: the decision takes effect"))
+    send_back = SubmitField(_l("Return the decision"))
+
+    @property
+    def returning(self) -> bool:
+        return bool(self.send_back.data)
+
+    def to_input(self) -> dict[str, Any]:
+        return {"reason": self.reason.data or ""} if self.returning else {}
+
+
+class ReopenDecisionForm(PortalForm):
+    reason = TextAreaField(_l("Why the decision is reopened"), validators=[Length(max=5000)])

@@ -57,10 +57,21 @@ class Award(SQLModel, table=True):
     """The award (立项) of a winning proposal; once confirmed it is a project with milestones."""
 
     __tablename__ = "award"
-    __table_args__ = tuple(sa.CheckConstraint(sql, name=n) for n, sql in AWARD_CHECKS.items())
+    __table_args__ = (
+        *(sa.CheckConstraint(sql, name=n) for n, sql in AWARD_CHECKS.items()),
+        # One award in force per proposal: a decision reopened revokes its awards in publicity,
+        # and the decision that follows may select the same proposal again.
+        sa.Index(
+            "uq_award_live_proposal",
+            "proposal_id",
+            unique=True,
+            sqlite_where=sa.text("status <> 'revoked'"),
+            postgresql_where=sa.text("status <> 'revoked'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(foreign_key="proposal.id", unique=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
     challenge_id: int = Field(foreign_key="challenge.id", index=True)
     status: AwardStatus = Field(
         default=AwardStatus.in_publicity, sa_type=enum_type(AwardStatus), index=True
@@ -354,3 +365,111 @@ class GateDecision(SQLModel, table=True):
 
     gate: StageGate = Relationship(back_populates="decisions")
     award: Award = Relationship()
+
+
+# ---- the funding decision -------------------------------------------------------------------
+
+
+class DecisionStatus(LabelledEnum):
+    """proposed → effective | returned; effective → reopened (portal/awards/states.py)."""
+
+    proposed = "proposed", _l("Awaiting approval")
+    effective = "effective", _l("In effect")
+    returned = "returned", _l("Returned")
+    reopened = "reopened", _l("Reopened")
+
+
+class DepartureKind(LabelledEnum):
+    """The ways a decision departs from the experts' ranking; each needs its own reason."""
+
+    below_pass_mark = "below_pass_mark", _l("A winner below the pass mark")
+    passes_over = "passes_over", _l("A winner ranked below a passing proposal that is not funded")
+    too_few_reviews = "too_few_reviews", _l("A winner with fewer reviews than required")
+    reserve_order = "reserve_order", _l("A reserve order that differs from the ranking")
+
+
+LIVE_DECISION = "status IN ('proposed', 'effective')"
+
+# What the database holds for each state of a decision (migration 0013 repeats them): one in
+# effect (or reopened since) has the moment it took effect; a returned one its time and
+# reason; a reopened one its time and reason; an approval only on a decision that took effect,
+# and never by the person who proposed it.
+DECISION_CHECKS = {
+    "decided": "(status IN ('effective', 'reopened')) = (decided_at IS NOT NULL)",
+    "returned": "(status = 'returned') = (returned_at IS NOT NULL) AND "
+    "(status = 'returned') = (return_reason <> '')",
+    "reopened": "(status = 'reopened') = (reopened_at IS NOT NULL) AND "
+    "(status = 'reopened') = (reopen_reason <> '')",
+    "approved": "approved_at IS NULL OR "
+    "(status IN ('effective', 'reopened') AND approved_by_id IS NOT NULL)",
+    "second_person": "proposed_by_id IS NULL OR "
+    "((approved_by_id IS NULL OR approved_by_id <> proposed_by_id) AND "
+    "(returned_by_id IS NULL OR returned_by_id <> proposed_by_id))",
+}
+
+
+class Decision(SQLModel, table=True):
+    """A funding decision of a challenge: the winners and the reserve list in order, the
+    ranking it was made on, each departure from that ranking with its reason, who proposed it
+    and who approved it. A challenge has at most one decision proposed or in effect; the
+    returned and reopened ones stay as its history (`round` 1, 2, …)."""
+
+    __tablename__ = "decision"
+    __table_args__ = (
+        sa.UniqueConstraint("challenge_id", "round"),
+        sa.Index(
+            "uq_decision_live_challenge",
+            "challenge_id",
+            unique=True,
+            sqlite_where=sa.text(LIVE_DECISION),
+            postgresql_where=sa.text(LIVE_DECISION),
+        ),
+        *(sa.CheckConstraint(sql, name=n) for n, sql in DECISION_CHECKS.items()),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    round: int = Field(default=1)
+    status: DecisionStatus = Field(
+        default=DecisionStatus.proposed, sa_type=enum_type(DecisionStatus), index=True
+    )
+    winner_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON)
+    reserve_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON)
+    note: str = Field(default="")
+    # The ranking as the decider saw it: [{id, rank, title, lead, score, mean, trimmed_mean,
+    # median, n, required, passes, divergent, outcome}], in rank order.
+    ranking: list[dict] = Field(default_factory=list, sa_type=sa.JSON)
+    # [{kind, proposal_id, rank, title, reason}]: each departure from the ranking.
+    departures: list[dict] = Field(default_factory=list, sa_type=sa.JSON)
+    committed: Decimal = Field(default=Decimal("0.00"), sa_type=MONEY)  # the winners' requests
+    needs_approval: bool = Field(default=False)
+    proposed_by_id: int | None = Field(default=None, foreign_key="user.id")
+    proposed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    approved_by_id: int | None = Field(default=None, foreign_key="user.id")
+    approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    returned_by_id: int | None = Field(default=None, foreign_key="user.id")
+    returned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    return_reason: str = Field(default="")
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")  # made it effective
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # took effect
+    reopened_by_id: int | None = Field(default=None, foreign_key="user.id")
+    reopened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reopen_reason: str = Field(default="")
+
+    challenge: Challenge = Relationship()
+    proposed_by: User | None = Relationship(
+        sa_relationship_kwargs={"foreign_keys": "Decision.proposed_by_id"}
+    )
+    approved_by: User | None = Relationship(
+        sa_relationship_kwargs={"foreign_keys": "Decision.approved_by_id"}
+    )
+    returned_by: User | None = Relationship(
+        sa_relationship_kwargs={"foreign_keys": "Decision.returned_by_id"}
+    )
+    reopened_by: User | None = Relationship(
+        sa_relationship_kwargs={"foreign_keys": "Decision.reopened_by_id"}
+    )
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in (DecisionStatus.proposed, DecisionStatus.effective)

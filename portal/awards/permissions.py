@@ -24,12 +24,14 @@ from portal.accounts.models import Role, User
 from portal.awards.models import (
     Award,
     AwardStatus,
+    Decision,
+    DecisionStatus,
     Milestone,
     MilestoneReport,
     Objection,
     ReportEvidence,
 )
-from portal.challenges.models import Challenge, FundingMode
+from portal.challenges.models import Challenge, ChallengeStatus, FundingMode
 from portal.challenges.permissions import visible_challenges
 from portal.db import db
 from portal.proposals.models import ConsentStatus, ConsortiumMember, Proposal
@@ -134,8 +136,54 @@ def can_report(user: Any, milestone: Milestone) -> bool:
     return is_lead_user(user, milestone.award)
 
 
+def decided_by(challenge_id: int) -> int | None:
+    """Who proposed the decision of the challenge that is in effect (or awaits approval)."""
+    return db.session.exec(
+        select(Decision.proposed_by_id).where(
+            Decision.challenge_id == challenge_id,
+            Decision.status.in_([DecisionStatus.proposed, DecisionStatus.effective]),
+        )
+    ).first()
+
+
 def can_resolve(user: Any, objection: Objection) -> bool:
+    """Staff other than the person who proposed the decision objected to (separation of
+    duties)."""
+    return is_staff(user) and decided_by(objection.award.challenge_id) != user.id
+
+
+def can_decide(user: Any, challenge: Challenge) -> bool:
+    """Staff propose funding decisions."""
     return is_staff(user)
+
+
+def can_approve(user: Any, decision: Decision) -> bool:
+    """A proposed decision is approved, or returned, by staff other than its proposer."""
+    return (
+        is_staff(user)
+        and decision.status is DecisionStatus.proposed
+        and decision.proposed_by_id != user.id
+    )
+
+
+def any_award_confirmed(challenge_id: int) -> bool:
+    """Whether an award of the challenge was confirmed (立项), whatever became of it since."""
+    confirmed = [s for s in AwardStatus if s.is_project]
+    return (
+        db.session.exec(
+            select(Award.id).where(Award.challenge_id == challenge_id, Award.status.in_(confirmed))
+        ).first()
+        is not None
+    )
+
+
+def can_reopen(user: Any, decision: Decision) -> bool:
+    """Staff reopen a decision in effect until an award of its challenge is confirmed."""
+    return (
+        is_staff(user)
+        and decision.status is DecisionStatus.effective
+        and not any_award_confirmed(decision.challenge_id)
+    )
 
 
 def can_decide_gate(user: Any, challenge: Challenge) -> bool:
@@ -214,6 +262,15 @@ def get_objection_or_404(objection_id: int, user: Any, need: str = "read") -> Ob
     return _one_or_404(statement, user, need, {"read": _anyone, "resolve": can_resolve})
 
 
+def get_decision_challenge_or_404(challenge_id: int, user: Any) -> Challenge:
+    """A challenge whose funding decision staff make (in review, or decided)."""
+    statement = visible_challenges(user).where(
+        Challenge.id == challenge_id,
+        Challenge.status.in_([ChallengeStatus.reviewing, ChallengeStatus.decided]),
+    )
+    return _one_or_404(statement, user, "decide", {"decide": can_decide})
+
+
 def get_challenge_or_404(number: str, user: Any, need: str = "publicity") -> Challenge:
     """A challenge as the awards pages show it: its publicity (any challenge but a draft), its
     horse race (`need="race"`), or a stage gate of its race (`need="gate"`, staff)."""
@@ -222,3 +279,11 @@ def get_challenge_or_404(number: str, user: Any, need: str = "publicity") -> Cha
         statement = statement.where(Challenge.funding_mode == FundingMode.horse_race)
     needs = {"publicity": _anyone, "race": _anyone, "gate": can_decide_gate}
     return _one_or_404(statement, user, need, needs)
+
+
+def get_decision_or_404(decision_id: int, user: Any) -> Decision:
+    """A funding decision, for staff."""
+    statement = select(Decision).where(Decision.id == decision_id)
+    return _one_or_404(
+        statement, user, "decide", {"decide": lambda u, d: can_decide(u, d.challenge)}
+    )

@@ -18,6 +18,7 @@ from portal.accounts.models import Role, User
 from portal.awards.models import (
     Award,
     AwardStatus,
+    Decision,
     Disbursement,
     GateDecision,
     Milestone,
@@ -82,7 +83,10 @@ def in_publicity(challenge_id: int | None = None):
 
 
 def award_of(proposal: Proposal) -> Award | None:
-    return db.session.exec(select(Award).where(Award.proposal_id == proposal.id)).first()
+    """The proposal's award in force (not revoked): at most one, as the database holds."""
+    return db.session.exec(
+        select(Award).where(Award.proposal_id == proposal.id, Award.status != AwardStatus.revoked)
+    ).first()
 
 
 def disbursed_by_award(award_ids: list[int]) -> dict[int, Decimal]:
@@ -325,4 +329,21 @@ def pending_reports(award: Award) -> list[MilestoneReport]:
                 MilestoneReport.decision == ReportDecision.pending,
             )
         ).all()
+    )
+
+
+def decisions_of(challenge: Challenge) -> list[Decision]:
+    """Every decision of the challenge, the latest first, with the people who made them."""
+    return list(
+        db.session.exec(
+            select(Decision)
+            .where(Decision.challenge_id == challenge.id)
+            .options(
+                selectinload(Decision.proposed_by),
+                selectinload(Decision.approved_by),
+                selectinload(Decision.returned_by),
+                selectinload(Decision.reopened_by),
+            )
+            .order_by(Decision.round.desc())
+        )
     )

@@ -9,16 +9,23 @@ revoked too (撤销立项), and a horse-race team is eliminated at a stage gate.
 
 Milestone: planned → reported → accepted | returned; returned → reported; a milestone not yet
 accepted is cancelled when its project ends early.
+
+Decision: proposed → effective (at once, or when a second staff member approves it) | returned
+(by that second person, with a reason); effective → reopened (with a reason, before any award
+of the challenge is confirmed). The services lock the decision before they call these.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from portal import clock
 from portal.accounts.models import User
 from portal.awards.models import (
     Award,
     AwardStatus,
+    Decision,
+    DecisionStatus,
     Milestone,
     MilestoneStatus,
     Objection,
@@ -107,3 +114,43 @@ def set_objection_status(
     OBJECTION_MACHINE.move(objection, to, by=by, reason=reason, now=now)
     objection.resolved_by_id = by.id
     return objection
+
+
+D = DecisionStatus
+DECISION_TRANSITIONS = {
+    D.proposed: {D.effective, D.returned},
+    D.effective: {D.reopened},
+}
+DECISION_MACHINE = StateMachine(
+    "decision",
+    DECISION_TRANSITIONS,
+    stamps={D.effective: "decided_at", D.returned: "returned_at", D.reopened: "reopened_at"},
+    reasons={D.returned: "return_reason", D.reopened: "reopen_reason"},
+    reason_required=frozenset({D.returned, D.reopened}),
+)
+DECISION_BY = {
+    D.effective: "decided_by_id",
+    D.returned: "returned_by_id",
+    D.reopened: "reopened_by_id",
+}
+
+
+def set_decision_status(
+    decision: Decision,
+    to: DecisionStatus,
+    *,
+    by: User,
+    reason: str = "",
+    now: datetime | None = None,
+    approved: bool = False,
+) -> Decision:
+    """The only writer of Decision.status: checks the table, stamps when and by whom it took
+    effect, was returned or reopened, keeps the reason; `approved` records `by` as the second
+    person whose approval made it effective."""
+    now = now or clock.now()
+    DECISION_MACHINE.move(decision, to, by=by, reason=reason, now=now)
+    setattr(decision, DECISION_BY[to], by.id)
+    if approved:
+        decision.approved_by_id = by.id
+        decision.approved_at = now
+    return decision

@@ -16,12 +16,25 @@ from flask_login import current_user
 from portal import clock, storage
 from portal.access import login_required, public, roles_required, staff_required
 from portal.accounts.models import Role
+from portal.awards import decision as decisions
 from portal.awards import forms, milestones, queries, services
+from portal.awards import objections as objection_rulings
 from portal.awards import targets as award_targets
-from portal.awards.models import AwardStatus, ObjectionStatus, ReportDecision
+from portal.awards.models import (
+    AwardStatus,
+    DecisionStatus,
+    DepartureKind,
+    ObjectionStatus,
+    ReportDecision,
+)
 from portal.awards.permissions import (
+    can_approve,
+    can_reopen,
+    can_resolve,
     get_award_or_404,
     get_challenge_or_404,
+    get_decision_challenge_or_404,
+    get_decision_or_404,
     get_evidence_or_404,
     get_milestone_or_404,
     get_objection_or_404,
@@ -29,10 +42,13 @@ from portal.awards.permissions import (
     is_lead_user,
     is_staff,
 )
+from portal.challenges.models import ChallengeStatus
+from portal.errors import ValidationFailed
 from portal.formtools import first_display, form_status
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page, cached_public_page
 from portal.paging import count, paginate
+from portal.proposals.models import ProposalStatus
 from portal.unit_of_work import submit_form
 
 bp = Blueprint("awards", __name__)
@@ -97,17 +113,21 @@ def objections():
 @bp.route("/officer/objections/<int:objection_id>", methods=["GET", "POST"])
 @staff_required
 def objection(objection_id: int):
-    item = get_objection_or_404(objection_id, current_user, need="resolve")
+    """Staff read every objection; the form is shown to those who may decide it (not the
+    person who proposed the decision objected to)."""
+    item = get_objection_or_404(objection_id, current_user)
     form = forms.ResolveObjectionForm().offer(queries.reserve_candidates(item.award.challenge_id))
+    may_resolve = item.status is ObjectionStatus.open and can_resolve(current_user, item)
     done = False
     if item.status is ObjectionStatus.open:
         done, _resolved = submit_form(
-            form, lambda: services.resolve_objection(item, by=current_user, **form.to_input())
+            form, lambda: objection_rulings.resolve(item, by=current_user, **form.to_input())
         )
     if done:
         flash(_("The objection has been resolved and the objector told."), "success")
         return redirect(url_for(".objection", objection_id=item.id))
-    return render_template("awards/objection.html", form=form, objection=item), form_status(form)
+    context = {"objection": item, "may_resolve": may_resolve}
+    return render_template("awards/objection.html", form=form, **context), form_status(form)
 
 
 @bp.get("/objections/<int:objection_id>/evidence")
@@ -371,3 +391,108 @@ def stage_gate(number: str):
         return redirect(url_for(".race", number=challenge.number))
     context = {"challenge": challenge, "teams": {a.id: a for a in teams}}
     return render_template("awards/gate.html", form=form, **context), form_status(form)
+
+
+# ---- the funding decision ---------------------------------------------------------------------
+
+
+def _decision_page(challenge, form=None, approve_form=None, reopen_form=None):
+    """The decision page: the decision proposed or in effect with its ranking, reasons and
+    people, and the actions this person may take; or, when there is none, the ranking with a
+    choice on each row."""
+    live = decisions.live_decision(challenge)
+    result = decisions.ranking(challenge)
+    if form is None and live is None and challenge.status is ChallengeStatus.reviewing:
+        rows = [r for r in result.rows if r.proposal.status is ProposalStatus.in_review]
+        form = forms.DecisionForm.from_model(rows)
+    context = {
+        "challenge": challenge,
+        "result": result,
+        "live": live,
+        "history": queries.decisions_of(challenge),
+        "form": form,
+        "mode": decisions.approval_mode(),
+        "allowed": decisions.winners_allowed(challenge),
+        "may_approve": live is not None and can_approve(current_user, live),
+        "may_reopen": live is not None and can_reopen(current_user, live),
+        "approve_form": approve_form or forms.ApproveDecisionForm(formdata=None),
+        "reopen_form": reopen_form or forms.ReopenDecisionForm(formdata=None),
+        "kinds": DepartureKind,
+    }
+    return render_template("awards/decision.html", **context)
+
+
+@bp.route("/officer/challenges/<int:challenge_id>/decision", methods=["GET", "POST"])
+@staff_required
+def decision(challenge_id: int):
+    """The ranking with a choice on each row → the confirmation page (the resulting list, the
+    money against the cap, a reason for each departure, the note) → recorded."""
+    challenge = get_decision_challenge_or_404(challenge_id, current_user)
+    if request.method == "GET":
+        return _decision_page(challenge)
+    form = forms.DecisionForm().offer()
+    if not form.validate_on_submit():
+        return _decision_page(challenge, form), 422
+    if form.change.data:
+        return _decision_page(challenge, form)
+    try:
+        plan = decisions.plan_decision(challenge, **form.choice_input())
+    except ValidationFailed as refused:
+        form.place_errors(refused)
+        return _decision_page(challenge, form), 422
+    form.fill_reasons(plan.departures)
+    if form.record.data:
+        done, made = submit_form(
+            form, lambda: decisions.propose(challenge, by=current_user, **form.to_input())
+        )
+        if done:
+            flash(
+                _(
+                    "The decision waits for another staff member's approval; the applicants "
+                    "are told once it takes effect."
+                )
+                if made.status is DecisionStatus.proposed
+                else _("The decision has taken effect and the applicants have been told."),
+                "success",
+            )
+            return redirect(url_for(".decision", challenge_id=challenge.id))
+    context = {"challenge": challenge, "plan": plan, "form": form, "kinds": DepartureKind}
+    status = 422 if form.record.data else 200  # refused, or the confirmation shown
+    return render_template("awards/decision_confirm.html", **context), status
+
+
+@bp.post("/officer/decisions/<int:decision_id>/approval")
+@staff_required
+def approve_decision(decision_id: int):
+    item = get_decision_or_404(decision_id, current_user)
+    form = forms.ApproveDecisionForm()
+
+    def act() -> str:
+        if form.returning:
+            decisions.return_decision(item, by=current_user, **form.to_input())
+            return _("The decision has been returned to its proposer.")
+        decisions.approve(item, by=current_user)
+        return _("The decision is approved and has taken effect; the applicants have been told.")
+
+    done, message = submit_form(form, act)
+    if done:
+        flash(message, "success")
+        return redirect(url_for(".decision", challenge_id=item.challenge_id))
+    return _decision_page(item.challenge, approve_form=form), 422
+
+
+@bp.post("/officer/decisions/<int:decision_id>/reopen")
+@staff_required
+def reopen_decision(decision_id: int):
+    item = get_decision_or_404(decision_id, current_user)
+    form = forms.ReopenDecisionForm()
+    done, _reopened = submit_form(
+        form, lambda: decisions.reopen(item, by=current_user, reason=form.reason.data or "")
+    )
+    if done:
+        flash(
+            _("The decision is reopened: publicity is cancelled and the applicants told."),
+            "success",
+        )
+        return redirect(url_for(".decision", challenge_id=item.challenge_id))
+    return _decision_page(item.challenge, reopen_form=form), 422

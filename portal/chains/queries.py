@@ -29,6 +29,8 @@ from portal.awards.models import (
     Award,
     AwardIndicator,
     AwardStatus,
+    Decision,
+    DecisionStatus,
     Disbursement,
     GateDecision,
     GateOutcome,
@@ -48,7 +50,6 @@ from portal.challenges.models import (
 )
 from portal.db import MONEY, UTCDateTime, db
 from portal.proposals.models import ConsentStatus, ConsortiumMember, Proposal, ProposalStatus
-from portal.reviews.models import Decision
 
 CLOSED_BADLY = (AwardStatus.terminated, AwardStatus.eliminated, AwardStatus.revoked)
 NOT_HANDED_IN = (ProposalStatus.draft, ProposalStatus.withdrawn)
@@ -159,7 +160,9 @@ def _challenges(m, chain_id: int):
         published, sa.or_(Challenge.cancelled_at.is_(None), Challenge.cancelled_at >= at)
     )
     decided_at = func.coalesce(
-        select(Decision.decided_at).where(Decision.challenge_id == Challenge.id).scalar_subquery(),
+        select(func.max(Decision.decided_at))
+        .where(Decision.challenge_id == Challenge.id, Decision.status == DecisionStatus.effective)
+        .scalar_subquery(),
         select(func.min(Award.publicity_starts_at))
         .where(Award.challenge_id == Challenge.id)
         .scalar_subquery(),

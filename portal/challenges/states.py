@@ -28,7 +28,7 @@ TRANSITIONS: dict[ChallengeStatus, frozenset[ChallengeStatus]] = {
     S.draft: frozenset({S.published, S.cancelled}),
     S.published: frozenset({S.reviewing, S.cancelled}),
     S.reviewing: frozenset({S.decided}),
-    S.decided: frozenset(),
+    S.decided: frozenset({S.reviewing}),  # the decision reopened (portal/awards/decision.py)
     S.cancelled: frozenset(),
 }
 
@@ -56,7 +56,7 @@ def may_move(challenge: Challenge, to: ChallengeStatus, now: datetime | None = N
     deadline)."""
     if not MACHINE.allowed(challenge.status, to):
         return False
-    if to is S.reviewing:
+    if to is S.reviewing and challenge.status is S.published:
         return challenge.effective_status(now or clock.now()) is S.closed
     return True
 

@@ -31,6 +31,11 @@ ORGANISATIONS = (  # key, name, type, credit code without its check digit, regio
 PEOPLE = (  # key (the address's local part but for staff), name, role
     ("admin", "系统管理员 Admin", Role.admin),
     ("officer", "王科长 Officer Wang", Role.officer),
+    (
+        "officer2",
+        "李科长 Officer Li",
+        Role.officer,
+    ),  # approves a decision departing from the ranking
     ("alice", "Alice 李", Role.applicant),
     ("bob", "Bob 张", Role.applicant),
     ("carol", "Carol 陈", Role.applicant),

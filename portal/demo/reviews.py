@@ -12,10 +12,11 @@ from sqlmodel import select
 
 from portal import clock
 from portal.accounts.models import OrgType
+from portal.awards import decision
 from portal.challenges.models import Aggregation, Challenge, ChallengeStatus, Comparison
 from portal.db import db
 from portal.demo import build
-from portal.reviews import assignment, decision, scoring, services
+from portal.reviews import assignment, scoring, services
 from portal.reviews.models import Assignment
 
 INDICATORS = (("国产化率 Local share", Comparison.ge, "90", "%", "第三方检测报告"),)

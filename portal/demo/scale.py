@@ -28,6 +28,8 @@ from portal.awards.models import (
     Award,
     AwardIndicator,
     AwardStatus,
+    Decision,
+    DecisionStatus,
     Disbursement,
     Milestone,
     MilestoneStatus,
@@ -62,7 +64,6 @@ from portal.proposals.snapshot import SubmittedContent
 from portal.reviews.models import (
     Assignment,
     AssignmentStatus,
-    Decision,
     PanelMember,
     Recommendation,
     Review,
@@ -628,6 +629,7 @@ def add_awards(s: Scale) -> None:
                 "winner_ids": [p["id"] for p in winners],
                 "reserve_ids": [p["id"] for p in reserve],
                 "note": "专家评审结果。",
+                "status": DecisionStatus.effective.value,
                 "decided_at": decided_at,
             }
         )

@@ -38,8 +38,11 @@ TRANSITIONS: dict[ProposalStatus, set[ProposalStatus]] = {
         ProposalStatus.reserve,
         ProposalStatus.not_funded,
     },
-    ProposalStatus.awarded: {ProposalStatus.not_funded},  # its award revoked after an objection
-    ProposalStatus.reserve: {ProposalStatus.awarded},  # promoted in place of a revoked award
+    # not funded: its award revoked after an objection; in review: the decision was reopened
+    ProposalStatus.awarded: {ProposalStatus.not_funded, ProposalStatus.in_review},
+    # awarded: promoted in place of a revoked award
+    ProposalStatus.reserve: {ProposalStatus.awarded, ProposalStatus.in_review},
+    ProposalStatus.not_funded: {ProposalStatus.in_review},
 }
 
 MACHINE = StateMachine(

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from wtforms import Form, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import Form, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.challenges.models import Challenge, Criterion
+from portal.challenges.models import Criterion
 from portal.formtools import PortalForm
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
@@ -155,23 +155,4 @@ class AvoidanceForm(PortalForm):
             "expert_email": self.expert_email.data or "",
             "credit_code": self.credit_code.data or "",
             "reason": self.reason.data or "",
-        }
-
-
-class DecisionForm(PortalForm):
-    winners = SelectMultipleField(_l("Winners"), coerce=coerce_id)
-    reserve = SelectMultipleField(_l("Reserve list"), coerce=coerce_id)
-    note = TextAreaField(_l("Decision note"), validators=[DataRequired(), Length(max=10000)])
-
-    def offer(self, challenge: Challenge, choices: list[tuple[int, str]]) -> None:
-        """The challenge's proposals that may be chosen, as (id, label)."""
-        self._challenge = challenge
-        self.winners.choices = choices
-        self.reserve.choices = choices
-
-    def to_input(self) -> dict[str, Any]:
-        return {
-            "winners": queries.proposals_chosen(self._challenge, self.winners.data),
-            "reserve": queries.proposals_chosen(self._challenge, self.reserve.data),
-            "note": self.note.data or "",
         }

@@ -197,17 +197,3 @@ class Score(SQLModel, table=True):
 
     review: Review = Relationship(back_populates="scores")
     criterion: Criterion = Relationship()
-
-
-class Decision(SQLModel, table=True):
-    """The funding decision of a challenge: winners and reserve list in order, and its note."""
-
-    __tablename__ = "decision"
-
-    id: int | None = Field(default=None, primary_key=True)
-    challenge_id: int = Field(foreign_key="challenge.id", unique=True)
-    winner_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON)
-    reserve_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON)
-    note: str
-    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
-    decided_at: datetime = Field(sa_type=UTCDateTime)

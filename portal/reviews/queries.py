@@ -20,7 +20,6 @@ from portal.reviews.models import (
     AssignmentStatus,
     AvoidanceRequest,
     ConflictDeclaration,
-    Decision,
     PanelMember,
     Review,
     ReviewStatus,
@@ -349,10 +348,6 @@ def open_assignments_in_conflict(
     if proposal_ids is not None:
         statement = statement.where(Assignment.proposal_id.in_(proposal_ids))
     return list(db.session.exec(statement))
-
-
-def decision_of(challenge: Challenge) -> Decision | None:
-    return db.session.exec(select(Decision).where(Decision.challenge_id == challenge.id)).first()
 
 
 # ---- the expert's own --------------------------------------------------------------------------

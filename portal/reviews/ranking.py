@@ -11,6 +11,7 @@ Statistics (all on the 0–100 review totals of submitted reviews):
   review, or whose totals are all equal, contributes z = 0 (no evidence of harshness or
   leniency). A proposal's z mean is the mean of its reviews' z;
 - divergence: the spread (highest − lowest total) exceeds REVIEW_DIVERGENCE_POINTS (default 30);
+- too few reviews: fewer submitted reviews than the challenge's reviewers per proposal;
 - ranking: by the challenge's aggregation (mean, trimmed mean or median), then by the higher z
   mean, then by more reviews, then by the earlier submission of the proposal, then by its id.
   Proposals without a submitted review come last.
@@ -101,6 +102,11 @@ class ProposalStats:
     score: float | None = None  # by the challenge's aggregation
     passes: bool = False
     rank: int = 0
+    required: int = 0  # the challenge's reviewers per proposal
+
+    @property
+    def too_few_reviews(self) -> bool:
+        return self.n < self.required
 
 
 @dataclass
@@ -165,6 +171,7 @@ def ranking(challenge: Challenge) -> Ranking:
     for row in rows.values():
         values = row.totals
         row.n = len(values)
+        row.required = challenge.reviewers_per_proposal
         if not values:
             continue
         row.mean = statistics.fmean(values)

@@ -18,10 +18,9 @@ from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
 from portal.paging import Page, paginate
 from portal.pdfs import UnreadablePdf
-from portal.proposals.models import Proposal, ProposalStatus
+from portal.proposals.models import Proposal
 from portal.reviews import (
     assignment,
-    decision,
     exports,
     forms,
     queries,
@@ -212,7 +211,6 @@ def ranking(challenge_id: int):
         result=result,
         rows=rows,
         page=page,
-        decision=queries.decision_of(challenge),
     )
 
 
@@ -236,31 +234,6 @@ def scores_export(challenge_id: int, fmt: str):
     challenge = get_challenge_or_404(challenge_id, current_user, need="decide")
     table = exports.scores_table(challenge)
     return _export(table, f"{challenge.number}-scores", fmt, _("Scores"))
-
-
-@bp.route("/challenges/<int:challenge_id>/decide", methods=["GET", "POST"])
-@staff_required
-def decide(challenge_id: int):
-    challenge = get_challenge_or_404(challenge_id, current_user, need="decide")
-    result = rank(challenge)
-    form = forms.DecisionForm()
-    form.offer(
-        challenge,
-        [
-            (r.proposal.id, f"{r.rank}. {r.proposal.title} · {r.proposal.lead_org_name}")
-            for r in result.rows
-            if r.proposal.status is ProposalStatus.in_review
-        ],
-    )
-    done, _decision = submit_form(
-        form, lambda: decision.decide(challenge, by=current_user, **form.to_input())
-    )
-    if done:
-        flash(_("The decision has been recorded and the applicants told."), "success")
-        return redirect(url_for(".ranking", challenge_id=challenge.id))
-    return render_template(
-        "reviews/decide.html", challenge=challenge, form=form, result=result
-    ), form_status(form)
 
 
 def _review_page(review, form: forms.ReasonForm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -61,5 +62,45 @@ def make_project(app, make_proposal, make_user, publicise, officer):
             db.session.commit()
         clock.set_now(START)
         return award_id
+
+    return make
+
+
+@pytest.fixture
+def second_officer(make_user, start_clock):
+    """Another programme officer: the second pair of eyes."""
+    return make_user("officer2@example.gov.cn", role="officer", name="Officer Li")
+
+
+@pytest.fixture
+def ranked_challenge(
+    make_challenge, make_proposal, make_org, make_user, make_expert, write_reviews, start_clock
+):
+    """A challenge in review ranked as the officer found it: Alpha 78.62, Beta 67.67, Gamma
+    53.58 (pass mark 60), three reviews each, three required; an applicant of each lead
+    organisation. `extra` adds proposals as {name: [totals]}. Returns (challenge, proposals by
+    name, applicants by name)."""
+
+    def make(extra: dict[str, list[float]] | None = None, **fields):
+        fields.setdefault("deadline", clock.now() - timedelta(days=20))
+        challenge = make_challenge(status="reviewing", reviewers_per_proposal=3, **fields)
+        scores = {"Alpha": [78.62] * 3, "Beta": [67.67] * 3, "Gamma": [53.58] * 3}
+        scores.update(extra or {})
+        experts = [make_expert(f"expert{i}.{challenge.id}@review.example") for i in range(3)]
+        proposals, applicants = {}, {}
+        for name in scores:
+            org = make_org(f"{name} Tech")
+            proposals[name] = make_proposal(
+                lead=org, challenge=challenge, status="in_review", title=f"{name} plan"
+            )
+            applicants[name] = make_user(f"lead.{challenge.id}@{name.lower()}.example", org=org)
+        write_reviews(
+            challenge,
+            {
+                proposals[name].id: dict(zip([e.id for e in experts], totals, strict=False))
+                for name, totals in scores.items()
+            },
+        )
+        return challenge, proposals, applicants
 
     return make

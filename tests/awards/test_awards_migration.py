@@ -91,3 +91,42 @@ def test_projects_confirmed_before_the_task_book_step_count_it_signed(tmp_path, 
 
     assert str(signed)[:10] == "2026-01-15"  # the day it was confirmed
     assert str(decided)[:19] == "2026-07-24 02:00:00"  # when the project closed
+
+
+def test_decisions_made_before_approval_existed_are_in_effect_by_their_decider(
+    tmp_path, database_url
+):
+    """Migration 0014: a decision recorded before took effect when it was made, proposed by the
+    person who made it; its award may be revoked and the proposal awarded again."""
+    with database_at("0003", tmp_path, database_url) as url:
+        engine = make_engine(url)
+        with engine.begin() as connection:
+            ids = fill_at_0003(connection)
+        command.upgrade(alembic_config(url), "0013")  # the revision before decisions' states
+        with engine.begin() as connection:
+            tables = sa.MetaData()
+            tables.reflect(connection)
+            decision = add(
+                connection,
+                tables.tables,
+                "decision",
+                challenge_id=ids["second"],
+                winner_ids=[ids["submitted"]],
+                reserve_ids=[],
+                note="Panel consensus.",
+                decided_by_id=ids["alice"],
+                decided_at=T0,
+            )
+        command.upgrade(alembic_config(url), "head")
+        with engine.connect() as connection:
+            row = connection.execute(
+                sa.text(
+                    "SELECT status, round, proposed_by_id, proposed_at, decided_at "
+                    "FROM decision WHERE id = :id"
+                ),
+                {"id": decision},
+            ).one()
+        engine.dispose()
+
+    assert (row.status, row.round, row.proposed_by_id) == ("effective", 1, ids["alice"])
+    assert str(row.proposed_at)[:19] == str(row.decided_at)[:19] == "2026-01-05 02:00:00"

@@ -16,6 +16,8 @@ from portal.awards import services, states
 from portal.awards.models import (
     Award,
     AwardStatus,
+    Decision,
+    DecisionStatus,
     Milestone,
     MilestoneReport,
     MilestoneStatus,
@@ -200,3 +202,52 @@ def test_the_database_refuses_objection_rows_and_awards_in_publicity_that_contra
     in_publicity = sa.update(Award).where(Award.id == award.id)
     with subtests.test("an award in publicity that claims a confirmation"):
         refused_by_the_database(in_publicity.values(confirmed_at=LATER), "ck_award_confirmed")
+
+
+# ---- decisions --------------------------------------------------------------------------------
+
+D = DecisionStatus
+DECISION_JOURNEY = {
+    (D.proposed, D.effective),  # at once, or approved by a second person
+    (D.proposed, D.returned),  # by that second person, with a reason
+    (D.effective, D.reopened),  # before any award is confirmed
+}
+
+
+def test_the_decision_table_is_the_journey_of_the_design(ctx, subtests):
+    assert _moves(states.DECISION_TRANSITIONS) == DECISION_JOURNEY
+    for start, end in _illegal(DecisionStatus, DECISION_JOURNEY):
+        with subtests.test(move=f"{start} → {end}"):
+            row = Decision(status=start)
+            with pytest.raises(IllegalTransition):
+                states.set_decision_status(row, end, by=None, reason="Why.")
+            assert row.status is start
+
+
+# Values that contradict the state of a proposed decision, each breaking one constraint.
+BROKEN_DECISIONS = [
+    ("decided", {"status": "effective"}),  # in effect without the time
+    ("decided", {"decided_at": LATER}),  # proposed, yet in effect since
+    ("returned", {"status": "returned", "returned_at": LATER}),  # returned without a reason
+    ("reopened", {"reopen_reason": "Stray."}),  # proposed, with a reopening reason
+    ("approved", {"approved_at": LATER}),  # approved while still proposed
+    ("second_person", {"returned_by_id": "proposer"}),  # returned by its own proposer
+]
+
+
+def test_the_database_refuses_decision_rows_that_contradict_their_state(
+    ctx, officer, make_challenge, subtests
+):
+    challenge = make_challenge(status="reviewing")
+    decision = Decision(challenge_id=challenge.id, proposed_by_id=officer.id, proposed_at=START)
+    db.session.add(decision)
+    db.session.flush()
+    row = sa.update(Decision).where(Decision.id == decision.id)
+    for constraint, values in BROKEN_DECISIONS:
+        values = {k: officer.id if v == "proposer" else v for k, v in values.items()}
+        with subtests.test(constraint=constraint, values=values):
+            refused_by_the_database(row.values(**values), f"ck_decision_{constraint}")
+    second = Decision(challenge_id=challenge.id, round=2, proposed_at=START)
+    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+        db.session.add(second)  # a second live decision of the same challenge
+        db.session.flush()

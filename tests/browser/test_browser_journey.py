@@ -320,12 +320,15 @@ def decide(page: Page) -> None:
         expect(row).to_contain_text(team["title"])
         expect(row.locator("strong")).to_have_text(re.compile(rf"^{score}(\.0+)?$"))
         expect(row).to_contain_text("Passes")
-    page.get_by_role("link", name="Record the decision").click()
-    page.get_by_label("Winners").select_option(label=f"1. {ALPHA['title']} · {ALPHA['lead']}")
-    page.get_by_label("Reserve list").select_option(label=f"2. {DELTA['title']} · {DELTA['lead']}")
+    page.get_by_role("link", name="The decision", exact=True).click()
+    page.get_by_label(f"Outcome of {ALPHA['title']}").select_option("winner")
+    page.get_by_label(f"Outcome of {DELTA['title']}").select_option("reserve")
+    page.get_by_role("button", name="Review the decision").click()
+    expect(page.locator("h1")).to_contain_text("Confirm the decision")
+    expect(page.locator(".money-committed")).to_contain_text("Money committed")
     page.get_by_label("Decision note").fill("Alpha leads on every criterion; Delta is reserve.")
     page.get_by_role("button", name="Record the decision").click()
-    see_flash(page, "The decision has been recorded and the applicants told.")
+    see_flash(page, "The decision has taken effect and the applicants have been told.")
 
 
 def applicant_sees(page: Page, team: dict, address: str, status: str) -> None:

@@ -16,6 +16,8 @@ from portal.awards.models import (
     Award,
     AwardIndicator,
     AwardStatus,
+    Decision,
+    DecisionStatus,
     Disbursement,
     GateDecision,
     GateOutcome,
@@ -41,10 +43,16 @@ from portal.proposals.models import (
     Proposal,
     ProposalStatus,
 )
-from portal.reviews.models import Decision
 from tests.factories import committing
 
 NOW = datetime(2026, 7, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, in the third quarter
+
+
+def decided_on(challenge, day: str) -> Decision:
+    """The funding decision of `challenge`, in effect since `day`."""
+    return Decision(status=DecisionStatus.effective, challenge_id=challenge.id, decided_at=at(day))
+
+
 WAN = Decimal(10000)
 NUMBERS = itertools.count(100)
 
@@ -265,7 +273,7 @@ def story_chain(app, story_orgs, chain_clock) -> Story:
             cofunding=Decimal(200) * WAN,
             status=ChallengeStatus.decided,
         )
-        db.session.add(Decision(challenge_id=c1.id, note="", decided_at=at("2026-03-01")))
+        db.session.add(decided_on(c1, "2026-03-01"))
         p1 = b.proposal(
             c1,
             "E1",
@@ -291,7 +299,7 @@ def story_chain(app, story_orgs, chain_clock) -> Story:
             horse_race_teams=2,
             status=ChallengeStatus.decided,
         )
-        db.session.add(Decision(challenge_id=c2.id, note="", decided_at=at("2026-04-05")))
+        db.session.add(decided_on(c2, "2026-04-05"))
         p5 = b.proposal(
             c2,
             "I1",
@@ -337,7 +345,7 @@ def story_chain(app, story_orgs, chain_clock) -> Story:
             cap=300,
             status=ChallengeStatus.decided,
         )
-        db.session.add(Decision(challenge_id=c4.id, note="", decided_at=at("2026-01-05")))
+        db.session.add(decided_on(c4, "2026-01-05"))
         p9 = b.proposal(c4, "E1", ProposalStatus.awarded, submitted=at("2025-12-01"))
         a7 = b.award(
             p9,

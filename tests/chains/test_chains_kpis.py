@@ -12,12 +12,18 @@ import pytest
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
-from portal.awards.models import Award, AwardStatus, Disbursement, GateDecision, MilestoneStatus
+from portal.awards.models import (
+    Award,
+    AwardStatus,
+    Decision,
+    Disbursement,
+    GateDecision,
+    MilestoneStatus,
+)
 from portal.chains.models import LinkAssessment
 from portal.challenges.models import ChainLink, Challenge, ChallengeStatus, FundingMode
 from portal.db import db
 from portal.proposals.models import ConsentStatus, ConsortiumMember, Proposal, ProposalStatus
-from portal.reviews.models import Decision
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 QUARTER_ENDS = {  # the first moment after each quarter, in Shanghai

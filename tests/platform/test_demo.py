@@ -11,6 +11,7 @@ pytestmark = pytest.mark.slow
 ACCOUNTS = [
     "admin@example.com",
     "officer@example.com",
+    "officer2@example.com",
     "alice@example.com",
     "bob@example.com",
     "carol@example.com",

@@ -50,6 +50,10 @@ def test_the_table_allows_the_journey_of_design_and_nothing_else():
         (S.in_review, S.not_funded),
         (S.awarded, S.not_funded),
         (S.reserve, S.awarded),
+        # the funding decision reopened: in review again
+        (S.awarded, S.in_review),
+        (S.reserve, S.in_review),
+        (S.not_funded, S.in_review),
     }
 
 

@@ -1,20 +1,18 @@
-"""The formal check before review, and the funding decision after it."""
+"""The formal check before review, and what applicants read after the decision (the decision
+itself: tests/awards/test_awards_decision.py)."""
 
 from datetime import timedelta
 
-import pytest
 from sqlmodel import select
 
 from portal import clock
-from portal.awards.models import Award, AwardStatus
+from portal.awards import decision
 from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
-from portal.errors import ValidationFailed
 from portal.notifications.models import Notification
 from portal.proposals.models import Proposal, ProposalStatus
-from portal.reviews import decision, scoring
+from portal.reviews import scoring
 from portal.reviews.assignment import assign
-from portal.reviews.models import Decision
 
 
 def status_of(app, model, obj):
@@ -71,62 +69,6 @@ def test_the_formal_check_waits_for_the_deadline(
     assert status_of(app, Proposal, proposal) is ProposalStatus.submitted
 
 
-def test_the_decision_moves_each_proposal_to_its_state_and_tells_the_applicants(
-    app, client, login, officer, closed_challenge, make_proposal, make_user, make_org
-):
-    challenge = closed_challenge(status="reviewing")
-    orgs = [make_org(f"Firm {i}") for i in range(4)]
-    winner, reserve, loser, rejected = (
-        make_proposal(lead=o, challenge=challenge, status=s, title=f"Plan {i}")
-        for i, (o, s) in enumerate(zip(orgs, ["in_review"] * 3 + ["rejected"], strict=True))
-    )
-    applicants = [make_user(f"a{i}@firm{i}.example", org=o) for i, o in enumerate(orgs)]
-    login("officer@gov.example")
-    too_many = client.post(
-        f"/reviews/challenges/{challenge.id}/decide",
-        data={"winners": [winner.id, reserve.id], "note": "Two?"},
-    )
-    assert too_many.status_code == 422
-    assert "Choose at most 1 winners." in too_many.get_data(as_text=True)
-
-    response = client.post(
-        f"/reviews/challenges/{challenge.id}/decide",
-        data={"winners": [winner.id], "reserve": [reserve.id], "note": "Panel consensus."},
-    )
-    assert response.status_code == 302
-    assert status_of(app, Proposal, winner) is ProposalStatus.awarded
-    assert status_of(app, Proposal, reserve) is ProposalStatus.reserve
-    assert status_of(app, Proposal, loser) is ProposalStatus.not_funded
-    assert status_of(app, Proposal, rejected) is ProposalStatus.rejected
-    assert status_of(app, Challenge, challenge) is ChallengeStatus.decided
-    with app.app_context():
-        decision = db.session.exec(select(Decision)).one()
-        assert (decision.winner_ids, decision.reserve_ids) == ([winner.id], [reserve.id])
-        award = db.session.exec(select(Award)).one()  # the winner goes to publicity (公示)
-        assert award.proposal_id == winner.id and award.status is AwardStatus.in_publicity
-    assert "Plan 0" in client.get("/publicity").get_data(as_text=True)
-    assert any("has been selected" in t for t in titles_for(app, applicants[0]))
-    assert any("reserve list" in t for t in titles_for(app, applicants[1]))
-    assert any("not selected" in t for t in titles_for(app, applicants[2]))
-    assert titles_for(app, applicants[3]) == []
-
-
-def test_a_horse_race_may_pick_several_winners(ctx, officer, closed_challenge, make_proposal):
-    challenge = closed_challenge(status="reviewing", funding_mode="horse_race", horse_race_teams=2)
-    a, b, c = (
-        make_proposal(lead=f"Team {i}", challenge=challenge, status="in_review") for i in range(3)
-    )
-    challenge = db.session.get(Challenge, challenge.id)
-    with pytest.raises(ValidationFailed):
-        decision.decide(challenge, winners=[a, b, c], reserve=[], note="All?", by=officer)
-    decision.decide(challenge, winners=[a, b], reserve=[], note="Two teams race.", by=officer)
-    assert [p.status for p in (a, b, c)] == [
-        ProposalStatus.awarded,
-        ProposalStatus.awarded,
-        ProposalStatus.not_funded,
-    ]
-
-
 def test_applicants_read_anonymised_comments_after_the_decision(
     app,
     client,
@@ -140,7 +82,7 @@ def test_applicants_read_anonymised_comments_after_the_decision(
     add_to_panel,
 ):
     alpha = make_org("Alpha Tech")
-    challenge = closed_challenge(comments_to_applicants=True)
+    challenge = closed_challenge(comments_to_applicants=True, reviewers_per_proposal=1)
     proposal = make_proposal(lead=alpha, challenge=challenge, status="in_review")
     make_user("alice@alpha.example", org=alpha)
     expert = make_expert("reviewer@x.example", name="Professor Hidden")
