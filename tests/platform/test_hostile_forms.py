@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_login.utils import _create_identifier
 from sqlmodel import SQLModel, select
-from werkzeug.routing import IntegerConverter, Rule
+from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 from wtforms import FieldList, FormField
 from wtforms.form import BaseForm
 
@@ -255,9 +255,13 @@ def fill(rule: Rule, variant: int) -> dict | None:
     when the demo has no object for one of them."""
     chosen: dict[str, object] = {}
     for name in argument_order(rule):
-        key = resolver_key(rule, name)
-        assert key in RESOLVERS, f"no resolver for <{key}> of {rule.rule}: add one to RESOLVERS"
-        candidates = RESOLVERS[key](chosen)
+        converter = rule._converters[name]
+        if isinstance(converter, AnyConverter):  # one view for a few fixed words
+            candidates = sorted(converter.items)
+        else:
+            key = resolver_key(rule, name)
+            assert key in RESOLVERS, f"no resolver for <{key}> of {rule.rule}: add one"
+            candidates = RESOLVERS[key](chosen)
         if not candidates:
             return None
         chosen[name] = candidates[variant % len(candidates)]
