@@ -40,7 +40,7 @@ CHAINS = {
 
 
 def rubric() -> list[CriterionRow]:
-    return [CriterionRow(name, weight) for name, weight in DEFAULT_RUBRIC]
+    return [CriterionRow(item.zh, item.weight) for item in DEFAULT_RUBRIC]
 
 
 def wan(amount: int) -> Decimal:

@@ -20,6 +20,7 @@ from portal.challenges.models import (
     Challenge,
     ChallengeStatus,
     Criterion,
+    Feedback,
     Stage,
 )
 from portal.db import db
@@ -224,7 +225,7 @@ def _load(base: dict) -> dict:
         officer,
         reviewers_per_proposal=2,
         aggregation=Aggregation.median,
-        comments_to_applicants=True,
+        feedback=Feedback.comments,
         blind_review=False,
     )
     d1 = _proposal(decided, orgs["enterprise"], [], "EUV 掩模缺陷检测样机", "李雷 Li Lei")

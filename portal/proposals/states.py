@@ -33,6 +33,7 @@ TRANSITIONS: dict[ProposalStatus, set[ProposalStatus]] = {
         ProposalStatus.draft,  # a member organisation withdrew its consent
     },
     ProposalStatus.withdrawn: {ProposalStatus.submitted},
+    ProposalStatus.rejected: {ProposalStatus.in_review},  # an appeal was upheld
     ProposalStatus.in_review: {
         ProposalStatus.awarded,
         ProposalStatus.reserve,
@@ -71,6 +72,8 @@ def set_status(
     unless `action` names it as the pages and tests know it)."""
     now = now or clock.now()
     MACHINE.move(proposal, to, by=by, reason=reason, now=now, action=action)
+    if to is not ProposalStatus.rejected:
+        proposal.rejection_reason = ""  # the formal check's record keeps the reason
     proposal.updated_at = now
     return proposal
 

@@ -71,6 +71,9 @@ class ReviewForm(PortalForm):
 
     scores = FieldList(FormField(ScoreRow))
     overall_comment = TextAreaField(_l("Overall comment"), validators=[Length(max=10000)])
+    confidential_comment = TextAreaField(
+        _l("Confidential comment to the officers"), validators=[Length(max=10000)]
+    )
     recommendation = SelectField(
         _l("Recommendation"),
         choices=[("", _l("— choose —")), *Recommendation.choices()],
@@ -97,6 +100,7 @@ class ReviewForm(PortalForm):
             data={
                 "scores": rows,
                 "overall_comment": review.overall_comment if review else "",
+                "confidential_comment": review.confidential_comment if review else "",
                 "recommendation": review.recommendation.value
                 if review and review.recommendation
                 else "",
@@ -116,6 +120,7 @@ class ReviewForm(PortalForm):
                 for row in self.scores
             ],
             "overall_comment": self.overall_comment.data or "",
+            "confidential_comment": self.confidential_comment.data or "",
             "recommendation": self.recommendation.data or None,
             "submit": bool(self.submit.data),
         }

@@ -87,18 +87,6 @@ def scores_of(review: Review | None) -> list[Score]:
     )
 
 
-def feedback_for_applicant(proposal: Proposal) -> list[Review]:
-    """The submitted reviews of a decided proposal, for anonymised comments."""
-    return list(
-        db.session.exec(
-            select(Review)
-            .where(Review.proposal_id == proposal.id, Review.status == ReviewStatus.submitted)
-            .options(selectinload(Review.scores).selectinload(Score.criterion))
-            .order_by(Review.submitted_at, Review.id)
-        )
-    )
-
-
 # ---- people ------------------------------------------------------------------------------------
 
 

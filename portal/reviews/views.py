@@ -12,7 +12,7 @@ from flask_login import current_user
 from portal import clock
 from portal.access import login_required, roles_required, staff_required
 from portal.accounts.models import Role
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.challenges.models import Challenge
 from portal.formtools import first_display, form_status
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
@@ -29,6 +29,7 @@ from portal.reviews import (
     services,
 )
 from portal.reviews.blind import anonymous_copy, proposal_view
+from portal.reviews.feedback import statement_table, summary_statement
 from portal.reviews.models import AvoidanceStatus, ReviewStatus
 from portal.reviews.permissions import (
     get_assignment_or_404,
@@ -461,17 +462,17 @@ def avoid(proposal_id: int):
 @cached_private_page
 def feedback(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id, current_user, need="read_feedback")
-    challenge = proposal.challenge
-    decided = challenge.status is ChallengeStatus.decided
-    reviews = (
-        queries.feedback_for_applicant(proposal)
-        if decided and challenge.comments_to_applicants
-        else []
-    )
     return render_template(
         "reviews/feedback.html",
         proposal=proposal,
-        challenge=challenge,
-        decided=decided,
-        reviews=reviews,
+        challenge=proposal.challenge,
+        statement=summary_statement(proposal),
     )
+
+
+@bp.get("/proposals/<int:proposal_id>/feedback.csv")
+@roles_required(Role.applicant)
+def feedback_export(proposal_id: int):
+    proposal = get_proposal_or_404(proposal_id, current_user, need="read_feedback")
+    table = statement_table(summary_statement(proposal))
+    return exports.csv_response(table, f"{proposal.challenge.number}-{proposal.id}-feedback")

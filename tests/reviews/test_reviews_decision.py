@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from portal import clock
 from portal.awards.models import Award, AwardStatus
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.challenges.models import Challenge, ChallengeStatus, Feedback
 from portal.db import db
 from portal.errors import ValidationFailed
 from portal.notifications.models import Notification
@@ -140,7 +140,7 @@ def test_applicants_read_anonymised_comments_after_the_decision(
     add_to_panel,
 ):
     alpha = make_org("Alpha Tech")
-    challenge = closed_challenge(comments_to_applicants=True)
+    challenge = closed_challenge(feedback=Feedback.comments)
     proposal = make_proposal(lead=alpha, challenge=challenge, status="in_review")
     make_user("alice@alpha.example", org=alpha)
     expert = make_expert("reviewer@x.example", name="Professor Hidden")
