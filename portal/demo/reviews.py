@@ -33,7 +33,7 @@ from portal.proposals.models import (
     SubmittedVersion,
 )
 from portal.proposals.snapshot import SubmittedContent
-from portal.reviews import assignment, decision, scoring, services
+from portal.reviews import assignment, decision, formal, scoring
 from portal.reviews.models import Assignment, PanelMember
 from portal.sequences import next_value
 
@@ -189,8 +189,8 @@ def _load(base: dict) -> dict:
     p3 = _proposal(reviewing, extra[0], [], "光刻胶检测平台", "王强 Wang Qiang")
     _proposal(reviewing, extra[1], [], "光刻胶配套试剂", "周洁 Zhou Jie")  # awaits the check
     for p in (p1, p2):
-        services.mark_eligible(p, by=officer)
-    services.reject_proposal(
+        formal.mark_eligible(p, by=officer)
+    formal.reject_proposal(
         p3, reason="证明材料不全 The supporting documents are incomplete.", by=officer
     )
     for expert in (e1, e2, e3):
@@ -232,7 +232,7 @@ def _load(base: dict) -> dict:
     d2 = _proposal(decided, orgs["institute"], [], "掩模检测算法平台", "韩梅 Han Mei")
     d3 = _proposal(decided, orgs["university"], [], "掩模检测光源研究", "张伟 Zhang Wei")
     for p in (d1, d2, d3):
-        services.mark_eligible(p, by=officer)
+        formal.mark_eligible(p, by=officer)
     for expert in (e1, e3):
         db.session.add(
             PanelMember(challenge_id=decided.id, expert_id=expert.id, added_at=clock.now())

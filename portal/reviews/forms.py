@@ -7,7 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from wtforms import Form, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    Form,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -15,17 +23,65 @@ from portal.challenges.models import Challenge, Criterion
 from portal.formtools import PortalForm
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
-from portal.parsing import HiddenNumberField, coerce_id
+from portal.parsing import DayField, HiddenNumberField, coerce_id
 from portal.proposals.models import Proposal
 from portal.reviews import queries
+from portal.reviews.formal import ChecklistRow
 from portal.reviews.models import Recommendation, Review
 from portal.reviews.scoring import ScoreInput
 
 
-class RejectForm(PortalForm):
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class FormalCheckForm(PortalForm):
+    """The formal check of one proposal: the challenge's items, ticked, and a reason that a
+    rejection needs. "pass" passes the proposal, "reject" rejects it."""
+
+    items = CheckboxesField(_l("Checklist"), validate_choice=False)
     reason = TextAreaField(
-        _l("Reason for the rejection"), validators=[DataRequired(), Length(max=2000)]
+        _l("Reason for the rejection"),
+        validators=[Length(max=2000, message=_l("At most %(max)d characters."))],
     )
+    passes = SubmitField(_l("Passes the formal check"))
+    reject = SubmitField(_l("Reject the proposal"))
+
+    def offer(self, rows: list[ChecklistRow]) -> None:
+        """The items to tick; on first display, those the platform knows to hold are ticked."""
+        self.items.choices = [(row.item, row.label) for row in rows]
+        if not self.is_submitted():
+            self.items.data = [row.item for row in rows if row.known]
+
+    def to_input(self) -> dict[str, Any]:
+        items = list(self.items.data or [])
+        if self.reject.data:
+            return {"items": items, "reason": self.reason.data or ""}
+        return {"items": items}
+
+
+class DueDateForm(PortalForm):
+    due_on = DayField(_l("Reviews due on"), validators=[Optional()])
+
+
+class AppealForm(PortalForm):
+    grounds = TextAreaField(
+        _l("Why the rejection should be reconsidered"),
+        validators=[Length(max=2000, message=_l("At most %(max)d characters."))],
+    )
+
+
+class AppealDecisionForm(PortalForm):
+    answer = TextAreaField(
+        _l("Reason for the decision"),
+        validators=[Length(max=2000, message=_l("At most %(max)d characters."))],
+    )
+    uphold = SubmitField(_l("Uphold: the proposal goes to expert review"))
+    dismiss = SubmitField(_l("Dismiss: the rejection stands"))
+
+    def to_input(self) -> dict[str, Any]:
+        return {"answer": self.answer.data or "", "uphold": bool(self.uphold.data)}
 
 
 class ReasonForm(PortalForm):

@@ -5,23 +5,26 @@ load their relations in bulk (templates never query). The ranking is in ranking.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import and_, or_, select
 from sqlmodel.sql.expression import Select
 
+from portal import clock
 from portal.accounts.models import Organisation, Role, User
 from portal.challenges.models import Challenge, ChallengeStatus, Criterion
 from portal.db import db
 from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
 from portal.reviews.models import (
+    Appeal,
     Assignment,
     AssignmentStatus,
     AvoidanceRequest,
     ConflictDeclaration,
     Decision,
     PanelMember,
+    PanelSchedule,
     Review,
     ReviewStatus,
     Score,
@@ -341,6 +344,50 @@ def open_assignments_in_conflict(
 
 def decision_of(challenge: Challenge) -> Decision | None:
     return db.session.exec(select(Decision).where(Decision.challenge_id == challenge.id)).first()
+
+
+# ---- the formal check's appeals and the panel's due date ------------------------------------
+
+
+def appeals_by_proposal(proposal_ids: list[int]) -> dict[int, Appeal]:
+    """The appeal of each of these proposals that has one: one query."""
+    if not proposal_ids:
+        return {}
+    rows = db.session.exec(select(Appeal).where(Appeal.proposal_id.in_(proposal_ids)))
+    return {a.proposal_id: a for a in rows}
+
+
+def schedule_of(challenge: Challenge) -> PanelSchedule | None:
+    return db.session.exec(
+        select(PanelSchedule).where(PanelSchedule.challenge_id == challenge.id)
+    ).first()
+
+
+def due_dates(challenge_ids: list[int]) -> dict[int, date]:
+    """The review panel's due date of each of these challenges that has one: one query."""
+    if not challenge_ids:
+        return {}
+    rows = db.session.exec(
+        select(PanelSchedule.challenge_id, PanelSchedule.due_on).where(
+            PanelSchedule.challenge_id.in_(challenge_ids)
+        )
+    )
+    return dict(rows.all())
+
+
+def overdue_assignments(challenge: Challenge, now: datetime) -> set[int]:
+    """The ids of the challenge's assignments still open after the panel's due date."""
+    schedule = schedule_of(challenge)
+    if schedule is None or clock.local_date(now) <= schedule.due_on:
+        return set()
+    return set(
+        db.session.exec(
+            select(Assignment.id).where(
+                Assignment.challenge_id == challenge.id,
+                Assignment.status == AssignmentStatus.assigned,
+            )
+        ).all()
+    )
 
 
 # ---- the expert's own --------------------------------------------------------------------------
