@@ -370,9 +370,7 @@ class ChallengeForm(PortalForm):
             ChallengeData(
                 title="",
                 blind_review=bool(self.blind_review.data),
-                criteria=[
-                    CriterionRow(row.name.data or "", None) for row in self.given_rows("criteria")
-                ],
+                criteria=[CriterionRow(row.form.name.data or "", None) for row in self.criteria],
             )
         )
 

@@ -71,9 +71,9 @@ def set_status(
     submitted_at, withdrawn_at or the rejection reason; one audit event ("proposal.<status>"
     unless `action` names it as the pages and tests know it)."""
     now = now or clock.now()
+    if proposal.status is ProposalStatus.rejected and MACHINE.allowed(proposal.status, to):
+        proposal.rejection_reason = ""  # an upheld appeal; the formal check's record keeps it
     MACHINE.move(proposal, to, by=by, reason=reason, now=now, action=action)
-    if to is not ProposalStatus.rejected:
-        proposal.rejection_reason = ""  # the formal check's record keeps the reason
     proposal.updated_at = now
     return proposal
 

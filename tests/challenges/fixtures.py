@@ -133,7 +133,7 @@ def form_values(html: str) -> dict[str, list[str]]:
             if not self.in_form or not a.get("name") and tag not in ("option",):
                 return
             if tag == "input" and a.get("type") not in ("submit", "file"):
-                if a.get("type") == "checkbox" and "checked" not in a:
+                if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                     return
                 self.add(a["name"], a.get("value", ""))
             elif tag == "select":
