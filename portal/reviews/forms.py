@@ -7,18 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from wtforms import (
-    Form,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-    widgets,
-)
+from wtforms import Form, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.challenges.forms import MultiCheckboxField
 from portal.challenges.models import Challenge, Criterion
 from portal.formtools import PortalForm
 from portal.i18n import gettext as _
@@ -31,16 +24,11 @@ from portal.reviews.models import Recommendation, Review
 from portal.reviews.scoring import ScoreInput
 
 
-class CheckboxesField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
 class FormalCheckForm(PortalForm):
     """The formal check of one proposal: the challenge's items, ticked, and a reason that a
     rejection needs. "pass" passes the proposal, "reject" rejects it."""
 
-    items = CheckboxesField(_l("Checklist"), validate_choice=False)
+    items = MultiCheckboxField(_l("Checklist"), validate_choice=False)
     reason = TextAreaField(
         _l("Reason for the rejection"),
         validators=[Length(max=2000, message=_l("At most %(max)d characters."))],

@@ -56,12 +56,20 @@ def state(app, challenge_id: int) -> tuple[datetime, int, int]:
         return challenge.deadline, challenge.version, changes
 
 
-def amendment(client, challenge_id: int, deadline: datetime, reason: str) -> dict:
-    """The amend form as the browser would send it, with a new deadline and a reason."""
+def amend(client, login, challenge_id: int, deadline: datetime, reason: str):
+    """The first officer sends the amend form as the browser would, with a new deadline and a
+    reason."""
+    login("officer@example.com")
     html = client.get(f"/officer/challenges/{challenge_id}/amend").get_data(as_text=True)
     values = form_values(html)
     values.update(deadline=[local(deadline)], reason=[reason], save=["Publish the amendment"])
-    return values
+    return client.post(f"/officer/challenges/{challenge_id}/amend", data=values)
+
+
+def approve(change_id: int, email: str) -> None:
+    """The service's approval by the staff member with this address (in a request context)."""
+    by = db.session.exec(select(User).where(User.email == email)).one()
+    services.approve_deadline_change(db.session.get(DeadlineChange, change_id), by=by)
 
 
 def told(app, email: str) -> list[Notification]:
@@ -102,12 +110,8 @@ def test_publishing_with_too_short_a_window_is_refused(app, client, login, make_
 def test_extending_takes_effect_and_applicants_are_told_in_their_language(
     app, client, login, published
 ):
-    login("officer@example.com")
     later = DEADLINE + timedelta(days=31)
-    response = client.post(
-        f"/officer/challenges/{published}/amend",
-        data=amendment(client, published, later, "More time for the pilot batches."),
-    )
+    response = amend(client, login, published, later, "More time for the pilot batches.")
     assert response.status_code == 302
     assert state(app, published) == (later, 2, 0)
     (note,) = told(app, "alice@alpha.example")
@@ -116,12 +120,8 @@ def test_extending_takes_effect_and_applicants_are_told_in_their_language(
 
 
 def test_shortening_inside_the_notice_period_is_refused_at_the_field(app, client, login, published):
-    login("officer@example.com")
     soon = NOW + timedelta(days=3)
-    response = client.post(
-        f"/officer/challenges/{published}/amend",
-        data=amendment(client, published, soon, "The budget year ends early."),
-    )
+    response = amend(client, login, published, soon, "The budget year ends early.")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="deadline-error"' in html and "7 days&#39; notice" in html
@@ -133,12 +133,8 @@ def test_shortening_inside_the_notice_period_is_refused_at_the_field(app, client
 def test_shortening_outside_the_notice_period_waits_for_a_second_approver(
     app, client, login, published
 ):
-    login("officer@example.com")
     earlier = NOW + timedelta(days=20)
-    response = client.post(
-        f"/officer/challenges/{published}/amend",
-        data=amendment(client, published, earlier, "The ministry moved the review forward."),
-    )
+    response = amend(client, login, published, earlier, "The ministry moved the review forward.")
     assert response.status_code == 302
     assert state(app, published) == (DEADLINE, 1, 1)  # waits; nothing published yet
     assert told(app, "alice@alpha.example") == []
@@ -150,10 +146,7 @@ def test_shortening_outside_the_notice_period_waits_for_a_second_approver(
     client.post(f"/officer/deadline-changes/{change_id}/approve")
     assert state(app, published) == (DEADLINE, 1, 1)
     with app.test_request_context(), pytest.raises(NotAllowed):
-        services.approve_deadline_change(
-            db.session.get(DeadlineChange, change_id),
-            by=db.session.exec(select(User).where(User.email == "officer@example.com")).one(),
-        )
+        approve(change_id, "officer@example.com")
 
     login("second@example.com")
     page = client.get(f"/officer/challenges/{published}").get_data(as_text=True)
@@ -173,20 +166,13 @@ def test_shortening_outside_the_notice_period_waits_for_a_second_approver(
 
 
 def test_an_approval_that_comes_too_late_for_the_notice_is_refused(app, client, login, published):
-    login("officer@example.com")
     earlier = NOW + timedelta(days=10)
-    client.post(
-        f"/officer/challenges/{published}/amend",
-        data=amendment(client, published, earlier, "Moved forward."),
-    )
+    amend(client, login, published, earlier, "Moved forward.")
     with app.app_context():
         change_id = db.session.exec(select(DeadlineChange.id)).one()
     clock.set_now(NOW + timedelta(days=4))  # six days' notice left
     with app.test_request_context(), pytest.raises(DomainError, match="notice"):
-        services.approve_deadline_change(
-            db.session.get(DeadlineChange, change_id),
-            by=db.session.exec(select(User).where(User.email == "second@example.com")).one(),
-        )
+        approve(change_id, "second@example.com")
     login("second@example.com")
     blank = client.post(f"/officer/deadline-changes/{change_id}/return", data={"reason": "  "})
     assert blank.status_code == 422 and 'id="reason-error"' in blank.get_data(as_text=True)

@@ -8,25 +8,15 @@ from sqlmodel import select
 from portal import clock
 from portal.db import db
 from portal.notifications.models import Notification
-from portal.proposals.models import Proposal
-from portal.reviews.assignment import assign
 from portal.reviews.models import PanelSchedule
 
 
 def test_the_panel_has_a_due_date_experts_see_it_staff_see_overdue_reviews(
-    app, client, login, officer, closed_challenge, make_proposal, make_expert, add_to_panel
+    app, client, login, officer, closed_challenge, make_proposal, assign_expert
 ):
     challenge = closed_challenge(status="reviewing")
     proposal = make_proposal(challenge=challenge, status="in_review")
-    expert = make_expert("reviewer@x.example", name="Professor Late")
-    add_to_panel(challenge, expert)
-    with app.test_request_context():
-        assign(
-            db.session.get(Proposal, proposal.id),
-            db.session.get(type(expert), expert.id),
-            by=officer,
-        )
-        db.session.commit()
+    expert = assign_expert(proposal, "reviewer@x.example", name="Professor Late")
 
     login("officer@gov.example")
     with app.app_context():

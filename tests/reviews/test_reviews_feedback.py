@@ -148,28 +148,11 @@ def test_nothing_is_shown_before_the_decision_nor_to_another_applicant(
     ],
 )
 def test_experts_see_which_comments_are_shared_before_they_submit(
-    app,
-    client,
-    login,
-    officer,
-    closed_challenge,
-    make_proposal,
-    make_expert,
-    add_to_panel,
-    level,
-    told,
+    client, login, closed_challenge, make_proposal, assign_expert, level, told
 ):
     challenge = closed_challenge(feedback=level)
     proposal = make_proposal(challenge=challenge, status="in_review")
-    expert = make_expert("reviewer@x.example")
-    add_to_panel(challenge, expert)
-    with app.test_request_context():
-        assign(
-            db.session.get(Proposal, proposal.id),
-            db.session.get(type(expert), expert.id),
-            by=officer,
-        )
-        db.session.commit()
+    assign_expert(proposal, "reviewer@x.example")
     login("reviewer@x.example")
     page = client.get(f"/reviews/proposals/{proposal.id}/review").get_data(as_text=True)
     assert told in page
