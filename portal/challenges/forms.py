@@ -75,6 +75,11 @@ from portal.presentation import plain_number
 WAN = Decimal(10000)
 NUMBER_LIMIT = Decimal("1e13")
 
+BLIND_TEAM_WARNING = _l(
+    "The rubric asks the experts to judge the team (团队能力), but blind review hides the team "
+    "from them. Remove or reword that criterion, or turn blind review off."
+)
+
 COMPARISON_CHOICES = [(c.value, c.symbol) for c in Comparison]
 
 

@@ -235,7 +235,11 @@ def _challenge_form(cls=forms.ChallengeForm, challenge: Challenge | None = None)
 def _form_page(form, challenge: Challenge | None, *, amending=False, status: int | None = None):
     """The challenge form; 422 when it comes back with errors (a row button is no error)."""
     page = render_template(
-        "challenges/officer/form.html", form=form, challenge=challenge, amending=amending
+        "challenges/officer/form.html",
+        form=form,
+        challenge=challenge,
+        amending=amending,
+        blind_team_warning=forms.BLIND_TEAM_WARNING,
     )
     return page, status or form_status(form)
 
@@ -255,7 +259,14 @@ def _save(form, challenge: Challenge | None):
     if not done:
         return _form_page(form, challenge)
     flash(_("Draft %(number)s saved.", number=saved.number), "success")
+    _warn_blind_team(form)
     return redirect(url_for(".officer_show", challenge_id=saved.id))
+
+
+def _warn_blind_team(form) -> None:
+    """Saved, but blind review hides the team that a criterion asks the experts to judge."""
+    if form.blind_team_warning():
+        flash(str(forms.BLIND_TEAM_WARNING), "warning")
 
 
 @bp.route("/officer/challenges/new", methods=["GET", "POST"])
@@ -352,6 +363,7 @@ def officer_amend(challenge_id: int):
             _("%(number)s is amended: version %(n)s.", number=challenge.number, n=result.version),
             "success",
         )
+    _warn_blind_team(form)
     change = result if isinstance(result, DeadlineChange) else deadlines_pending(challenge)
     if change is None or change.proposed_by_id != current_user.id:
         return redirect(url_for(".show", number=challenge.number))

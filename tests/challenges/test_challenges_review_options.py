@@ -62,6 +62,11 @@ def test_blind_review_with_a_team_criterion_shows_a_warning(
         "/officer/challenges/new", data={**form, "blind_review": ""}
     ).get_data(as_text=True)
     assert WARNING not in open_review
+    # saved all the same: a warning, not a refusal
+    del form["add_criterion"]
+    saved = client.post("/officer/challenges/new", data={**form, "save": "Save draft"})
+    assert saved.status_code == 302
+    assert WARNING in client.get(saved.headers["Location"]).get_data(as_text=True)
 
 
 def test_the_default_rubric_is_data_in_both_languages(client, login, make_user):
