@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from portal import audit
@@ -67,10 +68,12 @@ def notice_problem(deadline: datetime, now: datetime) -> str | None:
 def pending_change(challenge: Challenge) -> DeadlineChange | None:
     """The earlier deadline that waits for a second staff member, if any."""
     return db.session.exec(
-        select(DeadlineChange).where(
+        select(DeadlineChange)
+        .where(
             DeadlineChange.challenge_id == challenge.id,
             DeadlineChange.status == DeadlineChangeStatus.proposed,
         )
+        .options(selectinload(DeadlineChange.proposed_by))
     ).first()
 
 

@@ -50,6 +50,7 @@ from portal.reviews.models import (
     AvoidanceRequest,
     AvoidanceStatus,
     ConflictDeclaration,
+    FormalCheck,
     PanelMember,
     Review,
 )
@@ -493,5 +494,9 @@ def get_avoidance_request_or_404(
 
 def get_appeal_or_404(appeal_id: int, user: User) -> Appeal:
     """An appeal against the formal check, for staff; otherwise 404."""
-    statement = select(Appeal).where(Appeal.id == appeal_id).options(selectinload(Appeal.check))
+    statement = (
+        select(Appeal)
+        .where(Appeal.id == appeal_id)
+        .options(selectinload(Appeal.check).selectinload(FormalCheck.checked_by))
+    )
     return _one_or_404(statement, user, lambda u, _a: _is_staff(u))
