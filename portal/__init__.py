@@ -29,6 +29,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("PORTAL")
     app.config.update(overrides or {})
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LOCALE"])
     if not app.config.get("SECRET_KEY"):
         log.warning("No SECRET_KEY configured: sessions will not survive a restart.")
         app.config["SECRET_KEY"] = secrets.token_hex(32)

@@ -78,3 +78,8 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def created(actor, action: str, obj: SQLModel, *fields: str) -> AuditEvent:
+    """The audit event of a new row: its columns (or only `fields`) after, nothing before."""
+    return record(actor, action, obj, after=snapshot(obj, *fields))

@@ -21,7 +21,9 @@ MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
 
 TIME_ZONE = "Asia/Shanghai"
 LANGUAGES = {"zh": "中文", "en": "English"}
-BABEL_DEFAULT_LOCALE = "en"
+# The language of pages for a browser that states no preference, of command-line work, and of
+# messages to a person whose language is not known yet (PORTAL_DEFAULT_LOCALE).
+DEFAULT_LOCALE = "zh"
 BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "translations")
 PAGE_SIZE = 20
 # Anonymous visitors may see a public page (catalogue, challenge, publicity) this many seconds

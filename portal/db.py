@@ -59,6 +59,11 @@ def enum_type(enum_class: type[enum.Enum]) -> sa.Enum:
     )
 
 
+def checks(**conditions: str) -> tuple[sa.CheckConstraint, ...]:
+    """CHECK constraints by name, for a table's `__table_args__`: `*checks(name="SQL", ...)`."""
+    return tuple(sa.CheckConstraint(sql, name=name) for name, sql in conditions.items())
+
+
 MONEY = sa.Numeric(14, 2)
 """Money in yuan with two places, read back as Decimal."""
 

@@ -80,6 +80,13 @@ class PortalForm(FlaskForm):
         display; a form whose fields differ from the model's overrides this."""
         return cls(obj=obj, **kwargs)
 
+    @classmethod
+    def for_editing(cls, obj: Any, **kwargs: Any) -> PortalForm:
+        """The form of a page that edits `obj`: filled from it on first display, otherwise with
+        what was sent (or brought back after a login ended)."""
+        form = cls(**kwargs)
+        return cls.from_model(obj, **kwargs) if first_display(form) else form
+
     def to_input(self) -> dict[str, Any]:
         """What the service takes: the fields' values by name (a form whose service takes a
         dataclass or other names overrides this)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from babel.support import NullTranslations, Translations
 from flask import g
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
 
 _catalogues: dict[object, Translations | NullTranslations] = {}
@@ -43,3 +43,9 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
 
 def lazy_gettext(string: str, **variables) -> LazyString:
     return LazyString(gettext, string, **variables)
+
+
+def current_language() -> str:
+    """The language pages are shown in now: the one chosen, else the browser's, else the
+    default. A new account keeps it, so that what it is sent reads as its pages did."""
+    return str(get_locale() or "")

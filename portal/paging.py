@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import current_app, request
+from flask import current_app, render_template, request
 from sqlmodel import func, select
 
 from portal.db import db
@@ -65,3 +65,10 @@ def paginate(statement, size: int | None = None) -> tuple[list[Any], Page]:
     page = Page.from_request(count(statement), size)
     rows = db.session.exec(statement.limit(page.size).offset(page.offset)).all()
     return list(rows), page
+
+
+def list_page(template: str, statement, rows_as: str, **context: Any) -> str:
+    """A list page: `template` drawn with the requested page of `statement`'s rows (named
+    `rows_as`) and the Page that describes it."""
+    rows, page = paginate(statement)
+    return render_template(template, page=page, **{rows_as: rows}, **context)

@@ -4,6 +4,7 @@ service needs to import the templating layer."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
@@ -23,6 +24,11 @@ def format_money(amount: Decimal | int | float | None, unit: str | None = None) 
         wan = (amount / Decimal(10000)).quantize(Decimal("0.01"))
         return f"{wan:,.2f} 万元"
     return f"CNY {amount:,.2f}"
+
+
+def listing(items: Iterable[object]) -> str:
+    """Items in a sentence: separated by 、 in Chinese, by commas in English."""
+    return ("、" if chinese_page() else ", ").join(str(item) for item in items)
 
 
 def format_local(moment: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> str:

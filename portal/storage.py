@@ -27,6 +27,7 @@ from werkzeug.datastructures import FileStorage
 from portal.errors import ValidationFailed
 from portal.i18n import gettext as _
 from portal.pdfs import pdf_problem
+from portal.presentation import listing
 
 
 def _image_problem(data: bytes, pillow_format: str, end: bytes) -> str | None:
@@ -147,7 +148,7 @@ def store_upload(
             raise ValidationFailed(
                 {field: _("Only PDF files are accepted; this file is not a PDF.")}
             )
-        accepted = ", ".join(k.label for k in kinds)
+        accepted = listing(k.label for k in kinds)
         raise ValidationFailed(
             {field: _("Only these kinds of file are accepted: %(kinds)s.", kinds=accepted)}
         )

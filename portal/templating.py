@@ -13,7 +13,7 @@ from markupsafe import Markup
 from portal.i18n import catalogue
 from portal.labels import EnumsByName
 from portal.paging import url_for_page
-from portal.presentation import chinese_page, format_local, format_money
+from portal.presentation import chinese_page, format_local, format_money, listing
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
@@ -50,6 +50,7 @@ def init_templating(app: Flask) -> None:
     )
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["localtime"] = format_local
+    app.jinja_env.filters["listing"] = listing
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["url_for_page"] = url_for_page
     app.jinja_env.globals["zh_term"] = chinese_term

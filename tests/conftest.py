@@ -20,7 +20,12 @@ from portal.db import db, make_engine
 from portal.models import import_all_models
 from portal.schema import upgrade_database
 
-pytest_plugins = ["tests.factories", "tests.browser_fixtures", "tests.smtp_fixtures"]
+pytest_plugins = [
+    "tests.factories",
+    "tests.browser_fixtures",
+    "tests.smtp_fixtures",
+    "tests.demo_fixtures",
+]
 
 
 def test_database_url(tmp_path_factory) -> str:

@@ -5,14 +5,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 
 from portal.access import login_required
 from portal.notifications import queries, services
 from portal.notifications.permissions import get_notification_or_404
 from portal.pagecache import cached_private_page
-from portal.paging import paginate
+from portal.paging import list_page
 from portal.parsing import same_site_path
 from portal.unit_of_work import perform
 
@@ -23,8 +23,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/inbox")
 @login_required
 @cached_private_page
 def inbox():
-    notes, page = paginate(queries.inbox(current_user))
-    return render_template("notifications/inbox.html", notes=notes, page=page)
+    return list_page("notifications/inbox.html", queries.inbox(current_user), "notes")
 
 
 @bp.post("/<int:note_id>/open")

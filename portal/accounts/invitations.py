@@ -19,18 +19,13 @@ from flask import current_app
 from sqlmodel import select
 
 from portal import audit, clock
-from portal.accounts import states
+from portal.accounts import models, states
 from portal.accounts.membership import join
 from portal.accounts.models import (
     Invitation,
     InvitationPurpose,
     InvitationStatus,
-    Membership,
-    MembershipRole,
-    MembershipStatus,
     Organisation,
-    OrgType,
-    Role,
     User,
 )
 from portal.accounts.permissions import can_administer, can_revoke
@@ -38,6 +33,7 @@ from portal.accounts.queries import approved_count, membership_of
 from portal.accounts.services import find_user, hash_password
 from portal.db import db
 from portal.errors import DomainError, require
+from portal.i18n import current_language
 from portal.i18n import gettext as _
 from portal.notifications.mail import public_link, queue
 from portal.presentation import format_local
@@ -55,7 +51,7 @@ def create_invitation(
     organisation: Organisation,
     purpose: InvitationPurpose,
     by: User | None,
-    role: MembershipRole = MembershipRole.member,
+    role: models.MembershipRole = models.MembershipRole.member,
     approved_on_join: bool = True,
     now: datetime | None = None,
 ) -> tuple[Invitation, str]:
@@ -75,11 +71,8 @@ def create_invitation(
         expires_at=now + timedelta(days=days),
     )
     db.session.add(invitation)
-    audit.record(
-        by,
-        "invitation.created",
-        invitation,
-        after=audit.snapshot(invitation, "email", "organisation_id", "purpose", "role"),
+    audit.created(
+        by, "invitation.created", invitation, "email", "organisation_id", "purpose", "role"
     )
     return invitation, token
 
@@ -116,7 +109,9 @@ def _lock_open(invitation: Invitation) -> Invitation:
     return invitation
 
 
-def join_through(invitation: Invitation, user: User, now: datetime | None = None) -> Membership:
+def join_through(
+    invitation: Invitation, user: User, now: datetime | None = None
+) -> models.Membership:
     """`user` (registered through the link, or logged in with its address) joins the
     invitation's organisation; the invitation is used.
 
@@ -215,12 +210,12 @@ def acceptance_problem(invitation: Invitation, user: User) -> str | None:
             sent_to=invitation.email,
             me=user.email,
         )
-    if user.role is not Role.applicant:
+    if user.role is not models.Role.applicant:
         return _("Only an applicant's account can join an organisation.")
     live = membership_of(user)
     if live is not None and (
         live.organisation_id != invitation.organisation_id
-        or live.status is MembershipStatus.approved
+        or live.status is models.MembershipStatus.approved
     ):
         return _(
             "You already belong to %(org)s, or wait to join it. An account speaks for one "
@@ -232,7 +227,7 @@ def acceptance_problem(invitation: Invitation, user: User) -> str | None:
 
 def accept(
     invitation: Invitation, user: User, *, details: OrganisationDetails | None = None
-) -> Membership:
+) -> models.Membership:
     """A logged-in user with the invitation's address joins with one click."""
     invitation = _lock_open(invitation)
     problem = acceptance_problem(invitation, user)
@@ -268,7 +263,7 @@ def correct_invited_organisation(
     organisation = invitation.organisation
     before = audit.snapshot(organisation, "name", "type", "region")
     organisation.name = details.name.strip() or organisation.name
-    organisation.type = OrgType(details.type) if details.type else organisation.type
+    organisation.type = models.OrgType(details.type) if details.type else organisation.type
     organisation.region = details.region.strip()
     after = audit.snapshot(organisation, "name", "type", "region")
     if after != before:
@@ -296,12 +291,13 @@ def register_through(
         email=invitation.email,
         name=name.strip(),
         password_hash=hash_password(password),
-        role=Role.applicant,
+        role=models.Role.applicant,
         created_at=now,
         email_verified_at=now,
+        language=current_language(),
     )
     db.session.add(user)
-    audit.record(user, "user.registered", user, after=audit.snapshot(user))
+    audit.created(user, "user.registered", user)
     if details is not None:
         correct_invited_organisation(invitation, details, by=user)
     join_through(invitation, user, now=now)

@@ -6,29 +6,31 @@ invitation link."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import wraps
+from typing import Any, NamedTuple
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.access import login_required, public, roles_required
-from portal.accounts import forms, invitations, membership, organisations, queries, registration
-from portal.accounts.models import (
-    Invitation,
-    Membership,
-    MembershipRole,
-    MembershipStatus,
-    Organisation,
-    Role,
+from portal.accounts import (
+    forms,
+    invitations,
+    membership,
+    models,
+    organisations,
+    queries,
+    registration,
 )
+from portal.accounts.models import MembershipRole, MembershipStatus, Role
 from portal.accounts.permissions import (
     can_administer,
     get_invitation_or_404,
     get_membership_or_404,
     get_organisation_or_404,
 )
-from portal.accounts.views import bp
-from portal.formtools import form_status
+from portal.accounts.views import bp, form_page
+from portal.formtools import PortalForm, form_status
 from portal.i18n import gettext as _
 from portal.paging import paginate
 from portal.parsing import safe_next
@@ -52,27 +54,31 @@ def _membership_page(join_form=None, status: int = 200):
     ), status
 
 
-def _only_without_organisation():
+def _only_without_organisation(view):
     """These pages are for applicants who speak for no organisation; others have theirs."""
-    if current_user.role is not Role.applicant:
-        abort(404)
-    if current_user.organisation_id is not None:
-        return redirect(url_for("proposals.dashboard"))
-    return None
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_user.role is not Role.applicant:
+            abort(404)
+        if current_user.organisation_id is not None:
+            return redirect(url_for("proposals.dashboard"))
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 @bp.get("/membership")
 @login_required
+@_only_without_organisation
 def my_membership():
-    return _only_without_organisation() or _membership_page()
+    return _membership_page()
 
 
 @bp.post("/membership/cancel")
 @login_required
+@_only_without_organisation
 def cancel_membership_request():
-    elsewhere = _only_without_organisation()
-    if elsewhere:
-        return elsewhere
     live = queries.membership_of(current_user)
     if live is None:
         abort(404)
@@ -86,10 +92,8 @@ def cancel_membership_request():
 
 @bp.post("/membership/join")
 @login_required
+@_only_without_organisation
 def join_organisation():
-    elsewhere = _only_without_organisation()
-    if elsewhere:
-        return elsewhere
     form = forms.JoinOrganisationForm()
     done, joined = submit_form(
         form, lambda: registration.join_by_code(current_user, **form.to_input())
@@ -112,7 +116,7 @@ def join_organisation():
 # ---- the organisation's page --------------------------------------------------------------------
 
 
-def _own_organisation(need: str = "read") -> Organisation:
+def _own_organisation(need: str = "read") -> models.Organisation:
     """The user's own organisation; its forms are for its administrators (need="administer"):
     a plain member, who is not shown them, gets 404."""
     return get_organisation_or_404(current_user.organisation_id, current_user, need=need)
@@ -150,7 +154,7 @@ def organisation():
 
 
 def _act_on_member(
-    membership_id: int, act: Callable[..., Membership], success: Callable[[str], str]
+    membership_id: int, act: Callable[..., models.Membership], success: Callable[[str], str]
 ):
     """One button on a member's row of the organisation's page: the membership (of the user's
     own organisation, else 404), acted on by the user; `success(name)` is flashed once done,
@@ -163,12 +167,23 @@ def _act_on_member(
     return redirect(url_for(".organisation"))
 
 
-@bp.post("/organisation/members/<int:membership_id>/approve")
+# The buttons of a member's row that act at once: the service each calls, and what is said once
+# it is done (of the member called `name`).
+_MEMBER_BUTTONS: dict[str, tuple[Callable[..., models.Membership], Callable[[str], str]]] = {
+    "approve": (membership.approve, lambda name: _("%(name)s is now a member.", name=name)),
+    "promote": (membership.promote, lambda name: _("%(name)s is now an administrator.", name=name)),
+    "demote": (
+        membership.demote,
+        lambda name: _("%(name)s is no longer an administrator.", name=name),
+    ),
+}
+
+
+@bp.post(f"/organisation/members/<int:membership_id>/<any({','.join(_MEMBER_BUTTONS)}):button>")
 @roles_required(Role.applicant)
-def approve_member(membership_id: int):
-    return _act_on_member(
-        membership_id, membership.approve, lambda name: _("%(name)s is now a member.", name=name)
-    )
+def member_button(membership_id: int, button: str):
+    act, success = _MEMBER_BUTTONS[button]
+    return _act_on_member(membership_id, act, success)
 
 
 @bp.route("/organisation/members/<int:membership_id>/refuse", methods=["GET", "POST"])
@@ -176,34 +191,15 @@ def approve_member(membership_id: int):
 def refuse_member(membership_id: int):
     found = get_membership_or_404(membership_id, current_user)
     form = forms.RefuseMemberForm()
-    done, _refused = submit_form(
-        form, lambda: membership.refuse(found, by=current_user, **form.to_input())
-    )
-    if done:
-        flash(_("The request of %(name)s has been refused.", name=found.user.name), "success")
-        return redirect(url_for(".organisation"))
-    return render_template("accounts/member_refuse.html", membership=found, form=form), form_status(
-        form
-    )
-
-
-@bp.post("/organisation/members/<int:membership_id>/promote")
-@roles_required(Role.applicant)
-def promote_member(membership_id: int):
-    return _act_on_member(
-        membership_id,
-        membership.promote,
-        lambda name: _("%(name)s is now an administrator.", name=name),
-    )
-
-
-@bp.post("/organisation/members/<int:membership_id>/demote")
-@roles_required(Role.applicant)
-def demote_member(membership_id: int):
-    return _act_on_member(
-        membership_id,
-        membership.demote,
-        lambda name: _("%(name)s is no longer an administrator.", name=name),
+    return form_page(
+        form,
+        lambda: membership.refuse(found, by=current_user, **form.to_input()),
+        "accounts/member_refuse.html",
+        success=lambda _refused: _(
+            "The request of %(name)s has been refused.", name=found.user.name
+        ),
+        to=".organisation",
+        membership=found,
     )
 
 
@@ -223,27 +219,56 @@ def remove_member(membership_id: int):
     )
 
 
-def _organisation_form(form, act: Callable, success: Callable[[Any], str], shown_as: str):
-    """A form of the organisation's page, for its administrators only (anyone else: 404): sent
-    to `act(organisation, **form.to_input(), by=…)`; once done, `success(result)` is flashed;
-    otherwise the page again with the form, what was typed and the errors beside it."""
-    organisation = _own_organisation(need="administer")
-    done, result = submit_form(form, lambda: act(organisation, **form.to_input(), by=current_user))
-    if done:
-        flash(success(result), "success")
-        return redirect(url_for(".organisation"))
-    return _organisation_page(status=422, **{shown_as: form})
+class _OrganisationForm(NamedTuple):
+    """A form of the organisation's page that its administrators send."""
+
+    prefix: str  # of its fields; the page shows it as `<prefix>_form`
+    form: type[PortalForm]
+    act: Callable[..., Any]  # the service: act(organisation, **form.to_input(), by=…)
+    success: Callable[[Any], str]  # what is flashed once done, from the service's result
 
 
-@bp.post("/organisation/invitations")
-@roles_required(Role.applicant)
-def invite_colleague():
-    return _organisation_form(
-        forms.InviteColleagueForm(prefix="invite"),
+# By the last part of the address each is sent to.
+_ORGANISATION_FORMS = {
+    "invitations": _OrganisationForm(
+        "invite",
+        forms.InviteColleagueForm,
         invitations.invite_colleague,
         lambda sent: _("We have sent an invitation to %(email)s.", email=sent.email),
-        shown_as="invite_form",
+    ),
+    "details": _OrganisationForm(
+        "details",
+        forms.OrganisationDetailsForm,
+        organisations.update_details,
+        lambda _organisation: _("The organisation's details have been saved."),
+    ),
+    "licence": _OrganisationForm(
+        "licence",
+        forms.LicenceForm,
+        organisations.upload_licence,
+        lambda _organisation: _(
+            "The business licence has been uploaded; platform staff will check it."
+        ),
+    ),
+}
+
+
+@bp.post(f"/organisation/<any({','.join(_ORGANISATION_FORMS)}):part>")
+@roles_required(Role.applicant)
+def organisation_form(part: str):
+    """A form of the organisation's page, for its administrators only (anyone else: 404): once
+    done, its success is flashed; otherwise the page again with the form, what was typed and the
+    errors beside it."""
+    sent = _ORGANISATION_FORMS[part]
+    organisation = _own_organisation(need="administer")
+    form = sent.form(prefix=sent.prefix)
+    done, result = submit_form(
+        form, lambda: sent.act(organisation, **form.to_input(), by=current_user)
     )
+    if done:
+        flash(sent.success(result), "success")
+        return redirect(url_for(".organisation"))
+    return _organisation_page(status=422, **{f"{sent.prefix}_form": form})
 
 
 @bp.post("/organisation/invitations/<int:invitation_id>/revoke")
@@ -255,30 +280,6 @@ def revoke_invitation(invitation_id: int):
         _("The invitation to %(email)s has been withdrawn.", email=invitation.email),
     )
     return redirect(url_for(".organisation"))
-
-
-@bp.post("/organisation/details")
-@roles_required(Role.applicant)
-def organisation_details():
-    return _organisation_form(
-        forms.OrganisationDetailsForm(prefix="details"),
-        organisations.update_details,
-        lambda _organisation: _("The organisation's details have been saved."),
-        shown_as="details_form",
-    )
-
-
-@bp.post("/organisation/licence")
-@roles_required(Role.applicant)
-def upload_licence():
-    return _organisation_form(
-        forms.LicenceForm(prefix="licence"),
-        organisations.upload_licence,
-        lambda _organisation: _(
-            "The business licence has been uploaded; platform staff will check it."
-        ),
-        shown_as="licence_form",
-    )
 
 
 @bp.get("/organisation/licence")
@@ -296,7 +297,9 @@ def _after_joining() -> str:
     return safe_next(url_for("proposals.dashboard"))
 
 
-def _invitation_page(found: Invitation, form, correctable: bool, problem: str | None, status):
+def _invitation_page(
+    found: models.Invitation, form, correctable: bool, problem: str | None, status
+):
     return render_template(
         "accounts/invitation.html",
         invitation=found,
@@ -329,7 +332,7 @@ def invitation(token: str):
     return _invitation_page(found, form, correctable, None, form_status(form))
 
 
-def _accept_logged_in(found: Invitation, correctable: bool):
+def _accept_logged_in(found: models.Invitation, correctable: bool):
     """One click for a logged-in user with the invitation's address and no organisation; a
     clear message, and nothing written, for anyone else."""
     problem = invitations.acceptance_problem(found, current_user)

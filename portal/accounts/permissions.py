@@ -21,15 +21,8 @@ from flask import abort
 from sqlmodel import false, select
 from sqlmodel.sql.expression import Select
 
-from portal.accounts.models import (
-    Invitation,
-    Membership,
-    MembershipRole,
-    MembershipStatus,
-    Organisation,
-    Role,
-    User,
-)
+from portal.accounts import models
+from portal.accounts.models import Invitation, Membership, Organisation, Role, User
 from portal.db import db
 
 
@@ -54,8 +47,8 @@ def is_administrator(user: User, organisation_id: int | None) -> bool:
             select(Membership.id).where(
                 Membership.user_id == user.id,
                 Membership.organisation_id == organisation_id,
-                Membership.status == MembershipStatus.approved,
-                Membership.role == MembershipRole.administrator,
+                Membership.status == models.MembershipStatus.approved,
+                Membership.role == models.MembershipRole.administrator,
             )
         ).first()
         is not None

@@ -11,19 +11,8 @@ from sqlmodel import case, false, func, or_, select
 from sqlmodel.sql.expression import Select
 
 from portal import clock
-from portal.accounts.models import (
-    Invitation,
-    InvitationPurpose,
-    InvitationStatus,
-    Membership,
-    MembershipRole,
-    MembershipStatus,
-    Organisation,
-    OrgStatus,
-    OrgType,
-    Role,
-    User,
-)
+from portal.accounts import models
+from portal.accounts.models import Invitation, Membership, MembershipStatus, Organisation, User
 from portal.accounts.permissions import can_manage_accounts, visible_organisations, visible_users
 from portal.audit import AuditEvent
 from portal.db import db
@@ -70,7 +59,7 @@ def administrators_query(organisation_id: int) -> Select:
         .where(
             Membership.organisation_id == organisation_id,
             Membership.status == MembershipStatus.approved,
-            Membership.role == MembershipRole.administrator,
+            Membership.role == models.MembershipRole.administrator,
             User.organisation_id == organisation_id,
             User.active,
         )
@@ -82,7 +71,7 @@ def administrators(organisation_id: int) -> list[User]:
     return list(db.session.exec(administrators_query(organisation_id)).all())
 
 
-def approved_count(organisation_id: int, role: MembershipRole | None = None) -> int:
+def approved_count(organisation_id: int, role: models.MembershipRole | None = None) -> int:
     """How many approved members (of `role`, when given) the organisation has."""
     statement = (
         select(func.count())
@@ -126,8 +115,8 @@ def open_colleague_invitations(organisation_id: int, now: datetime | None = None
             select(Invitation)
             .where(
                 Invitation.organisation_id == organisation_id,
-                Invitation.purpose == InvitationPurpose.colleague,
-                Invitation.status == InvitationStatus.open,
+                Invitation.purpose == models.InvitationPurpose.colleague,
+                Invitation.status == models.InvitationStatus.open,
                 Invitation.expires_at > (now or clock.now()),
             )
             .order_by(Invitation.created_at.desc(), Invitation.id.desc())
@@ -137,7 +126,9 @@ def open_colleague_invitations(organisation_id: int, now: datetime | None = None
 
 def platform_admins() -> list[User]:
     """The active admins, who are told of what waits for them (experts, licences)."""
-    return list(db.session.exec(select(User).where(User.role == Role.admin, User.active)).all())
+    return list(
+        db.session.exec(select(User).where(User.role == models.Role.admin, User.active)).all()
+    )
 
 
 # ---- the lists of staff's and admins' pages -----------------------------------------------------
@@ -160,12 +151,12 @@ def organisations_for(
             )
         )
     if type:
-        statement = statement.where(Organisation.type == OrgType(type))
+        statement = statement.where(Organisation.type == models.OrgType(type))
     if region.strip():
         statement = statement.where(Organisation.region.ilike(f"%{region.strip()}%"))
     if status:
-        statement = statement.where(Organisation.status == OrgStatus(status))
-    waiting_first = Organisation.status != OrgStatus.unverified
+        statement = statement.where(Organisation.status == models.OrgStatus(status))
+    waiting_first = Organisation.status != models.OrgStatus.unverified
     return statement.order_by(
         waiting_first, Organisation.licence_uploaded_at.desc().nulls_last(), Organisation.name
     )
@@ -178,7 +169,7 @@ def users_for(user: User, *, text: str = "", role: str = "", state: str = "") ->
         pattern = f"%{text.strip().lower()}%"
         statement = statement.where(or_(User.email.like(pattern), User.name.ilike(pattern)))
     if role:
-        statement = statement.where(User.role == Role(role))
+        statement = statement.where(User.role == models.Role(role))
     if state:
         statement = statement.where(User.active.is_(state == "active"))
     return statement.options(selectinload(User.organisation))

@@ -6,12 +6,14 @@ nothing. Asking for a link answers the same whether or not the address has an ac
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_user
 
 from portal.access import login_required, public, writes
 from portal.accounts import forms, recovery, tokens
-from portal.accounts.views import bp
+from portal.accounts.views import bp, form_page
 from portal.formtools import form_status
 from portal.i18n import gettext as _
 from portal.unit_of_work import submit_form, unit_of_work
@@ -37,39 +39,46 @@ def confirm_address(token: str):
     return redirect(url_for(".login"))
 
 
+def _link_page(send: Callable[..., None], page: str, sent: Callable[[], str]):
+    """A page (accounts/<page>.html) that asks for an address and e-mails it a link: once sent,
+    it says `sent()`, the same whether or not the address has an account."""
+    form = forms.EmailForm()
+    return form_page(
+        form,
+        lambda: send(**form.to_input()),
+        f"accounts/{page}.html",
+        success=lambda _none: sent(),
+        to=".login",
+    )
+
+
+def _confirmation_link_sent() -> str:
+    return _(
+        "If an account with this address is waiting for confirmation, we have sent a "
+        "new link to it."
+    )
+
+
 @bp.route("/confirm", methods=["GET", "POST"])
 @public
 def resend_confirmation():
-    form = forms.EmailForm()
-    done, _none = submit_form(form, lambda: recovery.resend_address_confirmation(**form.to_input()))
-    if done:
-        flash(
-            _(
-                "If an account with this address is waiting for confirmation, we have sent a "
-                "new link to it."
-            ),
-            "success",
-        )
-        return redirect(url_for(".login"))
-    return render_template("accounts/resend_confirmation.html", form=form), form_status(form)
+    return _link_page(
+        recovery.resend_address_confirmation, "resend_confirmation", _confirmation_link_sent
+    )
+
+
+def _reset_link_sent() -> str:
+    return _(
+        "If an account has this address, we have sent it a link to choose a new "
+        "password. The link works once, for %(minutes)s minutes.",
+        minutes=current_app.config["PASSWORD_RESET_MINUTES"],
+    )
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
 def forgot_password():
-    form = forms.EmailForm()
-    done, _none = submit_form(form, lambda: recovery.request_password_reset(**form.to_input()))
-    if done:
-        flash(
-            _(
-                "If an account has this address, we have sent it a link to choose a new "
-                "password. The link works once, for %(minutes)s minutes.",
-                minutes=current_app.config["PASSWORD_RESET_MINUTES"],
-            ),
-            "success",
-        )
-        return redirect(url_for(".login"))
-    return render_template("accounts/forgot_password.html", form=form), form_status(form)
+    return _link_page(recovery.request_password_reset, "forgot_password", _reset_link_sent)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -80,11 +89,13 @@ def reset_password(token: str):
     except tokens.TokenUnusable as exc:
         return _unusable(exc, ".forgot_password")
     form = forms.NewPasswordForm()
-    done, _user = submit_form(form, lambda: recovery.reset_password(token, **form.to_input()))
-    if done:
-        flash(_("Your password has been changed. Log in with the new one."), "success")
-        return redirect(url_for(".login"))
-    return render_template("accounts/reset_password.html", form=form), form_status(form)
+    return form_page(
+        form,
+        lambda: recovery.reset_password(token, **form.to_input()),
+        "accounts/reset_password.html",
+        success=lambda _user: _("Your password has been changed. Log in with the new one."),
+        to=".login",
+    )
 
 
 @bp.post("/account/email")

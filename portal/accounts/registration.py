@@ -20,6 +20,7 @@ from portal.accounts.queries import platform_admins
 from portal.accounts.services import find_organisation, find_user, hash_password, normalise_email
 from portal.db import db
 from portal.errors import ValidationFailed
+from portal.i18n import current_language
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
 
@@ -31,9 +32,15 @@ def _new_account(email: str, password: str, **fields) -> User | None:
     if existing is not None:
         recovery.tell_owner_of_registration(existing)
         return None
-    user = User(email=email, password_hash=password_hash, created_at=clock.now(), **fields)
+    user = User(
+        email=email,
+        password_hash=password_hash,
+        created_at=clock.now(),
+        language=current_language(),
+        **fields,
+    )
     db.session.add(user)
-    audit.record(user, "user.registered", user, after=audit.snapshot(user))
+    audit.created(user, "user.registered", user)
     recovery.send_address_confirmation(user)
     return user
 
@@ -100,7 +107,7 @@ def join_by_code(
             created_at=clock.now(),
         )
         db.session.add(organisation)
-        audit.record(user, "organisation.created", organisation, after=audit.snapshot(organisation))
+        audit.created(user, "organisation.created", organisation)
     return membership.join(user, organisation)
 
 

@@ -13,8 +13,8 @@ from portal.accounts.models import Organisation, Role, User
 from portal.accounts.permissions import can_manage_accounts
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed, require
+from portal.i18n import current_language, ngettext
 from portal.i18n import gettext as _
-from portal.i18n import ngettext
 from portal.notifications.services import notify
 
 # Verifying against this hash when the e-mail is unknown keeps the response time the same, so
@@ -85,6 +85,8 @@ def authenticate(email: str, password: str, remote_addr: str) -> User:
                 _("Your expert account is waiting for activation by an administrator.")
             )
         raise LoginRefused(_("This account has been deactivated."))
+    if not user.language:  # older accounts: the language their first login was shown in
+        user.language = current_language()
     audit.record(user, "user.logged_in", user)
     return user
 
@@ -122,7 +124,7 @@ def create_user(
         email_verified_at=clock.now(),
     )
     db.session.add(user)
-    audit.record(by, "user.created", user, after=audit.snapshot(user))
+    audit.created(by, "user.created", user)
     return user
 
 

@@ -12,7 +12,7 @@ from portal.accounts import forms, membership, organisations, queries
 from portal.accounts.models import MembershipRole, Organisation
 from portal.accounts.permissions import get_organisation_or_404
 from portal.accounts.views import bp
-from portal.formtools import first_display, form_status
+from portal.formtools import form_status
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
 from portal.paging import paginate
@@ -103,9 +103,7 @@ def staff_reject(org_id: int):
 @staff_required
 def staff_edit_organisation(org_id: int):
     organisation = get_organisation_or_404(org_id, current_user)
-    form = forms.StaffOrganisationForm()
-    if first_display(form):
-        form = forms.StaffOrganisationForm.from_model(organisation)
+    form = forms.StaffOrganisationForm.for_editing(organisation)
     done, _edited = submit_form(
         form, lambda: organisations.edit(organisation, by=current_user, **form.to_input())
     )

@@ -19,16 +19,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from portal import audit, clock
-from portal.accounts.models import (
-    Invitation,
-    InvitationStatus,
-    Membership,
-    MembershipRole,
-    MembershipStatus,
-    Organisation,
-    OrgStatus,
-    User,
-)
+from portal.accounts import models
+from portal.accounts.models import InvitationStatus, Membership, MembershipStatus, OrgStatus, User
 from portal.db import db
 from portal.statemachine import StateMachine
 
@@ -49,9 +41,9 @@ INVITATION_TRANSITIONS = {
     InvitationStatus.revoked: set(),
 }
 TRANSITIONS = {
-    Organisation: ORGANISATION_TRANSITIONS,
+    models.Organisation: ORGANISATION_TRANSITIONS,
     Membership: MEMBERSHIP_TRANSITIONS,
-    Invitation: INVITATION_TRANSITIONS,
+    models.Invitation: INVITATION_TRANSITIONS,
 }
 
 # Every state names the reason column, so that a move out of the state with a reason clears it
@@ -89,13 +81,13 @@ def _columns_with(machine: StateMachine, obj, to, **columns) -> None:
 
 
 def set_organisation_status(
-    organisation: Organisation,
+    organisation: models.Organisation,
     to: OrgStatus,
     *,
     by: User,
     reason: str = "",
     now: datetime | None = None,
-) -> Organisation:
+) -> models.Organisation:
     """The only writer of Organisation.status; who verified it is kept beside the stamp."""
     _columns_with(
         ORGANISATION,
@@ -132,7 +124,7 @@ def new_membership(
     *,
     by: User | None,
     action: str,
-    role: MembershipRole = MembershipRole.member,
+    role: models.MembershipRole = models.MembershipRole.member,
     decided_by: User | None = None,
     now: datetime | None = None,
 ) -> Membership:
@@ -153,13 +145,8 @@ def new_membership(
     )
     db.session.add(membership)
     _speak_for(membership, user)
-    audit.record(
-        by,
-        action,
-        membership,
-        after=audit.snapshot(
-            membership, "user_id", "organisation_id", "status", "role", "decided_by_id"
-        ),
+    audit.created(
+        by, action, membership, "user_id", "organisation_id", "status", "role", "decided_by_id"
     )
     return membership
 
@@ -170,7 +157,7 @@ def set_membership_status(
     *,
     by: User | None,
     action: str,
-    role: MembershipRole | None = None,
+    role: models.MembershipRole | None = None,
     decided_by: User | None = None,
     reason: str = "",
     now: datetime | None = None,
@@ -192,8 +179,8 @@ def set_membership_status(
 
 
 def set_invitation_status(
-    invitation: Invitation, to: InvitationStatus, *, by: User, now: datetime | None = None
-) -> Invitation:
+    invitation: models.Invitation, to: InvitationStatus, *, by: User, now: datetime | None = None
+) -> models.Invitation:
     """The only writer of Invitation.status; who used it is kept beside the stamp."""
     if to is InvitationStatus.used:
         _columns_with(INVITATION, invitation, to, used_by_id=by.id)

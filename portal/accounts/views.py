@@ -4,15 +4,20 @@ staff_views.py, the links sent by e-mail in recovery_views.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
+from flask_wtf import FlaskForm
 
 from portal.access import login_required, public, roles_required
 from portal.accounts import forms, queries, registration, services, sessions
 from portal.accounts.models import Role
 from portal.accounts.permissions import get_user_or_404
-from portal.formtools import form_status
+from portal.formtools import PortalForm, form_status
 from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.pagecache import cached_private_page
 from portal.paging import paginate
 from portal.parsing import safe_next
@@ -59,39 +64,71 @@ def register():
     return render_template("accounts/register_choice.html")
 
 
-def _confirmation_sent(email: str) -> None:
+def form_page(
+    form: FlaskForm,
+    action: Callable[[], Any],
+    template: str,
+    *,
+    success: Callable[[Any], str | tuple[str, ...]],  # lazy strings are flashed as text
+    to: str,
+    **context: Any,
+):
+    """A page of one form: once `action` (the service) is done, `success(its result)` is flashed
+    (one message or several) and the user goes to the endpoint `to`; otherwise `template` shows
+    the form again (with `context`), with what was typed and the errors beside it."""
+    done, result = submit_form(form, action)
+    if not done:
+        return render_template(template, form=form, **context), form_status(form)
+    said = success(result)
+    for message in (said,) if isinstance(said, str) else said:
+        flash(str(message), "success")
+    return redirect(url_for(to))
+
+
+def _confirmation_sent(email: str) -> str:
     """The answer to a registration, the same whether or not the address has an account."""
-    flash(
-        _(
-            "We have sent an e-mail to %(email)s. Open the link in it to confirm your address, "
-            "then log in.",
-            email=services.normalise_email(email),
-        ),
-        "success",
+    return _(
+        "We have sent an e-mail to %(email)s. Open the link in it to confirm your address, "
+        "then log in.",
+        email=services.normalise_email(email),
     )
 
 
-@bp.route("/register/applicant", methods=["GET", "POST"])
-@public
-def register_applicant():
-    form = forms.ApplicantRegistrationForm()
-    done, _user = submit_form(form, lambda: registration.register_applicant(**form.to_input()))
-    if done:
-        _confirmation_sent(form.email.data)
-        return redirect(url_for(".login"))
-    return render_template("accounts/register_applicant.html", form=form), form_status(form)
+class _Registration(NamedTuple):
+    """A kind of account that people register themselves (the page is
+    accounts/register_<kind>.html)."""
+
+    form: type[PortalForm]
+    register: Callable[..., Any]  # the service: register(**form.to_input())
+    then: str  # the endpoint the new person goes to
+    also_said: tuple[str, ...] = ()  # flashed after the word that a confirmation link was sent
 
 
-@bp.route("/register/expert", methods=["GET", "POST"])
+_REGISTRATIONS = {
+    "applicant": _Registration(
+        forms.ApplicantRegistrationForm, registration.register_applicant, then=".login"
+    ),
+    "expert": _Registration(
+        forms.ExpertRegistrationForm,
+        registration.register_expert,
+        then="pages.home",
+        also_said=(_l("Thank you. An administrator will activate your expert account."),),
+    ),
+}
+
+
+@bp.route(f"/register/<any({','.join(_REGISTRATIONS)}):kind>", methods=["GET", "POST"])
 @public
-def register_expert():
-    form = forms.ExpertRegistrationForm()
-    done, _user = submit_form(form, lambda: registration.register_expert(**form.to_input()))
-    if done:
-        _confirmation_sent(form.email.data)
-        flash(_("Thank you. An administrator will activate your expert account."), "success")
-        return redirect(url_for("pages.home"))
-    return render_template("accounts/register_expert.html", form=form), form_status(form)
+def register_as(kind: str):
+    chosen = _REGISTRATIONS[kind]
+    form = chosen.form()
+    return form_page(
+        form,
+        lambda: chosen.register(**form.to_input()),
+        f"accounts/register_{kind}.html",
+        success=lambda _user: (_confirmation_sent(form.email.data), *chosen.also_said),
+        to=chosen.then,
+    )
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -165,11 +202,13 @@ def admin_set_role(user_id: int):
 @roles_required(Role.admin)
 def admin_create_user():
     form = forms.CreateUserForm()
-    done, user = submit_form(form, lambda: services.create_user(by=current_user, **form.to_input()))
-    if done:
-        flash(_("Account %(email)s created.", email=user.email), "success")
-        return redirect(url_for(".admin_users"))
-    return render_template("admin/user_new.html", form=form), form_status(form)
+    return form_page(
+        form,
+        lambda: services.create_user(by=current_user, **form.to_input()),
+        "admin/user_new.html",
+        success=lambda user: _("Account %(email)s created.", email=user.email),
+        to=".admin_users",
+    )
 
 
 @bp.get("/admin/audit")

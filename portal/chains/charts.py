@@ -42,16 +42,19 @@ WAN = Decimal(10000)
 NAMES = ("trend", "funding", "composition", "on_time")
 
 
+Series = tuple[str, list[Decimal | int | None]]  # a name and a value per label
+
+
 @dataclass(frozen=True)
 class ChartData:
     name: str
     title: str
     unit: str
     labels: list[str]  # the x axis (or the slices)
-    series: list[tuple[str, list[Decimal | int | None]]]
+    series: list[Series]
 
     @property
-    def rows(self) -> list[tuple[str, list[Decimal | int | None]]]:
+    def rows(self) -> list[Series]:
         """The table beside the chart: one row per label, one column per series."""
         return [
             (label, [values[i] for _name, values in self.series])
@@ -63,21 +66,19 @@ def _wan(amount: Decimal) -> Decimal:
     return (Decimal(amount) / WAN).quantize(Decimal("0.01"))
 
 
+def _by_quarter(overview: Overview, name: str, title: str, series: list[Series]) -> ChartData:
+    """A chart in % over the quarters the chain page looks back on."""
+    quarters = [period.quarter.label for period in overview.history]
+    return ChartData(name, title, "%", quarters, series)
+
+
 def trend(overview: Overview) -> ChartData:
-    return ChartData(
-        "trend",
-        _("Trend by quarter"),
-        "%",
-        [period.quarter.label for period in overview.history],
-        [
-            (_("Resilience index"), overview.trend(resilience.index)),
-            (
-                _("Local supporting rate"),
-                overview.trend(lambda f: _rounded(f.local_supporting_rate)),
-            ),
-            (_("External dependence"), overview.trend(lambda f: _rounded(f.external_dependence))),
-        ],
-    )
+    series = [
+        (_("Resilience index"), overview.trend(resilience.index)),
+        (_("Local supporting rate"), overview.trend(lambda f: _rounded(f.local_supporting_rate))),
+        (_("External dependence"), overview.trend(lambda f: _rounded(f.external_dependence))),
+    ]
+    return _by_quarter(overview, "trend", _("Trend by quarter"), series)
 
 
 def _rounded(value: Decimal | None) -> Decimal | None:
@@ -124,19 +125,12 @@ def composition(overview: Overview) -> ChartData:
 
 
 def on_time(overview: Overview) -> ChartData:
-    return ChartData(
-        "on_time",
-        _("Milestones accepted on time"),
-        "%",
-        [period.quarter.label for period in overview.history],
-        [
-            (
-                _("On time"),
-                overview.trend(lambda f: share(f.milestones_on_time, f.milestones_due)),
-            ),
-            (_("Milestones due"), overview.trend(lambda f: f.milestones_due)),
-        ],
-    )
+    accepted = overview.trend(lambda f: share(f.milestones_on_time, f.milestones_due))
+    series = [
+        (_("On time"), accepted),
+        (_("Milestones due"), overview.trend(lambda f: f.milestones_due)),
+    ]
+    return _by_quarter(overview, "on_time", _("Milestones accepted on time"), series)
 
 
 BUILDERS = {"trend": trend, "funding": funding, "composition": composition, "on_time": on_time}

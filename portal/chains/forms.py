@@ -16,14 +16,16 @@ from portal.formtools import FiniteDecimalField, PortalForm
 from portal.i18n import lazy_gettext as _l
 from portal.parsing import WholeNumberField, coerce_id
 
-LEVELS = [
-    ("0", _l("0 · no chokepoint")),
-    ("1", _l("1 · minor dependence")),
-    ("2", _l("2 · notable dependence")),
-    ("3", _l("3 · chokepoint: few suppliers abroad")),
-    ("4", _l("4 · severe: supply can be cut")),
-    ("5", _l("5 · critical: no domestic supply")),
-]
+# The chokepoint scale, from level 0 up.
+LEVEL_LABELS = (
+    _l("0 · no chokepoint"),
+    _l("1 · minor dependence"),
+    _l("2 · notable dependence"),
+    _l("3 · chokepoint: few suppliers abroad"),
+    _l("4 · severe: supply can be cut"),
+    _l("5 · critical: no domestic supply"),
+)
+LEVELS = [(str(level), label) for level, label in enumerate(LEVEL_LABELS)]
 
 
 class PeriodForm(FlaskForm):

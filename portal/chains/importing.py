@@ -29,6 +29,7 @@ from portal.db import db
 from portal.errors import DomainError, require
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
+from portal.presentation import listing
 
 SHEET = "assessments"
 SHEET_NAMES = {SHEET, "环节评估"}
@@ -141,7 +142,7 @@ def _sheet(workbook):
                     'The workbook has no sheet named "%(sheet)s" (its sheets: %(names)s). '
                     "Start from the template.",
                     sheet=SHEET,
-                    names=", ".join(workbook.sheetnames),
+                    names=listing(workbook.sheetnames),
                 ),
             )
         ]

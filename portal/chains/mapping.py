@@ -7,6 +7,7 @@ security policy (no inline style) holds and the map prints as it shows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from portal.chains.figures import Figures
 from portal.chains.models import LinkRelation
@@ -16,17 +17,24 @@ BOX_WIDTH, BOX_HEIGHT = 230, 92
 COLUMN_GAP, ROW_GAP = 100, 26
 MARGIN, TOP = 20, 44
 LOOP = 56  # how far an arrow between links of one column swings out to the right
-# Fill and border of a box by chokepoint level (0 none … 5 severe); the level is written in the
-# box too, so colour is never the only sign.
+
+
+class Colours(NamedTuple):
+    fill: str
+    stroke: str  # the border
+
+
+# A box's colours by chokepoint level (0 none … 5 severe); the level is written in the box too,
+# so colour is never the only sign.
 LEVEL_COLOURS = (
-    ("#f1f8f2", "#5b8a63"),
-    ("#f4f8e8", "#6d8a3a"),
-    ("#fff8e1", "#9a7b14"),
-    ("#ffedd5", "#b45309"),
-    ("#fde2dc", "#b42318"),
-    ("#f9d0d0", "#8f1010"),
+    Colours("#f1f8f2", "#5b8a63"),
+    Colours("#f4f8e8", "#6d8a3a"),
+    Colours("#fff8e1", "#9a7b14"),
+    Colours("#ffedd5", "#b45309"),
+    Colours("#fde2dc", "#b42318"),
+    Colours("#f9d0d0", "#8f1010"),
 )
-UNASSESSED = ("#f4f5f7", "#6b7280")
+UNASSESSED = Colours("#f4f5f7", "#6b7280")
 
 
 @dataclass(frozen=True)
@@ -41,12 +49,16 @@ class Box:
         return self.figures.assessment.chokepoint_level if self.figures.assessment else None
 
     @property
+    def colours(self) -> Colours:
+        return UNASSESSED if self.level is None else LEVEL_COLOURS[self.level]
+
+    @property
     def fill(self) -> str:
-        return (LEVEL_COLOURS[self.level] if self.level is not None else UNASSESSED)[0]
+        return self.colours.fill
 
     @property
     def stroke(self) -> str:
-        return (LEVEL_COLOURS[self.level] if self.level is not None else UNASSESSED)[1]
+        return self.colours.stroke
 
     @property
     def middle(self) -> int:

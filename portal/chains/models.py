@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
 from portal.challenges.models import ChainLink
-from portal.db import UTCDateTime
+from portal.db import UTCDateTime, checks
 
 PERCENT = sa.Numeric(5, 2)
 CURRENT = sa.text("superseded_at IS NULL")
@@ -34,24 +34,15 @@ class LinkAssessment(SQLModel, table=True):
             sqlite_where=CURRENT,
             postgresql_where=CURRENT,
         ),
-        sa.CheckConstraint(
-            "length(period) = 6 AND substr(period, 5, 1) = 'Q' "
+        *checks(
+            period_is_a_quarter="length(period) = 6 AND substr(period, 5, 1) = 'Q' "
             "AND substr(period, 6, 1) IN ('1', '2', '3', '4')",
-            name="period_is_a_quarter",
-        ),
-        sa.CheckConstraint(
-            "external_dependence >= 0 AND external_dependence <= 100", name="external_percent"
-        ),
-        sa.CheckConstraint(
-            "local_supporting_rate >= 0 AND local_supporting_rate <= 100", name="local_percent"
-        ),
-        sa.CheckConstraint(
-            "external_dependence + local_supporting_rate <= 100", name="shares_within_whole"
-        ),
-        sa.CheckConstraint("local_firms >= 0", name="local_firms_counted"),
-        sa.CheckConstraint("chokepoint_level BETWEEN 0 AND 5", name="chokepoint_scale"),
-        sa.CheckConstraint(
-            "(corrects_id IS NULL) = (correction_reason = '')", name="correction_has_reason"
+            external_percent="external_dependence >= 0 AND external_dependence <= 100",
+            local_percent="local_supporting_rate >= 0 AND local_supporting_rate <= 100",
+            shares_within_whole="external_dependence + local_supporting_rate <= 100",
+            local_firms_counted="local_firms >= 0",
+            chokepoint_scale="chokepoint_level BETWEEN 0 AND 5",
+            correction_has_reason="(corrects_id IS NULL) = (correction_reason = '')",
         ),
     )
 

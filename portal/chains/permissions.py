@@ -67,14 +67,18 @@ def _one_or_404(statement):
     return found
 
 
+def _load_or_404(model, object_id: int, *path):
+    """The row of `model` with this id, with the relations along `path` loaded; else 404."""
+    loader = selectinload(path[0])
+    for relation in path[1:]:
+        loader = loader.selectinload(relation)
+    return _one_or_404(select(model).where(model.id == object_id).options(loader))
+
+
 def get_link_or_404(link_id: int, user: User | None, need: str = "brain") -> ChainLink:
     """A link with its chain (and the chain's links)."""
     _allowed(user, need)
-    return _one_or_404(
-        select(ChainLink)
-        .where(ChainLink.id == link_id)
-        .options(selectinload(ChainLink.chain).selectinload(Chain.links))
-    )
+    return _load_or_404(ChainLink, link_id, ChainLink.chain, Chain.links)
 
 
 def get_assessment_or_404(
@@ -82,11 +86,7 @@ def get_assessment_or_404(
 ) -> LinkAssessment:
     """An assessment with its link and chain."""
     _allowed(user, need)
-    return _one_or_404(
-        select(LinkAssessment)
-        .where(LinkAssessment.id == assessment_id)
-        .options(selectinload(LinkAssessment.link).selectinload(ChainLink.chain))
-    )
+    return _load_or_404(LinkAssessment, assessment_id, LinkAssessment.link, ChainLink.chain)
 
 
 def get_relation_or_404(

@@ -11,15 +11,18 @@ own time stamps: a challenge counts as published from `published_at`, an award a
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import func, select
+from sqlmodel.sql.expression import Select
 
 from portal.accounts.models import Organisation, OrgType
 from portal.awards.models import (
@@ -84,6 +87,11 @@ def _count(condition) -> sa.ColumnElement:
 
 def _total(condition, amount) -> sa.ColumnElement:
     return func.coalesce(func.sum(sa.case((condition, amount), else_=0)), 0)
+
+
+def _sums(**columns) -> list[sa.ColumnElement]:
+    """The sum of each column, labelled with its keyword."""
+    return [func.sum(column).label(name) for name, column in columns.items()]
 
 
 def _moments(quarters: list[Quarter]) -> sa.Subquery:
@@ -206,11 +214,13 @@ def _funded_awards(m, *columns):
     )
 
 
-def _per_link(grouped: sa.Subquery, *measures):
-    """The sums of a first grouping (per challenge, per project) per quarter and link."""
+def _per_link(m, first: Select, one, measures: Callable[[Any], list[sa.ColumnElement]]):
+    """Figures per quarter and link, from a first grouping per quarter, link and `one` (a
+    challenge, a project): `measures(c)` sums the first grouping's columns `c`."""
+    grouped = first.group_by(m.c.p, Challenge.chain_link_id, one).subquery()
     c = grouped.c
     return (
-        select(c.p, c.link_id, *measures)
+        select(c.p, c.link_id, *measures(c))
         .select_from(grouped)
         .join(ChainLink, ChainLink.id == c.link_id)
         .group_by(c.p, c.link_id)
@@ -224,35 +234,33 @@ def _funded(m, chain_id: int):
     running = sa.not_(closed)
     completed = sa.and_(closed, Award.status == AwardStatus.completed)
     attacking = sa.or_(running, completed)
-    per_challenge = (
-        _funded_awards(
-            m,
-            Challenge.id.label("challenge_id"),
-            func.sum(Award.amount).label("awarded"),
-            func.sum(func.coalesce(Proposal.self_funds, 0)).label("self_funds"),
-            func.max(func.coalesce(Challenge.cofunding, 0)).label("owner_funds"),
-            func.count().label("teams"),
-            func.max(sa.case((Challenge.funding_mode == FundingMode.horse_race, 1), else_=0)).label(
-                "race"
-            ),
-            func.max(sa.case((running, 1), else_=0)).label("running"),
-            func.max(sa.case((completed, 1), else_=0)).label("completed"),
-            _count(attacking).label("attacking"),
-        )
-        .join(Proposal, Proposal.id == Award.proposal_id)
-        .group_by(m.c.p, Challenge.chain_link_id, Challenge.id)
-        .subquery()
-    )
-    c = per_challenge.c
+    per_challenge = _funded_awards(
+        m,
+        Challenge.id.label("challenge_id"),
+        func.sum(Award.amount).label("awarded"),
+        func.sum(func.coalesce(Proposal.self_funds, 0)).label("self_funds"),
+        func.max(func.coalesce(Challenge.cofunding, 0)).label("owner_funds"),
+        func.count().label("teams"),
+        func.max(sa.case((Challenge.funding_mode == FundingMode.horse_race, 1), else_=0)).label(
+            "race"
+        ),
+        func.max(sa.case((running, 1), else_=0)).label("running"),
+        func.max(sa.case((completed, 1), else_=0)).label("completed"),
+        _count(attacking).label("attacking"),
+    ).join(Proposal, Proposal.id == Award.proposal_id)
     return _per_link(
+        m,
         per_challenge,
-        _money(func.sum(c.awarded)).label("awarded"),
-        _money(func.sum(c.self_funds + c.owner_funds)).label("cofunding"),
-        func.sum(c.teams).label("projects"),
-        func.sum(sa.case((c.race == 1, c.teams), else_=0)).label("race_teams"),
-        func.sum(c.running).label("running"),
-        _count(sa.and_(c.completed == 1, c.running == 0)).label("completed"),
-        func.sum(c.attacking).label("attacking"),
+        Challenge.id,
+        lambda c: [
+            _money(func.sum(c.awarded)).label("awarded"),
+            _money(func.sum(c.self_funds + c.owner_funds)).label("cofunding"),
+            func.sum(c.teams).label("projects"),
+            func.sum(sa.case((c.race == 1, c.teams), else_=0)).label("race_teams"),
+            func.sum(c.running).label("running"),
+            _count(sa.and_(c.completed == 1, c.running == 0)).label("completed"),
+            func.sum(c.attacking).label("attacking"),
+        ],
     )
 
 
@@ -312,11 +320,13 @@ def _consortia(m, chain_id: int):
             m.c.p,
             c.link_id,
             func.count().label("consortia"),
-            func.sum(c.members).label("members"),
-            func.sum(c.enterprise).label("enterprise"),
-            func.sum(c.university).label("university"),
-            func.sum(c.institute).label("institute"),
-            func.sum(c.local_members).label("local_members"),
+            *_sums(
+                members=c.members,
+                enterprise=c.enterprise,
+                university=c.university,
+                institute=c.institute,
+                local_members=c.local_members,
+            ),
             _count(c.kinds >= 2).label("mixed"),
         )
         .select_from(m)
@@ -334,23 +344,17 @@ def _milestones(m, chain_id: int):
     accepted = sa.and_(Milestone.accepted_at.is_not(None), Milestone.accepted_at < at)
     on_time = sa.and_(due, accepted, local_day(Milestone.accepted_at) <= Milestone.due_date)
     running = sa.or_(Award.closed_at.is_(None), Award.closed_at >= at)
-    per_project = (
-        _funded_awards(
-            m,
-            _count(due).label("due"),
-            _count(on_time).label("on_time"),
-            func.max(sa.case((sa.and_(due, running, sa.not_(accepted)), 1), else_=0)).label("late"),
-        )
-        .join(Milestone, Milestone.award_id == Award.id)
-        .group_by(m.c.p, Challenge.chain_link_id, Award.id)
-        .subquery()
-    )
-    c = per_project.c
+    per_project = _funded_awards(
+        m,
+        _count(due).label("due"),
+        _count(on_time).label("on_time"),
+        func.max(sa.case((sa.and_(due, running, sa.not_(accepted)), 1), else_=0)).label("late"),
+    ).join(Milestone, Milestone.award_id == Award.id)
     return _per_link(
+        m,
         per_project,
-        func.sum(c.due).label("milestones_due"),
-        func.sum(c.on_time).label("milestones_on_time"),
-        func.sum(c.late).label("behind_schedule"),
+        Award.id,
+        lambda c: _sums(milestones_due=c.due, milestones_on_time=c.on_time, behind_schedule=c.late),
     )
 
 

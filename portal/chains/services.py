@@ -146,7 +146,7 @@ def record_assessment(
         raise ValidationFailed(problems)
     assessment = _row(link, data, by)
     db.session.add(assessment)
-    audit.record(by, action, assessment, after=audit.snapshot(assessment))
+    audit.created(by, action, assessment)
     return assessment
 
 
@@ -230,7 +230,7 @@ def add_relation(
         created_by_id=by.id,
     )
     db.session.add(relation)
-    audit.record(by, "link_relation.added", relation, after=audit.snapshot(relation))
+    audit.created(by, "link_relation.added", relation)
     return relation
 
 

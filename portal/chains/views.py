@@ -17,6 +17,7 @@ from portal.chains.forms import (
     PeriodForm,
     RelationForm,
 )
+from portal.chains.models import LinkAssessment
 from portal.chains.periods import Quarter
 from portal.chains.permissions import (
     can_record,
@@ -26,6 +27,7 @@ from portal.chains.permissions import (
     get_relation_or_404,
     visible_chains,
 )
+from portal.challenges.models import ChainLink
 from portal.formtools import first_display, form_status
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page, cached_public_page
@@ -171,13 +173,25 @@ def link(link_id: int):
 # ---- officers and admins ----------------------------------------------------------------------
 
 
+def _with_period(form, period: str | None = None):
+    """The form, its quarter filled on first display: `period`, else the current quarter."""
+    if first_display(form):
+        form.period.data = period or str(Quarter.current())
+    return form
+
+
+def _assessment_page(form, chain_link: ChainLink, correcting: LinkAssessment | None = None):
+    """The form of a link's assessment: a new one, or a correction of `correcting`."""
+    return render_template(
+        "chains/assessment_form.html", form=form, chain_link=chain_link, correcting=correcting
+    ), form_status(form)
+
+
 @bp.route("/links/<int:link_id>/assessments/new", methods=["GET", "POST"])
 @staff_required
 def new_assessment(link_id: int):
     chain_link = get_link_or_404(link_id, current_user, need="record")
-    form = AssessmentForm()
-    if first_display(form):
-        form.period.data = request.args.get("period") or str(Quarter.current())
+    form = _with_period(AssessmentForm(), request.args.get("period"))
     done, _assessment = submit_form(
         form,
         lambda: services.record_assessment(chain_link, form.to_input(), by=current_user),
@@ -185,18 +199,14 @@ def new_assessment(link_id: int):
     if done:
         flash(_("The assessment of %(quarter)s is recorded.", quarter=form.period.data), "success")
         return redirect(url_for(".link", link_id=chain_link.id, period=form.period.data))
-    return render_template(
-        "chains/assessment_form.html", form=form, chain_link=chain_link, correcting=None
-    ), form_status(form)
+    return _assessment_page(form, chain_link)
 
 
 @bp.route("/assessments/<int:assessment_id>/correct", methods=["GET", "POST"])
 @staff_required
 def correct_assessment(assessment_id: int):
     assessment = get_assessment_or_404(assessment_id, current_user)
-    form = CorrectionForm()
-    if first_display(form):
-        form = CorrectionForm.from_model(assessment)
+    form = CorrectionForm.for_editing(assessment)
     done, _correction = submit_form(
         form,
         lambda: services.correct_assessment(assessment, **form.to_input(), by=current_user),
@@ -204,12 +214,7 @@ def correct_assessment(assessment_id: int):
     if done:
         flash(_("The correction is recorded; the earlier figures are kept."), "success")
         return redirect(url_for(".link", link_id=assessment.link_id, period=assessment.period))
-    return render_template(
-        "chains/assessment_form.html",
-        form=form,
-        chain_link=assessment.link,
-        correcting=assessment,
-    ), form_status(form)
+    return _assessment_page(form, assessment.link, correcting=assessment)
 
 
 @bp.route("/<int:chain_id>/relations", methods=["GET", "POST"])
@@ -252,9 +257,7 @@ def remove_relation(chain_id: int, relation_id: int):
 @staff_required
 def import_assessments(chain_id: int):
     chain = get_chain_or_404(chain_id, current_user, need="record")
-    form = ImportForm()
-    if first_display(form):
-        form.period.data = str(Quarter.current())
+    form = _with_period(ImportForm())
 
     def run():
         upload = form.file.data

@@ -61,6 +61,7 @@ from portal.errors import DomainError, ValidationFailed
 from portal.formtools import PortalForm
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
+from portal.money import MoneyField
 from portal.parsing import (
     DAY_RANGE_MESSAGE,
     DayField,
@@ -72,7 +73,6 @@ from portal.parsing import (
 )
 from portal.presentation import plain_number
 
-WAN = Decimal(10000)
 NUMBER_LIMIT = Decimal("1e13")
 
 BLIND_TEAM_WARNING = _l(
@@ -112,25 +112,6 @@ class NumberField(Field):
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else plain_number(Decimal(self.data))
-
-
-class WanField(NumberField):
-    """Money typed in 万元 (ten thousand yuan), kept in yuan."""
-
-    message = _l("Enter an amount in 万元, e.g. 3000 or 2500.5.")
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if self.data is not None:
-            self.data = (self.data * WAN).quantize(Decimal("0.01"))
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        text = format((Decimal(self.data) / WAN).normalize(), "f")
-        return text
 
 
 class LocalDateTimeField(DateTimeLocalField):
@@ -248,8 +229,8 @@ class ChallengeForm(PortalForm):
         _l("Expected deliverable"),
         validators=[Length(max=500, message=_l("At most %(max)d characters."))],
     )
-    funding_cap = WanField(_l("Funding cap (万元)"))
-    cofunding = WanField(_l("Co-funding by the demand owner (万元)"))
+    funding_cap = MoneyField(_l("Funding cap (万元)"))
+    cofunding = MoneyField(_l("Co-funding by the demand owner (万元)"))
     duration_months = WholeNumberField(
         _l("Duration (months)"),
         validators=[Optional(), between(1, 120, _l("Between 1 and 120 months."))],
@@ -605,8 +586,8 @@ class CatalogueForm(PortalForm):
     status = SelectField(_l("Status"), validators=[Optional()])
     deadline_from = DayField(_l("Deadline from"), validators=[Optional()])
     deadline_to = DayField(_l("Deadline until"), validators=[Optional()])
-    funding_min = NumberField(_l("Funding cap at least (万元)"))
-    funding_max = NumberField(_l("Funding cap at most (万元)"))
+    funding_min = MoneyField(_l("Funding cap at least (万元)"))
+    funding_max = MoneyField(_l("Funding cap at most (万元)"))
     sort = SelectField(
         _l("Sort by"),
         choices=CatalogueOrder.choices(),
@@ -644,9 +625,9 @@ class CatalogueForm(PortalForm):
         if given(self.deadline_to):
             filters.deadline_to = local_day_start(self.deadline_to.data, zone) + timedelta(days=1)
         if given(self.funding_min) is not None:
-            filters.funding_min = self.funding_min.data * WAN
+            filters.funding_min = self.funding_min.data
         if given(self.funding_max) is not None:
-            filters.funding_max = self.funding_max.data * WAN
+            filters.funding_max = self.funding_max.data
         return filters
 
 

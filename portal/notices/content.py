@@ -14,8 +14,8 @@ from flask import current_app
 from portal.awards.models import Award
 from portal.errors import DomainError
 from portal.i18n import gettext as _
-from portal.notices.numerals import amount_in_capitals
 from portal.notices.rendering import data_url, qr_data_url
+from portal.numerals import amount_in_capitals
 from portal.proposals.models import MemberRole
 
 LANGUAGES = ("zh", "en")

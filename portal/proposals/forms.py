@@ -4,6 +4,7 @@ buttons `add_row` and `remove_row` (with the row's index) re-show the form witho
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -24,9 +25,14 @@ from portal.accounts.models import OrgType
 from portal.formtools import FiniteDecimalField, PortalForm
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
+from portal.money import MoneyField
 from portal.parsing import DayField, HiddenNumberField, coerce_id, parse_whole
+from portal.presentation import format_money
 from portal.proposals.drafting import CommitmentInput, MemberInput, MilestoneInput
 from portal.proposals.models import Proposal
+
+# A request under this share of the funding cap is flagged: most likely typed in yuan.
+IMPLAUSIBLY_SMALL = Decimal("0.01")
 
 MAX_ROWS = 20
 
@@ -259,16 +265,12 @@ class MilestonesForm(SectionForm):
 
 class ShareRow(Form):
     member_id = HiddenNumberField()
-    share = FiniteDecimalField(_l("Share (yuan)"), validators=[Optional()], places=None)
+    share = MoneyField(_l("Share (万元)"))
 
 
 class BudgetForm(SectionForm):
-    requested = FiniteDecimalField(
-        _l("Funding requested (yuan)"), validators=[Optional()], places=None
-    )
-    self_funds = FiniteDecimalField(
-        _l("Self-raised funds (yuan)"), validators=[Optional()], places=None
-    )
+    requested = MoneyField(_l("Funding requested (万元)"))
+    self_funds = MoneyField(_l("Self-raised funds (万元)"))
     shares = FieldList(FormField(ShareRow), min_entries=0)
 
     @classmethod
@@ -280,8 +282,14 @@ class BudgetForm(SectionForm):
         }
 
     def fit(self, proposal: Proposal) -> None:
+        cap = proposal.challenge.funding_cap
+        if self.requested.data and cap and self.requested.data < cap * IMPLAUSIBLY_SMALL:
+            self.requested.warning = _(
+                "This is under 1 %% of the funding cap of %(cap)s: amounts are typed in 万元.",
+                cap=format_money(cap, "wan"),
+            )
         for entry, member in zip(self.shares, proposal.members, strict=False):
-            entry.form.share.label.text = _("Share of %(org)s (yuan)", org=member.organisation.name)
+            entry.form.share.label.text = _("Share of %(org)s (万元)", org=member.organisation.name)
 
     def to_input(self) -> dict[str, Any]:
         return {

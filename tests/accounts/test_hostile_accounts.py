@@ -79,7 +79,13 @@ def test_hostile_user_search_never_fails(client, make_user, login, query):
 
 
 def test_a_post_without_its_csrf_token_is_refused(app, make_user):
-    guarded = create_app({"SECRET_KEY": "csrf-test", "DATABASE_URL": app.config["DATABASE_URL"]})
+    guarded = create_app(
+        {
+            "SECRET_KEY": "csrf-test",
+            "DATABASE_URL": app.config["DATABASE_URL"],
+            "BABEL_DEFAULT_LOCALE": "en",
+        }
+    )
     make_user("alice@alpha.example")
     response = guarded.test_client().post(
         "/login", data={"email": "alice@alpha.example", "password": "whatever"}

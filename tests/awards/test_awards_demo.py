@@ -16,14 +16,13 @@ from portal.awards.models import (
     ReportDecision,
 )
 from portal.db import db
-from portal.demo.load import load_demo
 
 pytestmark = pytest.mark.slow
 
 
-def test_the_demo_shows_every_state_and_its_pages_render(app, client):
+def test_the_demo_shows_every_state_and_its_pages_render(demo, app, client):
     with app.app_context():
-        base = load_demo()
+        base = demo.objects()
         db.session.commit()
         awards = base["awards"]
         race_number = awards["race"].number

@@ -186,10 +186,11 @@ def prepare_proposal(page: Page, number: str, team: dict, pdf: Path) -> str:
     save_section(page)
 
     edit_section(page, "Budget")
-    page.get_by_label("Funding requested (yuan)").fill("20000000")
-    page.get_by_label("Self-raised funds (yuan)").fill("5000000")
-    page.get_by_label(f"Share of {team['lead']} (yuan)").fill("12000000")
-    page.get_by_label(f"Share of {team['member']} (yuan)").fill("8000000")
+    page.get_by_label("Funding requested (万元)").fill("２,０００万")
+    expect(page.locator("#requested-capitals")).to_have_text("人民币贰仟万元整")  # as it is typed
+    page.get_by_label("Self-raised funds (万元)").fill("500")
+    page.get_by_label(f"Share of {team['lead']} (万元)").fill("1200")
+    page.get_by_label(f"Share of {team['member']} (万元)").fill("800")
     save_section(page)
 
     page.get_by_role("link", name="Manage").click()

@@ -8,14 +8,13 @@ from sqlmodel import select
 from portal.chains.models import LinkAssessment
 from portal.challenges.models import ChainLink, Challenge, FundingMode
 from portal.db import db
-from portal.demo.load import load_demo
 
 pytestmark = pytest.mark.slow
 
 
-def test_the_demo_chain_shows_a_chokepoint_attacked_by_a_horse_race(app, client, login):
+def test_the_demo_chain_shows_a_chokepoint_attacked_by_a_horse_race(demo, app, client, login):
     with app.app_context():
-        base = load_demo()
+        base = demo.objects()
         db.session.commit()
         materials = db.session.exec(select(ChainLink).where(ChainLink.name == "材料与设备")).one()
         rows = db.session.exec(

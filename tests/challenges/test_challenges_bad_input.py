@@ -57,7 +57,7 @@ def nothing_written(app) -> bool:
         (
             {"funding_cap": "-5"},
             "funding_cap-error",
-            "The funding cap must be more than zero.",
+            "An amount cannot be below zero.",
             'value="-5"',
         ),
         (
@@ -75,7 +75,7 @@ def nothing_written(app) -> bool:
         (
             {"funding_cap": "三千万"},
             "funding_cap-error",
-            "Enter an amount in 万元, e.g. 3000 or 2500.5.",
+            "Enter an amount in 万元 using digits, e.g. 2800, 2,800.5 or 2800万.",
             'value="三千万"',
         ),
         (
@@ -140,3 +140,31 @@ def test_a_bad_input_on_an_existing_draft_leaves_the_draft_as_it_was(app, client
         assert (
             db.session.get(Challenge, challenge.id).title == "28nm ArF 光刻胶 28nm ArF photoresist"
         )
+
+
+@pytest.mark.parametrize("typed", ["12万3", "1e6", "--5", "NaN", "一千万", "1,2,3", "100000001"])
+def test_every_money_field_refuses_what_it_cannot_read_and_keeps_it(
+    app, client, officer_link, typed
+):
+    for field in ("funding_cap", "cofunding"):
+        response = client.post(
+            "/officer/challenges/new", data=challenge_form(officer_link.id, **{field: typed})
+        )
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert f'id="{field}-error"' in html and f'value="{typed}"' in html
+        assert nothing_written(app)
+
+
+def test_the_cap_typed_as_people_write_it_is_kept_in_yuan_and_shown_in_capitals(
+    app, client, officer_link
+):
+    client.post(
+        "/officer/challenges/new",
+        data=challenge_form(officer_link.id, funding_cap="３,０００万", cofunding="0.05亿"),
+    )
+    with app.app_context():
+        challenge = db.session.exec(select(Challenge)).one()
+        assert (challenge.funding_cap, challenge.cofunding) == (30_000_000, 5_000_000)
+    page = client.get(f"/officer/challenges/{challenge.id}/edit").get_data(as_text=True)
+    assert 'value="3,000.00"' in page and "人民币叁仟万元整" in page and "人民币伍佰万元整" in page

@@ -152,3 +152,12 @@ def test_a_pdf_guide_is_published_with_the_challenge(app, client, login, make_us
     href = page.split("/guides/", 1)[1].split('"', 1)[0]
     download = client.get(f"/challenges/{number}/guides/{href}")
     assert download.status_code == 200 and download.data.startswith(b"%PDF-")
+
+
+def test_lists_in_a_chinese_page_are_separated_by_the_chinese_comma(client, make_challenge):
+    challenge = make_challenge()
+    english = client.get(f"/challenges/{challenge.number}").get_data(as_text=True)
+    assert "Enterprise, University, Research institute" in english
+    client.get("/language/zh")
+    chinese = client.get(f"/challenges/{challenge.number}").get_data(as_text=True)
+    assert "企业、高校、科研院所" in chinese

@@ -5,14 +5,12 @@ from sqlmodel import select
 
 from portal.challenges.models import Challenge, ChallengeStatus, Clarification, FundingMode
 from portal.db import db
-from portal.demo.load import load_demo
 
 pytestmark = pytest.mark.slow
 
 
-def test_the_demo_has_challenges_in_every_state(app, client, login):
+def test_the_demo_has_challenges_in_every_state(demo, app, client, login):
     with app.app_context():
-        load_demo()
         db.session.commit()
         from portal import clock
 
@@ -58,9 +56,8 @@ def assert_accessible_markup(html: str, url: str) -> None:
     assert '="None"' not in html, url
 
 
-def test_the_challenge_pages_have_sound_markup(app, client, login):
+def test_the_challenge_pages_have_sound_markup(demo, app, client, login):
     with app.app_context():
-        load_demo()
         db.session.commit()
         challenges = db.session.exec(select(Challenge)).all()
         amended = next(c for c in challenges if c.version == 2)

@@ -84,7 +84,7 @@ def test_opening_a_draft_and_saving_it_unchanged_keeps_everything(
         assert challenge.horse_race_teams == (3 if mode == "horse_race" else 1)
     page = client.get(f"/officer/challenges/{challenge.id}/edit").get_data(as_text=True)
     values = form_values(page)
-    assert values["funding_cap"] == ["3000"] and values["deadline"] == ["2030-06-30T17:00"]
+    assert values["funding_cap"] == ["3,000.00"] and values["deadline"] == ["2030-06-30T17:00"]
     response = client.post(
         f"/officer/challenges/{challenge.id}/edit", data={**values, "save": "Save"}
     )

@@ -6,15 +6,13 @@ import pytest
 from sqlmodel import select
 
 from portal.db import db
-from portal.demo.load import load_demo
 from portal.notices.models import Notice, NoticeStatus
 
 pytestmark = pytest.mark.slow
 
 
-def test_the_demo_has_a_valid_a_superseded_and_a_revoked_notice(app):
+def test_the_demo_has_a_valid_a_superseded_and_a_revoked_notice(demo, app):
     with app.app_context():
-        load_demo()
         db.session.commit()
         notices = db.session.exec(select(Notice).order_by(Notice.id)).all()
 
@@ -26,9 +24,9 @@ def test_the_demo_has_a_valid_a_superseded_and_a_revoked_notice(app):
     )
 
 
-def test_the_demo_prints_the_projects_of_the_awards_demo(app):
+def test_the_demo_prints_the_projects_of_the_awards_demo(demo, app):
     with app.app_context():
-        base = load_demo()
+        base = demo.objects()
         db.session.commit()
         printed = {base["notices"]["issued"].award_id, base["notices"]["superseded"].award_id}
         project = base["awards"]["running"]

@@ -1,6 +1,10 @@
 """The demo data a newcomer sees after `make run`."""
 
 import pytest
+from sqlmodel import select
+
+from portal.accounts.models import User
+from portal.db import db
 
 pytestmark = pytest.mark.slow
 
@@ -18,11 +22,14 @@ ACCOUNTS = [
 ]
 
 
-@pytest.fixture
-def demo(app):
-    result = app.test_cli_runner().invoke(args=["demo", "--if-empty"])
-    assert result.exit_code == 0, result.output
-    return result
+def test_make_run_loads_the_demo_into_an_empty_database_once(app):
+    """The command `make run` calls; the other tests here share a copy of what it loads."""
+    first = app.test_cli_runner().invoke(args=["demo", "--if-empty"])
+    assert first.exit_code == 0, first.output
+    with app.app_context():
+        assert set(ACCOUNTS) <= set(db.session.exec(select(User.email)).all())
+    again = app.test_cli_runner().invoke(args=["demo", "--if-empty"])
+    assert again.exit_code == 0 and "already has data" in again.output
 
 
 def test_every_demo_account_logs_in_with_the_documented_password(app, demo):
@@ -37,11 +44,6 @@ def test_the_expert_awaiting_activation_cannot_log_in(app, demo):
         "/login", data={"email": "expert4@example.com", "password": "portal-demo"}
     )
     assert response.status_code == 401
-
-
-def test_the_demo_is_loaded_only_into_an_empty_database(app, demo):
-    again = app.test_cli_runner().invoke(args=["demo", "--if-empty"])
-    assert "already has data" in again.output
 
 
 def test_alice_has_a_joiner_waiting_and_an_organisation_waits_for_staff(app, demo):

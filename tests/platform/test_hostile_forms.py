@@ -41,7 +41,6 @@ from portal.challenges.models import (
     Clarification,
 )
 from portal.db import db
-from portal.demo.load import load_demo
 from portal.notices.models import Notice, NoticeBatch
 from portal.notifications.models import Notification
 from portal.proposals.models import Attachment, Proposal, SubmittedVersion
@@ -71,13 +70,6 @@ NOT_IN_DEMO = {
     "notices.batch_step",
     "notices.batch_zip",
 }
-
-
-def demo(app: Flask) -> dict[str, object]:
-    with app.app_context():
-        base = load_demo()
-        db.session.commit()
-        return base
 
 
 def row_counts(app: Flask) -> dict[str, int]:
@@ -411,8 +403,7 @@ def posted_fields(app: Flask, client, rule: Rule, role: str | None) -> list[str]
 # ---- 1. hostile form bodies on every POST route ----
 
 
-def test_hostile_bodies_on_every_post_route_never_fail_nor_half_write(app, client):
-    demo(app)
+def test_hostile_bodies_on_every_post_route_never_fail_nor_half_write(demo, app, client):
     failures: list[str] = []
     posted: set[str] = set()
     for index, rule in enumerate(routes(app, "POST")):
@@ -456,8 +447,7 @@ def test_hostile_bodies_on_every_post_route_never_fail_nor_half_write(app, clien
 # ---- 2. ids that do not exist, or are someone else's ----
 
 
-def test_unknown_ids_give_404_on_every_route_that_takes_one(app, client):
-    demo(app)
+def test_unknown_ids_give_404_on_every_route_that_takes_one(demo, app, client):
     failures, checked = [], set()
     rules = routes(app, "GET", with_arguments=True) + routes(app, "POST", True)
     for rule in rules:
@@ -497,8 +487,7 @@ def test_unknown_ids_give_404_on_every_route_that_takes_one(app, client):
 OPEN_TO_ANY_APPLICANT = {"awards.lodge_objection"}
 
 
-def test_an_unrelated_applicant_gets_404_for_others_objects(app, client, make_user):
-    demo(app)
+def test_an_unrelated_applicant_gets_404_for_others_objects(demo, app, client, make_user):
     stranger = make_user("mallory@stranger.example").id
     failures, checked = [], set()
     for rule in routes(app, "GET", with_arguments=True) + routes(app, "POST", True):
@@ -536,8 +525,7 @@ HOSTILE_QUERIES = [
 ]
 
 
-def test_hostile_query_strings_never_fail(app, client):
-    demo(app)
+def test_hostile_query_strings_never_fail(demo, app, client):
     failures = []
     pages = [
         rule
@@ -590,8 +578,7 @@ CSRF_SAMPLE = [
 ]
 
 
-def test_a_post_without_its_csrf_token_is_refused_on_every_module(app, client, small_uploads):
-    base = demo(app)
+def test_a_post_without_its_csrf_token_is_refused_on_every_module(demo, app, client, small_uploads):
     guarded = create_app(
         {
             "SECRET_KEY": "csrf-test",
@@ -614,11 +601,12 @@ def test_a_post_without_its_csrf_token_is_refused_on_every_module(app, client, s
         assert "security token" in response.get_data(as_text=True)
         assert row_counts(app) == before
 
-    oversized_uploads_show_the_413_page(app, client, base)
+    oversized_uploads_show_the_413_page(app, client, demo)
 
 
-def oversized_uploads_show_the_413_page(app, client, base):
+def oversized_uploads_show_the_413_page(app, client, demo):
     with app.app_context():
+        base = demo.objects()
         draft = db.session.exec(
             select(Proposal).where(Proposal.id == base["proposals"]["draft"].id)
         ).one()
@@ -658,9 +646,9 @@ def post_as_shown(client, path: str, field: str, changes: dict[str, object]):
     return client.post(path, data=values)
 
 
-def test_a_script_typed_into_the_forms_is_shown_escaped_on_every_page(app, client):
-    base = demo(app)
+def test_a_script_typed_into_the_forms_is_shown_escaped_on_every_page(demo, app, client):
     with app.app_context():
+        base = demo.objects()
         users = {k: u.id for k, u in base["users"].items()}
         draft = base["proposals"]["draft"].id
         published = db.session.exec(

@@ -28,7 +28,6 @@ from tests.platform.test_hostile_forms import (
     RESOLVERS,
     acting_role,
     argument_order,
-    demo,
     fill,
     follow,
     owner_of,
@@ -83,8 +82,7 @@ def hostile_segments(rule: Rule) -> dict[str, list[str]]:
     return segments
 
 
-def test_ids_and_words_in_urls_that_are_not_plain_are_404(app, client):
-    demo(app)
+def test_ids_and_words_in_urls_that_are_not_plain_are_404(demo, app, client):
     failures, checked = [], set()
     rules = [r for r in routes(app, "GET") + routes(app, "POST") if hostile_segments(r)]
     for rule in rules:
@@ -122,8 +120,7 @@ def hostile_query(names: list[str], round_: int) -> dict[str, str]:
     return query
 
 
-def test_hostile_numbers_and_days_in_query_strings_never_fail(app, client):
-    demo(app)
+def test_hostile_numbers_and_days_in_query_strings_never_fail(demo, app, client):
     failures, read = [], 0
     for rule in routes(app, "GET"):
         if rule.rule.endswith(FILES) or rule.endpoint in ("static", "pages.set_language"):
@@ -330,8 +327,7 @@ TAKE_NUMBERS_OR_DAYS = {
 }
 
 
-def test_hostile_numbers_and_days_in_form_bodies_are_refused_and_write_nothing(app, client):
-    demo(app)
+def test_hostile_numbers_and_days_in_form_bodies_are_refused_and_write_nothing(demo, app, client):
     failures: list[str] = []
     posted: set[str] = set()
     picks = count()

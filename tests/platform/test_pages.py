@@ -57,7 +57,13 @@ def test_an_upload_over_the_limit_shows_the_413_page(app, client):
 def test_an_unexpected_error_shows_the_500_page_in_the_layout(app):
     from portal.access import public
 
-    failing = create_app({"SECRET_KEY": "x", "DATABASE_URL": app.config["DATABASE_URL"]})
+    failing = create_app(
+        {
+            "SECRET_KEY": "x",
+            "DATABASE_URL": app.config["DATABASE_URL"],
+            "BABEL_DEFAULT_LOCALE": "en",
+        }
+    )
 
     def broken():
         raise RuntimeError("boom")

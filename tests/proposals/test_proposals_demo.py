@@ -6,17 +6,16 @@ import pytest
 from sqlmodel import select
 
 from portal.accounts.models import Invitation, InvitationPurpose
-from portal.demo.load import load_demo
 from portal.proposals import checklist, signature
 from portal.proposals.models import ConsentStatus, Proposal, ProposalStatus, SignatureStatus
 
 pytestmark = pytest.mark.slow
 
 
-def test_the_demo_has_proposals_in_every_state_consented_and_signed(app, ctx):
+def test_the_demo_has_proposals_in_every_state_consented_and_signed(demo, app, ctx):
     """Draft, submitted, withdrawn and resubmitted; a consortium with a member that accepted
     and one still invited; a team leader who signed and one invited who has not."""
-    base = load_demo()
+    base = demo.objects()
     ctx.commit()
     proposals = base["proposals"]
     assert proposals["draft"].status is ProposalStatus.draft

@@ -174,19 +174,19 @@ def test_applicant_builds_saves_with_errors_completes_and_submits(
         "Gamma Institute 伽马研究所",
     ]
     budget = {
-        "requested": "20000000",
-        "self_funds": "5000000",
+        "requested": "2000",
+        "self_funds": "500",
         "shares-0-member_id": str(members[0].id),
-        "shares-0-share": "10000000",
+        "shares-0-share": "1000",
         "shares-1-member_id": str(members[1].id),
-        "shares-1-share": "6000000",
+        "shares-1-share": "600",
         "shares-2-member_id": str(members[2].id),
-        "shares-2-share": "3000000",
+        "shares-2-share": "300",
     }
     html = save(client, app, pid, "budget", budget).get_data(as_text=True)
     assert "add up to CNY 19,000,000.00, not the CNY 20,000,000.00 requested" in html
-    assert field_value(html, "shares-2-share") == "3000000.00"
-    save(client, app, pid, "budget", {**budget, "shares-2-share": "4000000"})
+    assert field_value(html, "shares-2-share") == "300.00"
+    save(client, app, pid, "budget", {**budget, "shares-2-share": "400"})
 
     # Submitting before the attachments are there is refused with the checklist.
     response = client.post(f"/proposals/{pid}/submit")

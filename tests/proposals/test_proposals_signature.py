@@ -54,7 +54,7 @@ def budget(app, pid: int, requested: str) -> dict:
     return {
         "revision": current_revision(app, pid),
         "requested": requested,
-        "self_funds": "5000000",
+        "self_funds": "500",
         "shares-0-member_id": str(members[0].id),
         "shares-0-share": requested,
     }
@@ -131,7 +131,7 @@ def test_the_leader_invited_by_e_mail_signs_and_a_budget_change_voids_the_signat
 
     # Alice changes the budget: the signature is void, the page says so, submission is refused.
     login("alice@alpha.example")
-    client.post(f"/proposals/{pid}/edit/budget", data=budget(app, pid, "19000000"))
+    client.post(f"/proposals/{pid}/edit/budget", data=budget(app, pid, "1900"))
     [voided] = signatures(app, pid)
     assert voided.status is SignatureStatus.void and voided.void_cause is VoidCause.budget
     assert voided.voided_by_id == c["alice"].id and voided.voided_at is not None
@@ -276,7 +276,7 @@ def test_signatures_and_answers_are_in_the_audit_trail_with_actor_and_time(
         [member] = [m for m in load(app, proposal.id).members if m.organisation_id == c["beta"].id]
     client.post(f"/proposals/invitations/{member.id}/accept")
     login("alice@alpha.example")
-    client.post(f"/proposals/{proposal.id}/edit/budget", data=budget(app, proposal.id, "1000"))
+    client.post(f"/proposals/{proposal.id}/edit/budget", data=budget(app, proposal.id, "0.1"))
     with app.app_context():
         events = db.session.exec(
             select(AuditEvent)

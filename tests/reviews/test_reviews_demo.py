@@ -4,7 +4,6 @@ import pytest
 from sqlmodel import select
 
 from portal.db import db
-from portal.demo.load import load_demo
 from portal.proposals.models import Proposal
 from portal.reviews.models import Assignment, AvoidanceRequest, Review
 from portal.reviews.queries import detected_conflicts
@@ -12,9 +11,9 @@ from portal.reviews.queries import detected_conflicts
 pytestmark = pytest.mark.slow
 
 
-def test_the_demo_has_review_in_every_state_and_its_pages_open(app, client):
+def test_the_demo_has_review_in_every_state_and_its_pages_open(demo, app, client):
     with app.test_request_context():
-        base = load_demo()
+        base = demo.objects()
         db.session.commit()
         challenges = base["review_challenges"]
         ids = {k: c.id for k, c in challenges.items()}

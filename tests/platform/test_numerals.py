@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from portal.notices.numerals import amount_in_capitals
+from portal.numerals import amount_in_capitals
 
 TABLE = [
     ("0", "人民币零元整"),
