@@ -27,28 +27,23 @@ COUNT = 100
 
 def build(app, count: int) -> int:
     """A challenge with `count` confirmed awards; returns the challenge's id."""
-    from portal import clock
-    from portal.accounts import creditcode
-    from portal.accounts.models import Organisation, OrgType
+    from portal.accounts.models import OrgType, Role
     from portal.db import db
+    from portal.demo import build as demo_build
     from portal.demo import notices as demo
 
-    challenge = demo.make_challenge("JB-BENCH-001", "28纳米ArF光刻胶国产化")
-    partner = Organisation(
-        name="华南理工科技大学",
-        type=OrgType.university,
-        credit_code=creditcode.complete("12440000455416503"),
-        created_at=clock.now(),
+    officer = demo_build.account("officer@bench.example", "Bench officer", Role.officer)
+    challenge = demo.make_challenge("28纳米ArF光刻胶国产化", by=officer)
+    partner = demo_build.organisation(
+        "华南理工科技大学", OrgType.university, "12440000455416503", "广东省广州市"
     )
-    db.session.add(partner)
     for i in range(count):
-        lead = Organisation(
-            name=f"深芯微电子第{i + 1}有限公司",
-            type=OrgType.enterprise,
-            credit_code=creditcode.complete(f"91440300MA{i + 1:07d}"),
-            created_at=clock.now(),
+        lead = demo_build.organisation(
+            f"深芯微电子第{i + 1}有限公司",
+            OrgType.enterprise,
+            f"91440300MA{i + 1:07d}",
+            "广东省深圳市",
         )
-        db.session.add(lead)
         db.session.flush()
         demo.make_confirmed_award(
             challenge,
@@ -56,6 +51,7 @@ def build(app, count: int) -> int:
             [partner],
             f"国产28纳米ArF光刻胶研发与产业化（第{i + 1}课题）",
             Decimal(10_000_000 + 12_345 * i).quantize(Decimal("0.01")),
+            by=officer,
         )
     db.session.commit()
     return challenge.id

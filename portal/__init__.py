@@ -67,6 +67,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def connect_receivers() -> None:
     """Modules that react to a lower module's signals (see each signals.py) connect their
     receivers when imported."""
+    import portal.alerts.receivers  # noqa: F401  (publications and answers reach followers)
     import portal.awards.receivers  # noqa: F401  (the review's decision starts publicity)
     import portal.proposals.receivers  # noqa: F401  (challenges drop indicators, amend, cancel)
 
@@ -82,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
         throttle_views,
     )
     from portal.accounts import views as accounts
+    from portal.alerts import views as alerts
     from portal.awards import views as awards
     from portal.chains import views as chains
     from portal.challenges import views as challenges
@@ -99,3 +101,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(awards.bp)
     app.register_blueprint(notices.bp)
     app.register_blueprint(chains.bp)
+    app.register_blueprint(alerts.bp)

@@ -1,4 +1,4 @@
-"""Commands: `flask --app portal upgrade | demo | create-user | doctor | notices`."""
+"""Commands: `flask --app portal upgrade | demo | create-user | doctor | notices | reminders`."""
 
 from __future__ import annotations
 
@@ -26,9 +26,11 @@ def account_problems(**values: str) -> list[str]:
 
 
 def register_commands(app: Flask) -> None:
+    from portal.alerts.cli import register as register_alert_commands
     from portal.notices.cli import register as register_notice_commands
 
     register_notice_commands(app)
+    register_alert_commands(app)
 
     @app.cli.command("doctor")
     def doctor() -> None:

@@ -119,3 +119,16 @@ NOTICE_PDF_VARIANT = ""  # "" for plain PDF, or "pdf/a-3b" for archival PDF/A-3b
 NOTICE_BATCH_CHUNK = 10  # notices rendered per step of a batch
 NOTICE_RENDER_WORKERS = 2  # processes rendering a batch from the command line
 PUBLIC_URL = "http://127.0.0.1:5000"  # the portal's public address, printed in QR codes
+
+# Reminders (portal/alerts/reminders.py), sent once per person and occasion by
+# `flask --app portal reminders` or the periodic job: an expert whose review is due within
+# REMINDER_REVIEW_DUE_DAYS, and again once it is overdue; an applicant with a draft when the
+# challenge's deadline is REMINDER_DRAFT_FIRST_DAYS away, and again REMINDER_DRAFT_LAST_DAYS
+# away; a team whose milestone is due within REMINDER_MILESTONE_DUE_DAYS, and again once it is
+# overdue; officers when a publicity period ends with objections open. Until review panels carry
+# a due date, a review is due REMINDER_REVIEW_PERIOD_DAYS after the expert was assigned.
+REMINDER_REVIEW_DUE_DAYS = 3
+REMINDER_REVIEW_PERIOD_DAYS = 14
+REMINDER_DRAFT_FIRST_DAYS = 7
+REMINDER_DRAFT_LAST_DAYS = 1
+REMINDER_MILESTONE_DUE_DAYS = 14

@@ -14,11 +14,36 @@ from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, Field, FieldList, FormField, HiddenField
+from wtforms import DecimalField, Field, FieldList, FormField, HiddenField, widgets
 
 from portal import formstash
 from portal.errors import DomainError, ValidationFailed
 from portal.i18n import gettext as _
+
+
+class TypedTextField(Field):
+    """A value typed as text and read by `parse`, which raises ValueError with the message to
+    show; the typed text stays in the input when it is refused, and `show` writes a saved value
+    back as text."""
+
+    widget = widgets.TextInput()
+
+    def parse(self, text: str) -> Any:
+        raise NotImplementedError
+
+    def show(self, value: Any) -> str:
+        return str(value)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip()
+        if text:
+            self.data = self.parse(text)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else self.show(self.data)
 
 
 class FiniteDecimalField(DecimalField):

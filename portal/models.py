@@ -3,6 +3,7 @@
 
 def import_all_models() -> None:
     import portal.accounts.models  # noqa: F401
+    import portal.alerts.models  # noqa: F401
     import portal.audit  # noqa: F401
     import portal.awards.models  # noqa: F401
     import portal.chains.models  # noqa: F401

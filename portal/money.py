@@ -17,8 +17,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from wtforms import Field, widgets
-
+from portal.formtools import TypedTextField
 from portal.i18n import lazy_gettext as _l
 from portal.numerals import LIMIT, amount_in_capitals
 
@@ -70,11 +69,9 @@ def capitals(yuan: Decimal | None) -> str:
     return amount_in_capitals(Decimal(yuan).quantize(FEN))
 
 
-class MoneyField(Field):
+class MoneyField(TypedTextField):
     """An amount typed in 万元 and kept in yuan (Decimal). A page may set `warning` to flag an
     amount that is valid but implausible, shown beside the field without refusing it."""
-
-    widget = widgets.TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
         render_kw = {"inputmode": "decimal", "autocomplete": "off", "data-money": "wan"}
@@ -82,19 +79,11 @@ class MoneyField(Field):
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
         self.warning = ""
 
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "").strip()
-        if text:
-            try:
-                self.data = parse_wan(text)
-            except MoneyError as exc:
-                raise ValueError(str(exc)) from exc
+    def parse(self, text: str) -> Decimal:
+        return parse_wan(text)
 
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else wan_text(self.data)
+    def show(self, value: Decimal) -> str:
+        return wan_text(value)
 
     @property
     def capitals(self) -> str:

@@ -9,7 +9,7 @@ model objects that `load_demo()` returns, loaded in the caller's session.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,24 +31,21 @@ class Ref:
     identity: tuple
 
 
-def _to_refs(value: Any) -> Any:
+def _walk(value: Any, leaf: Callable[[Any], Any]) -> Any:
+    """The same nesting of dictionaries, lists and tuples, with `leaf` applied to the rest."""
     if isinstance(value, dict):
-        return {key: _to_refs(item) for key, item in value.items()}
+        return {key: _walk(item, leaf) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(_to_refs(item) for item in value)
-    if isinstance(value, SQLModel):
-        return Ref(type(value), sa.inspect(value).identity)
-    return value
+        return type(value)(_walk(item, leaf) for item in value)
+    return leaf(value)
 
 
-def _from_refs(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _from_refs(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return type(value)(_from_refs(item) for item in value)
-    if isinstance(value, Ref):
-        return db.session.get(value.model, value.identity)
-    return value
+def _to_ref(value: Any) -> Any:
+    return Ref(type(value), sa.inspect(value).identity) if isinstance(value, SQLModel) else value
+
+
+def _from_ref(value: Any) -> Any:
+    return db.session.get(value.model, value.identity) if isinstance(value, Ref) else value
 
 
 def _stored_files(root: Path) -> set[Path]:
@@ -68,7 +65,7 @@ class Demo:
 
     def objects(self) -> dict[str, Any]:
         """What `load_demo()` returned, as objects of the current session."""
-        return _from_refs(self.refs)
+        return _walk(self.refs, _from_ref)
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +75,7 @@ def demo_copy(app: Flask) -> DemoCopy:
     root = Path(app.config["STORAGE_ROOT"])
     with app.app_context():
         before = _stored_files(root)
-        refs = _to_refs(load_demo())
+        refs = _walk(load_demo(), _to_ref)
         db.session.commit()
         with db.engine.connect() as connection:
             rows = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from portal import audit, clock
 from portal.accounts.models import User
+from portal.challenges import signals
 from portal.challenges.content import QUESTION_MAX
 from portal.challenges.models import Challenge, Clarification
 from portal.challenges.permissions import can_ask, can_manage
@@ -65,4 +66,5 @@ def answer(clarification: Clarification, answer: str, *, by: User) -> Clarificat
         lambda: _("Your question on %(number)s has been answered", number=number),
         link=f"/challenges/{number}#clarifications",
     )
+    signals.question_answered.send(clarification, by=by)  # applicants drafting may be told
     return clarification

@@ -58,7 +58,7 @@ from portal.challenges.models import (
 )
 from portal.challenges.queries import CatalogueFilters, CatalogueOrder
 from portal.errors import DomainError, ValidationFailed
-from portal.formtools import PortalForm
+from portal.formtools import PortalForm, TypedTextField
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.money import MoneyField
@@ -93,25 +93,19 @@ def _parse_number(text: str) -> Decimal:
     return number
 
 
-class NumberField(Field):
+class NumberField(TypedTextField):
     """A decimal number typed by a person (commas allowed); keeps the text when it is not one."""
 
-    widget = widgets.TextInput()
     message = _l("Enter a number, e.g. 28 or 0.5.")
 
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "").strip()
-        if text:
-            try:
-                self.data = _parse_number(text)
-            except (InvalidOperation, ValueError) as exc:
-                raise ValueError(str(self.message)) from exc
+    def parse(self, text: str) -> Decimal:
+        try:
+            return _parse_number(text)
+        except (InvalidOperation, ValueError) as exc:
+            raise ValueError(str(self.message)) from exc
 
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else plain_number(Decimal(self.data))
+    def show(self, value: Decimal) -> str:
+        return plain_number(Decimal(value))
 
 
 class LocalDateTimeField(DateTimeLocalField):

@@ -136,6 +136,7 @@ def publish(challenge: Challenge, *, by: User) -> ChallengeVersion:
         raise PublicationRefused(problems)
     version = _freeze(challenge, reason="", by=by, now=now)
     states.set_status(challenge, ChallengeStatus.published, by=by, now=now)
+    signals.published.send(challenge, by=by)  # followers of its chain or link are told
     return version
 
 

@@ -16,6 +16,14 @@ indicators_removed = _signals.signal("challenge-indicators-removed")
 """Indicators are about to be deleted from a challenge (an edit or an amendment):
 `indicator_ids`. Whatever points to them must go first."""
 
+published = _signals.signal("challenge-published")
+"""A draft became public as version 1: `by`. Whoever follows its chain or link is told
+(portal/alerts/receivers.py)."""
+
+question_answered = _signals.signal("challenge-question-answered")
+"""A clarification (the sender) was answered and is now public: `by`. Applicants drafting for
+the challenge may be told (portal/alerts/receivers.py)."""
+
 amended = _signals.signal("challenge-amended")
 """A published challenge has a new version: `version` (its number), `reason`, `by`."""
 

@@ -17,34 +17,26 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlmodel import select
 
-from portal import clock, sequences
+from portal import clock
 from portal.accounts.models import Organisation, User
 from portal.awards import milestones, queries, services
 from portal.awards import targets as award_targets
 from portal.awards.models import Award, GateOutcome, MilestoneReport
-from portal.challenges.models import (
-    Chain,
-    ChainLink,
-    Challenge,
-    ChallengeStatus,
-    Comparison,
-    Criterion,
-    FundingMode,
-    Indicator,
-    Stage,
-)
+from portal.challenges.models import ChainLink, Challenge, ChallengeStatus, Comparison, FundingMode
 from portal.db import db
-from portal.demo import proposals as proposals_demo
-from portal.proposals.models import (
-    Commitment,
-    ConsortiumMember,
-    MemberRole,
-    PlannedMilestone,
-    Proposal,
-    ProposalStatus,
-    SubmittedVersion,
+from portal.demo import build
+from portal.proposals.models import Commitment, Proposal, ProposalStatus
+
+INDICATORS = (
+    ("纯度 Purity", Comparison.ge, "99.9999", "%", "第三方检测"),
+    ("金属杂质 Metal impurities", Comparison.le, "10", "ppb", "ICP-MS"),
 )
-from portal.proposals.snapshot import SubmittedContent
+RUBRIC = (("技术方案", 40), ("团队能力", 30), ("经费合理性", 30))
+STAGES = (
+    ("工艺验证", "阶段报告", 30),
+    ("中试线建成", "阶段报告", 30),
+    ("产品通过用户验证", "阶段报告", 40),
+)
 
 
 def _link(base: dict) -> ChainLink:
@@ -53,131 +45,52 @@ def _link(base: dict) -> ChainLink:
         chain = next(iter(chains.values())) if isinstance(chains, dict) else chains[0]
         if chain.links:
             return chain.links[0]
-    chain = db.session.exec(select(Chain).where(Chain.name == "集成电路")).first()
-    if chain is None:
-        chain = Chain(name="集成电路", leader_title="集成电路产业链链长")
-        db.session.add(chain)
-        db.session.flush()
-    link = db.session.exec(select(ChainLink).where(ChainLink.chain_id == chain.id)).first()
-    if link is None:
-        link = ChainLink(chain_id=chain.id, stage=Stage.upstream, name="材料与设备")
-        db.session.add(link)
-        db.session.flush()
-    return link
+    return build.chain_link()
 
 
-def _challenge(link: ChainLink, title: str, *, teams: int = 1, when) -> Challenge:
-    mode = FundingMode.horse_race if teams > 1 else FundingMode.single
-    challenge = Challenge(
-        number=f"JB-{when.year}-{sequences.next_value(f'challenge-{when.year}'):03d}",
-        status=ChallengeStatus.decided,
-        version=1,
-        title=title,
-        chain_link_id=link.id,
-        statement="国内自给率不足 10%，主要依赖进口。",
-        deliverable="中试线与第三方检测报告",
-        funding_cap=Decimal("30000000.00"),
-        duration_months=36,
-        deadline=when - timedelta(days=60),
-        funding_mode=mode,
+def _challenge(
+    link: ChainLink, officer: User, title: str, *, ago: int = 0, teams: int = 1
+) -> Challenge:
+    """Decided `ago` days ago: published 120 days and closed 60 days before (a horse race when
+    `teams` > 1). Made on the running clock, which a challenge sets back itself."""
+    return build.challenge(
+        title,
+        ChallengeStatus.decided,
+        by=officer,
+        published=-120 - ago,
+        deadline=-60 - ago,
+        link=link,
+        indicators=INDICATORS,
+        criteria=RUBRIC,
+        funding_mode=FundingMode.horse_race if teams > 1 else FundingMode.single,
         horse_race_teams=teams,
         publicity_days=7,
-        created_at=when - timedelta(days=120),
-        updated_at=when - timedelta(days=120),
-        published_at=when - timedelta(days=120),
     )
-    challenge.indicators = [
-        Indicator(
-            position=0,
-            name="纯度 Purity",
-            comparison=Comparison.ge,
-            target=Decimal("99.9999"),
-            unit="%",
-            test_method="第三方检测",
-        ),
-        Indicator(
-            position=1,
-            name="金属杂质 Metal impurities",
-            comparison=Comparison.le,
-            target=Decimal("10"),
-            unit="ppb",
-            test_method="ICP-MS",
-        ),
-    ]
-    challenge.criteria = [
-        Criterion(position=i, name=name, weight=weight)
-        for i, (name, weight) in enumerate((("技术方案", 40), ("团队能力", 30), ("经费合理性", 30)))
-    ]
-    db.session.add(challenge)
-    db.session.flush()
-    return challenge
 
 
 def _proposal(
-    challenge,
-    org: Organisation,
-    status: ProposalStatus,
-    title: str,
-    leader: str,
-    due: list[date],
-    when,
+    challenge, org: Organisation, status: ProposalStatus, title: str, leader: str, due: list[date]
 ) -> Proposal:
-    requested = Decimal("20000000.00")
-    proposal = Proposal(
-        challenge_id=challenge.id,
-        lead_org_id=org.id,
+    """Handed in 80 days ago, committing better than the targets."""
+    return build.proposal(
+        challenge,
+        [org],
+        title,
+        leader,
         status=status,
-        title=title,
-        leader_name=leader,
-        leader_title="首席科学家",
-        leader_org_id=org.id,
-        approach="建设中试线，完成工艺验证。",
-        innovation="自主纯化工艺。",
-        requested=requested,
+        at=clock.now() - timedelta(days=80),
+        stages=STAGES,
+        due=due,
         self_funds=Decimal("5000000.00"),
-        created_at=when - timedelta(days=90),
-        updated_at=when - timedelta(days=90),
-        submitted_at=when - timedelta(days=80),
+        commitments=[
+            Commitment(indicator_id=challenge.indicators[0].id, value=Decimal("99.99995")),
+            Commitment(indicator_id=challenge.indicators[1].id, value=Decimal("8")),
+        ],
     )
-    proposal.members = [
-        ConsortiumMember(organisation_id=org.id, role=MemberRole.lead, budget_share=requested)
-    ]
-    proposal.commitments = [
-        Commitment(indicator_id=challenge.indicators[0].id, value=Decimal("99.99995")),
-        Commitment(indicator_id=challenge.indicators[1].id, value=Decimal("8")),
-    ]
-    proposal.milestones = [
-        PlannedMilestone(
-            position=i,
-            title=name,
-            due_date=day,
-            deliverable="阶段报告",
-            verification="现场核查",
-            share_percent=share,
-        )
-        for i, (name, day, share) in enumerate(
-            zip(
-                ("工艺验证", "中试线建成", "产品通过用户验证"),
-                due,
-                (Decimal(30), Decimal(30), Decimal(40)),
-                strict=True,
-            )
-        )
-    ]
-    db.session.add(proposal)
-    proposals_demo.handed_in(proposal, proposal.submitted_at)
-    db.session.add(
-        SubmittedVersion(
-            proposal_id=proposal.id,
-            number=1,
-            content=SubmittedContent.from_proposal(proposal, 1, proposal.submitted_at).to_json(),
-            submitted_at=proposal.submitted_at,
-        )
-    )
-    return proposal
 
 
-def _confirm(award: Award, officer: User) -> Award:
+def confirm(award: Award, officer: User) -> Award:
+    """Confirmed as proposed: its plan, its targets, from today to its last milestone."""
     return services.confirm_award(
         award,
         by=officer,
@@ -191,7 +104,7 @@ def _confirm(award: Award, officer: User) -> Award:
 
 def _start(award: Award, officer: User) -> Award:
     """Confirmed, and its task book signed the same day: the project runs."""
-    _confirm(award, officer)
+    confirm(award, officer)
     return services.start_project(award, by=officer, task_book_signed_on=queries.local_today())
 
 
@@ -227,36 +140,23 @@ def _load(base: dict) -> dict:
     ]
     fresh_due = [(today + timedelta(days=d)).date() for d in (180, 365, 540)]
     made: dict[str, object] = {}
+    awarded = ProposalStatus.awarded
 
     # In publicity now: one award with an open objection; one revoked after an upheld
     # objection, whose reserve was promoted; one whose objection was dismissed.
-    gas = _challenge(link, "高纯电子特气国产化", when=today)
-    winner = _proposal(
-        gas,
-        orgs["enterprise"],
-        ProposalStatus.awarded,
-        "电子级三氟化氮纯化",
-        "李雷",
-        fresh_due,
-        today,
-    )
+    gas = _challenge(link, officer, "高纯电子特气国产化")
+    winner = _proposal(gas, orgs["enterprise"], awarded, "电子级三氟化氮纯化", "李雷", fresh_due)
     in_publicity = services.start_publicity(winner, by=officer)
     services.lodge_objection(
         in_publicity, by=users["bob"], reason="牵头单位申报的中试线产能与现场情况不符。"
     )
 
-    wafer = _challenge(link, "12 英寸硅片抛光液", when=today)
+    wafer = _challenge(link, officer, "12 英寸硅片抛光液")
     revoked_proposal = _proposal(
-        wafer,
-        orgs["university"],
-        ProposalStatus.awarded,
-        "抛光液配方优化",
-        "韩梅梅",
-        fresh_due,
-        today,
+        wafer, orgs["university"], awarded, "抛光液配方优化", "韩梅梅", fresh_due
     )
     reserve = _proposal(
-        wafer, orgs["institute"], ProposalStatus.reserve, "新型抛光液体系", "王强", fresh_due, today
+        wafer, orgs["institute"], ProposalStatus.reserve, "新型抛光液体系", "王强", fresh_due
     )
     revoked = services.start_publicity(revoked_proposal, by=officer)
     upheld = services.lodge_objection(
@@ -278,22 +178,17 @@ def _load(base: dict) -> dict:
 
     # Running, completed and terminated projects, decided 300 days ago.
     running = {}
+    projects = (
+        ("running", "光刻胶树脂国产化", teams[2]),
+        ("completed", "高纯石英坩埚", teams[0]),
+        ("terminated", "大尺寸碳化硅衬底", teams[1]),
+    )
+    challenges = {key: _challenge(link, officer, title, ago=300) for key, title, _ in projects}
     with clock.frozen_at(past):
-        for key, title, (org, _user) in (
-            ("running", "光刻胶树脂国产化", teams[2]),
-            ("completed", "高纯石英坩埚", teams[0]),
-            ("terminated", "大尺寸碳化硅衬底", teams[1]),
-        ):
-            challenge = _challenge(link, title, when=past)
-            proposal = _proposal(
-                challenge,
-                org,
-                ProposalStatus.awarded,
-                title,
-                "张伟",
-                running_due if key == "running" else fresh_due,
-                past,
-            )
+        for key, title, (org, _user) in projects:
+            challenge = challenges[key]
+            due = running_due if key == "running" else fresh_due
+            proposal = _proposal(challenge, org, awarded, title, "张伟", due)
             running[key] = services.start_publicity(proposal, by=officer)
     with clock.frozen_at(past + timedelta(days=8)):
         for award in running.values():
@@ -341,19 +236,11 @@ def _load(base: dict) -> dict:
     )
 
     # A horse race: three teams; at the mid-term gate one is eliminated.
+    race = _challenge(link, officer, "车规级 IGBT 模块（赛马）", ago=300, teams=3)
     with clock.frozen_at(past):
-        race = _challenge(link, "车规级 IGBT 模块（赛马）", teams=3, when=past)
         race_awards = [
             services.start_publicity(
-                _proposal(
-                    race,
-                    org,
-                    ProposalStatus.awarded,
-                    f"IGBT 模块方案 {chr(65 + i)}",
-                    user.name,
-                    fresh_due,
-                    past,
-                ),
+                _proposal(race, org, awarded, f"IGBT 模块方案 {chr(65 + i)}", user.name, fresh_due),
                 by=officer,
             )
             for i, (org, user) in enumerate(teams)
@@ -373,22 +260,14 @@ def _load(base: dict) -> dict:
 
     # Confirmed a week ago (立项): its award notice may be issued, its task book is due.
     decided = today - timedelta(days=15)
+    targets = _challenge(link, officer, "超高纯溅射靶材", ago=15)
     with clock.frozen_at(decided):
-        targets = _challenge(link, "超高纯溅射靶材", when=decided)
         confirmed = services.start_publicity(
-            _proposal(
-                targets,
-                orgs["enterprise"],
-                ProposalStatus.awarded,
-                "超高纯铜靶材制备",
-                "刘洋",
-                fresh_due,
-                decided,
-            ),
+            _proposal(targets, orgs["enterprise"], awarded, "超高纯铜靶材制备", "刘洋", fresh_due),
             by=officer,
         )
     with clock.frozen_at(today - timedelta(days=7)):
-        _confirm(confirmed, officer)
+        confirm(confirmed, officer)
 
     made.update(
         confirmed=confirmed,

@@ -10,40 +10,41 @@ import io
 from sqlmodel import func, select
 from werkzeug.datastructures import FileStorage
 
-from portal import clock
-from portal.accounts import creditcode, invitations, membership, organisations
-from portal.accounts.models import Organisation, OrgStatus, OrgType, Role, User
-from portal.accounts.services import hash_password
+from portal.accounts import invitations, membership, organisations
+from portal.accounts.models import Organisation, OrgType, Role, User
 from portal.db import db
+from portal.demo import alerts as alerts_demo
 from portal.demo import awards as awards_demo
+from portal.demo import build
 from portal.demo import chains as chains_demo
 from portal.demo import challenges as challenges_demo
 from portal.demo import notices as notices_demo
 from portal.demo import proposals as proposals_demo
 from portal.demo import reviews as reviews_demo
 
-PASSWORD = "portal-demo"
+ORGANISATIONS = (  # key, name, type, credit code without its check digit, region
+    ("enterprise", "深芯微电子有限公司", OrgType.enterprise, "91440300MA5F0A1B2", "广东省深圳市"),
+    ("university", "华南理工科技大学", OrgType.university, "12440000455416503", "广东省广州市"),
+    ("institute", "中科先进材料研究院", OrgType.institute, "12100000400012345", "北京市"),
+    ("expert_org", "国家集成电路创新中心", OrgType.institute, "12310000MB2C3D4E5", "上海市"),
+)
+PEOPLE = (  # key (the address's local part but for staff), name, role
+    ("admin", "系统管理员 Admin", Role.admin),
+    ("officer", "王科长 Officer Wang", Role.officer),
+    ("alice", "Alice 李", Role.applicant),
+    ("bob", "Bob 张", Role.applicant),
+    ("carol", "Carol 陈", Role.applicant),
+)
+EXPERTS = (  # address's local part, name, organisation key or affiliation, expertise
+    ("expert1", "刘教授 Expert Liu", "expert_org", "集成电路, lithography, photoresist"),
+    ("expert2", "赵研究员 Expert Zhao", "university", "新能源汽车, battery, power electronics"),
+    ("expert3", "孙工 Expert Sun", "独立专家 Independent", "集成电路, EDA, packaging"),
+    ("expert4", "周博士 Expert Zhou (awaiting activation)", "某大学", "materials"),
+)
 
 
 def database_is_empty() -> bool:
     return db.session.exec(select(func.count()).select_from(User)).one() == 0
-
-
-def organisation(
-    name: str, type_: OrgType, code17: str, region: str, verified: bool = True
-) -> Organisation:
-    """An organisation, verified by platform staff unless `verified` says otherwise."""
-    org = Organisation(
-        name=name,
-        type=type_,
-        credit_code=creditcode.complete(code17),
-        region=region,
-        created_at=clock.now(),
-        status=OrgStatus.verified if verified else OrgStatus.unverified,
-        verified_at=clock.now() if verified else None,
-    )
-    db.session.add(org)
-    return org
 
 
 def licence_scan(org: Organisation) -> FileStorage:
@@ -61,87 +62,26 @@ def licence_scan(org: Organisation) -> FileStorage:
     return FileStorage(stream=data, filename="营业执照.png", content_type="image/png")
 
 
-def user(email: str, name: str, role: Role, password_hash: str, **fields) -> User:
-    account = User(
-        email=email,
-        name=name,
-        role=role,
-        password_hash=password_hash,
-        created_at=clock.now(),
-        email_verified_at=clock.now(),
-        **fields,
-    )
-    db.session.add(account)
-    return account
-
-
 def load_accounts() -> dict[str, object]:
-    pw = hash_password(PASSWORD)
-    orgs = {
-        "enterprise": organisation(
-            "深芯微电子有限公司", OrgType.enterprise, "91440300MA5F0A1B2", "广东省深圳市"
-        ),
-        "university": organisation(
-            "华南理工科技大学", OrgType.university, "12440000455416503", "广东省广州市"
-        ),
-        "institute": organisation(
-            "中科先进材料研究院", OrgType.institute, "12100000400012345", "北京市"
-        ),
-        "expert_org": organisation(
-            "国家集成电路创新中心", OrgType.institute, "12310000MB2C3D4E5", "上海市"
-        ),
-    }
-    users = {
-        "admin": user("admin@example.com", "系统管理员 Admin", Role.admin, pw),
-        "officer": user("officer@example.com", "王科长 Officer Wang", Role.officer, pw),
-        "alice": user("alice@example.com", "Alice 李", Role.applicant, pw),
-        "bob": user("bob@example.com", "Bob 张", Role.applicant, pw),
-        "carol": user("carol@example.com", "Carol 陈", Role.applicant, pw),
-        "expert1": user(
-            "expert1@example.com",
-            "刘教授 Expert Liu",
+    orgs = {key: build.organisation(*row) for key, *row in ORGANISATIONS}
+    users = {key: build.account(f"{key}@example.com", name, role) for key, name, role in PEOPLE}
+    for local, name, where, expertise in EXPERTS:
+        org = orgs.get(where)
+        users[local] = build.account(
+            f"{local}@example.com",
+            name,
             Role.expert,
-            pw,
-            affiliation="国家集成电路创新中心",
-            affiliation_org=orgs["expert_org"],
-            expertise="集成电路, lithography, photoresist",
-        ),
-        "expert2": user(
-            "expert2@example.com",
-            "赵研究员 Expert Zhao",
-            Role.expert,
-            pw,
-            affiliation="华南理工科技大学",
-            affiliation_org=orgs["university"],
-            expertise="新能源汽车, battery, power electronics",
-        ),
-        "expert3": user(
-            "expert3@example.com",
-            "孙工 Expert Sun",
-            Role.expert,
-            pw,
-            affiliation="独立专家 Independent",
-            expertise="集成电路, EDA, packaging",
-        ),
-        "pending_expert": user(
-            "expert4@example.com",
-            "周博士 Expert Zhou (awaiting activation)",
-            Role.expert,
-            pw,
-            active=False,
-            affiliation="某大学",
-            expertise="materials",
-        ),
-    }
-    orgs["unverified"] = organisation(
-        "粤海新材料科技有限公司",
-        OrgType.enterprise,
-        "91440600MA4X7Y8U9",
-        "广东省佛山市",
-        verified=False,
+            active=local != "expert4",
+            affiliation=org.name if org else where,
+            affiliation_org=org,
+            expertise=expertise,
+        )
+    users["pending_expert"] = users.pop("expert4")
+    orgs["unverified"] = build.organisation(
+        "粤海新材料科技有限公司", OrgType.enterprise, "91440600MA4X7Y8U9", "广东省佛山市", False
     )
-    users["dave"] = user("dave@example.com", "Dave 王 (waiting to join)", Role.applicant, pw)
-    users["erin"] = user("erin@example.com", "Erin 何", Role.applicant, pw)
+    users["dave"] = build.account("dave@example.com", "Dave 王 (waiting to join)", Role.applicant)
+    users["erin"] = build.account("erin@example.com", "Erin 何", Role.applicant)
     db.session.flush()
     for name, org in (
         ("alice", "enterprise"),
@@ -168,4 +108,5 @@ def load_demo() -> dict[str, object]:
     base = awards_demo.load(base)
     base = notices_demo.load(base)
     base = chains_demo.load(base)
+    base = alerts_demo.load(base)
     return base

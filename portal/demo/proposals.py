@@ -5,104 +5,27 @@ account, administrators submit. The draft's consortium has a member that accepte
 invited, and its team leader was invited by e-mail and has not signed.
 
 Challenges come from the challenges demo (`base["challenges"]`) when it has run; otherwise
-this loader publishes two of its own so that it stands alone. `leader_account` and
-`handed_in` serve the other modules' demos, which build proposals already handed in directly.
+this loader publishes two of its own so that it stands alone.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from flask_babel import force_locale
-from sqlmodel import func, select
 
-from portal import clock, sequences, storage
-from portal.accounts.membership import administrators
-from portal.accounts.models import (
-    Membership,
-    MembershipRole,
-    MembershipStatus,
-    Organisation,
-    Role,
-    User,
-)
-from portal.accounts.services import hash_password
-from portal.challenges.models import (
-    Chain,
-    ChainLink,
-    Challenge,
-    ChallengeStatus,
-    ChallengeVersion,
-    Comparison,
-    Criterion,
-    Indicator,
-    Stage,
-)
+from portal import clock, storage
+from portal.accounts.models import Organisation, User
+from portal.challenges import services as challenge_services
+from portal.challenges.models import Challenge, Stage
 from portal.db import db
+from portal.demo import build
+from portal.demo.challenges import STANDALONE, challenge_data
 from portal.proposals import consent, drafting, signature, submission
-from portal.proposals.models import Attachment, ConsentStatus, Proposal
-from portal.proposals.states import set_consent
+from portal.proposals.models import Attachment, Proposal
 
-# Team leaders with an account of their own (password portal-demo); others get leaderN@.
-LEADER_EMAILS = {"李明": "liming@example.com", "张华": "zhanghua@example.com"}
-DEMO_PASSWORD = "portal-demo"
-_password_hash: list[str] = []
-
-
-def leader_account(name: str, org: Organisation) -> User:
-    """The demo account of the team leader called `name` (made once, an approved member of
-    `org`, password portal-demo)."""
-    found = db.session.exec(
-        select(User).where(User.name == name, User.role == Role.applicant)
-    ).first()
-    if found is not None:
-        return found
-    email = LEADER_EMAILS.get(name)
-    if email is None:
-        taken = db.session.exec(
-            select(func.count()).select_from(User).where(User.email.like("leader%@example.com"))
-        ).one()
-        email = f"leader{taken + 1}@example.com"
-    if not _password_hash:
-        _password_hash.append(hash_password(DEMO_PASSWORD))
-    now = clock.now()
-    account = User(
-        email=email,
-        name=name,
-        role=Role.applicant,
-        password_hash=_password_hash[0],
-        organisation_id=org.id,
-        created_at=now,
-        email_verified_at=now,
-    )
-    db.session.add(account)
-    db.session.flush()
-    db.session.add(
-        Membership(
-            user_id=account.id,
-            organisation_id=org.id,
-            status=MembershipStatus.approved,
-            role=MembershipRole.member,
-            created_at=now,
-            decided_at=now,
-        )
-    )
-    return account
-
-
-def handed_in(proposal: Proposal, at: datetime) -> None:
-    """A proposal the demos build as already handed in (flushed, before its version is
-    frozen): every member accepted the invitation, and the team leader (an account named like
-    `leader_name`) signed the pledge for what the proposal says."""
-    db.session.flush()
-    for member in proposal.members:
-        admins = administrators(member.organisation_id)
-        member.invited_at = at
-        set_consent(member, ConsentStatus.accepted, by=admins[0] if admins else None, now=at)
-    organisation = db.session.get(Organisation, proposal.leader_org_id or proposal.lead_org_id)
-    signature.record_signature(proposal, leader_account(proposal.leader_name, organisation), at)
-    db.session.flush()
+ADMINISTRATORS = {"enterprise": "alice", "university": "bob", "institute": "carol"}
 
 
 def demo_pdf(title: str) -> bytes:
@@ -130,114 +53,20 @@ def demo_pdf(title: str) -> bytes:
     return bytes(out)
 
 
-def _link(chain_name: str, stage: Stage, link_name: str) -> ChainLink:
-    chain = db.session.exec(select(Chain).where(Chain.name == chain_name)).first()
-    if chain is None:
-        chain = Chain(name=chain_name, leader_title=f"{chain_name}产业链链长")
-        db.session.add(chain)
-        db.session.flush()
-    link = db.session.exec(
-        select(ChainLink).where(ChainLink.chain_id == chain.id, ChainLink.name == link_name)
-    ).first()
-    if link is None:
-        link = ChainLink(chain_id=chain.id, stage=stage, name=link_name)
-        db.session.add(link)
-        db.session.flush()
-    return link
-
-
-def _challenge(officer: User, title: str, link: ChainLink, days: int, cap: str, indicators):
-    now = clock.now()
-    challenge = Challenge(
-        number=f"JB-{now.year}-{sequences.next_value(f'challenge-{now.year}'):03d}",
-        status=ChallengeStatus.published,
-        version=1,
-        title=title,
-        chain_link_id=link.id,
-        statement="国内供给不足 5%，依赖进口。Domestic supply covers under 5% of demand.",
-        background="关键材料长期依赖两家境外供应商。",
-        deliverable="中试线与第三方检测报告 Pilot line and third-party test report",
-        funding_cap=Decimal(cap),
-        cofunding=Decimal("5000000.00"),
-        duration_months=36,
-        deadline=now + timedelta(days=days),
-        max_members=3,
-        created_by_id=officer.id,
-        created_at=now,
-        updated_at=now,
-        published_at=now,
-    )
-    challenge.indicators = [
-        Indicator(
-            position=i,
-            name=name,
-            comparison=cmp,
-            target=Decimal(target),
-            unit=unit,
-            test_method="第三方检测 Third-party test",
-        )
-        for i, (name, cmp, target, unit) in enumerate(indicators)
-    ]
-    challenge.criteria = [
-        Criterion(position=i, name=name, weight=weight)
-        for i, (name, weight) in enumerate(
-            (
-                ("技术先进性 Technical merit", 40),
-                ("团队能力 Team", 30),
-                ("实施方案 Plan", 20),
-                ("经费合理性 Budget", 10),
-            )
-        )
-    ]
-    db.session.add(challenge)
-    db.session.flush()
-    db.session.add(
-        ChallengeVersion(
-            challenge_id=challenge.id,
-            version=1,
-            content={"title": title, "number": challenge.number},
-            published_at=now,
-            published_by_id=officer.id,
-        )
-    )
-    return challenge
-
-
 def own_challenges(base: dict) -> list[Challenge]:
+    """Published through the challenges services, as the officer would."""
     officer = base["users"]["officer"]
-    return [
-        _challenge(
-            officer,
-            "28nm ArF 浸没式光刻胶 Immersion photoresist",
-            _link("集成电路", Stage.upstream, "材料与设备"),
-            45,
-            "30000000.00",
-            (
-                ("分辨率 Resolution", Comparison.le, "28", "nm"),
-                ("线宽粗糙度 LWR", Comparison.le, "2.5", "nm"),
-                ("批次良率 Batch yield", Comparison.ge, "95", "%"),
-            ),
-        ),
-        _challenge(
-            officer,
-            "车规级 IGBT 功率模块 Automotive IGBT module",
-            _link("新能源汽车", Stage.midstream, "电驱与电控"),
-            60,
-            "20000000.00",
-            (
-                ("结温 Junction temperature", Comparison.ge, "175", "°C"),
-                ("功率循环 Power cycles", Comparison.ge, "100000", ""),
-            ),
-        ),
-        _challenge(  # left open: no demo organisation has unveiled it yet
-            officer,
-            "高精度 EDA 时序签核工具 Timing sign-off EDA",
-            _link("集成电路", Stage.midstream, "设计与制造"),
-            75,
-            "15000000.00",
-            (("时序误差 Timing error", Comparison.le, "2", "%"),),
-        ),
-    ]
+    made = []
+    for entry in STANDALONE.values():
+        chain, link, stage = entry["link"]
+        link_id = build.chain_link(chain, link, Stage(stage)).id
+        challenge = challenge_services.create_draft(
+            challenge_data(entry, link_id, clock.now()), by=officer
+        )
+        challenge_services.publish(challenge, by=officer)
+        made.append(challenge)
+    db.session.flush()
+    return made
 
 
 def _open_challenges(base: dict) -> list[Challenge]:
@@ -370,64 +199,58 @@ def _accept(proposal: Proposal, organisation: Organisation, by: User) -> None:
 
 
 def _sign(proposal: Proposal, leader: User) -> None:
-    signature.sign_pledge(proposal, by=leader, password=DEMO_PASSWORD, leads_the_team=True)
+    signature.sign_pledge(proposal, by=leader, password=build.PASSWORD, leads_the_team=True)
 
 
 def _load(base: dict) -> dict:
     users, orgs = base["users"], base["orgs"]
     first, second = _open_challenges(base)[:2]
-    alice, bob, carol = users["alice"], users["bob"], users["carol"]
-    liming = leader_account("李明", orgs["enterprise"])
-    zhanghua = leader_account("张华", orgs["university"])
-
-    submitted = _build(
-        first,
-        alice,
-        [orgs["university"], orgs["institute"]],
-        "国产 ArF 光刻胶联合攻关 Domestic ArF photoresist",
-        liming.email,
-    )
-    _accept(submitted, orgs["university"], bob)
-    _accept(submitted, orgs["institute"], carol)
-    _sign(submitted, liming)
-    submission.submit_proposal(submitted, by=alice)
-
-    withdrawn = _build(
-        second, bob, [orgs["institute"]], "高可靠 IGBT 模块 Reliable IGBT module", zhanghua.email
-    )
-    _accept(withdrawn, orgs["institute"], carol)
-    _sign(withdrawn, zhanghua)
-    submission.submit_proposal(withdrawn, by=bob)
-    submission.withdraw_proposal(withdrawn, by=bob)
-
-    twice = _build(
-        second, alice, [orgs["institute"]], "碳化硅混合模块 SiC hybrid module", liming.email
-    )
-    _accept(twice, orgs["institute"], carol)
-    _sign(twice, liming)
-    submission.submit_proposal(twice, by=alice)
-    submission.withdraw_proposal(twice, by=alice)
-    submission.submit_proposal(twice, by=alice)
+    alice, bob = users["alice"], users["bob"]
+    liming = build.leader_account("李明", orgs["enterprise"])
+    zhanghua = build.leader_account("张华", orgs["university"])
+    made = {}
+    for key, challenge, lead, members, title, leader in (
+        (
+            "submitted",
+            first,
+            alice,
+            ("university", "institute"),
+            "国产 ArF 光刻胶联合攻关 Domestic ArF photoresist",
+            liming,
+        ),
+        (
+            "withdrawn",
+            second,
+            bob,
+            ("institute",),
+            "高可靠 IGBT 模块 Reliable IGBT module",
+            zhanghua,
+        ),
+        ("resubmitted", second, alice, ("institute",), "碳化硅混合模块 SiC hybrid module", liming),
+    ):
+        made[key] = _build(challenge, lead, [orgs[k] for k in members], title, leader.email)
+        for k in members:
+            _accept(made[key], orgs[k], users[ADMINISTRATORS[k]])
+        _sign(made[key], leader)
+        submission.submit_proposal(made[key], by=lead)
+    submission.withdraw_proposal(made["withdrawn"], by=bob)
+    submission.withdraw_proposal(made["resubmitted"], by=alice)
+    submission.submit_proposal(made["resubmitted"], by=alice)
 
     # The draft: the enterprise accepted, the university is still invited; the team leader has
     # no account yet and was invited by e-mail, so nobody has signed.
-    draft = _build(
+    made["draft"] = _build(
         first,
-        carol,
+        users["carol"],
         [orgs["enterprise"], orgs["university"]],
         "光刻胶检测平台 Photoresist metrology",
         "chenjing@example.com",
         leader_name="陈静",
         complete=False,
     )
-    _accept(draft, orgs["enterprise"], alice)
+    _accept(made["draft"], orgs["enterprise"], alice)
 
     base["challenges_for_proposals"] = [first, second]
     base["leaders"] = {"signed": liming, "invited": "chenjing@example.com"}
-    base["proposals"] = {
-        "submitted": submitted,
-        "withdrawn": withdrawn,
-        "resubmitted": twice,
-        "draft": draft,
-    }
+    base["proposals"] = made
     return base

@@ -11,129 +11,49 @@ from flask import current_app
 from sqlmodel import select
 
 from portal import clock
-from portal.accounts import creditcode
-from portal.accounts.models import Organisation, OrgStatus, OrgType
+from portal.accounts.models import OrgType
 from portal.challenges.models import (
     Aggregation,
-    Chain,
-    ChainLink,
     Challenge,
     ChallengeStatus,
-    Criterion,
+    Comparison,
     Feedback,
-    Stage,
 )
 from portal.db import db
-from portal.demo import proposals as proposals_demo
-from portal.proposals.models import (
-    ConsortiumMember,
-    MemberRole,
-    Proposal,
-    ProposalStatus,
-    SubmittedVersion,
-)
-from portal.proposals.snapshot import SubmittedContent
+from portal.demo import build
 from portal.reviews import assignment, decision, formal, scoring
-from portal.reviews.models import Assignment, PanelMember
-from portal.sequences import next_value
+from portal.reviews.models import Assignment
+
+INDICATORS = (("国产化率 Local share", Comparison.ge, "90", "%", "第三方检测报告"),)
+RUBRIC = (("技术先进性 Technical merit", 40), ("团队能力 Team", 30), ("可行性 Feasibility", 30))
 
 
-def _organisation(name: str, type_: OrgType, code17: str, region: str) -> Organisation:
-    org = Organisation(
-        name=name,
-        type=type_,
-        credit_code=creditcode.complete(code17),
-        region=region,
-        created_at=clock.now(),
-        status=OrgStatus.verified,
-        verified_at=clock.now(),
-    )
-    db.session.add(org)
-    return org
-
-
-def _chain_link() -> ChainLink:
-    chain = db.session.exec(select(Chain).where(Chain.name == "集成电路")).first()
-    if chain is None:
-        chain = Chain(name="集成电路", leader_title="集成电路产业链链长")
-        db.session.add(chain)
-        db.session.flush()
-    link = db.session.exec(select(ChainLink).where(ChainLink.chain_id == chain.id)).first()
-    if link is None:
-        link = ChainLink(chain_id=chain.id, stage=Stage.upstream, name="材料与设备")
-        db.session.add(link)
-        db.session.flush()
-    return link
-
-
-def _challenge(title: str, officer, **fields) -> Challenge:
-    now = clock.now()
-    challenge = Challenge(
-        number=f"JB-{now.year}-{next_value(f'challenge-{now.year}'):03d}",
-        status=ChallengeStatus.published,
-        version=1,
-        title=title,
-        chain_link_id=_chain_link().id,
-        statement="国产化率不足5%，长期依赖进口。",
-        deliverable="中试线与第三方检测报告",
-        funding_cap=Decimal("30000000.00"),
-        duration_months=36,
-        deadline=now - timedelta(days=10),
-        created_by_id=officer.id,
-        created_at=now - timedelta(days=60),
-        updated_at=now - timedelta(days=60),
-        published_at=now - timedelta(days=60),
+def _challenge(title: str, officer, experts, **fields) -> Challenge:
+    """Published 60 days ago, closed 10 days ago, with its panel of `experts`."""
+    made = build.challenge(
+        title,
+        ChallengeStatus.published,
+        by=officer,
+        published=-60,
+        deadline=-10,
+        indicators=INDICATORS,
+        criteria=RUBRIC,
         **fields,
     )
-    challenge.criteria = [
-        Criterion(position=i, name=name, weight=w)
-        for i, (name, w) in enumerate(
-            [("技术先进性 Technical merit", 40), ("团队能力 Team", 30), ("可行性 Feasibility", 30)]
-        )
-    ]
-    db.session.add(challenge)
-    db.session.flush()
-    return challenge
+    for expert in experts:
+        assignment.add_panel_member(made, expert, by=officer)
+    return made
 
 
-def _proposal(challenge: Challenge, lead: Organisation, members, title: str, leader: str):
-    now = clock.now() - timedelta(days=12)
-    proposal = Proposal(
-        challenge_id=challenge.id,
-        lead_org_id=lead.id,
-        status=ProposalStatus.submitted,
-        title=title,
-        leader_name=leader,
-        leader_title="首席科学家",
-        leader_org_id=lead.id,
-        approach="分三阶段建设中试线，联合下游验证。",
-        innovation="新型树脂体系与国产光酸。",
-        requested=Decimal("20000000.00"),
-        self_funds=Decimal("6000000.00"),
-        created_at=now,
-        updated_at=now,
-        submitted_at=now,
-    )
-    proposal.members = [
-        ConsortiumMember(
-            organisation_id=org.id,
-            role=MemberRole.lead if i == 0 else MemberRole.member,
-            responsibility="研发与验证",
-            position=i,
+def _proposals(challenge: Challenge, *teams) -> list:
+    """Proposals handed in 12 days ago, by (lead, members, title, team leader)."""
+    at = clock.now() - timedelta(days=12)
+    return [
+        build.proposal(
+            challenge, [lead, *members], title, leader, at=at, self_funds=Decimal("6000000.00")
         )
-        for i, org in enumerate([lead, *members])
+        for lead, members, title, leader in teams
     ]
-    db.session.add(proposal)
-    proposals_demo.handed_in(proposal, now)
-    db.session.add(
-        SubmittedVersion(
-            proposal_id=proposal.id,
-            number=1,
-            content=SubmittedContent.from_proposal(proposal, 1, now).to_json(),
-            submitted_at=now,
-        )
-    )
-    return proposal
 
 
 def _review(proposal, expert, officer, values, comment, recommendation, submit=True):
@@ -167,37 +87,35 @@ def _load(base: dict) -> dict:
     officer = users["officer"]
     e1, e2, e3 = users["expert1"], users["expert2"], users["expert3"]
     extra = [
-        _organisation(
+        build.organisation(
             "粤港澳新材料有限公司", OrgType.enterprise, "91440101MA5R0W1E2", "广东省广州市"
         ),
-        _organisation("东方精密化学有限公司", OrgType.enterprise, "91310000MA1K2L3M4", "上海市"),
+        build.organisation(
+            "东方精密化学有限公司", OrgType.enterprise, "91310000MA1K2L3M4", "上海市"
+        ),
     ]
     db.session.flush()
 
-    # A blind challenge in review.
+    # A blind challenge in review; the fourth proposal awaits the formal check.
     reviewing = _challenge(
-        "28nm ArF 光刻胶国产化 (in review)", officer, reviewers_per_proposal=2, blind_review=True
+        "28nm ArF 光刻胶国产化 (in review)",
+        officer,
+        (e1, e2, e3),
+        reviewers_per_proposal=2,
+        blind_review=True,
     )
-    p1 = _proposal(
+    p1, p2, p3, _waiting = _proposals(
         reviewing,
-        orgs["enterprise"],
-        [orgs["university"]],
-        "ArF 光刻胶树脂与光酸体系",
-        "李雷 Li Lei",
+        (orgs["enterprise"], [orgs["university"]], "ArF 光刻胶树脂与光酸体系", "李雷 Li Lei"),
+        (orgs["institute"], [], "高纯度光刻胶单体合成", "韩梅 Han Mei"),
+        (extra[0], [], "光刻胶检测平台", "王强 Wang Qiang"),
+        (extra[1], [], "光刻胶配套试剂", "周洁 Zhou Jie"),
     )
-    p2 = _proposal(reviewing, orgs["institute"], [], "高纯度光刻胶单体合成", "韩梅 Han Mei")
-    p3 = _proposal(reviewing, extra[0], [], "光刻胶检测平台", "王强 Wang Qiang")
-    _proposal(reviewing, extra[1], [], "光刻胶配套试剂", "周洁 Zhou Jie")  # awaits the check
     for p in (p1, p2):
         formal.mark_eligible(p, by=officer)
     formal.reject_proposal(
         p3, reason="证明材料不全 The supporting documents are incomplete.", by=officer
     )
-    for expert in (e1, e2, e3):
-        db.session.add(
-            PanelMember(challenge_id=reviewing.id, expert_id=expert.id, added_at=clock.now())
-        )
-    db.session.flush()
     # expert2 works at a member of p1's consortium: a detected conflict, never assigned to p1.
     _review(p1, e1, officer, [8, 7.5, 8], "树脂路线可信，验证计划充分。", "fund")
     _review(p2, e2, officer, [6, 7, 5.5], "单体纯度指标偏保守。", "fund_with_changes")
@@ -223,21 +141,20 @@ def _load(base: dict) -> dict:
     decided = _challenge(
         "EUV 掩模检测设备",
         officer,
+        (e1, e3),
         reviewers_per_proposal=2,
         aggregation=Aggregation.median,
         feedback=Feedback.comments,
         blind_review=False,
     )
-    d1 = _proposal(decided, orgs["enterprise"], [], "EUV 掩模缺陷检测样机", "李雷 Li Lei")
-    d2 = _proposal(decided, orgs["institute"], [], "掩模检测算法平台", "韩梅 Han Mei")
-    d3 = _proposal(decided, orgs["university"], [], "掩模检测光源研究", "张伟 Zhang Wei")
+    d1, d2, d3 = _proposals(
+        decided,
+        (orgs["enterprise"], [], "EUV 掩模缺陷检测样机", "李雷 Li Lei"),
+        (orgs["institute"], [], "掩模检测算法平台", "韩梅 Han Mei"),
+        (orgs["university"], [], "掩模检测光源研究", "张伟 Zhang Wei"),
+    )
     for p in (d1, d2, d3):
         formal.mark_eligible(p, by=officer)
-    for expert in (e1, e3):
-        db.session.add(
-            PanelMember(challenge_id=decided.id, expert_id=expert.id, added_at=clock.now())
-        )
-    db.session.flush()
     for p, scores in ((d1, [9, 8.5, 8]), (d2, [7, 7.5, 7]), (d3, [5, 6, 4.5])):
         _review(p, e1, officer, scores, "整体方案清晰 Clear plan.", "fund")
         _review(

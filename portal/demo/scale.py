@@ -22,18 +22,7 @@ from sqlmodel import SQLModel
 
 from portal import clock
 from portal.accounts import creditcode
-from portal.accounts.models import (
-    Membership,
-    MembershipRole,
-    MembershipStatus,
-    Organisation,
-    OrgStatus,
-    OrgType,
-    Role,
-    User,
-    store_affiliation_keys,
-    store_match_keys,
-)
+from portal.accounts import models as accounts
 from portal.accounts.services import hash_password
 from portal.awards.models import (
     Award,
@@ -71,15 +60,7 @@ from portal.proposals.models import (
     ProposalStatus,
     SubmittedVersion,
 )
-from portal.proposals.snapshot import (
-    Budget,
-    ChallengeRef,
-    FrozenCommitment,
-    FrozenMember,
-    FrozenMilestone,
-    Leader,
-    SubmittedContent,
-)
+from portal.proposals.snapshot import SubmittedContent
 from portal.reviews.models import (
     Assignment,
     AssignmentStatus,
@@ -160,7 +141,7 @@ class Scale:
     made: dict[str, int] = field(default_factory=dict)
     links: list[int] = field(default_factory=list)
     orgs: list[int] = field(default_factory=list)
-    organisations: dict[int, dict] = field(default_factory=dict)  # the rows, by id
+    organisations: dict[int, SimpleNamespace] = field(default_factory=dict)  # as read, by id
     experts: list[int] = field(default_factory=list)
     challenges: list[dict] = field(default_factory=list)
     indicators: dict[int, list[dict]] = field(default_factory=dict)
@@ -225,10 +206,10 @@ def add_people(s: Scale, n_orgs: int) -> None:
     """Organisations with one applicant each, and the experts."""
     pw = hash_password("portal-demo")
     orgs, users, memberships = [], [], []
-    types = [OrgType.enterprise, OrgType.university, OrgType.institute, OrgType.other]
+    types = list(accounts.OrgType)  # enterprise, university, institute, other
     suffixes = ["技术有限公司", "大学", "研究院", "创新中心"]
     for i in range(n_orgs):
-        org_id = s.ids(Organisation)
+        org_id = s.ids(accounts.Organisation)
         orgs.append(
             {
                 "id": org_id,
@@ -237,17 +218,17 @@ def add_people(s: Scale, n_orgs: int) -> None:
                 "credit_code": creditcode.complete(f"91{org_id:015d}"),
                 "region": s.rng.choice(["广东省深圳市", "北京市", "上海市", "江苏省苏州市"]),
                 "created_at": s.now,
-                "status": OrgStatus.verified.value,
+                "status": accounts.OrgStatus.verified.value,
                 "verified_at": s.now,
             }
         )
-        user_id = s.ids(User)
+        user_id = s.ids(accounts.User)
         users.append(
             person(
                 user_id,
                 f"applicant{user_id}@scale.example",
                 f"申报人{user_id}",
-                Role.applicant,
+                accounts.Role.applicant,
                 pw,
                 s.now,
                 organisation_id=org_id,
@@ -257,20 +238,20 @@ def add_people(s: Scale, n_orgs: int) -> None:
             {
                 "user_id": user_id,
                 "organisation_id": org_id,
-                "status": MembershipStatus.approved.value,
-                "role": MembershipRole.administrator.value,
+                "status": accounts.MembershipStatus.approved.value,
+                "role": accounts.MembershipRole.administrator.value,
                 "created_at": s.now,
                 "decided_at": s.now,
             }
         )
     for _ in range(max(10, n_orgs // 6)):
-        user_id = s.ids(User)
+        user_id = s.ids(accounts.User)
         users.append(
             person(
                 user_id,
                 f"expert{user_id}@scale.example",
                 f"专家{user_id}",
-                Role.expert,
+                accounts.Role.expert,
                 pw,
                 s.now,
                 affiliation="独立专家",
@@ -278,28 +259,28 @@ def add_people(s: Scale, n_orgs: int) -> None:
             )
         )
         s.experts.append(user_id)
-    officer_id = s.ids(User)
+    officer_id = s.ids(accounts.User)
     users.append(
         person(
             officer_id,
             f"officer{officer_id}@scale.example",
             f"主管{officer_id}",
-            Role.officer,
+            accounts.Role.officer,
             pw,
             s.now,
         )
     )
-    s.made["organisations"] = insert(Organisation, orgs)
-    s.made["users"] = insert(User, users)
+    s.made["organisations"] = insert(accounts.Organisation, orgs)
+    s.made["users"] = insert(accounts.User, users)
     connection = db.session.connection()  # the keys the conflict rules compare names by
-    store_match_keys(
+    accounts.store_match_keys(
         connection, [SimpleNamespace(short_name="", english_name="", **o) for o in orgs]
     )
-    store_affiliation_keys(connection, [SimpleNamespace(**u) for u in users])
-    insert(Membership, memberships)
+    accounts.store_affiliation_keys(connection, [SimpleNamespace(**u) for u in users])
+    insert(accounts.Membership, memberships)
     s.made["experts"] = len(s.experts)
     s.orgs = [o["id"] for o in orgs]
-    s.organisations = {o["id"]: o for o in orgs}
+    s.organisations = {o["id"]: row_object(o, type=accounts.OrgType(o["type"])) for o in orgs}
 
 
 def person(user_id, email, name, role, pw, now, **fields) -> dict:
@@ -521,67 +502,32 @@ def add_proposals(s: Scale, sizes: list[int]) -> None:
     insert(SubmittedVersion, submitted)
 
 
+def row_object(row: dict, **fields) -> SimpleNamespace:
+    """A bulk row read as its model object, `fields` (enums, relations) replacing values."""
+    return SimpleNamespace(**row | fields)
+
+
 def frozen(s: Scale, challenge: dict, row: dict, team, promised, plan) -> dict:
-    """What the proposal's first version froze, as submission freezes it (SubmittedContent),
-    from the rows written in bulk."""
-    orgs = s.organisations
-    indicators = {i["id"]: i for i in s.indicators[challenge["id"]]}
-    return SubmittedContent(
-        number=1,
-        submitted_at=row["submitted_at"],
-        challenge=ChallengeRef(number=challenge["number"], title=challenge["title"]),
-        title=row["title"],
-        leader=Leader(
-            name=row["leader_name"],
-            title=row["leader_title"],
-            organisation=orgs[row["leader_org_id"]]["name"],
-        ),
-        approach=row["approach"],
-        innovation=row["innovation"],
-        members=tuple(_frozen_member(orgs[m["organisation_id"]], m) for m in team),
-        commitments=tuple(
-            _frozen_commitment(indicators[c["indicator_id"]], c["value"]) for c in promised
-        ),
-        milestones=tuple(
-            FrozenMilestone(
-                title=ms["title"],
-                due_date=ms["due_date"],
-                deliverable=ms["deliverable"],
-                verification=ms["verification"],
-                share_percent=ms["share_percent"],
+    """What the proposal's first version froze, by the one snapshot submission takes
+    (SubmittedContent.from_proposal), read off the rows written in bulk."""
+    indicators = [
+        row_object(i, comparison=Comparison(i["comparison"])) for i in s.indicators[challenge["id"]]
+    ]
+    proposal = row_object(
+        row,
+        challenge=row_object(challenge, indicators=indicators),
+        members=[
+            row_object(
+                m, role=MemberRole(m["role"]), organisation=s.organisations[m["organisation_id"]]
             )
-            for ms in plan
-        ),
-        budget=Budget(
-            requested=row["requested"],
-            self_funds=row["self_funds"],
-            funding_cap=challenge["funding_cap"],
-        ),
-    ).to_json()
-
-
-def _frozen_member(org: dict, member: dict) -> FrozenMember:
-    return FrozenMember(
-        name=org["name"],
-        credit_code=org["credit_code"],
-        type=OrgType(org["type"]),
-        region=org["region"],
-        role=MemberRole(member["role"]),
-        responsibility=member["responsibility"],
-        budget_share=member["budget_share"],
+            for m in team
+        ],
+        commitments=[row_object(c) for c in promised],
+        milestones=[row_object(ms) for ms in plan],
+        attachments=[],
+        signatures=[],
     )
-
-
-def _frozen_commitment(indicator: dict, value: Decimal) -> FrozenCommitment:
-    comparison = Comparison(indicator["comparison"])
-    return FrozenCommitment(
-        indicator=indicator["name"],
-        comparison=comparison,
-        target=indicator["target"],
-        unit=indicator["unit"],
-        value=value,
-        meets_target=comparison.met_by(value, indicator["target"]),
-    )
+    return SubmittedContent.from_proposal(proposal, 1, row["submitted_at"]).to_json()
 
 
 def add_reviews(s: Scale) -> None:

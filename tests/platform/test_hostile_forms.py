@@ -22,6 +22,7 @@ from wtforms.form import BaseForm
 from portal import clock, create_app
 from portal.accounts.models import Invitation, Membership, Organisation, Role, User
 from portal.accounts.sessions import LOGGED_IN_AT, SEEN_AT
+from portal.alerts.models import Subscription
 from portal.awards.models import (
     Award,
     AwardIndicator,
@@ -225,6 +226,7 @@ RESOLVERS: dict[str, Callable[[dict], list]] = {
     "int:member_id": all_of(PanelMember),
     "int:review_id": one_per_status(Review),
     "int:note_id": all_of(Notification),
+    "int:subscription_id": all_of(Subscription),
     "int:notice_id": one_per_status(Notice),
     "int:batch_id": all_of(NoticeBatch),
     "code": all_of(Notice, Notice.code),

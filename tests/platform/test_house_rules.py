@@ -75,7 +75,7 @@ def test_state_columns_are_written_only_by_the_state_machines():
     writers = {
         str(path.relative_to(PORTAL)): found
         for path in sorted(PORTAL.rglob("*.py"))
-        if path.name != "states.py" and "demo" not in path.parts
+        if path.name != "states.py"
         for found in [state_writes(tree(path))]
         if found
     }

@@ -133,9 +133,9 @@ def test_a_role_and_a_scoring_method_are_shown_by_their_labels_not_their_codes(
     make_user("officer@gov.example", role="officer", name="王小明")
     challenge = closed_challenge(status="reviewing", aggregation="median")
     login("officer@gov.example")
-    chinese = {"Accept-Language": "zh-CN"}
-    assert "王小明（项目主管）" in client.get("/", headers=chinese).get_data(as_text=True)
-    ranking = client.get(f"/reviews/challenges/{challenge.id}/ranking", headers=chinese)
+    client.get("/language/zh")
+    assert "王小明（项目主管）" in client.get("/").get_data(as_text=True)
+    ranking = client.get(f"/reviews/challenges/{challenge.id}/ranking")
     assert "按 中位数 排名" in ranking.get_data(as_text=True)
 
 

@@ -9,8 +9,8 @@ dates and fair deadlines (issue 15)
   `panel_schedule` (the review panel's due date) and `deadline_change` (a deadline brought
   forward, waiting for a second staff member).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-02 04:37:04.684938
 """
 
@@ -22,8 +22,8 @@ from alembic import op
 
 import portal.db
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,76 @@
+"""What alerts keep: the reminders sent (one row per person and occasion, so that none is sent
+twice), the chains and links people follow, and each person's alert settings and calendar
+address."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, Relationship, SQLModel
+
+from portal.accounts.models import Role
+from portal.challenges.models import Chain, ChainLink
+from portal.db import UTCDateTime, enum_type
+from portal.i18n import lazy_gettext as _l
+from portal.labels import LabelledEnum
+
+FOLLOWERS = (Role.applicant, Role.expert)  # who may follow chains and links
+
+
+class ReminderKind(LabelledEnum):
+    """The reminders the portal sends by itself (the times are REMINDER_* settings)."""
+
+    review_due = "review_due", _l("Review due soon")
+    review_overdue = "review_overdue", _l("Review overdue")
+    draft_deadline_week = "draft_deadline_week", _l("Draft: deadline within a week")
+    draft_deadline_day = "draft_deadline_day", _l("Draft: deadline within a day")
+    milestone_due = "milestone_due", _l("Milestone due soon")
+    milestone_overdue = "milestone_overdue", _l("Milestone overdue")
+    publicity_objections = "publicity_objections", _l("Publicity ended with open objections")
+
+
+class SentReminder(SQLModel, table=True):
+    """A reminder that was sent: one per kind, person, object and occasion. The row is written
+    in the transaction that writes the notification, and the unique key refuses a second one,
+    so that two schedulers running at once tell each person once. The occasion is the date the
+    reminder is about (a deadline, a due date): when it moves, the reminder is sent again."""
+
+    __tablename__ = "sent_reminder"
+    __table_args__ = (sa.UniqueConstraint("kind", "user_id", "object_id", "occasion"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: ReminderKind = Field(sa_type=enum_type(ReminderKind))
+    user_id: int = Field(foreign_key="user.id", index=True)
+    object_id: int
+    occasion: str = Field(max_length=40)
+    sent_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Subscription(SQLModel, table=True):
+    """A person follows a whole chain (no link) or one link of it, and is told of each challenge
+    published there."""
+
+    __tablename__ = "alert_subscription"
+    __table_args__ = (sa.UniqueConstraint("user_id", "chain_id", "chain_link_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    chain_id: int = Field(foreign_key="chain.id", index=True)
+    chain_link_id: int | None = Field(default=None, foreign_key="chain_link.id", index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+    chain: Chain = Relationship()
+    chain_link: ChainLink | None = Relationship()
+
+
+class AlertSettings(SQLModel, table=True):
+    """One person's choices: whether answered questions on the challenges their organisation is
+    drafting for reach them, and the secret token of their calendar feed (None until they ask
+    for one; resetting replaces it, and the old address answers 404)."""
+
+    __tablename__ = "alert_settings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", unique=True)
+    answered_questions: bool = Field(default=False)
+    feed_token: str | None = Field(default=None, max_length=64, unique=True)
+    feed_reset_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
