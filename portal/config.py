@@ -59,6 +59,13 @@ RESILIENCE_WEIGHTS = {
 # "departures" (those that depart from the experts' ranking), "always" or "never". A departure
 # needs its written reason whatever this says.
 DECISION_APPROVAL = "departures"
+# Fair deadlines (portal/challenges/deadlines.py): a challenge is published at least
+# MIN_APPLICATION_DAYS before its deadline; an amendment that brings the deadline forward leaves
+# at least MIN_NOTICE_DAYS between the amendment and the new deadline, and waits for a second
+# staff member. An applicant may appeal a rejection at the formal check within APPEAL_DAYS.
+MIN_APPLICATION_DAYS = 14
+MIN_NOTICE_DAYS = 7
+APPEAL_DAYS = 5
 # Review totals of one proposal further apart than this (0–100 points) are flagged as divergent.
 REVIEW_DIVERGENCE_POINTS = 30
 

@@ -20,11 +20,13 @@ from portal.accounts.models import OrgType
 from portal.challenges import signals
 from portal.challenges.models import (
     CONTENT_FIELDS,
+    DEFAULT_CHECKLIST,
     Aggregation,
     ChainLink,
     Challenge,
     Comparison,
     Criterion,
+    Feedback,
     FundingMode,
     Indicator,
 )
@@ -39,13 +41,49 @@ REASON_MAX = 2000
 QUESTION_MAX = 4000
 MONEY_MAX = Decimal("999999999999.99")
 
+CHECK_ITEM_MAX = 200
+CHECK_ITEMS_MAX = 20
+
+
+@dataclass(frozen=True)
+class RubricItem:
+    """A criterion of the default rubric, in both languages; a challenge takes it in the
+    officer's language."""
+
+    key: str
+    zh: str
+    en: str
+    weight: int
+
+    def name(self, locale: str) -> str:
+        return self.zh if locale.startswith("zh") else self.en
+
+
 DEFAULT_RUBRIC = (
-    ("技术方案 Technical approach", 30),
-    ("团队能力 Team capability", 20),
-    ("指标先进性 Ambition of the indicators", 20),
-    ("实施计划 Implementation plan", 15),
-    ("经费合理性 Soundness of the budget", 15),
+    RubricItem("approach", "技术方案", "Technical approach", 30),
+    RubricItem("team", "团队能力", "Team capability", 20),
+    RubricItem("ambition", "指标先进性", "Ambition of the indicators", 20),
+    RubricItem("plan", "实施计划", "Implementation plan", 15),
+    RubricItem("budget", "经费合理性", "Soundness of the budget", 15),
 )
+TEAM_WORDS = ("团队", "team")
+
+
+def judges_the_team(criterion_name: str) -> bool:
+    """Whether a criterion asks the experts to judge the team (团队能力): what blind review
+    hides from them."""
+    name = (criterion_name or "").casefold()
+    return any(word in name for word in TEAM_WORDS)
+
+
+def blind_team_conflict(data: ChallengeData) -> bool:
+    """Blind review is on while the rubric judges the team: worth a warning, not a refusal."""
+    return data.blind_review and any(judges_the_team(row.name) for row in data.criteria)
+
+
+def clean_checklist(items: Sequence[str]) -> list[str]:
+    """The formal check's items as given, stripped, blanks and repeats left out."""
+    return list(dict.fromkeys(item.strip() for item in items if item and item.strip()))
 
 
 @dataclass
@@ -86,8 +124,11 @@ class ChallengeData:
     max_members: int = 4
     aggregation: Aggregation = Aggregation.mean
     reviewers_per_proposal: int = 3
+    blind_review: bool = True
+    feedback: Feedback = Feedback.none
     pass_mark: int = 60
     publicity_days: int = 7
+    formal_checklist: list[str] = field(default_factory=lambda: list(DEFAULT_CHECKLIST))
     indicators: list[IndicatorRow] = field(default_factory=list)
     criteria: list[CriterionRow] = field(default_factory=list)
 
@@ -96,7 +137,11 @@ class ChallengeData:
         """The challenge's content as it is saved, rows with their ids."""
         values = {name: getattr(challenge, name) for name in CONTENT_FIELDS}
         return cls(
-            **values | {"allowed_org_types": list(values["allowed_org_types"] or [])},
+            **values
+            | {
+                "allowed_org_types": list(values["allowed_org_types"] or []),
+                "formal_checklist": list(values["formal_checklist"] or []),
+            },
             indicators=[
                 IndicatorRow(i.name, i.comparison, i.target, i.unit, i.test_method, id=i.id)
                 for i in challenge.indicators
@@ -152,6 +197,13 @@ def content_problems(
         problems["pass_mark"] = _("The pass mark is a score between 0 and 100.")
     if not 1 <= data.publicity_days <= 60:
         problems["publicity_days"] = _("The publicity period is between 1 and 60 days.")
+    items = clean_checklist(data.formal_checklist)
+    if len(items) > CHECK_ITEMS_MAX or any(len(item) > CHECK_ITEM_MAX for item in items):
+        problems["formal_checklist"] = _(
+            "At most %(n)s items of at most %(max)s characters each.",
+            n=CHECK_ITEMS_MAX,
+            max=CHECK_ITEM_MAX,
+        )
     problems.update(_row_problems(data, challenge))
     weights = [row.weight or 0 for row in data.criteria]
     if (data.criteria or complete) and sum(weights) != 100:
@@ -228,10 +280,13 @@ def apply_content(challenge: Challenge, data: ChallengeData) -> None:
         "max_members",
         "aggregation",
         "reviewers_per_proposal",
+        "blind_review",
+        "feedback",
         "pass_mark",
         "publicity_days",
     ):
         setattr(challenge, name, getattr(data, name))
+    challenge.formal_checklist = clean_checklist(data.formal_checklist)
     challenge.horse_race_teams = (
         data.horse_race_teams if data.funding_mode is FundingMode.horse_race else 1
     )
@@ -300,8 +355,11 @@ def content_of(challenge: Challenge) -> dict[str, Any]:
         "max_members": challenge.max_members,
         "aggregation": challenge.aggregation.value,
         "reviewers_per_proposal": challenge.reviewers_per_proposal,
+        "blind_review": challenge.blind_review,
+        "feedback": challenge.feedback.value,
         "pass_mark": challenge.pass_mark,
         "publicity_days": challenge.publicity_days,
+        "formal_checklist": list(challenge.formal_checklist or []),
         "indicators": [
             {
                 "name": i.name,

@@ -10,14 +10,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     Field,
     FieldList,
     Form,
     FormField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -37,14 +40,19 @@ from portal.challenges.content import (
     ChallengeData,
     CriterionRow,
     IndicatorRow,
+    RubricItem,
+    blind_team_conflict,
 )
 from portal.challenges.models import (
     CONTENT_FIELDS,
+    DEFAULT_CHECKLIST,
     Aggregation,
     Chain,
     Challenge,
     ChallengeStatus,
+    CheckItem,
     Comparison,
+    Feedback,
     FundingMode,
     Stage,
 )
@@ -66,6 +74,11 @@ from portal.parsing import (
 from portal.presentation import plain_number
 
 NUMBER_LIMIT = Decimal("1e13")
+
+BLIND_TEAM_WARNING = _l(
+    "The rubric asks the experts to judge the team (团队能力), but blind review hides the team "
+    "from them. Remove or reword that criterion, or turn blind review off."
+)
 
 COMPARISON_CHOICES = [(c.value, c.symbol) for c in Comparison]
 
@@ -252,6 +265,24 @@ class ChallengeForm(PortalForm):
             between(1, 15, _l("Between 1 and 15 reviewers per proposal.")),
         ],
     )
+    blind_review = BooleanField(
+        _l("Blind review: hide the organisations and people from the experts"), default=True
+    )
+    feedback = RadioField(
+        _l("What applicants see after the decision"),
+        choices=Feedback.choices(),
+        default=Feedback.none.value,
+    )
+    check_items = MultiCheckboxField(
+        _l("Items of the formal check"),
+        choices=CheckItem.choices(),
+        default=list(DEFAULT_CHECKLIST),
+        validate_choice=False,
+    )
+    check_extra = TextAreaField(
+        _l("Further items of the formal check, one per line"),
+        validators=[Length(max=4000, message=_l("At most %(max)d characters."))],
+    )
     pass_mark = WholeNumberField(
         _l("Pass mark"),
         default=60,
@@ -303,11 +334,25 @@ class ChallengeForm(PortalForm):
                 return True
         return False
 
-    def set_rubric(self, rows) -> None:
+    def set_rubric(self, rows: tuple[RubricItem, ...]) -> None:
+        """The default rubric, named in the language of the page."""
+        locale = str(get_locale() or "en")
         self.criteria.entries = []
         self.criteria.last_index = -1
-        for name, weight in rows:
-            self.criteria.append_entry({"name": name, "weight": weight, "description": ""})
+        for item in rows:
+            self.criteria.append_entry(
+                {"name": item.name(locale), "weight": item.weight, "description": ""}
+            )
+
+    def blind_team_warning(self) -> bool:
+        """Blind review is on while a criterion judges the team: the page warns."""
+        return blind_team_conflict(
+            ChallengeData(
+                title="",
+                blind_review=bool(self.blind_review.data),
+                criteria=[CriterionRow(row.form.name.data or "", None) for row in self.criteria],
+            )
+        )
 
     # -- the form protocol ----------------------------------------------------------------
 
@@ -326,6 +371,9 @@ class ChallengeForm(PortalForm):
             ),
             funding_mode=data.funding_mode.value,
             aggregation=data.aggregation.value,
+            feedback=data.feedback.value,
+            check_items=[i for i in data.formal_checklist if i in DEFAULT_CHECKLIST],
+            check_extra="\n".join(i for i in data.formal_checklist if i not in DEFAULT_CHECKLIST),
             indicators=[
                 {
                     "indicator_id": r.id,
@@ -373,8 +421,14 @@ class ChallengeForm(PortalForm):
             max_members=self.max_members.data,
             aggregation=Aggregation(self.aggregation.data),
             reviewers_per_proposal=self.reviewers_per_proposal.data,
+            blind_review=bool(self.blind_review.data),
+            feedback=Feedback.find(self.feedback.data, Feedback.none),
             pass_mark=self.pass_mark.data,
             publicity_days=self.publicity_days.data,
+            formal_checklist=[
+                *[i for i in DEFAULT_CHECKLIST if i in (self.check_items.data or [])],
+                *(self.check_extra.data or "").splitlines(),
+            ],
             indicators=[
                 IndicatorRow(
                     name=row.name.data or "",
@@ -405,6 +459,8 @@ class ChallengeForm(PortalForm):
             problems = {
                 self._row_field(name): message for name, message in problems.problems.items()
             }
+        if isinstance(problems, dict) and "formal_checklist" in problems:
+            problems["check_extra"] = problems.pop("formal_checklist")
         super().place_errors(problems)
 
     def given_rows(self, list_name: str) -> list[Form]:
@@ -439,6 +495,16 @@ class ReasonForm(PortalForm):
         _l("Reason"),
         validators=[
             InputRequired(_l("Give the reason for cancelling.")),
+            Length(max=REASON_MAX, message=_l("At most %(max)d characters.")),
+        ],
+    )
+
+
+class DeadlineReturnForm(PortalForm):
+    reason = TextAreaField(
+        _l("Why the earlier deadline is returned"),
+        validators=[
+            InputRequired(_l("Give the reason for returning the change.")),
             Length(max=REASON_MAX, message=_l("At most %(max)d characters.")),
         ],
     )

@@ -4,6 +4,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
+from portal.accounts.models import User
 from portal.db import MONEY, UTCDateTime, enum_type
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
@@ -73,6 +74,36 @@ class Aggregation(LabelledEnum):
     mean = "mean", _l("Mean")
     trimmed_mean = "trimmed_mean", _l("Trimmed mean (drop the highest and lowest)")
     median = "median", _l("Median")
+
+
+class Feedback(LabelledEnum):
+    """What the applicants of a challenge see of their review once the decision is made."""
+
+    none = "none", _l("Nothing")
+    scores = "scores", _l("Their scores and rank band")
+    comments = "comments", _l("Their scores, rank band and the reviewers' comments to applicants")
+
+    @property
+    def shares_scores(self) -> bool:
+        return self is not Feedback.none
+
+    @property
+    def shares_comments(self) -> bool:
+        return self is Feedback.comments
+
+
+class CheckItem(LabelledEnum):
+    """The default items of the formal check (形式审查); a challenge may add its own."""
+
+    documents = "documents", _l("Documents complete")
+    org_type = "org_type", _l("Eligible type of organisation")
+    region = "region", _l("Organisation in the region")
+    budget = "budget", _l("Budget within the funding cap")
+    members = "members", _l("All member organisations accepted")
+    pledge = "pledge", _l("Pledge signed by the team leader")
+
+
+DEFAULT_CHECKLIST = [item.value for item in CheckItem]
 
 
 class Comparison(LabelledEnum):
@@ -149,7 +180,11 @@ class Challenge(SQLModel, table=True):
     pass_mark: int = Field(default=60)
     publicity_days: int = Field(default=7)
     blind_review: bool = Field(default=True)
-    comments_to_applicants: bool = Field(default=False)
+    feedback: Feedback = Field(default=Feedback.none, sa_type=enum_type(Feedback))
+    # the items staff tick at the formal check: CheckItem values, or an item's own text
+    formal_checklist: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_CHECKLIST), sa_type=sa.JSON
+    )
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
@@ -197,8 +232,11 @@ CONTENT_FIELDS = (
     "max_members",
     "aggregation",
     "reviewers_per_proposal",
+    "blind_review",
+    "feedback",
     "pass_mark",
     "publicity_days",
+    "formal_checklist",
 )
 """The columns of a challenge that an officer writes (besides its indicator and criterion rows),
 in the order the form and the list of changes show them."""
@@ -280,3 +318,42 @@ class Clarification(SQLModel, table=True):
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
 
     challenge: Challenge = Relationship()
+
+
+class DeadlineChangeStatus(LabelledEnum):
+    proposed = "proposed", _l("Waiting for a second approver")
+    approved = "approved", _l("Approved")
+    returned = "returned", _l("Returned")
+
+
+class DeadlineChange(SQLModel, table=True):
+    """A deadline brought forward by an amendment: it waits for a second staff member, and
+    takes effect (as a new version) only when they approve it within the notice period's rule.
+    Its status changes only through portal/challenges/states.py."""
+
+    __tablename__ = "deadline_change"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(status = 'proposed') = (decided_at IS NULL)", name="decided_iff_stamped"
+        ),
+        sa.CheckConstraint("status != 'returned' OR return_reason != ''", name="returned_reason"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    status: DeadlineChangeStatus = Field(
+        default=DeadlineChangeStatus.proposed, sa_type=enum_type(DeadlineChangeStatus), index=True
+    )
+    previous_deadline: datetime = Field(sa_type=UTCDateTime)
+    deadline: datetime = Field(sa_type=UTCDateTime)
+    reason: str
+    proposed_by_id: int = Field(foreign_key="user.id")
+    proposed_at: datetime = Field(sa_type=UTCDateTime)
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    return_reason: str = Field(default="")
+
+    challenge: Challenge = Relationship()
+    proposed_by: User = Relationship(
+        sa_relationship_kwargs={"foreign_keys": "DeadlineChange.proposed_by_id"}
+    )

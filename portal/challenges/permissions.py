@@ -29,6 +29,7 @@ from portal.challenges.models import (
     Challenge,
     ChallengeAttachment,
     Clarification,
+    DeadlineChange,
 )
 from portal.db import db
 
@@ -144,3 +145,16 @@ def get_chain_or_404(chain_id: int, user: User | None) -> Chain:
 def get_link_or_404(chain: Chain, link_id: int) -> ChainLink:
     """A link of a chain the caller has already loaded through get_chain_or_404."""
     return _row_or_404(ChainLink, link_id, chain_id=chain.id)
+
+
+def get_deadline_change_or_404(change_id: int, user: User | None) -> DeadlineChange:
+    """An earlier deadline waiting for (or decided by) a second staff member, with its
+    challenge: the programme office's business only."""
+    change = db.session.exec(
+        select(DeadlineChange)
+        .where(DeadlineChange.id == change_id)
+        .options(selectinload(DeadlineChange.challenge))
+    ).first()
+    if change is None or not can_manage(user, change.challenge):
+        abort(404)
+    return change

@@ -216,7 +216,8 @@ def changes_between(old: dict, new: dict) -> Changes:
     fields = [
         (name, old.get(name), new.get(name))
         for name in COMPARED_FIELDS
-        if old.get(name) != new.get(name)
+        # a version frozen before a field existed says nothing about it
+        if name in old and old.get(name) != new.get(name)
     ]
     before = {row["name"]: row for row in old.get("indicators", [])}
     after = {row["name"]: row for row in new.get("indicators", [])}

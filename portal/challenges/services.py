@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from portal import audit, clock, sequences, storage
 from portal.accounts.models import User
-from portal.challenges import signals, states
+from portal.challenges import deadlines, signals, states
 from portal.challenges.content import (
     REASON_MAX,
     ChallengeData,
@@ -29,6 +29,8 @@ from portal.challenges.models import (
     ChallengeAttachment,
     ChallengeStatus,
     ChallengeVersion,
+    DeadlineChange,
+    DeadlineChangeStatus,
 )
 from portal.challenges.permissions import can_manage
 from portal.db import db
@@ -88,10 +90,17 @@ def update_draft(challenge: Challenge, data: ChallengeData, *, by: User) -> Chal
 
 
 def publication_problems(challenge: Challenge, now: datetime | None = None) -> dict:
-    """What stops this draft from being published (the same list the preview shows)."""
-    return content_problems(
-        ChallengeData.of(challenge), complete=True, now=now or clock.now(), challenge=challenge
+    """What stops this draft from being published (the same list the preview shows): its
+    content, and a deadline that leaves applicants too little time."""
+    now = now or clock.now()
+    problems = content_problems(
+        ChallengeData.of(challenge), complete=True, now=now, challenge=challenge
     )
+    if "deadline" not in problems and (
+        problem := deadlines.publication_window_problem(challenge.deadline, now)
+    ):
+        problems["deadline"] = problem
+    return problems
 
 
 # ---- publishing and amending ----------------------------------------------------------------
@@ -139,10 +148,16 @@ def _reason_problem(reason: str, missing: str) -> str | None:
     return None
 
 
-def amend(challenge: Challenge, data: ChallengeData, *, reason: str, by: User) -> ChallengeVersion:
+def amend(
+    challenge: Challenge, data: ChallengeData, *, reason: str, by: User
+) -> ChallengeVersion | DeadlineChange:
     """Change a published challenge: a new version with the reason, every earlier one kept.
     Indicators that stay keep their identity, and what proposals committed to them; applicants
-    whose proposal is in progress are told (by the proposals module, through signals.amended)."""
+    whose proposal is in progress are told (by the proposals module, through signals.amended).
+
+    A later deadline takes effect with the rest. An earlier one needs the notice period and a
+    second staff member (deadlines.py): the other changes take effect, and the earlier deadline
+    waits as a DeadlineChange, which is returned when nothing else changed."""
     require(can_manage(by, challenge))
     challenge = lock(challenge)
     now = clock.now()
@@ -150,18 +165,41 @@ def amend(challenge: Challenge, data: ChallengeData, *, reason: str, by: User) -
         raise DomainError(_("Only a published challenge open for proposals can be amended."))
     reason = (reason or "").strip()
     problems = content_problems(data, complete=True, now=now, challenge=challenge)
+    if "deadline" not in problems:
+        problems.update(deadlines.shortening_problems(challenge, data.deadline, now))
     missing = _("Say why the challenge is amended; applicants will read it.")
     if problem := _reason_problem(reason, missing):
         problems["reason"] = problem
     if problems:
         raise ValidationFailed(problems)
+    earlier = data.deadline if data.deadline < challenge.deadline else None
+    if earlier is not None:
+        data.deadline = challenge.deadline  # waits for the second staff member
     before = audit_content(challenge)
     published = content_of(challenge)
+    previous = challenge.deadline
     apply_content(challenge, data)
     db.session.flush()
     db.session.refresh(challenge, ["chain_link"])
-    if content_of(challenge) == published:
+    changed = content_of(challenge) != published
+    if not changed and earlier is None:
         raise DomainError(_("Nothing has changed: an amendment must change the challenge."))
+    change = (
+        deadlines.propose_earlier(challenge, earlier, reason=reason, by=by, now=now)
+        if earlier is not None
+        else None
+    )
+    if not changed:
+        return change
+    told = {}
+    if challenge.deadline != previous:
+        told = {"deadline_from": previous, "deadline_to": challenge.deadline}
+    return _publish_amendment(challenge, reason=reason, by=by, now=now, before=before, **told)
+
+
+def _publish_amendment(
+    challenge: Challenge, *, reason: str, by: User, now: datetime, before: dict, **told
+) -> ChallengeVersion:
     challenge.updated_at = now
     version = _freeze(challenge, reason=reason, by=by, now=now)
     audit.record(
@@ -171,8 +209,31 @@ def amend(challenge: Challenge, data: ChallengeData, *, reason: str, by: User) -
         before=before,
         after={**audit_content(challenge), "reason": reason},
     )
-    signals.amended.send(challenge, version=version.version, reason=reason, by=by)
+    signals.amended.send(challenge, version=version.version, reason=reason, by=by, **told)
     return version
+
+
+def approve_deadline_change(change: DeadlineChange, *, by: User) -> ChallengeVersion:
+    """A second staff member approves an earlier deadline: it takes effect as a new version,
+    and applicants with a proposal in progress are told."""
+    require(can_manage(by, change.challenge))
+    change, challenge = deadlines.lock(change)
+    challenge = lock(challenge)
+    now = clock.now()
+    deadlines.check_approval(change, challenge, by, now)
+    before = audit_content(challenge)
+    previous = challenge.deadline
+    challenge.deadline = change.deadline
+    states.set_deadline_change_status(change, DeadlineChangeStatus.approved, by=by)
+    return _publish_amendment(
+        challenge,
+        reason=change.reason,
+        by=by,
+        now=now,
+        before=before,
+        deadline_from=previous,
+        deadline_to=change.deadline,
+    )
 
 
 def cancel(challenge: Challenge, *, reason: str, by: User) -> Challenge:

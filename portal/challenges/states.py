@@ -18,7 +18,12 @@ from datetime import datetime
 
 from portal import clock
 from portal.accounts.models import User
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.challenges.models import (
+    Challenge,
+    ChallengeStatus,
+    DeadlineChange,
+    DeadlineChangeStatus,
+)
 from portal.i18n import gettext as _
 from portal.statemachine import IllegalTransition, StateMachine
 
@@ -82,3 +87,24 @@ def set_status(
     check(challenge, to, now)
     challenge.updated_at = now
     return MACHINE.move(challenge, to, by=by, reason=reason, now=now)
+
+
+# ---- a deadline brought forward: proposed → approved | returned -------------------------------
+
+D = DeadlineChangeStatus
+DEADLINE_MACHINE = StateMachine(
+    "deadline_change",
+    {D.proposed: frozenset({D.approved, D.returned})},
+    stamps={D.approved: "decided_at", D.returned: "decided_at"},
+    reasons={D.returned: "return_reason"},
+    reason_required=frozenset({D.returned}),
+)
+
+
+def set_deadline_change_status(
+    change: DeadlineChange, to: DeadlineChangeStatus, *, by: User, reason: str = ""
+) -> DeadlineChange:
+    """The only writer of DeadlineChange.status: approved or returned, by whom and when."""
+    DEADLINE_MACHINE.move(change, to, by=by, reason=reason, audit_fields=("challenge_id",))
+    change.decided_by_id = by.id
+    return change

@@ -11,14 +11,22 @@ from flask_login import current_user
 from portal import clock, storage
 from portal.access import public, roles_required, staff_required
 from portal.accounts.models import Role
-from portal.challenges import chains, clarifications, forms, queries, services
+from portal.challenges import chains, clarifications, deadlines, forms, queries, services
 from portal.challenges.content import DEFAULT_RUBRIC, content_of
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.challenges.deadlines import pending_change as deadlines_pending
+from portal.challenges.models import (
+    Challenge,
+    ChallengeStatus,
+    ChallengeVersion,
+    CheckItem,
+    DeadlineChange,
+)
 from portal.challenges.permissions import (
     can_ask,
     get_chain_or_404,
     get_challenge_or_404,
     get_clarification_or_404,
+    get_deadline_change_or_404,
     get_guide_or_404,
     get_link_or_404,
 )
@@ -36,6 +44,13 @@ bp = Blueprint("challenges", __name__)
 def from_iso(text: str | None) -> datetime | None:
     """A moment frozen in a version's JSON, back to an aware datetime."""
     return datetime.fromisoformat(text) if text else None
+
+
+@bp.app_template_filter("check_item")
+def check_item(item: str) -> str:
+    """An item of the formal check: a default item's label, or the item's own text."""
+    known = CheckItem.find(item)
+    return str(known.label) if known else item
 
 
 def countdown(deadline: datetime | None, now: datetime) -> str:
@@ -72,8 +87,11 @@ FIELD_LABELS = {
     "max_members": forms.ChallengeForm.max_members.args[0],
     "aggregation": forms.ChallengeForm.aggregation.args[0],
     "reviewers_per_proposal": forms.ChallengeForm.reviewers_per_proposal.args[0],
+    "blind_review": forms.ChallengeForm.blind_review.args[0],
+    "feedback": forms.ChallengeForm.feedback.args[0],
     "pass_mark": forms.ChallengeForm.pass_mark.args[0],
     "publicity_days": forms.ChallengeForm.publicity_days.args[0],
+    "formal_checklist": forms.ChallengeForm.check_items.args[0],
 }
 
 
@@ -217,7 +235,11 @@ def _challenge_form(cls=forms.ChallengeForm, challenge: Challenge | None = None)
 def _form_page(form, challenge: Challenge | None, *, amending=False, status: int | None = None):
     """The challenge form; 422 when it comes back with errors (a row button is no error)."""
     page = render_template(
-        "challenges/officer/form.html", form=form, challenge=challenge, amending=amending
+        "challenges/officer/form.html",
+        form=form,
+        challenge=challenge,
+        amending=amending,
+        blind_team_warning=forms.BLIND_TEAM_WARNING,
     )
     return page, status or form_status(form)
 
@@ -237,7 +259,14 @@ def _save(form, challenge: Challenge | None):
     if not done:
         return _form_page(form, challenge)
     flash(_("Draft %(number)s saved.", number=saved.number), "success")
+    _warn_blind_team(form)
     return redirect(url_for(".officer_show", challenge_id=saved.id))
+
+
+def _warn_blind_team(form) -> None:
+    """Saved, but blind review hides the team that a criterion asks the experts to judge."""
+    if form.blind_team_warning():
+        flash(str(forms.BLIND_TEAM_WARNING), "warning")
 
 
 @bp.route("/officer/challenges/new", methods=["GET", "POST"])
@@ -278,8 +307,11 @@ def _officer_page(challenge: Challenge, attachment_form: forms.AttachmentForm):
         if challenge.status is ChallengeStatus.draft
         else {}
     )
+    change = deadlines_pending(challenge)
     return render_template(
         "challenges/officer/preview.html",
+        deadline_change=change,
+        may_approve=change is not None and deadlines.approvable(change, current_user),
         problems=problems,
         confirm=forms.ConfirmForm(),
         attachment_form=attachment_form,
@@ -321,16 +353,55 @@ def officer_amend(challenge_id: int):
     form = _challenge_form(forms.AmendForm, challenge)
     if request.method == "GET" or form.row_action(request.form):
         return _form_page(form, challenge, amending=True, status=200)
-    done, version = submit_form(
+    done, result = submit_form(
         form, lambda: services.amend(challenge, **form.to_input(), by=current_user)
     )
     if not done:
         return _form_page(form, challenge, amending=True)
+    if isinstance(result, ChallengeVersion):
+        flash(
+            _("%(number)s is amended: version %(n)s.", number=challenge.number, n=result.version),
+            "success",
+        )
+    _warn_blind_team(form)
+    change = result if isinstance(result, DeadlineChange) else deadlines_pending(challenge)
+    if change is None or change.proposed_by_id != current_user.id:
+        return redirect(url_for(".show", number=challenge.number))
     flash(
-        _("%(number)s is amended: version %(n)s.", number=challenge.number, n=version.version),
-        "success",
+        _(
+            "The earlier deadline waits for a second staff member's approval; until then the "
+            "deadline stays as it was."
+        ),
+        "warning",
     )
-    return redirect(url_for(".show", number=challenge.number))
+    return redirect(url_for(".officer_show", challenge_id=challenge.id))
+
+
+@bp.post("/officer/deadline-changes/<int:change_id>/approve")
+@staff_required
+def officer_approve_deadline(change_id: int):
+    change = get_deadline_change_or_404(change_id, current_user)
+    perform(
+        lambda: services.approve_deadline_change(change, by=current_user),
+        _("The earlier deadline is approved and published; applicants have been told."),
+    )
+    return redirect(url_for(".officer_show", challenge_id=change.challenge_id))
+
+
+@bp.route("/officer/deadline-changes/<int:change_id>/return", methods=["GET", "POST"])
+@staff_required
+def officer_return_deadline(change_id: int):
+    change = get_deadline_change_or_404(change_id, current_user)
+    form = forms.DeadlineReturnForm()
+    done, _result = submit_form(
+        form, lambda: deadlines.return_change(change, **form.to_input(), by=current_user)
+    )
+    if done:
+        flash(_("The earlier deadline was returned; the deadline stays."), "success")
+        return redirect(url_for(".officer_show", challenge_id=change.challenge_id))
+    return render_template(
+        "challenges/officer/deadline_return.html", change=change, form=form
+    ), form_status(form)
 
 
 @bp.route("/officer/challenges/<int:challenge_id>/cancel", methods=["GET", "POST"])

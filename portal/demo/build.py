@@ -100,17 +100,18 @@ def challenge(
     deadline: int,
     link: ChainLink | None = None,
     indicators: Iterable[tuple],
-    criteria: Iterable[tuple[str, int]] = DEFAULT_RUBRIC,
+    criteria: Iterable[tuple[str, int]] | None = None,
     **fields,
 ) -> Challenge:
     """A challenge drafted and published by the officer `by` through the challenges services
     `published` days ago (negative: in the past), its deadline `deadline` days from now, with
     indicators (name, comparison, target, unit, test method) and criteria (name, weight); in
     review or decided, when `status` says so, through the review service and the state table.
-    Review settings no form edits yet (`blind_review`, `comments_to_applicants`) are set on the
-    row. It sets the clock back itself: call it on the running clock (frozen_at does not nest)."""
+    The criteria default to the default rubric, in Chinese. Other fields of ChallengeData
+    (`blind_review`, `feedback`, …) pass through. It sets the clock back itself: call it on the
+    running clock (frozen_at does not nest)."""
     now = clock.now()
-    settings = {k: fields.pop(k) for k in ("blind_review", "comments_to_applicants") if k in fields}
+    criteria = criteria or [(item.zh, item.weight) for item in DEFAULT_RUBRIC]
     data = ChallengeData(
         title=title,
         chain_link_id=(link or chain_link()).id,
@@ -125,8 +126,6 @@ def challenge(
     )
     with clock.frozen_at(now + timedelta(days=published)):
         made = challenge_services.create_draft(data, by=by)
-        for name, value in settings.items():
-            setattr(made, name, value)
         challenge_services.publish(made, by=by)
     if status in (ChallengeStatus.reviewing, ChallengeStatus.decided):
         review_services.start_review(made, by=by)

@@ -54,7 +54,7 @@ def challenge_data(entry: dict, link_id: int, now: datetime) -> ChallengeData:
                 IndicatorRow(name, Comparison(cmp), Decimal(target), unit, method)
                 for name, cmp, target, unit, method in fields["indicators"]
             ],
-            "criteria": [CriterionRow(name, weight) for name, weight in DEFAULT_RUBRIC],
+            "criteria": [CriterionRow(item.zh, item.weight) for item in DEFAULT_RUBRIC],
         }
     )
 

@@ -13,10 +13,16 @@ from sqlmodel import select
 from portal import clock
 from portal.accounts.models import OrgType
 from portal.awards import decision
-from portal.challenges.models import Aggregation, Challenge, ChallengeStatus, Comparison
+from portal.challenges.models import (
+    Aggregation,
+    Challenge,
+    ChallengeStatus,
+    Comparison,
+    Feedback,
+)
 from portal.db import db
 from portal.demo import build
-from portal.reviews import assignment, scoring, services
+from portal.reviews import assignment, formal, scoring
 from portal.reviews.models import Assignment
 
 INDICATORS = (("国产化率 Local share", Comparison.ge, "90", "%", "第三方检测报告"),)
@@ -107,8 +113,8 @@ def _load(base: dict) -> dict:
         (extra[1], [], "光刻胶配套试剂", "周洁 Zhou Jie"),
     )
     for p in (p1, p2):
-        services.mark_eligible(p, by=officer)
-    services.reject_proposal(
+        formal.mark_eligible(p, by=officer)
+    formal.reject_proposal(
         p3, reason="证明材料不全 The supporting documents are incomplete.", by=officer
     )
     # expert2 works at a member of p1's consortium: a detected conflict, never assigned to p1.
@@ -139,7 +145,7 @@ def _load(base: dict) -> dict:
         (e1, e3),
         reviewers_per_proposal=2,
         aggregation=Aggregation.median,
-        comments_to_applicants=True,
+        feedback=Feedback.comments,
         blind_review=False,
     )
     d1, d2, d3 = _proposals(
@@ -149,7 +155,7 @@ def _load(base: dict) -> dict:
         (orgs["university"], [], "掩模检测光源研究", "张伟 Zhang Wei"),
     )
     for p in (d1, d2, d3):
-        services.mark_eligible(p, by=officer)
+        formal.mark_eligible(p, by=officer)
     for p, scores in ((d1, [9, 8.5, 8]), (d2, [7, 7.5, 7]), (d3, [5, 6, 4.5])):
         _review(p, e1, officer, scores, "整体方案清晰 Clear plan.", "fund")
         _review(

@@ -36,6 +36,7 @@ from portal.awards.models import (
 )
 from portal.chains.models import LinkAssessment
 from portal.challenges.models import (
+    DEFAULT_CHECKLIST,
     Aggregation,
     Chain,
     ChainLink,
@@ -44,6 +45,7 @@ from portal.challenges.models import (
     ChallengeVersion,
     Comparison,
     Criterion,
+    Feedback,
     FundingMode,
     Indicator,
     Stage,
@@ -350,7 +352,8 @@ def add_challenges(s: Scale, sizes: list[int]) -> None:
                 "pass_mark": 60,
                 "publicity_days": 7,
                 "blind_review": True,
-                "comments_to_applicants": False,
+                "feedback": Feedback.none.value,
+                "formal_checklist": list(DEFAULT_CHECKLIST),
                 "created_at": published,
                 "updated_at": published,
                 "published_at": published,

@@ -6,6 +6,7 @@ create_app does; they run inside the transaction of the change that sent them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import select
@@ -16,6 +17,7 @@ from portal.challenges.models import Challenge
 from portal.db import db
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
+from portal.presentation import format_local
 from portal.proposals.models import Commitment, Proposal, ProposalStatus
 
 IN_PROGRESS = (ProposalStatus.draft, ProposalStatus.submitted)
@@ -57,18 +59,37 @@ def _indicators_removed(challenge: Challenge, *, indicator_ids: list[int], **_kw
 
 
 @signals.amended.connect
-def _amended(challenge: Challenge, *, version: int, reason: str, **_kw) -> None:
+def _amended(
+    challenge: Challenge,
+    *,
+    version: int,
+    reason: str,
+    deadline_from: datetime | None = None,
+    deadline_to: datetime | None = None,
+    **_kw,
+) -> None:
     number, title = challenge.number, challenge.title
-    notify(
-        applicants_in_progress(challenge),
-        "challenge_amended",
-        lambda: _("Challenge %(number)s was amended (version %(n)s)", number=number, n=version),
-        lambda: _(
+
+    def body() -> str:
+        text = _(
             "“%(title)s” has changed. Reason: %(reason)s. Check your proposal against the new "
             "version.",
             title=title,
             reason=reason,
-        ),
+        )
+        if deadline_to is not None:
+            text += " " + _(
+                "The deadline moves from %(before)s to %(after)s.",
+                before=format_local(deadline_from),
+                after=format_local(deadline_to),
+            )
+        return text
+
+    notify(
+        applicants_in_progress(challenge),
+        "challenge_amended",
+        lambda: _("Challenge %(number)s was amended (version %(n)s)", number=number, n=version),
+        body,
         link=f"/challenges/{number}",
     )
 

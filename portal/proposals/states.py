@@ -33,6 +33,7 @@ TRANSITIONS: dict[ProposalStatus, set[ProposalStatus]] = {
         ProposalStatus.draft,  # a member organisation withdrew its consent
     },
     ProposalStatus.withdrawn: {ProposalStatus.submitted},
+    ProposalStatus.rejected: {ProposalStatus.in_review},  # an appeal was upheld
     ProposalStatus.in_review: {
         ProposalStatus.awarded,
         ProposalStatus.reserve,
@@ -73,6 +74,8 @@ def set_status(
     submitted_at, withdrawn_at or the rejection reason; one audit event ("proposal.<status>"
     unless `action` names it as the pages and tests know it)."""
     now = now or clock.now()
+    if proposal.status is ProposalStatus.rejected and MACHINE.allowed(proposal.status, to):
+        proposal.rejection_reason = ""  # an upheld appeal; the formal check's record keeps it
     MACHINE.move(proposal, to, by=by, reason=reason, now=now, action=action)
     proposal.updated_at = now
     return proposal

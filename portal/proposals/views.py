@@ -105,6 +105,25 @@ def _submit(form, action: Callable[[], Any]) -> tuple[bool, Any, DomainError | N
     return done, result, (refusals[0] if refusals else None)
 
 
+def _locked(proposal: Proposal):
+    """A proposal handed in is frozen: its edit and submit addresses lead to its read-only
+    page with a word on why, instead of a form that could not be saved. None while it may be
+    prepared."""
+    if proposal.status in EDITABLE:
+        return None
+    if proposal.status is ProposalStatus.submitted:
+        message = _(
+            "This proposal has been submitted and is frozen; withdraw it first to change it."
+        )
+    else:
+        message = _(
+            "This proposal is %(status)s and can no longer be changed.",
+            status=proposal.status.label,
+        )
+    flash(message, "info")
+    return redirect(url_for(".show", proposal_id=proposal.id))
+
+
 def _refusal_status(refusal: DomainError | None) -> int:
     if isinstance(refusal, drafting.StaleDraft):
         return 409
@@ -295,6 +314,8 @@ def edit(proposal_id: int, section: str):
     if part is None:
         abort(404)
     proposal = get_proposal_or_404(proposal_id, current_user, need="edit")
+    if (locked := _locked(proposal)) is not None:
+        return locked
     form = part.form.for_proposal(proposal)  # as sent, or as kept across a login
     if request.method == "GET":
         if first_display(form):
@@ -366,6 +387,8 @@ def remove_attachment(proposal_id: int, attachment_id: int):
 @roles_required(Role.applicant)
 def submit(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id, current_user, need="edit")
+    if (locked := _locked(proposal)) is not None:
+        return locked
     form = forms.ConfirmForm()
     problems = checklist.completeness_problems(proposal)
     done, version, refusal = _submit(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from portal import audit, clock
 from portal.accounts import creditcode
@@ -31,6 +32,7 @@ from portal.reviews.models import (
     AvoidanceStatus,
     ConflictDeclaration,
     PanelMember,
+    PanelSchedule,
 )
 from portal.reviews.permissions import (
     assignment_problem,
@@ -378,3 +380,34 @@ def decide_avoidance(request: AvoidanceRequest, *, accept: bool, by: User) -> Av
         ),
     )
     return request
+
+
+# ---- the panel's due date -------------------------------------------------------------------
+
+
+def set_due_date(challenge: Challenge, *, due_on: date | None, by: User) -> PanelSchedule:
+    """When the panel is due to have submitted its reviews; experts see it on their list, and
+    staff see the reviews still open after it flagged."""
+    require(can_manage_panel(by, challenge))
+    challenge = db.lock(challenge)
+    if due_on is None:
+        raise ValidationFailed({"due_on": _("Give the date the reviews are due.")})
+    if due_on < clock.local_date(clock.now()):
+        raise ValidationFailed({"due_on": _("The due date cannot be in the past.")})
+    schedule = queries.schedule_of(challenge)
+    before = audit.snapshot(schedule) if schedule else None
+    if schedule is None:
+        schedule = PanelSchedule(challenge_id=challenge.id, due_on=due_on, set_at=clock.now())
+        db.session.add(schedule)
+    schedule.due_on, schedule.set_by_id, schedule.set_at = due_on, by.id, clock.now()
+    db.session.flush()
+    audit.record(by, "panel.due_date_set", schedule, before=before, after=audit.snapshot(schedule))
+    experts = queries.panel_experts(challenge)
+    number, day = challenge.number, due_on.isoformat()
+    notify(
+        experts,
+        "reviews_due",
+        lambda: _("Reviews for challenge %(number)s are due on %(day)s", number=number, day=day),
+        link=MY_REVIEWS_PATH,
+    )
+    return schedule

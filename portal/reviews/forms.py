@@ -11,21 +11,65 @@ from wtforms import Form, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.challenges.forms import MultiCheckboxField
 from portal.challenges.models import Criterion
 from portal.formtools import PortalForm
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
-from portal.parsing import HiddenNumberField, coerce_id
+from portal.parsing import DayField, HiddenNumberField, coerce_id
 from portal.proposals.models import Proposal
 from portal.reviews import queries
+from portal.reviews.formal import ChecklistRow
 from portal.reviews.models import Recommendation, Review
 from portal.reviews.scoring import ScoreInput
 
 
-class RejectForm(PortalForm):
+class FormalCheckForm(PortalForm):
+    """The formal check of one proposal: the challenge's items, ticked, and a reason that a
+    rejection needs. "pass" passes the proposal, "reject" rejects it."""
+
+    items = MultiCheckboxField(_l("Checklist"), validate_choice=False)
     reason = TextAreaField(
-        _l("Reason for the rejection"), validators=[DataRequired(), Length(max=2000)]
+        _l("Reason for the rejection"),
+        validators=[Length(max=2000, message=_l("At most %(max)d characters."))],
     )
+    passes = SubmitField(_l("Passes the formal check"))
+    reject = SubmitField(_l("Reject the proposal"))
+
+    def offer(self, rows: list[ChecklistRow]) -> None:
+        """The items to tick; on first display, those the platform knows to hold are ticked."""
+        self.items.choices = [(row.item, row.label) for row in rows]
+        if not self.is_submitted():
+            self.items.data = [row.item for row in rows if row.known]
+
+    def to_input(self) -> dict[str, Any]:
+        items = list(self.items.data or [])
+        if self.reject.data:
+            return {"items": items, "reason": self.reason.data or ""}
+        return {"items": items}
+
+
+class DueDateForm(PortalForm):
+    due_on = DayField(_l("Reviews due on"), validators=[Optional()])
+
+
+class AppealForm(PortalForm):
+    grounds = TextAreaField(
+        _l("Why the rejection should be reconsidered"),
+        validators=[Length(max=2000, message=_l("At most %(max)d characters."))],
+    )
+
+
+class AppealDecisionForm(PortalForm):
+    answer = TextAreaField(
+        _l("Reason for the decision"),
+        validators=[Length(max=2000, message=_l("At most %(max)d characters."))],
+    )
+    uphold = SubmitField(_l("Uphold: the proposal goes to expert review"))
+    dismiss = SubmitField(_l("Dismiss: the rejection stands"))
+
+    def to_input(self) -> dict[str, Any]:
+        return {"answer": self.answer.data or "", "uphold": bool(self.uphold.data)}
 
 
 class ReasonForm(PortalForm):
@@ -71,6 +115,9 @@ class ReviewForm(PortalForm):
 
     scores = FieldList(FormField(ScoreRow))
     overall_comment = TextAreaField(_l("Overall comment"), validators=[Length(max=10000)])
+    confidential_comment = TextAreaField(
+        _l("Confidential comment to the officers"), validators=[Length(max=10000)]
+    )
     recommendation = SelectField(
         _l("Recommendation"),
         choices=[("", _l("— choose —")), *Recommendation.choices()],
@@ -97,6 +144,7 @@ class ReviewForm(PortalForm):
             data={
                 "scores": rows,
                 "overall_comment": review.overall_comment if review else "",
+                "confidential_comment": review.confidential_comment if review else "",
                 "recommendation": review.recommendation.value
                 if review and review.recommendation
                 else "",
@@ -116,6 +164,7 @@ class ReviewForm(PortalForm):
                 for row in self.scores
             ],
             "overall_comment": self.overall_comment.data or "",
+            "confidential_comment": self.confidential_comment.data or "",
             "recommendation": self.recommendation.data or None,
             "submit": bool(self.submit.data),
         }

@@ -19,3 +19,8 @@ def score_path(proposal_id: int) -> str:
 def feedback_path(proposal_id: int) -> str:
     """Where the applicant reads the decision and the reviewers' comments."""
     return f"/reviews/proposals/{proposal_id}/feedback"
+
+
+def appeal_path(appeal_id: int) -> str:
+    """Where staff decide an appeal against the formal check."""
+    return f"/reviews/appeals/{appeal_id}"

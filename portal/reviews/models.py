@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -25,6 +25,18 @@ class PanelMember(SQLModel, table=True):
     added_by_id: int | None = Field(default=None, foreign_key="user.id")
 
     expert: User = Relationship(sa_relationship_kwargs={"foreign_keys": "PanelMember.expert_id"})
+
+
+class PanelSchedule(SQLModel, table=True):
+    """When the review panel of a challenge is due to have submitted its reviews."""
+
+    __tablename__ = "panel_schedule"
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_id: int = Field(foreign_key="challenge.id", unique=True)
+    due_on: date
+    set_by_id: int | None = Field(default=None, foreign_key="user.id")
+    set_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class AssignmentStatus(LabelledEnum):
@@ -169,7 +181,8 @@ class Review(SQLModel, table=True):
     expert_id: int = Field(foreign_key="user.id", index=True)
     status: ReviewStatus = Field(default=ReviewStatus.draft, sa_type=enum_type(ReviewStatus))
     recommendation: Recommendation | None = Field(default=None, sa_type=enum_type(Recommendation))
-    overall_comment: str = Field(default="")
+    overall_comment: str = Field(default="")  # to the applicants, if the challenge shares it
+    confidential_comment: str = Field(default="")  # to the officers only, never to applicants
     total: Decimal | None = Field(default=None, sa_type=sa.Numeric(6, 2))  # Σ score × weight / 10
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
@@ -193,7 +206,66 @@ class Score(SQLModel, table=True):
     review_id: int = Field(foreign_key="review.id", index=True)
     criterion_id: int = Field(foreign_key="criterion.id", index=True)
     value: Decimal | None = Field(default=None, sa_type=sa.Numeric(4, 1))
-    comment: str = Field(default="")
+    comment: str = Field(default="")  # to the applicants, if the challenge shares comments
 
     review: Review = Relationship(back_populates="scores")
     criterion: Criterion = Relationship()
+
+
+class CheckOutcome(LabelledEnum):
+    passed = "passed", _l("Passed")
+    rejected = "rejected", _l("Rejected")
+
+
+class FormalCheck(SQLModel, table=True):
+    """One ruling of the formal check (形式审查) on a proposal: the checklist as ticked, the
+    outcome and, for a rejection, its reason. Written once, never changed."""
+
+    __tablename__ = "formal_check"
+    __table_args__ = (
+        sa.CheckConstraint("outcome != 'rejected' OR reason != ''", name="rejected_has_reason"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    items: dict = Field(default_factory=dict, sa_type=sa.JSON)  # item → ticked
+    outcome: CheckOutcome = Field(sa_type=enum_type(CheckOutcome))
+    reason: str = Field(default="")
+    checked_by_id: int = Field(foreign_key="user.id")
+    checked_at: datetime = Field(sa_type=UTCDateTime)
+
+    checked_by: User = Relationship()
+
+
+class AppealStatus(LabelledEnum):
+    lodged = "lodged", _l("Waiting for a decision")
+    upheld = "upheld", _l("Upheld")
+    dismissed = "dismissed", _l("Dismissed")
+
+
+class Appeal(SQLModel, table=True):
+    """The applicant's one appeal against a rejection at the formal check, decided by a staff
+    member other than the one who rejected. Its status changes only through states.py."""
+
+    __tablename__ = "appeal"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(status = 'lodged') = (decided_at IS NULL)", name="decided_iff_stamped"
+        ),
+        sa.CheckConstraint("status = 'lodged' OR answer != ''", name="decided_has_answer"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", unique=True)  # once
+    check_id: int = Field(foreign_key="formal_check.id")
+    status: AppealStatus = Field(
+        default=AppealStatus.lodged, sa_type=enum_type(AppealStatus), index=True
+    )
+    grounds: str
+    lodged_by_id: int = Field(foreign_key="user.id")
+    lodged_at: datetime = Field(sa_type=UTCDateTime)
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    answer: str = Field(default="")
+
+    check: FormalCheck = Relationship()

@@ -33,21 +33,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 from sqlmodel import and_, case, exists, false, func, or_, select
 from sqlmodel.sql.expression import Select
 
+from portal.accounts.membership import is_administrator
 from portal.accounts.models import AffiliationKey, Organisation, OrganisationNameKey, Role, User
 from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
 from portal.i18n import lazy_gettext as _l
 from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
 from portal.reviews.models import (
+    Appeal,
     Assignment,
     AssignmentStatus,
     AvoidanceRequest,
     AvoidanceStatus,
     ConflictDeclaration,
+    FormalCheck,
     PanelMember,
     Review,
 )
@@ -399,6 +402,17 @@ def can_read_feedback(user: User, proposal: Proposal) -> bool:
     return _speaks_for_lead(user, proposal)
 
 
+def can_appeal(user: User, proposal: Proposal) -> bool:
+    """An appeal against the formal check is the lead organisation's act: its administrators',
+    as submitting is (the service checks the rejection, the window and that it is the first)."""
+    return _speaks_for_lead(user, proposal) and is_administrator(user, proposal.lead_org_id)
+
+
+def can_decide_appeal(user: User, appeal: Appeal) -> bool:
+    """Staff other than the one who rejected the proposal at the formal check."""
+    return _is_staff(user) and appeal.check.checked_by_id != user.id
+
+
 def _finds(statement: Select) -> bool:
     return db.session.exec(select(statement.exists())).one()
 
@@ -423,6 +437,7 @@ PROPOSAL_NEEDS = {
     "assign": can_assign,
     "request_avoidance": can_request_avoidance,
     "read_feedback": can_read_feedback,
+    "appeal": can_appeal,
 }
 ASSIGNMENT_NEEDS = {"read": _read, "score": can_score, "recuse": can_recuse}
 REVIEW_NEEDS = {"read": _read, "reopen": can_reopen}
@@ -475,3 +490,13 @@ def get_avoidance_request_or_404(
     """An avoidance request `user` may see and, with need="decide", decide; otherwise 404."""
     statement = visible_avoidance_requests(user).where(AvoidanceRequest.id == request_id)
     return _one_or_404(statement, user, AVOIDANCE_NEEDS[need])
+
+
+def get_appeal_or_404(appeal_id: int, user: User) -> Appeal:
+    """An appeal against the formal check, for staff; otherwise 404."""
+    statement = (
+        select(Appeal)
+        .where(Appeal.id == appeal_id)
+        .options(selectinload(Appeal.check).selectinload(FormalCheck.checked_by))
+    )
+    return _one_or_404(statement, user, lambda u, _a: _is_staff(u))

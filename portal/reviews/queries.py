@@ -5,22 +5,25 @@ load their relations in bulk (templates never query). The ranking is in ranking.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import and_, or_, select
 from sqlmodel.sql.expression import Select
 
+from portal import clock
 from portal.accounts.models import Organisation, Role, User
 from portal.challenges.models import Challenge, ChallengeStatus, Criterion
 from portal.db import db
 from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
 from portal.reviews.models import (
+    Appeal,
     Assignment,
     AssignmentStatus,
     AvoidanceRequest,
     ConflictDeclaration,
     PanelMember,
+    PanelSchedule,
     Review,
     ReviewStatus,
     Score,
@@ -82,18 +85,6 @@ def scores_of(review: Review | None) -> list[Score]:
             .where(Score.review_id == review.id)
             .options(selectinload(Score.criterion))
             .order_by(Criterion.position, Criterion.id)
-        )
-    )
-
-
-def feedback_for_applicant(proposal: Proposal) -> list[Review]:
-    """The submitted reviews of a decided proposal, for anonymised comments."""
-    return list(
-        db.session.exec(
-            select(Review)
-            .where(Review.proposal_id == proposal.id, Review.status == ReviewStatus.submitted)
-            .options(selectinload(Review.scores).selectinload(Score.criterion))
-            .order_by(Review.submitted_at, Review.id)
         )
     )
 
@@ -348,6 +339,50 @@ def open_assignments_in_conflict(
     if proposal_ids is not None:
         statement = statement.where(Assignment.proposal_id.in_(proposal_ids))
     return list(db.session.exec(statement))
+
+
+# ---- the formal check's appeals and the panel's due date ------------------------------------
+
+
+def appeals_by_proposal(proposal_ids: list[int]) -> dict[int, Appeal]:
+    """The appeal of each of these proposals that has one: one query."""
+    if not proposal_ids:
+        return {}
+    rows = db.session.exec(select(Appeal).where(Appeal.proposal_id.in_(proposal_ids)))
+    return {a.proposal_id: a for a in rows}
+
+
+def schedule_of(challenge: Challenge) -> PanelSchedule | None:
+    return db.session.exec(
+        select(PanelSchedule).where(PanelSchedule.challenge_id == challenge.id)
+    ).first()
+
+
+def due_dates(challenge_ids: list[int]) -> dict[int, date]:
+    """The review panel's due date of each of these challenges that has one: one query."""
+    if not challenge_ids:
+        return {}
+    rows = db.session.exec(
+        select(PanelSchedule.challenge_id, PanelSchedule.due_on).where(
+            PanelSchedule.challenge_id.in_(challenge_ids)
+        )
+    )
+    return dict(rows.all())
+
+
+def overdue_assignments(challenge: Challenge, now: datetime) -> set[int]:
+    """The ids of the challenge's assignments still open after the panel's due date."""
+    schedule = schedule_of(challenge)
+    if schedule is None or clock.local_date(now) <= schedule.due_on:
+        return set()
+    return set(
+        db.session.exec(
+            select(Assignment.id).where(
+                Assignment.challenge_id == challenge.id,
+                Assignment.status == AssignmentStatus.assigned,
+            )
+        ).all()
+    )
 
 
 # ---- the expert's own --------------------------------------------------------------------------

@@ -124,11 +124,14 @@ def save_review(
     overall_comment: str,
     recommendation: str | None,
     submit: bool,
+    confidential_comment: str = "",
 ) -> Review:
     """Save the expert's draft, or submit it (every criterion scored, then locked).
 
     Problems are keyed by the input: "scores-<i>-value" for the i-th score, "recommendation"
-    and "overall_comment".
+    and "overall_comment". The criterion comments and the overall comment are the comments to
+    applicants (shared when the challenge shares comments); `confidential_comment` is for the
+    officers only.
     """
     require(can_score(by, assignment), _("This proposal is not assigned to you."))
     assignment = lock_assignment(assignment)
@@ -165,6 +168,7 @@ def save_review(
         score.value = values.get(cid)
         score.comment = comments.get(cid, "")
     review.overall_comment = (overall_comment or "").strip()
+    review.confidential_comment = (confidential_comment or "").strip()
     review.recommendation = rec
     complete = len(values) == len(criteria)
     review.total = (

@@ -5,6 +5,7 @@
   the review.
 - Review: draft → submitted; submitted → draft when an officer reopens it (with a reason).
 - Avoidance request: pending → accepted | refused.
+- Appeal against the formal check: lodged → upheld | dismissed (with the answer).
 
 `set_status` is the only writer of these status columns; CHECK constraints (models.py, migration
 0009) hold the columns that go with each state, so a row written around it is refused too.
@@ -16,6 +17,8 @@ from datetime import datetime
 
 from portal.accounts.models import User
 from portal.reviews.models import (
+    Appeal,
+    AppealStatus,
     Assignment,
     AssignmentStatus,
     AvoidanceRequest,
@@ -50,10 +53,18 @@ AVOIDANCE = StateMachine(
     {AvoidanceStatus.pending: {AvoidanceStatus.accepted, AvoidanceStatus.refused}},
     stamps={AvoidanceStatus.accepted: "decided_at", AvoidanceStatus.refused: "decided_at"},
 )
+APPEAL = StateMachine(
+    "appeal",
+    {AppealStatus.lodged: {AppealStatus.upheld, AppealStatus.dismissed}},
+    stamps={AppealStatus.upheld: "decided_at", AppealStatus.dismissed: "decided_at"},
+    reasons={AppealStatus.upheld: "answer", AppealStatus.dismissed: "answer"},
+    reason_required=frozenset({AppealStatus.upheld, AppealStatus.dismissed}),
+)
 MACHINES: dict[type, StateMachine] = {
     Assignment: ASSIGNMENT,
     Review: REVIEW,
     AvoidanceRequest: AVOIDANCE,
+    Appeal: APPEAL,
 }
 # Audit names the trail already uses where they differ from "<entity>.<state>".
 ACTIONS = {
@@ -65,8 +76,8 @@ ACTIONS = {
 
 
 def set_status(
-    obj: Assignment | Review | AvoidanceRequest,
-    to: AssignmentStatus | ReviewStatus | AvoidanceStatus,
+    obj: Assignment | Review | AvoidanceRequest | Appeal,
+    to: AssignmentStatus | ReviewStatus | AvoidanceStatus | AppealStatus,
     *,
     by: User,
     reason: str = "",

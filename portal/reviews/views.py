@@ -12,7 +12,7 @@ from flask_login import current_user
 from portal import clock
 from portal.access import login_required, roles_required, staff_required
 from portal.accounts.models import Role
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.challenges.models import Challenge
 from portal.formtools import first_display, form_status
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
@@ -22,14 +22,19 @@ from portal.proposals.models import Proposal
 from portal.reviews import (
     assignment,
     exports,
+    formal,
     forms,
     queries,
     scoring,
     services,
 )
 from portal.reviews.blind import anonymous_copy, proposal_view
+from portal.reviews.feedback import statement_table, summary_statement
 from portal.reviews.models import AvoidanceStatus, ReviewStatus
 from portal.reviews.permissions import (
+    can_appeal,
+    can_decide_appeal,
+    get_appeal_or_404,
     get_assignment_or_404,
     get_avoidance_request_or_404,
     get_challenge_or_404,
@@ -62,10 +67,17 @@ def _panel_form(challenge: Challenge, form: forms.PanelForm | None = None) -> fo
     return form
 
 
-def _desk(challenge: Challenge, panel_form: forms.PanelForm):
+def _desk(
+    challenge: Challenge,
+    panel_form: forms.PanelForm,
+    due_form: forms.DueDateForm | None = None,
+):
     proposals, page = paginate(queries.challenge_proposals(challenge, current_user))
     ids = [p.id for p in proposals]
     panel = queries.panel_of(challenge)
+    schedule = queries.schedule_of(challenge)
+    if due_form is None:
+        due_form = forms.DueDateForm(data={"due_on": schedule.due_on if schedule else None})
     return render_template(
         "reviews/challenge.html",
         challenge=challenge,
@@ -76,9 +88,13 @@ def _desk(challenge: Challenge, panel_form: forms.PanelForm):
         detected=queries.detected_conflicts([m.expert_id for m in panel], ids),
         experts={m.expert.id: m.expert for m in panel},
         requests=queries.avoidance_requests_of(challenge),
+        appeals=queries.appeals_by_proposal(ids),
+        overdue=queries.overdue_assignments(challenge, clock.now()),
+        schedule=schedule,
+        due_form=due_form,
         panel_form=panel_form,
         effective=challenge.effective_status(clock.now()),
-    ), form_status(panel_form)
+    ), max(form_status(panel_form), form_status(due_form))
 
 
 @bp.get("/challenges/<int:challenge_id>")
@@ -103,29 +119,71 @@ def start(challenge_id: int):
     return _back(challenge.id)
 
 
-@bp.post("/proposals/<int:proposal_id>/eligible")
+@bp.route("/proposals/<int:proposal_id>/check", methods=["GET", "POST"])
 @staff_required
-def eligible(proposal_id: int):
+def formal_check(proposal_id: int):
+    """The formal check of one proposal: the challenge's items to tick, then pass or reject."""
     proposal = get_proposal_or_404(proposal_id, current_user, need="check")
-    perform(
-        lambda: services.mark_eligible(proposal, by=current_user),
-        _("The proposal passed the formal check."),
-    )
-    return _back(proposal.challenge_id)
+    form = forms.FormalCheckForm()
+    form.offer(formal.checklist(proposal))
+
+    def act():
+        if form.reject.data:
+            return formal.reject_proposal(proposal, by=current_user, **form.to_input())
+        return formal.mark_eligible(proposal, by=current_user, **form.to_input())
+
+    done, _result = submit_form(form, act)
+    if done:
+        flash(
+            _("The proposal was rejected at the formal check.")
+            if form.reject.data
+            else _("The proposal passed the formal check."),
+            "success",
+        )
+        return _back(proposal.challenge_id)
+    return render_template(
+        "reviews/check.html",
+        proposal=proposal,
+        form=form,
+        open=services.check_open(proposal.challenge),
+    ), form_status(form)
 
 
-@bp.route("/proposals/<int:proposal_id>/reject", methods=["GET", "POST"])
+@bp.route("/appeals/<int:appeal_id>", methods=["GET", "POST"])
 @staff_required
-def reject(proposal_id: int):
-    proposal = get_proposal_or_404(proposal_id, current_user, need="check")
-    form = forms.RejectForm()
+def appeal(appeal_id: int):
+    """An appeal against the formal check, decided by staff other than the checker."""
+    lodged = get_appeal_or_404(appeal_id, current_user)
+    proposal = get_proposal_or_404(lodged.proposal_id, current_user, need="check")
+    form = forms.AppealDecisionForm()
     done, _result = submit_form(
-        form, lambda: services.reject_proposal(proposal, by=current_user, **form.to_input())
+        form, lambda: formal.decide_appeal(lodged, by=current_user, **form.to_input())
     )
     if done:
-        flash(_("The proposal was rejected at the formal check."), "success")
+        flash(_("The appeal has been decided; the applicant is told."), "success")
         return _back(proposal.challenge_id)
-    return render_template("reviews/reject.html", proposal=proposal, form=form), form_status(form)
+    return render_template(
+        "reviews/appeal.html",
+        appeal=lodged,
+        proposal=proposal,
+        rows=formal.checklist(proposal),
+        form=form,
+        may_decide=can_decide_appeal(current_user, lodged),
+    ), form_status(form)
+
+
+@bp.post("/challenges/<int:challenge_id>/due")
+@staff_required
+def set_due(challenge_id: int):
+    challenge = get_challenge_or_404(challenge_id, current_user, need="manage_panel")
+    form = forms.DueDateForm()
+    done, _schedule = submit_form(
+        form, lambda: assignment.set_due_date(challenge, by=current_user, **form.to_input())
+    )
+    if done:
+        flash(_("The due date of the reviews is set; the panel is told."), "success")
+        return _back(challenge.id)
+    return _desk(challenge, _panel_form(challenge), due_form=form)
 
 
 @bp.post("/challenges/<int:challenge_id>/panel")
@@ -275,7 +333,13 @@ def reopen(review_id: int):
 @cached_private_page
 def my_assignments():
     rows, page = paginate(queries.my_assignments(current_user))
-    return render_template("reviews/mine.html", rows=rows, page=page)
+    return render_template(
+        "reviews/mine.html",
+        rows=rows,
+        page=page,
+        due=queries.due_dates(list({a.challenge_id for a in rows})),
+        today=clock.local_date(clock.now()),
+    )
 
 
 @bp.get("/mine/<int:challenge_id>.<any(csv, xlsx):fmt>")
@@ -429,22 +493,49 @@ def avoid(proposal_id: int):
     ), form_status(form)
 
 
+@bp.route("/proposals/<int:proposal_id>/appeal", methods=["GET", "POST"])
+@roles_required(Role.applicant)
+def appeal_check(proposal_id: int):
+    """The applicant's view of the formal check: the reason, the items as ticked, and the one
+    appeal, while it may be made."""
+    proposal = get_proposal_or_404(proposal_id, current_user, need="read_feedback")
+    form = forms.AppealForm()
+    done, _result = submit_form(
+        form, lambda: formal.lodge_appeal(proposal, by=current_user, **form.to_input())
+    )
+    if done:
+        flash(_("Your appeal has been sent; another staff member will decide it."), "success")
+        return redirect(url_for(".appeal_check", proposal_id=proposal.id))
+    check = formal.latest_check(proposal)
+    return render_template(
+        "reviews/appeal_applicant.html",
+        proposal=proposal,
+        check=check,
+        rows=formal.checklist(proposal),
+        appeal=formal.appeal_of(proposal),
+        until=formal.appeal_deadline(check) if check else None,
+        problem=formal.appeal_problem(proposal),
+        may_appeal=can_appeal(current_user, proposal),
+        form=form,
+    ), form_status(form)
+
+
 @bp.get("/proposals/<int:proposal_id>/feedback")
 @roles_required(Role.applicant)
 @cached_private_page
 def feedback(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id, current_user, need="read_feedback")
-    challenge = proposal.challenge
-    decided = challenge.status is ChallengeStatus.decided
-    reviews = (
-        queries.feedback_for_applicant(proposal)
-        if decided and challenge.comments_to_applicants
-        else []
-    )
     return render_template(
         "reviews/feedback.html",
         proposal=proposal,
-        challenge=challenge,
-        decided=decided,
-        reviews=reviews,
+        challenge=proposal.challenge,
+        statement=summary_statement(proposal),
     )
+
+
+@bp.get("/proposals/<int:proposal_id>/feedback.csv")
+@roles_required(Role.applicant)
+def feedback_export(proposal_id: int):
+    proposal = get_proposal_or_404(proposal_id, current_user, need="read_feedback")
+    table = statement_table(summary_statement(proposal))
+    return exports.csv_response(table, f"{proposal.challenge.number}-{proposal.id}-feedback")

@@ -268,7 +268,10 @@ def formal_check_and_panel(page: Page) -> None:
     for team in (ALPHA, DELTA):
         row = page.get_by_role("row").filter(has_text=team["title"])
         expect(row).to_contain_text("Submitted")
-        row.get_by_role("button", name="Eligible").click()
+        row.get_by_role("link", name="Formal check").click()
+        # every item of the checklist is one the platform knows, and holds: offered ticked
+        expect(page.get_by_role("checkbox", checked=False)).to_have_count(0)
+        page.get_by_role("button", name="Passes the formal check").click()
         see_flash(page, "The proposal passed the formal check.")
         expect(page.get_by_role("row").filter(has_text=team["title"])).to_contain_text("In review")
     for _, name, affiliation in EXPERTS:
@@ -297,8 +300,8 @@ def score_everything(page: Page, expert: str) -> None:
         heading = page.locator("h1").inner_text()
         mark = next(t["mark"] for t in (ALPHA, DELTA) if t["title"] in heading)
         expect(page.get_by_label("Score (0–10)")).to_have_count(len(DEFAULT_RUBRIC))
-        for criterion, weight in DEFAULT_RUBRIC:
-            row = page.get_by_role("group", name=f"{criterion} (weight {weight})")
+        for item in DEFAULT_RUBRIC:  # named in the officer's language, English
+            row = page.get_by_role("group", name=f"{item.en} (weight {item.weight})")
             row.get_by_label("Score (0–10)").fill(mark)
         page.get_by_label("Overall comment").fill("A sound plan.")
         page.get_by_label("Recommendation").select_option(label="Fund")

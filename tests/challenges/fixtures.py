@@ -35,6 +35,9 @@ def challenge_form(link_id: int, **overrides) -> dict[str, str]:
         "max_members": "4",
         "aggregation": "trimmed_mean",
         "reviewers_per_proposal": "5",
+        "blind_review": "y",
+        "feedback": "none",
+        "check_items": ["documents", "org_type", "region", "budget", "members", "pledge"],
         "pass_mark": "60",
         "publicity_days": "7",
         "save": "Save draft",
@@ -130,7 +133,7 @@ def form_values(html: str) -> dict[str, list[str]]:
             if not self.in_form or not a.get("name") and tag not in ("option",):
                 return
             if tag == "input" and a.get("type") not in ("submit", "file"):
-                if a.get("type") == "checkbox" and "checked" not in a:
+                if a.get("type") in ("checkbox", "radio") and "checked" not in a:
                     return
                 self.add(a["name"], a.get("value", ""))
             elif tag == "select":

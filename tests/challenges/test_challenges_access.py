@@ -61,7 +61,7 @@ def test_the_catalogue_runs_the_same_queries_for_5_and_for_40_challenges(
                 app,
                 officer.id,
                 links[i % 2].id,
-                clock.now() + timedelta(days=10 + i),
+                clock.now() + timedelta(days=20 + i),
                 title=f"Challenge {i}",
             )
 

@@ -71,7 +71,7 @@ def test_the_catalogue_paginates(app, client, make_user, make_chain):
     link = make_chain()
     for i in range(23):
         publish_challenge(
-            app, officer.id, link.id, NOW + timedelta(days=10 + i), title=f"Challenge no. {i:02d}"
+            app, officer.id, link.id, NOW + timedelta(days=20 + i), title=f"Challenge no. {i:02d}"
         )
     first = client.get("/challenges").get_data(as_text=True)
     assert "Challenge no. 00" in first and "Challenge no. 22" not in first

@@ -193,7 +193,11 @@ def test_the_invitation_and_pledge_pages_are_accessible_in_both_languages(
 ):
     c = consortium
     invited = make_proposal(
-        lead=c["alpha"], members=(c["beta"],), challenge=c["challenge"], consent="invited"
+        lead=c["alpha"],
+        members=(c["beta"],),
+        challenge=c["challenge"],
+        consent="invited",
+        status="draft",  # waiting for its member: a submitted one's submit page leads away
     )
     joined = make_proposal(
         lead=c["beta"], members=(c["alpha"],), challenge=c["challenge"], title="Beta's bid"

@@ -45,6 +45,7 @@ def test_the_table_allows_the_journey_of_design_and_nothing_else():
         (S.submitted, S.in_review),
         (S.submitted, S.draft),
         (S.withdrawn, S.submitted),
+        (S.rejected, S.in_review),  # an appeal against the formal check was upheld
         (S.in_review, S.awarded),
         (S.in_review, S.reserve),
         (S.in_review, S.not_funded),

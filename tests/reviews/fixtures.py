@@ -72,6 +72,32 @@ def add_to_panel(app) -> Callable:
 
 
 @pytest.fixture
+def assign_expert(app, officer, make_expert) -> Callable:
+    """An expert (made from the address) on the panel of the proposal's challenge and
+    assigned to the proposal by the officer; returns the expert."""
+
+    def make(proposal: Proposal, email: str, name: str | None = None):
+        from portal.reviews.assignment import assign
+
+        expert = make_expert(email, name=name)
+        with app.test_request_context():
+            db.session.add(
+                PanelMember(
+                    challenge_id=proposal.challenge_id, expert_id=expert.id, added_at=clock.now()
+                )
+            )
+            assign(
+                db.session.get(Proposal, proposal.id),
+                db.session.get(type(expert), expert.id),
+                by=db.session.get(type(officer), officer.id),
+            )
+            db.session.commit()
+        return expert
+
+    return make
+
+
+@pytest.fixture
 def set_status(app) -> Callable:
     def set_(obj, status: str) -> None:
         with committing(app):

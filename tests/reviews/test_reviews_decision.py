@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from portal import clock
 from portal.awards import decision
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.challenges.models import DEFAULT_CHECKLIST, Challenge, ChallengeStatus, Feedback
 from portal.db import db
 from portal.notifications.models import Notification
 from portal.proposals.models import Proposal, ProposalStatus
@@ -39,12 +39,14 @@ def test_the_formal_check_passes_or_rejects_with_a_reason_and_tells_the_applican
     bob = make_user("bob@beta.example", org=beta)
     login("officer@gov.example")
 
-    assert client.post(f"/reviews/proposals/{good.id}/eligible").status_code == 302
+    passing = {"items": DEFAULT_CHECKLIST, "passes": "1"}
+    assert client.post(f"/reviews/proposals/{good.id}/check", data=passing).status_code == 302
     assert status_of(app, Proposal, good) is ProposalStatus.in_review
-    empty = client.post(f"/reviews/proposals/{bad.id}/reject", data={"reason": ""})
+    empty = client.post(f"/reviews/proposals/{bad.id}/check", data={"reason": "", "reject": "1"})
     assert empty.status_code == 422
     response = client.post(
-        f"/reviews/proposals/{bad.id}/reject", data={"reason": "The pledge is unsigned."}
+        f"/reviews/proposals/{bad.id}/check",
+        data={"reason": "The pledge is unsigned.", "reject": "1"},
     )
     assert response.status_code == 302
     assert status_of(app, Proposal, bad) is ProposalStatus.rejected
@@ -64,7 +66,12 @@ def test_the_formal_check_waits_for_the_deadline(
     challenge = make_challenge(deadline=clock.now() + timedelta(days=3))
     proposal = make_proposal(challenge=challenge)
     login("officer@gov.example")
-    response = client.post(f"/reviews/proposals/{proposal.id}/eligible", follow_redirects=True)
+    desk = client.get(f"/reviews/challenges/{challenge.id}").get_data(as_text=True)
+    assert f"/reviews/proposals/{proposal.id}/check" not in desk  # no button before the deadline
+    response = client.post(
+        f"/reviews/proposals/{proposal.id}/check",
+        data={"items": DEFAULT_CHECKLIST, "passes": "1"},
+    )
     assert "starts when the challenge has closed" in response.get_data(as_text=True)
     assert status_of(app, Proposal, proposal) is ProposalStatus.submitted
 
@@ -82,7 +89,7 @@ def test_applicants_read_anonymised_comments_after_the_decision(
     add_to_panel,
 ):
     alpha = make_org("Alpha Tech")
-    challenge = closed_challenge(comments_to_applicants=True, reviewers_per_proposal=1)
+    challenge = closed_challenge(feedback=Feedback.comments, reviewers_per_proposal=1)
     proposal = make_proposal(lead=alpha, challenge=challenge, status="in_review")
     make_user("alice@alpha.example", org=alpha)
     expert = make_expert("reviewer@x.example", name="Professor Hidden")
