@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -39,6 +39,12 @@ def frozen_at(moment: datetime) -> Iterator[datetime]:
 def local_date(moment: datetime) -> date:
     """The day `moment` falls on in the portal's time zone."""
     return moment.astimezone(ZoneInfo(current_app.config["TIME_ZONE"])).date()
+
+
+def end_of_local_day(day: date) -> datetime:
+    """The moment `day` ends in the portal's time zone (midnight after it), in UTC."""
+    zone = ZoneInfo(current_app.config["TIME_ZONE"])
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
 
 
 def add_months(day: date, months: int) -> date:

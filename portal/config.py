@@ -129,8 +129,9 @@ PUBLIC_URL = "http://127.0.0.1:5000"  # the portal's public address, printed in 
 # REMINDER_REVIEW_DUE_DAYS, and again once it is overdue; an applicant with a draft when the
 # challenge's deadline is REMINDER_DRAFT_FIRST_DAYS away, and again REMINDER_DRAFT_LAST_DAYS
 # away; a team whose milestone is due within REMINDER_MILESTONE_DUE_DAYS, and again once it is
-# overdue; officers when a publicity period ends with objections open. Until review panels carry
-# a due date, a review is due REMINDER_REVIEW_PERIOD_DAYS after the expert was assigned.
+# overdue; officers when a publicity period ends with objections open. A review is due at the end
+# of its panel's due date, or REMINDER_REVIEW_PERIOD_DAYS after the expert was assigned where the
+# officer set none.
 REMINDER_REVIEW_DUE_DAYS = 3
 REMINDER_REVIEW_PERIOD_DAYS = 14
 REMINDER_DRAFT_FIRST_DAYS = 7

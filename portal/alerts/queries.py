@@ -14,13 +14,14 @@ from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 from sqlmodel import exists, select
 
+from portal import clock
 from portal.accounts.models import Role, User
 from portal.alerts.models import FOLLOWERS, AlertSettings, Subscription
 from portal.awards.models import Award, AwardStatus, Milestone, MilestoneStatus, ObjectionStatus
 from portal.challenges.models import Chain, Challenge, ChallengeStatus
 from portal.db import db
 from portal.proposals.models import Proposal, ProposalStatus
-from portal.reviews.models import Assignment, AssignmentStatus
+from portal.reviews.models import Assignment, AssignmentStatus, PanelSchedule
 
 DRAFTING = (ProposalStatus.draft,)
 HANDED_IN = (ProposalStatus.draft, ProposalStatus.submitted)
@@ -50,13 +51,14 @@ def open_reviews(
     """The assignments still waiting for the expert's review (of proposals still in review),
     each with its due moment; only those due by `due_by`, or only one expert's, when given.
 
-    This is the one place that says when a review is due. Review panels carry no due date yet,
-    so a review is due REMINDER_REVIEW_PERIOD_DAYS after the expert was assigned; once they do,
-    change the condition and the `due_at` here, and every reminder and calendar follows."""
+    This is the one place that says when a review is due: at the end of the panel's due date
+    (reviews.PanelSchedule) where the officer set one, else REMINDER_REVIEW_PERIOD_DAYS after
+    the expert was assigned. Every reminder and calendar reads it from here."""
     period = review_period()
     statement = (
-        select(Assignment)
+        select(Assignment, PanelSchedule.due_on)
         .join(Proposal, Proposal.id == Assignment.proposal_id)
+        .outerjoin(PanelSchedule, PanelSchedule.challenge_id == Assignment.challenge_id)
         .where(
             Assignment.status == AssignmentStatus.assigned,
             Proposal.status == ProposalStatus.in_review,
@@ -64,11 +66,13 @@ def open_reviews(
         .options(selectinload(Assignment.proposal).selectinload(Proposal.challenge))
         .order_by(Assignment.assigned_at, Assignment.id)
     )
-    if due_by is not None:
-        statement = statement.where(Assignment.assigned_at <= due_by - period)
     if expert_id is not None:
         statement = statement.where(Assignment.expert_id == expert_id)
-    return [DueReview(a, a.assigned_at + period) for a in db.session.exec(statement).all()]
+    due = [
+        DueReview(a, clock.end_of_local_day(due_on) if due_on else a.assigned_at + period)
+        for a, due_on in db.session.exec(statement).all()
+    ]
+    return [d for d in due if due_by is None or d.due_at <= due_by]
 
 
 def _proposals_on_open_challenges(*conditions) -> list[Proposal]:

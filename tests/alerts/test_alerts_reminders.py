@@ -10,6 +10,7 @@ from portal.alerts.models import ReminderKind
 from portal.awards import services as award_services
 from portal.awards.models import Award
 from portal.db import db
+from portal.reviews.assignment import set_due_date
 from tests.awards.helpers import START
 from tests.together import together
 
@@ -45,6 +46,22 @@ def test_an_expert_is_reminded_before_the_review_is_due_and_once_it_is_overdue(
     assert run_at(START + 20 * DAY) == {}
     assert kinds(inbox(expert)) == ["reminder_review_due", "reminder_review_overdue"]
     assert inbox(done) == []
+
+
+def test_the_panels_due_date_is_when_the_review_is_due(
+    app, start_clock, make_proposal, make_expert, make_user, assign, run_at
+):
+    proposal = make_proposal(status="in_review")
+    assign(make_expert("expert@univ.example"), proposal)
+    officer = make_user("panel@gov.example", role="officer")
+    with app.test_request_context():
+        challenge = db.session.get(type(proposal.challenge), proposal.challenge_id)
+        due_on = clock.local_date(START + 30 * DAY)
+        set_due_date(challenge, due_on=due_on, by=officer)
+        db.session.commit()
+    assert run_at(START + 14 * DAY + MINUTE) == {}  # the assignment's own period no longer counts
+    assert run_at(START + 28 * DAY) == {ReminderKind.review_due: 1}  # 3 days before it ends
+    assert run_at(START + 31 * DAY + MINUTE) == {ReminderKind.review_overdue: 1}
 
 
 def test_the_review_reminder_follows_its_setting(
