@@ -26,6 +26,7 @@ from portal.alerts.models import Subscription
 from portal.awards.models import (
     Award,
     AwardIndicator,
+    Decision,
     Milestone,
     MilestoneReport,
     Objection,
@@ -40,12 +41,14 @@ from portal.challenges.models import (
     ChallengeStatus,
     ChallengeVersion,
     Clarification,
+    DeadlineChange,
 )
 from portal.db import db
 from portal.notices.models import Notice, NoticeBatch
 from portal.notifications.models import Notification
 from portal.proposals.models import Attachment, Proposal, SubmittedVersion
 from portal.reviews.models import (
+    Appeal,
     Assignment,
     AssignmentStatus,
     AvoidanceRequest,
@@ -61,15 +64,19 @@ UNKNOWN_ID = 999999
 WRITTEN_ON_REFUSAL = {"login_attempt"}
 BODIES_PER_ROUTE = 5
 # Routes whose objects the demo does not make (challenge guides, milestone report evidence,
-# notice batches): the walks below cover every other route.
+# notice batches, deadlines waiting to be brought forward, appeals): the walks cover every other
+# route.
 NOT_IN_DEMO = {
     "awards.report_evidence",
+    "challenges.officer_approve_deadline",
+    "challenges.officer_return_deadline",
     "challenges.guide",
     "challenges.officer_guide",
     "challenges.officer_remove_guide",
     "notices.batch",
     "notices.batch_step",
     "notices.batch_zip",
+    "reviews.appeal",
 }
 
 
@@ -204,6 +211,9 @@ RESOLVERS: dict[str, Callable[[dict], list]] = {
         select(User.id).where(User.role != Role.admin).order_by(User.id.desc())
     ),
     "int:chain_id": all_of(Chain),
+    "int:change_id": all_of(DeadlineChange),
+    "int:decision_id": all_of(Decision),
+    "int:appeal_id": all_of(Appeal),
     "int:link_id": lambda chosen: ids(
         select(ChainLink.id).where(ChainLink.chain_id == chosen.get("chain_id", ChainLink.chain_id))
     ),
@@ -477,8 +487,8 @@ def test_unknown_ids_give_404_on_every_route_that_takes_one(demo, app, client):
             checked.add(rule.endpoint)
             for name in rule.arguments:
                 key = resolver_key(rule, name)
-                if key in ("lang", "fmt"):
-                    continue
+                if key in ("lang", "fmt") or isinstance(rule._converters[name], AnyConverter):
+                    continue  # a fixed word: anything else is not a route at all
                 wrong = dict(values, **{name: UNKNOWN_ID if key.startswith("int:") else "NO-9"})
                 path = rule.build(wrong)[1]
                 status = client.open(path, method=method).status_code

@@ -321,7 +321,7 @@ TAKE_NUMBERS_OR_DAYS = {
     "proposals.edit",
     "reviews.assign",
     "reviews.add_panel",
-    "reviews.decide",
+    "awards.decision",
     "reviews.declare_conflict",
     "reviews.score",
 }
