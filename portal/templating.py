@@ -13,7 +13,7 @@ from markupsafe import Markup
 from portal.i18n import catalogue
 from portal.labels import EnumsByName
 from portal.paging import url_for_page
-from portal.presentation import chinese_page, format_local, format_money
+from portal.presentation import chinese_page, format_local, format_money, machine_time
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
@@ -29,9 +29,29 @@ _markdown.add_render_rule("image", _image_as_text)
 _MARKDOWN_TAGS = nh3.ALLOWED_TAGS - {"img", "map", "area"}
 
 
+# Pages use h1 to h3 for their own headings; a user's headings start below them.
+FIRST_USER_HEADING = 4
+
+
+def _demote_headings(tokens) -> None:
+    """Shift the headings of a user's text so that its highest one is an h4, keeping their order:
+    an applicant's "# Title" or "## Title" never outranks the page's section headings."""
+    levels = [int(t.tag[1]) for t in tokens if t.type in ("heading_open", "heading_close")]
+    if not levels:
+        return
+    shift = FIRST_USER_HEADING - min(levels)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
+
+
 def render_markdown(text: str | None) -> Markup:
     """Markdown typed by users, rendered without raw HTML or images and cleaned once more."""
-    return Markup(nh3.clean(_markdown.render(text or ""), tags=_MARKDOWN_TAGS))
+    env: dict = {}
+    tokens = _markdown.parse(text or "", env)
+    _demote_headings(tokens)
+    html = _markdown.renderer.render(tokens, _markdown.options, env)
+    return Markup(nh3.clean(html, tags=_MARKDOWN_TAGS))
 
 
 def chinese_term(text: str) -> Markup:
@@ -50,6 +70,7 @@ def init_templating(app: Flask) -> None:
     )
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["localtime"] = format_local
+    app.jinja_env.filters["machine_time"] = machine_time
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["url_for_page"] = url_for_page
     app.jinja_env.globals["zh_term"] = chinese_term
