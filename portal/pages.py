@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, session
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_from_directory,
+    session,
+)
 from flask_login import current_user
 
 from portal.access import public, writes
@@ -38,6 +47,15 @@ def set_language(lang: str):
             lambda: remember_language(current_user, lang), lambda exc: flash(str(exc), "error")
         )
     return redirect(safe_next("/"))
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links; pages link the SVG."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon"
+    )
 
 
 @bp.get("/healthz")
