@@ -29,27 +29,25 @@ _markdown.add_render_rule("image", _image_as_text)
 _MARKDOWN_TAGS = nh3.ALLOWED_TAGS - {"img", "map", "area"}
 
 
-# Pages use h1 to h3 for their own headings; a user's headings start below them.
-FIRST_USER_HEADING = 4
-
-
-def _demote_headings(tokens) -> None:
-    """Shift the headings of a user's text so that its highest one is an h4, keeping their order:
-    an applicant's "# Title" or "## Title" never outranks the page's section headings."""
+def _demote_headings(tokens, under: int) -> None:
+    """Shift the headings of a user's text so that its highest one sits one level below the
+    page's heading it appears under (`under`), keeping their order: an applicant's "# Title"
+    never outranks the page's own section headings, and no heading level is skipped."""
     levels = [int(t.tag[1]) for t in tokens if t.type in ("heading_open", "heading_close")]
     if not levels:
         return
-    shift = FIRST_USER_HEADING - min(levels)
+    shift = under + 1 - min(levels)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
 
 
-def render_markdown(text: str | None) -> Markup:
-    """Markdown typed by users, rendered without raw HTML or images and cleaned once more."""
+def render_markdown(text: str | None, under: int = 2) -> Markup:
+    """Markdown typed by users, rendered without raw HTML or images and cleaned once more; its
+    headings start below the page's heading of level `under` (an h2 section by default)."""
     env: dict = {}
     tokens = _markdown.parse(text or "", env)
-    _demote_headings(tokens)
+    _demote_headings(tokens, under)
     html = _markdown.renderer.render(tokens, _markdown.options, env)
     return Markup(nh3.clean(html, tags=_MARKDOWN_TAGS))
 
