@@ -17,20 +17,20 @@
     }
     // A box that scrolls sideways (a wide table on a phone) must be reachable by keyboard.
     function focusableScrollers() {
-      document.querySelectorAll("main table, main .scroll-x").forEach(function (box) {
-        if (box.scrollWidth > box.clientWidth + 1) {
+      document.querySelectorAll("main *").forEach(function (box) {
+        var overflow = window.getComputedStyle(box).overflowX;
+        var scrolls = overflow === "auto" || overflow === "scroll";
+        if (scrolls && box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
           box.setAttribute("tabindex", "0");
-        } else if (box.getAttribute("tabindex") === "0") {
+          box.setAttribute("data-scroll-focus", "");
+        } else if (box.hasAttribute("data-scroll-focus") && box.scrollWidth <= box.clientWidth + 1) {
           box.removeAttribute("tabindex");
+          box.removeAttribute("data-scroll-focus");
         }
       });
     }
     focusableScrollers();
-    var resizing = null;
-    window.addEventListener("resize", function () {
-      clearTimeout(resizing);
-      resizing = setTimeout(focusableScrollers, 100);
-    });
+    window.addEventListener("resize", focusableScrollers);
     function closeDropdowns(except) {
       document.querySelectorAll("details.dropdown[open]").forEach(function (details) {
         if (details !== except) { details.open = false; }
