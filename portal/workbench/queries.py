@@ -19,31 +19,17 @@ from sqlmodel import func, select
 from portal import clock
 from portal.accounts.models import OrgStatus, Role, User
 from portal.accounts.queries import organisations_for
-from portal.awards.models import (
-    Award,
-    AwardStatus,
-    Milestone,
-    MilestoneReport,
-    MilestoneStatus,
-    Objection,
-    ObjectionStatus,
-    ReportDecision,
-)
+from portal.awards import models as awarding
+from portal.awards.models import Award, Milestone, MilestoneReport, Objection
 from portal.awards.permissions import visible_awards, visible_objections, visible_reports
 from portal.challenges.models import Challenge, ChallengeStatus
 from portal.challenges.queries import unanswered_queue
 from portal.db import db
 from portal.notices.models import Notice, NoticeStatus
 from portal.notices.permissions import visible_notices
+from portal.proposals import models as proposing
 from portal.proposals.checklist import completeness_problems
-from portal.proposals.models import (
-    ConsentStatus,
-    ConsortiumMember,
-    PledgeSignature,
-    Proposal,
-    ProposalStatus,
-    SignatureStatus,
-)
+from portal.proposals.models import ConsortiumMember, PledgeSignature, Proposal
 from portal.proposals.permissions import (
     LOADED_WITH_PROPOSAL,
     invitations_to,
@@ -56,8 +42,9 @@ from portal.reviews.queries import desk_challenges
 
 SHOWN = 8  # rows per queue on the workbench; the queue's own page lists the rest
 DUE_WITHIN_DAYS = 30
-EDITABLE = [ProposalStatus.draft, ProposalStatus.withdrawn]
-TO_REPORT = [MilestoneStatus.planned, MilestoneStatus.returned]  # a reported one waits for staff
+EDITABLE = [proposing.ProposalStatus.draft, proposing.ProposalStatus.withdrawn]
+# A reported milestone waits for staff, not for the applicant.
+TO_REPORT = [awarding.MilestoneStatus.planned, awarding.MilestoneStatus.returned]
 
 # What a row shows of its proposal: the challenge and the lead organisation, joined.
 _PROPOSAL_AROUND = (joinedload(Proposal.challenge), joinedload(Proposal.lead_org))
@@ -86,6 +73,12 @@ def first(statement, limit: int = SHOWN) -> Queue:
         return Queue()
     rows = [row[0] if len(row) == 2 else tuple(row[:-1]) for row in result]
     return Queue(rows=rows, total=result[0][-1])
+
+
+def waiting(statement, condition, *, load=(), oldest=()) -> Queue:
+    """The rows of `statement` that meet `condition`, with what they show (`load`) joined, oldest
+    first (`oldest` are the columns to order by)."""
+    return first(statement.where(condition).options(*load).order_by(*oldest))
 
 
 # ---- an organisation's applicant --------------------------------------------------------------
@@ -117,14 +110,12 @@ def drafts(user: User, now: datetime) -> Queue:
 
 def invitations_waiting(user: User) -> Queue:
     """Consortium invitations to the user's organisation that nobody has answered yet."""
-    return first(
-        invitations_to(user)
-        .where(ConsortiumMember.consent == ConsentStatus.invited)
-        .options(
-            joinedload(ConsortiumMember.proposal).joinedload(Proposal.challenge),
-            joinedload(ConsortiumMember.proposal).joinedload(Proposal.lead_org),
-        )
-        .order_by(ConsortiumMember.invited_at, ConsortiumMember.id)
+    proposal = joinedload(ConsortiumMember.proposal)
+    return waiting(
+        invitations_to(user),
+        ConsortiumMember.consent == proposing.ConsentStatus.invited,
+        load=[proposal.joinedload(Proposal.challenge), proposal.joinedload(Proposal.lead_org)],
+        oldest=[ConsortiumMember.invited_at, ConsortiumMember.id],
     )
 
 
@@ -134,7 +125,7 @@ def pledges_to_sign(user: User, now: datetime) -> Queue:
     signed = exists().where(
         PledgeSignature.proposal_id == Proposal.id,
         PledgeSignature.signer_id == user.id,
-        PledgeSignature.status == SignatureStatus.signed,
+        PledgeSignature.status == proposing.SignatureStatus.signed,
     )
     return first(
         led_by(user)
@@ -154,7 +145,7 @@ def milestones_due(user: User, now: datetime) -> Queue:
         .join(Award, Award.id == Milestone.award_id)
         .where(
             Award.id.in_(visible_awards(user).with_only_columns(Award.id)),
-            Award.status == AwardStatus.active,
+            Award.status == awarding.AwardStatus.active,
             Milestone.status.in_(TO_REPORT),
             Milestone.due_date <= last_day,
         )
@@ -179,11 +170,11 @@ def latest_notices(user: User) -> Queue:
 
 def reviews_due(user: User) -> Queue:
     """The expert's assignments that stand and wait for a submitted review, oldest first."""
-    return first(
-        visible_assignments(user)
-        .where(Assignment.status == AssignmentStatus.assigned)
-        .options(joinedload(Assignment.proposal).joinedload(Proposal.challenge))
-        .order_by(Assignment.assigned_at, Assignment.id)
+    return waiting(
+        visible_assignments(user),
+        Assignment.status == AssignmentStatus.assigned,
+        load=[joinedload(Assignment.proposal).joinedload(Proposal.challenge)],
+        oldest=[Assignment.assigned_at, Assignment.id],
     )
 
 
@@ -197,11 +188,11 @@ def questions(user: User) -> Queue:
 
 def formal_checks(user: User) -> Queue:
     """Proposals handed in that wait for their formal check, oldest first."""
-    return first(
-        visible_proposals(user)
-        .where(Proposal.status == ProposalStatus.submitted)
-        .options(*_PROPOSAL_AROUND)
-        .order_by(Proposal.submitted_at, Proposal.id)
+    return waiting(
+        visible_proposals(user),
+        Proposal.status == proposing.ProposalStatus.submitted,
+        load=_PROPOSAL_AROUND,
+        oldest=[Proposal.submitted_at, Proposal.id],
     )
 
 
@@ -217,34 +208,31 @@ def decisions_waiting(user: User, now: datetime) -> Queue:
 
 def approvals_waiting(user: User, now: datetime) -> Queue:
     """Awards whose publicity period is over and that wait for confirmation."""
-    return first(
-        visible_awards(user)
-        .where(Award.status == AwardStatus.in_publicity, Award.publicity_ends_at <= now)
-        .options(joinedload(Award.proposal).joinedload(Proposal.lead_org))
-        .order_by(Award.publicity_ends_at, Award.id)
+    return waiting(
+        visible_awards(user),
+        (Award.status == awarding.AwardStatus.in_publicity) & (Award.publicity_ends_at <= now),
+        load=[joinedload(Award.proposal).joinedload(Proposal.lead_org)],
+        oldest=[Award.publicity_ends_at, Award.id],
     )
 
 
 def objections_open(user: User) -> Queue:
-    return first(
-        visible_objections(user)
-        .where(Objection.status == ObjectionStatus.open)
-        .options(joinedload(Objection.award).joinedload(Award.proposal))
-        .order_by(Objection.lodged_at, Objection.id)
+    return waiting(
+        visible_objections(user),
+        Objection.status == awarding.ObjectionStatus.open,
+        load=[joinedload(Objection.award).joinedload(Award.proposal)],
+        oldest=[Objection.lodged_at, Objection.id],
     )
 
 
 def reports_waiting(user: User) -> Queue:
     """Milestone reports waiting for the officer's decision, oldest first."""
-    return first(
-        visible_reports(user)
-        .where(MilestoneReport.decision == ReportDecision.pending)
-        .options(
-            joinedload(MilestoneReport.milestone)
-            .joinedload(Milestone.award)
-            .joinedload(Award.proposal)
-        )
-        .order_by(MilestoneReport.submitted_at, MilestoneReport.id)
+    milestone = joinedload(MilestoneReport.milestone)
+    return waiting(
+        visible_reports(user),
+        MilestoneReport.decision == awarding.ReportDecision.pending,
+        load=[milestone.joinedload(Milestone.award).joinedload(Award.proposal)],
+        oldest=[MilestoneReport.submitted_at, MilestoneReport.id],
     )
 
 
