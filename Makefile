@@ -6,7 +6,13 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
 PORT ?= 5000
 RUN_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk
-TEST_PACKAGES := chromium poppler-utils
+TEST_PACKAGES := chromium poppler-utils openjdk-17-jre-headless nodejs
+# The page test's checkers, pinned, from npm into a folder of the project: the W3C Nu HTML Checker
+# (vnu.jar, run with Java) and axe-core (run in Chromium).
+TOOLS := .tools
+VNU_JAR_VERSION := 26.9.27
+AXE_CORE_VERSION := 4.14.1
+TOOLS_STAMP := $(TOOLS)/.installed-vnu-jar-$(VNU_JAR_VERSION)-axe-core-$(AXE_CORE_VERSION)
 
 # `make test-fast`: the same checks and every test not marked slow, on SQLite, for a quick loop.
 .PHONY: run test test-fast setup test-setup lint bench translations system-packages clean
@@ -43,6 +49,15 @@ setup: $(VENV)/.installed instance/config.py translations
 
 test-setup: setup
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
+	@$(MAKE) --no-print-directory $(TOOLS_STAMP)
+
+# --ignore-scripts: vnu-jar's install script would fetch a Java runtime; the system's is used.
+$(TOOLS_STAMP):
+	@command -v npm >/dev/null || { echo "Please install npm (Debian: apt-get install npm)"; exit 1; }
+	rm -rf $(TOOLS)/node_modules $(TOOLS)/.installed-*
+	npm install --prefix $(TOOLS) --no-audit --no-fund --ignore-scripts --save-exact \
+		vnu-jar@$(VNU_JAR_VERSION) axe-core@$(AXE_CORE_VERSION)
+	touch $@
 
 # Debian packages: installed when we are root and they are missing; otherwise we say what to do.
 system-packages:
@@ -81,4 +96,4 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --ignore-obsolete --width 100
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(TOOLS)

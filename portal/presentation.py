@@ -5,7 +5,7 @@ service needs to import the templating layer."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask_babel import format_datetime, get_locale
@@ -34,6 +34,14 @@ def listing(items: Iterable[object]) -> str:
 def format_local(moment: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> str:
     """A stored (UTC) moment in the portal's time zone."""
     return format_datetime(moment, pattern) if moment else "—"
+
+
+def machine_time(moment: datetime) -> str:
+    """A moment as HTML's `datetime` attribute takes it: UTC, to the second (a stored moment
+    carries microseconds, which HTML does not allow). A moment without a zone is UTC."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=0).isoformat() + "Z"
 
 
 def plain_number(value: Decimal) -> str:

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from portal.i18n import catalogue
 from portal.labels import EnumsByName
 from portal.paging import url_for_page
-from portal.presentation import chinese_page, format_local, format_money, listing
+from portal.presentation import chinese_page, format_local, format_money, listing, machine_time
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
@@ -29,9 +29,27 @@ _markdown.add_render_rule("image", _image_as_text)
 _MARKDOWN_TAGS = nh3.ALLOWED_TAGS - {"img", "map", "area"}
 
 
-def render_markdown(text: str | None) -> Markup:
-    """Markdown typed by users, rendered without raw HTML or images and cleaned once more."""
-    return Markup(nh3.clean(_markdown.render(text or ""), tags=_MARKDOWN_TAGS))
+def _demote_headings(tokens, under: int) -> None:
+    """Shift the headings of a user's text so that its highest one sits one level below the
+    page's heading it appears under (`under`), keeping their order: an applicant's "# Title"
+    never outranks the page's own section headings, and no heading level is skipped."""
+    levels = [int(t.tag[1]) for t in tokens if t.type in ("heading_open", "heading_close")]
+    if not levels:
+        return
+    shift = under + 1 - min(levels)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
+
+
+def render_markdown(text: str | None, under: int = 2) -> Markup:
+    """Markdown typed by users, rendered without raw HTML or images and cleaned once more; its
+    headings start below the page's heading of level `under` (an h2 section by default)."""
+    env: dict = {}
+    tokens = _markdown.parse(text or "", env)
+    _demote_headings(tokens, under)
+    html = _markdown.renderer.render(tokens, _markdown.options, env)
+    return Markup(nh3.clean(html, tags=_MARKDOWN_TAGS))
 
 
 def chinese_term(text: str) -> Markup:
@@ -51,6 +69,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["localtime"] = format_local
     app.jinja_env.filters["listing"] = listing
+    app.jinja_env.filters["machine_time"] = machine_time
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["url_for_page"] = url_for_page
     app.jinja_env.globals["zh_term"] = chinese_term

@@ -32,6 +32,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+def open_menu_of(locator):
+    """The locator, once the header's drop-down menu that holds it (if any) is open."""
+    if not locator.is_visible():
+        locator.locator("xpath=ancestor::details[1]/summary").click()
+    return locator
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield

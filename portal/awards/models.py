@@ -1,5 +1,5 @@
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
@@ -122,6 +122,27 @@ class Award(SQLModel, table=True):
         if self.status is not AwardStatus.active:
             return []
         return [m for m in self.milestones if m.is_overdue(today)]
+
+    def reached_values(self) -> dict[int, Decimal]:
+        """Each indicator's value (by AwardIndicator id) in the latest accepted milestone report:
+        what the project has shown so far, before the final acceptance sets `achieved`."""
+        accepted = sorted(
+            (
+                report
+                for milestone in self.milestones
+                for report in milestone.reports
+                if report.decision is ReportDecision.accepted
+            ),
+            key=lambda report: report.decided_at,
+        )
+        values: dict[int, Decimal] = {}
+        for report in accepted:
+            for key, text in (report.indicator_values or {}).items():
+                try:
+                    values[int(key)] = Decimal(str(text))
+                except (InvalidOperation, ValueError):
+                    continue
+        return values
 
     @property
     def milestones_met(self) -> int:

@@ -80,7 +80,8 @@ class _ExpertChoice(PortalForm):
     """A choice of one expert account (any id: the service says whether they may be chosen)."""
 
     def offer(self, experts: Iterable, label: Callable[[Any], str]) -> None:
-        self.expert.choices = [(e.id, label(e)) for e in experts]
+        # A required <select> starts with an empty choice (HTML asks for one): none is preselected.
+        self.expert.choices = [("", "—"), *((e.id, label(e)) for e in experts)]
 
     def to_input(self) -> dict[str, Any]:
         return {"expert": queries.expert(self.expert.data)}

@@ -20,6 +20,7 @@ from playwright.sync_api import Page, expect
 
 from portal import clock
 from portal.challenges.content import DEFAULT_RUBRIC
+from tests.browser_fixtures import open_menu_of
 from tests.factories import PASSWORD
 from tests.notices.fixtures import seal  # noqa: F401  (the authority's seal the notice needs)
 from tests.pdfs import pdf as make_pdf
@@ -67,7 +68,10 @@ def see_heading(page: Page, name: str) -> None:
 
 
 def nav(page: Page, name: str) -> None:
-    page.get_by_role("navigation").get_by_role("link", name=name, exact=True).click()
+    links = page.get_by_role("navigation").get_by_role(
+        "link", name=name, exact=True, include_hidden=True
+    )
+    open_menu_of(links).click()
 
 
 def log_in(page: Page, email: str) -> None:

@@ -1,5 +1,7 @@
 """Every page a person can open: in the layout, accessible, and never a server error."""
 
+import re
+
 import pytest
 from flask import Flask
 
@@ -82,3 +84,26 @@ def test_session_cookies_are_httponly_and_samesite(client, make_user):
     response = client.post("/login", data={"email": "alice@alpha.example", "password": PASSWORD})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_every_page_links_a_favicon_and_the_browser_finds_one_at_the_root(client):
+    page = client.get("/").get_data(as_text=True)
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    assert client.get("/static/favicon.svg").status_code == 200
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.data[:4] == b"\x00\x00\x01\x00"
+
+
+def test_times_are_machine_readable_to_the_second(make_challenge, client):
+    make_challenge(title="Timed")
+    page = client.get("/challenges").get_data(as_text=True)
+    stamps = re.findall(r'<time datetime="([^"]*)"', page)
+    assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", s) for s in stamps)
+
+
+def test_an_applicants_headings_sit_below_the_section_they_are_in():
+    from portal.templating import render_markdown
+
+    assert str(render_markdown("## 标题\n\n### 小节")) == "<h3>标题</h3>\n<h4>小节</h4>\n"
+    assert str(render_markdown("# 标题", under=3)).startswith("<h4>")
+    assert str(render_markdown("###### 深", under=5)) == "<h6>深</h6>\n"
