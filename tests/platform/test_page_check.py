@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from portal.demo.load import PASSWORD
+from portal.demo.build import PASSWORD
 from tests.pagecheck_tools import (
     AXE_RUN,
     SETUP_HINT,

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from portal.accounts.models import Organisation, User
 from portal.db import db
-from portal.demo.load import PASSWORD
+from portal.demo.build import PASSWORD
 from portal.demo.scale import load_scale
 from tests.pagewalk import links
 
