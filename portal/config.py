@@ -110,3 +110,14 @@ NOTICE_PDF_VARIANT = ""  # "" for plain PDF, or "pdf/a-3b" for archival PDF/A-3b
 NOTICE_BATCH_CHUNK = 10  # notices rendered per step of a batch
 NOTICE_RENDER_WORKERS = 2  # processes rendering a batch from the command line
 PUBLIC_URL = "http://127.0.0.1:5000"  # the portal's public address, printed in QR codes
+
+# Jobs (portal/jobs): the queue engine's storage — `sqlite:///path` for one machine (`make run`),
+# `redis://host:6379/0` when several hosts run `flask --app portal worker`, or `immediate` to run
+# each job in the process that queued it, right after the commit (tests).
+QUEUE_URL = f"sqlite:///{INSTANCE_PATH / 'queue.db'}"
+QUEUE_NAME = "portal"  # the engine's key prefix: portals sharing one Redis need different names
+JOB_LEASE_SECONDS = 300  # a running job whose worker is silent this long runs again elsewhere
+JOB_TICK_SECONDS = 2  # how often each worker looks after the queue
+JOB_REPUSH_SECONDS = 60  # a job the engine lost (a restarted Redis) is pushed again after this
+JOB_RETRY_SECONDS = 10  # the first wait after a failed attempt; each next one is twice as long
+JOB_RETRY_MAX_SECONDS = 3600  # … up to this

@@ -20,7 +20,12 @@ from portal.db import db, make_engine
 from portal.models import import_all_models
 from portal.schema import upgrade_database
 
-pytest_plugins = ["tests.factories", "tests.browser_fixtures", "tests.smtp_fixtures"]
+pytest_plugins = [
+    "tests.factories",
+    "tests.browser_fixtures",
+    "tests.smtp_fixtures",
+    "tests.jobs_fixtures",
+]
 
 
 def test_database_url(tmp_path_factory) -> str:
@@ -61,6 +66,9 @@ def app(database_url, tmp_path_factory) -> Flask:
             "MAIL_SERVER": "",
             "BABEL_DEFAULT_LOCALE": "en",
             "PUBLIC_CACHE_SECONDS": 0,
+            # Jobs run in a thread of their own as soon as their transaction commits (mail is in
+            # the mailbox when the request returns); tests of real workers set a queue of their own.
+            "QUEUE_URL": "immediate",
         }
     )
 

@@ -68,7 +68,7 @@ NOT_IN_DEMO = {
     "challenges.officer_guide",
     "challenges.officer_remove_guide",
     "notices.batch",
-    "notices.batch_step",
+    "notices.batch_progress",
     "notices.batch_zip",
 }
 
