@@ -11,9 +11,14 @@ TEST_PACKAGES := chromium poppler-utils
 # `make test-fast`: the same checks and every test not marked slow, on SQLite, for a quick loop.
 .PHONY: run test test-fast setup test-setup lint bench translations system-packages clean
 
+# The worker runs the jobs (mail, notice batches, reminders) beside the web server, on the
+# embedded queue (instance/queue.db) unless PORTAL_QUEUE_URL says otherwise; both stop together.
 run: setup
 	$(FLASK) upgrade
 	$(FLASK) demo --if-empty
+	@$(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: test-setup
