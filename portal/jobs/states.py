@@ -71,22 +71,14 @@ def finish(job_id: int, worker: str, *, now: datetime) -> bool:
 def fail(job_id: int, worker: str, *, now: datetime, error: str, retry_at: datetime | None):
     """The attempt failed: retrying from `retry_at`, or failed for good when it is None."""
     c = Job.__table__.c
-    if retry_at is None:
-        return _move(
-            JobStatus.failed,
-            c.id == job_id,
-            c.worker == worker,
-            lease_until=None,
-            finished_at=now,
-            error=error,
-        )
+    then = {"finished_at": now} if retry_at is None else {"run_at": retry_at}
     return _move(
-        JobStatus.retrying,
+        JobStatus.failed if retry_at is None else JobStatus.retrying,
         c.id == job_id,
         c.worker == worker,
         lease_until=None,
-        run_at=retry_at,
         error=error,
+        **then,
     )
 
 

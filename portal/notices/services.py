@@ -100,16 +100,18 @@ def _check_draftable(award: Award) -> None:
 def _draft_first(award: Award, language: str) -> Draft:
     _check_draftable(award)
     today = local_today()
-    number = next_number(today.year)
-    code = new_code()
+    return _version_one(award, language, next_number(today.year), new_code(), today)
+
+
+def _version_one(award: Award, language: str, number: str, code: str, issued_on: date) -> Draft:
     return Draft(
         award=award,
         number=number,
         version=1,
         code=code,
         language=language,
-        issued_on=today,
-        values=_values(award, number, 1, code, today, language),
+        issued_on=issued_on,
+        values=_values(award, number, 1, code, issued_on, language),
     )
 
 
@@ -303,16 +305,7 @@ def issue_in_batch(batch_id: int, award_id: int) -> None:
         _check_draftable(award)
         kept = jobs.remember("notice", lambda: _reserve(award))
         issued_on = date.fromisoformat(kept["on"])
-        number, code, language = kept["number"], kept["code"], batch.language
-        draft = Draft(
-            award=award,
-            number=number,
-            version=1,
-            code=code,
-            language=language,
-            issued_on=issued_on,
-            values=_values(award, number, 1, code, issued_on, language),
-        )
+        draft = _version_one(award, batch.language, kept["number"], kept["code"], issued_on)
         db.session.commit()  # nothing written: ends the reads before the slow part
         (pdf,) = _render([draft], render_serially)
         batch = db.lock(batch)
