@@ -121,4 +121,5 @@ JOB_TICK_SECONDS = 2  # how often each worker looks after the queue
 JOB_REPUSH_SECONDS = 60  # a job the engine lost (a restarted Redis) is pushed again after this
 JOB_RETRY_SECONDS = 10  # the first wait after a failed attempt; each next one is twice as long
 JOB_RETRY_MAX_SECONDS = 3600  # … up to this
+JOB_KEEP_DAYS = 30  # jobs done are listed this long, then deleted (failed ones stay)
 REMINDERS_EVERY_MINUTES = 15  # how often portal.alerts.reminders.run_due(now) runs, if it exists

@@ -9,6 +9,7 @@
   each periodic job once per period, and push again jobs the engine lost.
 - `drain()`: run every due job here and now (tests, and a command that waits for its work).
 - `remember(key, compute)`: a value a job keeps across attempts (a notice number taken once).
+- `forget_done()`: jobs done long ago leave the table (each worker calls it once an hour).
 """
 
 from __future__ import annotations
@@ -280,6 +281,17 @@ def drain(*, group: str | None = None, rounds: int = 10_000) -> int:
         for job_id in ids:
             done += execute(job_id)
     return done
+
+
+def forget_done(now: datetime | None = None) -> int:
+    """Delete the jobs done more than JOB_KEEP_DAYS ago (failed ones stay until retried)."""
+    before = (now or clock.now()) - timedelta(days=current_app.config["JOB_KEEP_DAYS"])
+    c = Job.__table__.c
+    forgotten = db.session.execute(
+        sa.delete(Job.__table__).where(c.status == JobStatus.done.value, c.finished_at < before)
+    ).rowcount
+    db.session.commit()
+    return forgotten
 
 
 def unfinished(group: str) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from flask import Flask
 
@@ -16,10 +17,14 @@ log = logging.getLogger("portal.jobs")
 
 
 def _tick_forever(app: Flask, stop: threading.Event) -> None:
+    cleaned = 0.0
     while True:
         try:
             with app.app_context():
                 services.tick()
+                if time.monotonic() - cleaned > 3600:
+                    services.forget_done()
+                    cleaned = time.monotonic()
         except Exception:  # the database or the engine is away: try again next round
             log.exception("the queue's round failed")
         if stop.wait(app.config["JOB_TICK_SECONDS"]):

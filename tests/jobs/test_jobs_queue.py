@@ -188,3 +188,24 @@ def test_reminders_run_on_the_schedule_once_their_module_exists(app, held_jobs, 
     held_jobs.run_all()
 
     assert len(jobs_named(app, "alerts.reminders")) == 1 and len(seen) == 1
+
+
+def test_jobs_done_long_ago_are_forgotten_and_failed_ones_kept(app, held_jobs):
+    start = clock.now().replace(microsecond=0)
+    clock.set_now(start)
+    enqueue(app, "tests.count", label="e")
+    failed_id = enqueue(app, "tests.flaky", label="f")
+    with app.app_context():
+        jobs.drain()
+        db.session.execute(
+            Job.__table__.update().where(Job.__table__.c.id == failed_id).values(max_attempts=1)
+        )
+        db.session.commit()
+    clock.set_now(start + timedelta(seconds=10))
+    held_jobs.run_all()
+    assert job(app, failed_id).status is JobStatus.failed
+
+    with app.app_context():
+        assert services.forget_done(start + timedelta(days=29)) == 0
+        assert services.forget_done(start + timedelta(days=31)) == 1
+    assert [j.id for j in rows(app, Job)] == [failed_id]

@@ -42,6 +42,7 @@ from portal.challenges.models import (
 )
 from portal.db import db
 from portal.demo.load import load_demo
+from portal.jobs.models import Job
 from portal.notices.models import Notice, NoticeBatch
 from portal.notifications.models import Notification
 from portal.proposals.models import Attachment, Proposal, SubmittedVersion
@@ -61,7 +62,7 @@ UNKNOWN_ID = 999999
 WRITTEN_ON_REFUSAL = {"login_attempt"}
 BODIES_PER_ROUTE = 5
 # Routes whose objects the demo does not make (challenge guides, milestone report evidence,
-# notice batches): the walks below cover every other route.
+# notice batches, jobs): the walks below cover every other route.
 NOT_IN_DEMO = {
     "awards.report_evidence",
     "challenges.guide",
@@ -70,6 +71,7 @@ NOT_IN_DEMO = {
     "notices.batch",
     "notices.batch_progress",
     "notices.batch_zip",
+    "operations.retry",
 }
 
 
@@ -235,6 +237,7 @@ RESOLVERS: dict[str, Callable[[dict], list]] = {
     "int:note_id": all_of(Notification),
     "int:notice_id": one_per_status(Notice),
     "int:batch_id": all_of(NoticeBatch),
+    "int:job_id": all_of(Job),
     "code": all_of(Notice, Notice.code),
     "int:membership_id": of_alices_organisation(Membership),
     "int:invitation_id": of_alices_organisation(Invitation),
