@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 from datetime import datetime
+from pathlib import Path
 from types import ModuleType
 
 from portal.jobs.registry import periodic
@@ -15,12 +16,12 @@ MODULE = "portal.alerts.reminders"
 
 
 def reminders_module() -> ModuleType | None:
-    try:
-        return importlib.import_module(MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name in ("portal.alerts", MODULE):
-            return None
-        raise
+    """`portal.alerts.reminders` when this portal has it (looked for beside this package, so
+    that no other copy of the portal on the path is taken for it), else None."""
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "alerts" / "reminders.py").exists():
+        return None
+    return importlib.import_module(MODULE)
 
 
 @periodic(

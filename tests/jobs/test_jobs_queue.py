@@ -4,10 +4,8 @@ pushed again; a periodic job runs once per period however many schedulers there 
 
 from __future__ import annotations
 
-import sys
 import types
 from datetime import timedelta
-from importlib.machinery import ModuleSpec
 
 import pytest
 
@@ -169,22 +167,20 @@ def test_a_periodic_job_runs_once_per_period_however_many_schedulers_tick(
 
 
 def test_reminders_run_on_the_schedule_once_their_module_exists(app, held_jobs, monkeypatch):
+    from portal.jobs import reminders
+
+    monkeypatch.setattr(reminders, "reminders_module", lambda: None)
     with app.app_context():
         services.tick()
-    assert jobs_named(app, "alerts.reminders") == []  # no module yet, no runs
+    assert jobs_named(app, "alerts.reminders") == []  # no module, no runs
 
     seen = []
-    package = types.ModuleType("portal.alerts")
-    package.__spec__ = ModuleSpec("portal.alerts", None, is_package=True)
-    module = types.ModuleType("portal.alerts.reminders")
-    module.__spec__ = ModuleSpec("portal.alerts.reminders", None)
-    module.run_due = seen.append
-    monkeypatch.setitem(sys.modules, "portal.alerts", package)
-    monkeypatch.setitem(sys.modules, "portal.alerts.reminders", module)
+    module = types.SimpleNamespace(run_due=seen.append)
+    monkeypatch.setattr(reminders, "reminders_module", lambda: module)
     now = clock.now()
     with app.app_context():
         services.tick(now)
-        services.tick(now)
+        services.tick(now)  # a second scheduler in the same period
     held_jobs.run_all()
 
     assert len(jobs_named(app, "alerts.reminders")) == 1 and len(seen) == 1
