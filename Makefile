@@ -17,9 +17,14 @@ TOOLS_STAMP := $(TOOLS)/.installed-vnu-jar-$(VNU_JAR_VERSION)-axe-core-$(AXE_COR
 # `make test-fast`: the same checks and every test not marked slow, on SQLite, for a quick loop.
 .PHONY: run test test-fast setup test-setup lint bench translations system-packages clean
 
+# The worker runs the jobs (mail, notice batches, reminders) beside the web server, on the
+# embedded queue (instance/queue.db) unless PORTAL_QUEUE_URL says otherwise; both stop together.
 run: setup
 	$(FLASK) upgrade
 	$(FLASK) demo --if-empty
+	@$(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: test-setup

@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.chains import views as chains
     from portal.challenges import views as challenges
     from portal.notices import views as notices
+    from portal.operations import views as operations
     from portal.proposals import views as proposals
     from portal.reviews import views as reviews
 
@@ -101,3 +102,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notices.bp)
     app.register_blueprint(chains.bp)
     app.register_blueprint(alerts.bp)
+    app.register_blueprint(operations.bp)

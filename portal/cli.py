@@ -1,4 +1,5 @@
-"""Commands: `flask --app portal upgrade | demo | create-user | doctor | notices | reminders`."""
+"""Commands: `flask --app portal upgrade | demo | create-user | doctor | notices | reminders |
+worker`."""
 
 from __future__ import annotations
 
@@ -46,6 +47,18 @@ def register_commands(app: Flask) -> None:
         if not all(check.ok for check in checks):
             raise SystemExit(1)
         click.echo("Everything needed to print award notices is here.")
+
+    @app.cli.command("worker")
+    @click.option("--threads", type=click.IntRange(min=1), default=2, help="Jobs run at once.")
+    def worker(threads: int) -> None:
+        """Run the jobs of the queue (QUEUE_URL) until stopped; start one on every host."""
+        from portal.jobs.worker import run
+
+        require_current_schema()
+        try:
+            run(current_app._get_current_object(), threads=threads)
+        except RuntimeError as exc:
+            raise click.ClickException(str(exc)) from exc
 
     @app.cli.command("upgrade")
     def upgrade() -> None:

@@ -137,3 +137,15 @@ REMINDER_REVIEW_PERIOD_DAYS = 14
 REMINDER_DRAFT_FIRST_DAYS = 7
 REMINDER_DRAFT_LAST_DAYS = 1
 REMINDER_MILESTONE_DUE_DAYS = 14
+# Jobs (portal/jobs): the queue engine's storage — `sqlite:///path` for one machine (`make run`),
+# `redis://host:6379/0` when several hosts run `flask --app portal worker`, or `immediate` to run
+# each job in the process that queued it, right after the commit (tests).
+QUEUE_URL = f"sqlite:///{INSTANCE_PATH / 'queue.db'}"
+QUEUE_NAME = "portal"  # the engine's key prefix: portals sharing one Redis need different names
+JOB_LEASE_SECONDS = 300  # a running job whose worker is silent this long runs again elsewhere
+JOB_TICK_SECONDS = 2  # how often each worker looks after the queue
+JOB_REPUSH_SECONDS = 60  # a job the engine lost (a restarted Redis) is pushed again after this
+JOB_RETRY_SECONDS = 10  # the first wait after a failed attempt; each next one is twice as long
+JOB_RETRY_MAX_SECONDS = 3600  # … up to this
+JOB_KEEP_DAYS = 30  # jobs done are listed this long, then deleted (failed ones stay)
+REMINDERS_EVERY_MINUTES = 15  # how often the scheduled reminders (portal/alerts/reminders.py) run

@@ -56,4 +56,4 @@ def init_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
-    import portal.notifications.mail  # noqa: F401  (registers the send-after-commit hook)
+    import portal.notifications.mail  # noqa: F401  (registers the job that sends the outbox)

@@ -25,6 +25,7 @@ pytest_plugins = [
     "tests.browser_fixtures",
     "tests.smtp_fixtures",
     "tests.demo_fixtures",
+    "tests.jobs_fixtures",
 ]
 
 
@@ -66,6 +67,9 @@ def app(database_url, tmp_path_factory) -> Flask:
             "MAIL_SERVER": "",
             "BABEL_DEFAULT_LOCALE": "en",
             "PUBLIC_CACHE_SECONDS": 0,
+            # Jobs run in a thread of their own as soon as their transaction commits (mail is in
+            # the mailbox when the request returns); tests of real workers set a queue of their own.
+            "QUEUE_URL": "immediate",
         }
     )
 

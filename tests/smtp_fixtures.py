@@ -1,8 +1,9 @@
 """A real SMTP server on 127.0.0.1 for tests whose story goes through e-mail.
 
 `smtp` starts an aiosmtpd server on a free port, points the portal's mail settings at it and
-hands the test a `Mailbox` of what it received. Mail leaves after the commit (see
-portal/notifications/mail.py), so a test reads the mailbox after the request that sent it.
+hands the test a `Mailbox` of what it received (and the means to stop and restart the server).
+Mail leaves through the outbox once the change commits (portal/notifications/mail.py): in tests
+its job runs right after the commit, so a test reads the mailbox after the request that sent it.
 """
 
 from __future__ import annotations
@@ -36,8 +37,21 @@ class Received:
 
 
 class Mailbox:
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.messages: list[Received] = []
+        self.port = port
+        self.controller: Controller | None = None
+
+    def start_server(self) -> None:
+        """Serve (again) on the same port."""
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop_server(self) -> None:
+        """The server goes away: connections to its port are refused until it starts again."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
         message: EmailMessage = message_from_bytes(envelope.content, policy=policy.default)
@@ -76,10 +90,9 @@ def _free_port() -> int:
 @pytest.fixture
 def smtp(app, monkeypatch) -> Mailbox:
     """A running SMTP server that the portal sends to; the test reads what it received."""
-    mailbox = Mailbox()
     port = _free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    mailbox = Mailbox(port)
+    mailbox.start_server()
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", port)
     monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
@@ -87,4 +100,4 @@ def smtp(app, monkeypatch) -> Mailbox:
     try:
         yield mailbox
     finally:
-        controller.stop()
+        mailbox.stop_server()

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
+import time
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 from sqlmodel import select
 
+from portal import jobs
 from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError
-from portal.notices import services
-from portal.notices.models import BatchStatus
-from portal.notices.rendering import RenderingError, RenderPool, render_serially
+from portal.notices import queries, services
+from portal.notices.models import BatchStatus, NoticeBatch
 from portal.schema import require_current_schema
 from portal.storage import path_of
 
@@ -27,9 +29,16 @@ notices = AppGroup("notices", help="Award notices.")
 @click.option("--challenge", "number", required=True, help="The challenge's number.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.option("--language", type=click.Choice(["zh", "en"]), default="zh")
-@click.option("--workers", type=int, default=None, help="Rendering processes (default 2).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Processes of this command that issue the batch beside the queue's workers "
+    "(default 2; 0 leaves it to `flask worker`).",
+)
 def issue(number: str, out: Path, language: str, workers: int | None) -> None:
-    """Issue the notices of every confirmed award of a challenge that has none yet."""
+    """Issue the notices of every confirmed award of a challenge that has none yet, and wait
+    until the batch is finished."""
     # Messages in the operator's default language: there is no request to choose one from.
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         _issue(number, out, language, workers)
@@ -49,56 +58,62 @@ def _issue(number: str, out: Path, language: str, workers: int | None) -> None:
     except DomainError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    workers = workers or current_app.config["NOTICE_RENDER_WORKERS"]
-    try:
-        issued = run_batch(batch, out, workers)
-    except (DomainError, RenderingError) as exc:
-        db.session.rollback()
-        raise click.ClickException(f"{exc} (the notices issued so far are kept)") from exc
+    workers = current_app.config["NOTICE_RENDER_WORKERS"] if workers is None else workers
+    issued = run_batch(batch, out, workers)
+    batch = db.session.get(NoticeBatch, batch.id, populate_existing=True)
     for failure in batch.failures:
         click.echo(f"not issued: award {failure['award_id']}: {failure['message']}", err=True)
     click.echo(f"{issued} notices issued for {number}, written to {out}.")
+    if batch.status is not BatchStatus.finished:
+        raise click.ClickException(
+            f"{batch.total - batch.done - len(batch.failures)} notices failed again and again; "
+            "the administrators' jobs page shows why and runs them again."
+        )
+
+
+def _help(app: Flask, group: str) -> None:
+    """A forked helper: its own connections (the parent's stay the parent's), then the jobs."""
+    db.engine.dispose(close=False)
+    db._sessions.registry.clear()
+    with app.app_context():
+        jobs.drain(group=group)
 
 
 def run_batch(batch, out: Path | None, workers: int, echo=click.echo) -> int:
-    """Runs `batch` to the end and copies the PDFs to `out`.
-
-    With several workers the steps overlap: while the pool renders one chunk, this process
-    drafts the next (taking its numbers) and then records the finished chunk, committing after
-    each. A crash between the two loses no notice; at worst the numbers of a drafted chunk are
-    skipped, as the sequences allow.
-    """
-    size = current_app.config["NOTICE_BATCH_CHUNK"] * max(workers, 1)
-    issued = 0
-
-    def keep(notices) -> None:
-        nonlocal issued
+    """Waits for `batch` to finish and copies its PDFs to `out`; meanwhile `workers` processes
+    of this command issue its notices too (one: this process), claiming each job as any worker
+    does, so that they share the batch with the queue's workers without issuing twice."""
+    group = services.batch_group(batch.id)
+    helpers = []
+    if workers == 1:
+        jobs.drain(group=group)
+    elif workers > 1:
+        app = current_app._get_current_object()
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        helpers = [context.Process(target=_help, args=(app, group)) for _ in range(workers)]
+        for helper in helpers:
+            helper.start()
+    shown = None
+    while True:
+        batch = db.session.get(NoticeBatch, batch.id, populate_existing=True)
+        finished = batch.status is BatchStatus.finished
+        open_jobs = 0 if finished else jobs.unfinished(group)
         db.session.commit()
-        for notice in notices if out else ():
-            target = out / f"{notice.number}-v{notice.version}.pdf"
-            shutil.copyfile(path_of(notice.stored_name), target)
-        issued += len(notices)
-        echo(f"{batch.done}/{batch.total}")
-
-    if workers <= 1:
-        while batch.status is BatchStatus.running:
-            keep(services.run_batch_step(batch, by=None, size=size, render=render_serially))
-        return issued
-
-    with RenderPool(workers) as pool:
-        drafts = services.draft_batch_chunk(batch, size=size)
-        rendering = pool.submit([d.job() for d in drafts])
-        while drafts:
-            following = services.draft_batch_chunk(
-                batch, size=size, exclude=[d.award.id for d in drafts]
-            )
-            following_rendering = pool.submit([d.job() for d in following])
-            pdfs = [future.result() for future in rendering]
-            keep(services.record_batch_chunk(batch, drafts, pdfs, by=None))
-            drafts, rendering = following, following_rendering
-    services.finish_batch(batch, by=None)
-    db.session.commit()
-    return issued
+        if (batch.done, len(batch.failures)) != shown:
+            shown = (batch.done, len(batch.failures))
+            echo(f"{batch.done}/{batch.total}")
+        if finished or not open_jobs:
+            break
+        if workers and not any(h.is_alive() for h in helpers):
+            jobs.drain(group=group)  # attempts that came due again, or jobs a dead worker held
+        time.sleep(0.5)
+    for helper in helpers:
+        helper.join()
+    issued = queries.every_notice_of(batch.id)
+    for notice in issued if out else ():
+        shutil.copyfile(path_of(notice.stored_name), out / f"{notice.number}-v{notice.version}.pdf")
+    return len(issued)
 
 
 def register(app) -> None:

@@ -1,8 +1,9 @@
 """Issuing, correcting and revoking award notices, one by one or in batches.
 
-Every notice goes through three steps so that the slow one can run elsewhere: a Draft (read from
-the database, with its number taken in the caller's transaction), `_render` (plain values to PDF,
-in this process or a pool of workers) and `_record` (stores the file once, writes the rows).
+Every notice goes through three steps so that the slow one can run outside a transaction: a
+Draft (read from the database, with its number taken), `_render` (plain values to PDF) and
+`_record` (stores the file once, writes the rows). A batch issues each notice as a job
+(`issue_in_batch`), so that workers on several hosts share it.
 
 Notices are revoked with their award: the awards module, which may not import this one, sends
 `award_revoked` inside its transaction, and `revoke_notices_for` receives it (connected when
@@ -20,7 +21,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlmodel import select
 
-from portal import audit, clock, sequences
+from portal import audit, clock, jobs, sequences
 from portal.accounts.models import User
 from portal.awards.models import Award, AwardStatus
 from portal.awards.queries import lead_users, local_today
@@ -31,7 +32,7 @@ from portal.errors import DomainError, require
 from portal.i18n import gettext as _
 from portal.notices import content, queries, states
 from portal.notices.models import BatchStatus, Notice, NoticeBatch, NoticeStatus
-from portal.notices.permissions import can_correct, can_issue, can_revoke, can_run
+from portal.notices.permissions import can_correct, can_issue, can_revoke
 from portal.notices.rendering import Job, Renderer, RenderingError, render_serially
 from portal.notifications.services import notify
 from portal.storage import store_bytes
@@ -83,7 +84,7 @@ def _values(award, number, version, code, issued_on, language) -> dict:
     )
 
 
-def _draft_first(award: Award, language: str) -> Draft:
+def _check_draftable(award: Award) -> None:
     _check_issuable(award)
     existing = db.session.exec(select(Notice.number).where(Notice.award_id == award.id)).first()
     if existing:
@@ -94,17 +95,23 @@ def _draft_first(award: Award, language: str) -> Draft:
             )
         )
     content.check_complete(award)
+
+
+def _draft_first(award: Award, language: str) -> Draft:
+    _check_draftable(award)
     today = local_today()
-    number = next_number(today.year)
-    code = new_code()
+    return _version_one(award, language, next_number(today.year), new_code(), today)
+
+
+def _version_one(award: Award, language: str, number: str, code: str, issued_on: date) -> Draft:
     return Draft(
         award=award,
         number=number,
         version=1,
         code=code,
         language=language,
-        issued_on=today,
-        values=_values(award, number, 1, code, today, language),
+        issued_on=issued_on,
+        values=_values(award, number, 1, code, issued_on, language),
     )
 
 
@@ -240,11 +247,19 @@ def _revoke_with_the_award(award: Award, *, by: User | None, **_kw) -> None:
     revoke_notices_for(award, by=by)
 
 
-# ---- batches -------------------------------------------------------------------------------
+# ---- batches ----------------------------------------------------------------------------------
+
+BATCH_JOB = "notices.issue_in_batch"
+
+
+def batch_group(batch_id: int) -> str:
+    """The jobs of one batch (the jobs page and `flask notices issue` find them by it)."""
+    return f"notice_batch:{batch_id}"
 
 
 def start_batch(challenge: Challenge, *, by: User | None, language: str = "zh") -> NoticeBatch:
-    """Plan the notices of every confirmed award of `challenge` that has none yet."""
+    """Plan the notices of every confirmed award of `challenge` that has none yet: one job per
+    notice, so that every worker helps (they are queued when this transaction commits)."""
     require(can_issue(by, challenge))
     _check_language(language)
     pending = db.session.exec(queries.awards_awaiting_notice(challenge.id)).all()
@@ -259,65 +274,52 @@ def start_batch(challenge: Challenge, *, by: User | None, language: str = "zh") 
     )
     db.session.add(batch)
     audit.record(by, "notice.batch_started", batch, after={"total": batch.total})
+    for award_id in pending:
+        jobs.enqueue(BATCH_JOB, group=batch_group(batch.id), batch_id=batch.id, award_id=award_id)
     return batch
 
 
-def run_batch_step(
-    batch: NoticeBatch,
-    *,
-    by: User | None,
-    size: int | None = None,
-    render: Renderer = render_serially,
-) -> list[Notice]:
-    """Issue the next few notices of a batch (one transaction); the batch finishes when no
-    award is left. An award whose notice cannot be drafted is listed in `failures`."""
-    require(can_run(by, batch))
-    batch = db.lock(batch)
-    if batch.status is BatchStatus.finished:
-        return []
-    drafts = draft_batch_chunk(batch, size=size or current_app.config["NOTICE_BATCH_CHUNK"])
-    pdfs = _render(drafts, render) if drafts else []
-    notices = record_batch_chunk(batch, drafts, pdfs, by=by)
-    if not pending_batch_ids(batch, limit=1):
+def _noticed_in(batch_id: int, award_id: int) -> bool:
+    found = select(Notice.id).where(Notice.award_id == award_id, Notice.batch_id == batch_id)
+    return db.session.exec(found).first() is not None
+
+
+def _reserve(award: Award) -> dict:
+    """The notice's number and code, taken once (kept by the job across attempts)."""
+    today = local_today()
+    return {"number": next_number(today.year), "code": new_code(), "on": today.isoformat()}
+
+
+@jobs.job(BATCH_JOB, max_attempts=5)
+def issue_in_batch(batch_id: int, award_id: int) -> None:
+    """Issue one notice of a batch. Safe to run again: the number and code are kept by the job
+    the first time they are taken, a notice already issued for the award in this batch ends the
+    job, and the award's notice is unique in the database. The PDF is rendered outside any
+    transaction, so workers rendering the same batch wait for each other only to write."""
+    batch = db.session.get(NoticeBatch, batch_id)
+    if batch is None or _noticed_in(batch_id, award_id):
+        return
+    by = db.session.get(User, batch.created_by_id) if batch.created_by_id else None
+    try:
+        (award,) = queries.awards_for_notices([award_id])
+        _check_draftable(award)
+        kept = jobs.remember("notice", lambda: _reserve(award))
+        issued_on = date.fromisoformat(kept["on"])
+        draft = _version_one(award, batch.language, kept["number"], kept["code"], issued_on)
+        db.session.commit()  # nothing written: ends the reads before the slow part
+        (pdf,) = _render([draft], render_serially)
+        batch = db.lock(batch)
+        _record(draft, pdf, by=by, batch=batch)
+        batch.done += 1
+    except DomainError as exc:
+        db.session.rollback()
+        if _noticed_in(batch_id, award_id):
+            return  # issued by another run of this job
+        batch = db.lock(batch)
+        batch.failures = [*batch.failures, {"award_id": award_id, "message": exc.message}]
+    if batch.done + len(batch.failures) >= batch.total:
         finish_batch(batch, by=by)
-    return notices
-
-
-def draft_batch_chunk(batch: NoticeBatch, *, size: int, exclude: Sequence[int] = ()) -> list[Draft]:
-    """Numbers and values of the batch's next `size` notices (awards in `exclude` are being
-    issued already); an award that cannot be drafted goes to the batch's failures."""
-    drafts: list[Draft] = []
-    while not drafts:
-        ids = pending_batch_ids(batch, limit=size, exclude=exclude)
-        if not ids:
-            break
-        failures = list(batch.failures)
-        for award in queries.awards_for_notices(ids):
-            try:
-                drafts.append(_draft_first(award, batch.language))
-            except DomainError as exc:
-                failures.append({"award_id": award.id, "message": exc.message})
-        batch.failures = failures
-    return drafts
-
-
-def record_batch_chunk(
-    batch: NoticeBatch, drafts: Sequence[Draft], pdfs: Sequence[bytes], *, by: User | None
-) -> list[Notice]:
-    notices = [_record(d, pdf, by=by, batch=batch) for d, pdf in zip(drafts, pdfs, strict=True)]
-    batch.done += len(notices)
-    batch.total = max(batch.total, batch.done + len(batch.failures))
-    return notices
 
 
 def finish_batch(batch: NoticeBatch, *, by: User | None) -> None:
     states.set_batch_status(batch, BatchStatus.finished, by=by)
-
-
-def pending_batch_ids(
-    batch: NoticeBatch, limit: int | None = None, exclude: Sequence[int] = ()
-) -> Sequence[int]:
-    """The awards the batch has still to issue (those that failed are not tried again)."""
-    failed = [f["award_id"] for f in batch.failures]
-    statement = queries.awards_awaiting_notice(batch.challenge_id, exclude=[*failed, *exclude])
-    return db.session.exec(statement.limit(limit)).all()

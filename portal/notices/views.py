@@ -39,7 +39,7 @@ from portal.notices.permissions import (
 from portal.pagecache import cached_private_page
 from portal.paging import paginate
 from portal.storage import path_of, send_stored
-from portal.unit_of_work import perform, submit_form
+from portal.unit_of_work import submit_form
 
 bp = Blueprint("notices", __name__)
 
@@ -152,21 +152,11 @@ def batch(batch_id: int):
     return render_template("notices/batch.html", batch=batch_, notices=notices, page=page)
 
 
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
-
-
-@bp.post("/notices/batches/<int:batch_id>/step")
+@bp.get("/notices/batches/<int:batch_id>/progress")
 @staff_required
-def batch_step(batch_id: int):
-    """The next step of a batch: its page's script asks for JSON, the Continue button (without
-    JavaScript) for the page again. A refusal is flashed, shown when the page is read again."""
+def batch_progress(batch_id: int):
+    """How far the workers are (the batch page's script asks every few seconds)."""
     batch_ = get_batch_or_404(batch_id, current_user)
-    done, _issued = perform(lambda: services.run_batch_step(batch_, by=current_user))
-    if not _wants_json():
-        return redirect(url_for(".batch", batch_id=batch_.id))
-    if not done:
-        return {"error": True}, 409
     return {
         "done": batch_.done,
         "total": batch_.total,

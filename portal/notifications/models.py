@@ -52,3 +52,23 @@ class Notification(SQLModel, table=True):
     link: str = Field(default="", max_length=500)
     created_at: datetime = Field(sa_type=UTCDateTime, index=True)
     read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One e-mail, written in the transaction of the change it tells of and in its recipient's
+    language; a job sends it (portal/notifications/mail.py) and marks it sent. A message whose
+    sending fails stays here, tried again with longer and longer waits, and is listed for the
+    administrators until it leaves: none is ever dropped."""
+
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    to: str = Field(max_length=320)
+    subject: str = Field(max_length=300)
+    body: str = Field(default="")
+    language: str = Field(default="", max_length=8)
+    created_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    attempts: int = Field(default=0)
+    last_error: str = Field(default="")
+    last_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)

@@ -1,4 +1,5 @@
-"""Telling people what happened: an inbox message for each, and an e-mail after the commit."""
+"""Telling people what happened: an inbox message for each, and an e-mail through the outbox
+(written in the same transaction, sent by a job once it commits)."""
 
 from __future__ import annotations
 
@@ -42,10 +43,13 @@ def notify(
                 link=link,
                 created_at=clock.now(),
             )
-        db.session.add(note)
-        queue(
-            db.session, user.email, note.title, f"{note.body}\n\n{public_link(note.link)}".strip()
-        )
+            db.session.add(note)
+            queue(
+                db.session,
+                user.email,
+                note.title,
+                f"{note.body}\n\n{public_link(note.link)}".strip(),
+            )
         made.append(note)
     return made
 

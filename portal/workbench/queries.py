@@ -20,7 +20,14 @@ from portal import clock
 from portal.accounts.models import OrgStatus, Role, User
 from portal.accounts.queries import organisations_for
 from portal.awards import models as awarding
-from portal.awards.models import Award, Milestone, MilestoneReport, Objection
+from portal.awards.models import (
+    Award,
+    Decision,
+    DecisionStatus,
+    Milestone,
+    MilestoneReport,
+    Objection,
+)
 from portal.awards.permissions import visible_awards, visible_objections, visible_reports
 from portal.challenges.models import Challenge, ChallengeStatus
 from portal.challenges.queries import unanswered_queue
@@ -36,7 +43,7 @@ from portal.proposals.permissions import (
     led_by,
     visible_proposals,
 )
-from portal.reviews.models import Assignment, AssignmentStatus, Decision
+from portal.reviews.models import Assignment, AssignmentStatus
 from portal.reviews.permissions import visible_assignments
 from portal.reviews.queries import desk_challenges
 
@@ -197,8 +204,11 @@ def formal_checks(user: User) -> Queue:
 
 
 def decisions_waiting(user: User, now: datetime) -> Queue:
-    """Challenges past their deadline with no funding decision yet."""
-    decided = exists().where(Decision.challenge_id == Challenge.id)
+    """Challenges past their deadline with no funding decision proposed or in effect."""
+    decided = exists().where(
+        Decision.challenge_id == Challenge.id,
+        Decision.status.in_([DecisionStatus.proposed, DecisionStatus.effective]),
+    )
     return first(
         desk_challenges(user, now).where(
             ~decided, Challenge.status.not_in([ChallengeStatus.decided, ChallengeStatus.cancelled])

@@ -34,23 +34,29 @@ def challenge_with_awards(app, make_challenge, make_award, make_org, officer):
     return challenge, awards, already
 
 
-def test_the_batch_issues_the_missing_notices_step_by_step_and_zips_them(
-    app, client, login, officer, challenge_with_awards, monkeypatch
+def test_the_workers_issue_the_batch_while_its_page_follows_them_and_zips_them(
+    app, client, login, officer, challenge_with_awards, held_jobs
 ):
     challenge, awards, already = challenge_with_awards
-    monkeypatch.setitem(app.config, "NOTICE_BATCH_CHUNK", 1)
     login(officer.email)
     overview = client.get(f"/notices/challenges/{challenge.id}").get_data(as_text=True)
     assert "2 confirmed awards have no notice yet." in overview
 
     started = client.post(f"/notices/challenges/{challenge.id}/batch", data={"language": "zh"})
     batch_url = started.headers["Location"]
-    assert "0</span> / 2" in client.get(batch_url).get_data(as_text=True)
+    page = client.get(batch_url).get_data(as_text=True)
+    assert "0</span> / 2" in page and "The workers are issuing the notices" in page
+    assert client.get(f"{batch_url}/progress").get_json() == {
+        "done": 0,
+        "total": 2,
+        "failed": 0,
+        "finished": False,
+    }
 
-    client.post(f"{batch_url}/step")  # without JavaScript: the Continue button
-    assert "1</span> / 2" in client.get(batch_url).get_data(as_text=True)
-    state = client.post(f"{batch_url}/step", headers={"Accept": "application/json"}).get_json()
+    assert held_jobs.run_one() and "1</span> / 2" in client.get(batch_url).get_data(as_text=True)
+    held_jobs.run_all()  # the rest, and the mail they queued
 
+    state = client.get(f"{batch_url}/progress").get_json()
     assert state == {"done": 2, "total": 2, "failed": 0, "finished": True}
     page = client.get(batch_url).get_data(as_text=True)
     assert "Download all notices (ZIP)" in page
@@ -72,7 +78,6 @@ def test_an_award_that_cannot_be_printed_is_reported_and_the_rest_issued(
     login(officer.email)
 
     started = client.post(f"/notices/challenges/{challenge.id}/batch", data={"language": "en"})
-    client.post(f"{started.headers['Location']}/step")
 
     page = client.get(started.headers["Location"]).get_data(as_text=True)
     assert "1 award could not be issued" in page
@@ -132,17 +137,19 @@ def test_the_command_line_issues_the_notices_into_a_folder(
     assert sorted(f.name for f in files) == sorted(f"{n.number}-v1.pdf" for n in rows)
 
 
-def test_the_command_line_overlaps_chunks_and_reports_what_it_could_not_issue(
-    app, make_challenge, make_award, make_org, tmp_path, monkeypatch
+@pytest.mark.parametrize("workers", ["0", "1", "2"])
+def test_the_command_line_works_on_the_batch_and_reports_what_it_could_not_issue(
+    app, make_challenge, make_award, make_org, tmp_path, held_jobs, workers
 ):
-    monkeypatch.setitem(app.config, "NOTICE_BATCH_CHUNK", 1)  # two workers: chunks of two
+    """The command's own processes claim the batch's jobs as a worker does (with 0 it only
+    waits: here the queue's worker is this test, in a thread)."""
     challenge = make_challenge()
     awards = [make_award(challenge=challenge, lead=make_org(f"Lab {i}")) for i in range(6)]
     without_milestones(app, awards[2])
 
-    result = app.test_cli_runner().invoke(
-        args=["notices", "issue", "--challenge", challenge.number, "--out", str(tmp_path)]
-    )
+    command = ["notices", "issue", "--challenge", challenge.number, "--out", str(tmp_path)]
+    with held_jobs.worker_thread(enabled=workers == "0"):
+        result = app.test_cli_runner().invoke(args=[*command, "--workers", workers])
 
     assert result.exit_code == 0, result.output
     assert f"5 notices issued for {challenge.number}" in result.output

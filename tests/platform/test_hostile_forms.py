@@ -44,6 +44,7 @@ from portal.challenges.models import (
     DeadlineChange,
 )
 from portal.db import db
+from portal.jobs.models import Job
 from portal.notices.models import Notice, NoticeBatch
 from portal.notifications.models import Notification
 from portal.proposals.models import Attachment, Proposal, SubmittedVersion
@@ -64,8 +65,8 @@ UNKNOWN_ID = 999999
 WRITTEN_ON_REFUSAL = {"login_attempt"}
 BODIES_PER_ROUTE = 5
 # Routes whose objects the demo does not make (challenge guides, milestone report evidence,
-# notice batches, deadlines waiting to be brought forward, appeals): the walks cover every other
-# route.
+# notice batches, deadlines waiting to be brought forward, appeals, jobs): the walks cover
+# every other route.
 NOT_IN_DEMO = {
     "awards.report_evidence",
     "challenges.officer_approve_deadline",
@@ -74,9 +75,10 @@ NOT_IN_DEMO = {
     "challenges.officer_guide",
     "challenges.officer_remove_guide",
     "notices.batch",
-    "notices.batch_step",
+    "notices.batch_progress",
     "notices.batch_zip",
     "reviews.appeal",
+    "operations.retry",
 }
 
 
@@ -239,6 +241,7 @@ RESOLVERS: dict[str, Callable[[dict], list]] = {
     "int:subscription_id": all_of(Subscription),
     "int:notice_id": one_per_status(Notice),
     "int:batch_id": all_of(NoticeBatch),
+    "int:job_id": all_of(Job),
     "code": all_of(Notice, Notice.code),
     "int:membership_id": of_alices_organisation(Membership),
     "int:invitation_id": of_alices_organisation(Invitation),

@@ -1,23 +1,21 @@
-// A running batch of notices issues itself step by step, showing its progress; without
-// JavaScript the "Continue" button does one step at a time.
+// A running batch is issued by the workers: the page asks how far they are every two seconds
+// and shows it, and reloads itself once the batch is finished. Without JavaScript the
+// "Refresh" link reads the page again.
 (function () {
   "use strict";
-  var form = document.getElementById("batch-step");
-  if (!form || !window.fetch) { return; }
-  var bar = document.querySelector("#batch-progress progress");
-  var done = document.querySelector("#batch-progress [data-done]");
-  var button = form.querySelector("button");
-  button.disabled = true;
-  function step() {
-    fetch(form.action, {method: "POST", body: new FormData(form), headers: {"Accept": "application/json"}})
+  var progress = document.getElementById("batch-progress");
+  if (!progress || !progress.dataset.url || !window.fetch) { return; }
+  var bar = progress.querySelector("progress");
+  var done = progress.querySelector("[data-done]");
+  function ask() {
+    fetch(progress.dataset.url, {headers: {"Accept": "application/json"}})
       .then(function (response) { return response.json(); })
       .then(function (state) {
-        if (state.error) { window.location.reload(); return; }
         bar.value = state.done;
         done.textContent = state.done;
-        if (state.finished) { window.location.reload(); } else { step(); }
+        if (state.finished) { window.location.reload(); } else { window.setTimeout(ask, 2000); }
       })
-      .catch(function () { button.disabled = false; });
+      .catch(function () { window.setTimeout(ask, 5000); });
   }
-  step();
+  window.setTimeout(ask, 1000);
 })();

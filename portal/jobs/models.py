@@ -1,0 +1,62 @@
+"""Jobs: work that runs outside the request, recorded in the database.
+
+The queue engine (portal/jobs/engine.py) only carries a job's id to a worker; the row says what
+to do, how often it was tried, what went wrong and when it may run again. A job is written in
+the same transaction as the change that asks for it, so it exists exactly when the change does.
+"""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from portal.db import UTCDateTime, enum_type
+from portal.i18n import lazy_gettext as _l
+from portal.labels import LabelledEnum
+
+
+class JobStatus(LabelledEnum):
+    """queued → running → done | retrying | failed; retrying → running; failed → queued (an
+    administrator's retry). portal/jobs/states.py moves them."""
+
+    queued = "queued", _l("Queued")
+    running = "running", _l("Running")
+    retrying = "retrying", _l("Failed, will retry")
+    failed = "failed", _l("Failed")
+    done = "done", _l("Done")
+
+
+# A running job holds a lease (until when its worker is trusted to be alive); a finished one
+# (done or failed) says when. Migration 0013 repeats these.
+JOB_CHECKS = {
+    "lease": "(status = 'running' AND lease_until IS NOT NULL) OR "
+    "(status <> 'running' AND lease_until IS NULL)",
+    "finished": "(status IN ('done', 'failed') AND finished_at IS NOT NULL) OR "
+    "(status NOT IN ('done', 'failed') AND finished_at IS NULL)",
+}
+
+
+class Job(SQLModel, table=True):
+    __tablename__ = "job"
+    __table_args__ = (
+        sa.Index("ix_job_due", "status", "run_at"),
+        *(sa.CheckConstraint(sql, name=n) for n, sql in JOB_CHECKS.items()),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)  # the registered job, e.g. "mail.send"
+    args: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    group: str = Field(default="", max_length=80, index=True)  # e.g. "notice_batch:12"
+    key: str | None = Field(default=None, max_length=200, unique=True)  # once per key
+    status: JobStatus = Field(default=JobStatus.queued, sa_type=enum_type(JobStatus))
+    attempts: int = Field(default=0)
+    max_attempts: int | None = Field(default=None)  # None: tried until it succeeds
+    run_at: datetime = Field(sa_type=UTCDateTime)  # not before
+    pushed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # handed to the engine
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    worker: str = Field(default="", max_length=120)  # host:pid:token of the current attempt
+    error: str = Field(default="")
+    saved: dict = Field(default_factory=dict, sa_type=sa.JSON)  # what `remember` kept
+    created_at: datetime = Field(sa_type=UTCDateTime, index=True)

@@ -1,0 +1,1 @@
+"""The operators' pages: the jobs on the queue and the mail waiting in the outbox."""
