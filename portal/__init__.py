@@ -68,6 +68,7 @@ def connect_receivers() -> None:
     """Modules that react to a lower module's signals (see each signals.py) connect their
     receivers when imported."""
     import portal.alerts.receivers  # noqa: F401  (publications and answers reach followers)
+    import portal.alerts.reminders  # noqa: F401  (the scheduled reminders' periodic job)
     import portal.proposals.receivers  # noqa: F401  (challenges drop indicators, amend, cancel)
 
 

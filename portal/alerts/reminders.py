@@ -24,7 +24,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from portal import clock
+from portal import clock, jobs
 from portal.accounts.models import User
 from portal.alerts import queries
 from portal.alerts.models import ReminderKind, SentReminder
@@ -269,3 +269,9 @@ def run_due(now: datetime | None = None) -> Counter[ReminderKind]:
                 sent[reminder.kind] += 1
             db.session.commit()
     return sent
+
+
+@jobs.periodic("alerts.reminders", every="REMINDERS_EVERY_MINUTES")
+def run_reminders(now: datetime) -> None:
+    """The scheduled run: once every REMINDERS_EVERY_MINUTES across all workers."""
+    run_due(now)

@@ -15,14 +15,10 @@ a setting in minutes)::
     @jobs.periodic("alerts.reminders", every="REMINDERS_EVERY_MINUTES")
     def send_reminders(now: datetime) -> None: ...
 
-Reminders need no registration: while `portal.alerts.reminders` exists, its `run_due(now)` runs
-every REMINDERS_EVERY_MINUTES (portal/jobs/reminders.py).
-
 The module that registers jobs must be imported by create_app() (its views or services are), so
 that every web server and every `flask --app portal worker` knows them.
 """
 
-from portal.jobs import reminders  # noqa: F401  (the reminders' periodic hook)
 from portal.jobs.registry import Retry, job, periodic
 from portal.jobs.services import drain, enqueue, remember, unfinished
 

@@ -4,7 +4,6 @@ pushed again; a periodic job runs once per period however many schedulers there 
 
 from __future__ import annotations
 
-import types
 from datetime import timedelta
 
 import pytest
@@ -129,7 +128,8 @@ def test_a_worker_that_lost_its_job_to_another_writes_nothing(app, held_jobs):
     assert job(app, job_id).status is JobStatus.done
 
 
-def test_jobs_the_engine_lost_are_pushed_again(app, held_jobs):
+def test_jobs_the_engine_lost_are_pushed_again(app, held_jobs, monkeypatch):
+    monkeypatch.setattr(services, "periodic_definitions", lambda: [])  # this queue only
     start = clock.now().replace(microsecond=0)
     clock.set_now(start)
     job_id = enqueue(app, "tests.count", label="d")
@@ -166,17 +166,11 @@ def test_a_periodic_job_runs_once_per_period_however_many_schedulers_tick(
     assert len([c for c in CALLS if c.startswith("hourly")]) == 2
 
 
-def test_reminders_run_on_the_schedule_once_their_module_exists(app, held_jobs, monkeypatch):
-    from portal.jobs import reminders
-
-    monkeypatch.setattr(reminders, "reminders_module", lambda: None)
-    with app.app_context():
-        services.tick()
-    assert jobs_named(app, "alerts.reminders") == []  # no module, no runs
+def test_the_reminders_run_once_per_period_however_many_schedulers(app, held_jobs, monkeypatch):
+    from portal.alerts import reminders
 
     seen = []
-    module = types.SimpleNamespace(run_due=seen.append)
-    monkeypatch.setattr(reminders, "reminders_module", lambda: module)
+    monkeypatch.setattr(reminders, "run_due", seen.append)
     now = clock.now()
     with app.app_context():
         services.tick(now)
