@@ -31,6 +31,7 @@ from portal.awards.models import Award, AwardStatus, GateOutcome
 from portal.awards.queries import local_today
 from portal.formtools import FiniteDecimalField, PortalForm
 from portal.i18n import lazy_gettext as _l
+from portal.money import MoneyField
 from portal.parsing import DayField, HiddenNumberField, parse_id
 from portal.proposals.models import Proposal
 
@@ -85,7 +86,7 @@ class ResolveObjectionForm(PortalForm):
 class MilestoneRow(Form):
     title = StringField(_l("Milestone"), validators=[Optional(), Length(max=200)])
     due_date = DayField(_l("Due date"), validators=[Optional()])
-    tranche = FiniteDecimalField(_l("Tranche (yuan)"), validators=[Optional()], **VALUE)
+    tranche = MoneyField(_l("Tranche (万元)"))
     deliverable = StringField(_l("Deliverable"), validators=[Optional(), Length(max=1000)])
     verification = StringField(_l("Verification"), validators=[Optional(), Length(max=1000)])
 
@@ -96,7 +97,7 @@ class TargetRow(Form):
 
 
 class ConfirmForm(PortalForm):
-    amount = FiniteDecimalField(_l("Funding amount (yuan)"), validators=[InputRequired()], places=2)
+    amount = MoneyField(_l("Funding amount (万元)"), validators=[InputRequired()])
     starts_on = DayField(_l("Execution starts"), validators=[InputRequired()])
     ends_on = DayField(_l("Execution ends"), validators=[InputRequired()])
     milestones = FieldList(FormField(MilestoneRow), min_entries=1)
@@ -240,9 +241,7 @@ class TerminateForm(PortalForm):
     """Ends a running project, or revokes the award (the only way to end a confirmed one)."""
 
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
-    refund_due = FiniteDecimalField(
-        _l("Refund due (yuan)"), validators=[Optional(), NumberRange(min=0)], places=2
-    )
+    refund_due = MoneyField(_l("Refund due (万元)"))
     revoke = BooleanField(
         _l("Revoke the award itself (撤销立项): its award notices become invalid")
     )

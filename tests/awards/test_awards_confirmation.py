@@ -38,13 +38,18 @@ def test_thirds_of_a_hundred_yuan():
     assert thirds == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
 
 
+def in_wan(yuan: str) -> str:
+    """An amount as an officer types it: in 万元."""
+    return f"{Decimal(yuan) / 10000:f}"
+
+
 def _form(award_id, amount="20000000.00", targets=("100", "200"), tranches=None):
     tranches = tranches or ["6000000.00", "6000000.00", "8000000.00"]
-    data = {"amount": amount, "starts_on": "2026-04-01", "ends_on": "2029-04-01"}
+    data = {"amount": in_wan(amount), "starts_on": "2026-04-01", "ends_on": "2029-04-01"}
     for i, tranche in enumerate(tranches):
         data[f"milestones-{i}-title"] = f"Milestone {i + 1}"
         data[f"milestones-{i}-due_date"] = f"{2027 + i}-03-01"
-        data[f"milestones-{i}-tranche"] = tranche
+        data[f"milestones-{i}-tranche"] = in_wan(tranche)
     return data, targets
 
 
@@ -68,7 +73,7 @@ def test_the_officer_sees_the_plan_copied_from_the_proposal(client, login, ended
     award_id, _ids = ended_award
     login("officer@example.gov.cn")
     page = client.get(f"/officer/awards/{award_id}/confirm").get_data(as_text=True)
-    assert 'value="6000000.00"' in page and 'value="8000000.00"' in page
+    assert 'value="600.00"' in page and 'value="800.00"' in page  # read back in 万元
     assert "Milestone 3" in page
 
 
