@@ -31,8 +31,29 @@ pytest_plugins = [
 
 def test_database_url(tmp_path_factory) -> str:
     if os.environ.get("PORTAL_TEST_ON_POSTGRES") and os.environ.get("PORTAL_TEST_DATABASE_URL"):
-        return os.environ["PORTAL_TEST_DATABASE_URL"]
+        return database_of_this_worker(os.environ["PORTAL_TEST_DATABASE_URL"])
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.db'}"
+
+
+def database_of_this_worker(url: str) -> str:
+    """When the suite runs in several processes (pytest -n), each works in a PostgreSQL database
+    of its own, named after the given one, created on first use."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    given = sa.engine.make_url(url)
+    own = given.set(database=f"{given.database}_{worker}")
+    engine = sa.create_engine(
+        given.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
+    with engine.connect() as connection:
+        exists = connection.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        ).first()
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 def reset_schema(url: str) -> None:
