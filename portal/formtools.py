@@ -14,11 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, Field, FieldList, FormField, HiddenField, widgets
+from wtforms import DecimalField, Field, FieldList, FormField, HiddenField, TextAreaField, widgets
+from wtforms.validators import InputRequired, Length
 
 from portal import formstash
 from portal.errors import DomainError, ValidationFailed
 from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 
 
 class TypedTextField(Field):
@@ -44,6 +46,17 @@ class TypedTextField(Field):
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else self.show(self.data)
+
+
+def required_text(label: str, required: str, max_length: int) -> TextAreaField:
+    """A text area that must be filled in, with at most `max_length` characters."""
+    return TextAreaField(
+        label,
+        validators=[
+            InputRequired(required),
+            Length(max=max_length, message=_l("At most %(max)d characters.")),
+        ],
+    )
 
 
 class FiniteDecimalField(DecimalField):

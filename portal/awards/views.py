@@ -44,7 +44,7 @@ from portal.awards.permissions import (
 )
 from portal.challenges.models import ChallengeStatus
 from portal.errors import ValidationFailed
-from portal.formtools import first_display, form_status
+from portal.formtools import form_status
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page, cached_public_page
 from portal.paging import count, paginate
@@ -154,9 +154,7 @@ def confirm(award_id: int):
             "error",
         )
         return redirect(url_for(".project", award_id=award.id))
-    form = forms.ConfirmForm()
-    if first_display(form):
-        form = forms.ConfirmForm.from_model(award)
+    form = forms.ConfirmForm.for_editing(award)
     context = {"award": award, "indicators": award_targets.proposed_targets(award)}
     if form.add_row.data:
         form.milestones.append_entry()
@@ -185,9 +183,7 @@ def start(award_id: int):
     award = get_award_or_404(award_id, current_user, need="manage")
     if award.status is not AwardStatus.confirmed:
         abort(404)
-    form = forms.TaskBookForm()
-    if first_display(form):
-        form = forms.TaskBookForm.from_model(award)
+    form = forms.TaskBookForm.for_editing(award)
     done, _started = submit_form(
         form, lambda: services.start_project(award, by=current_user, **form.to_input())
     )
@@ -266,9 +262,7 @@ def report_evidence(award_id: int, evidence_id: int):
 def report(award_id: int, milestone_id: int):
     award = get_award_or_404(award_id, current_user, need="report", load=queries.with_indicators())
     milestone = get_milestone_or_404(milestone_id, current_user, need="report", award_id=award.id)
-    form = forms.ReportForm()
-    if first_display(form):
-        form = forms.ReportForm.from_model(award)
+    form = forms.ReportForm.for_editing(award)
     done, _report = submit_form(
         form, lambda: milestones.report_milestone(milestone, by=current_user, **form.to_input())
     )
@@ -284,9 +278,7 @@ def report(award_id: int, milestone_id: int):
 def review_report(award_id: int, report_id: int):
     award = get_award_or_404(award_id, current_user, need="manage", load=queries.with_indicators())
     item = get_report_or_404(report_id, current_user, need="decide", award_id=award.id)
-    form = forms.DecideReportForm()
-    if first_display(form):
-        form = forms.DecideReportForm.from_model(item)
+    form = forms.DecideReportForm.for_editing(item)
 
     def decide() -> str:
         if form.returning:
@@ -328,9 +320,7 @@ def acceptance(award_id: int):
     award = get_award_or_404(award_id, current_user, need="manage", load=queries.with_indicators())
     if award.status is not AwardStatus.active:
         abort(404)
-    form = forms.AcceptanceForm()
-    if first_display(form):
-        form = forms.AcceptanceForm.from_model(award)
+    form = forms.AcceptanceForm.for_editing(award)
     done, _completed = submit_form(
         form, lambda: services.complete_project(award, by=current_user, **form.to_input())
     )
@@ -347,9 +337,7 @@ def terminate(award_id: int):
     award = get_award_or_404(award_id, current_user, need="manage")
     if award.status not in (AwardStatus.confirmed, AwardStatus.active):
         abort(404)
-    form = forms.TerminateForm()
-    if first_display(form):
-        form = forms.TerminateForm.from_model(award)
+    form = forms.TerminateForm.for_editing(award)
     done, _ended = submit_form(
         form, lambda: services.terminate_project(award, by=current_user, **form.to_input())
     )
@@ -380,9 +368,7 @@ def race(number: str):
 def stage_gate(number: str):
     challenge = get_challenge_or_404(number, current_user, need="gate")
     teams = queries.running_teams(challenge)
-    form = forms.GateForm()
-    if first_display(form):
-        form = forms.GateForm.from_model(teams)
+    form = forms.GateForm.for_editing(teams)
     done, _gate = submit_form(
         form, lambda: services.decide_stage_gate(challenge, by=current_user, **form.to_input())
     )

@@ -58,7 +58,7 @@ from portal.challenges.models import (
 )
 from portal.challenges.queries import CatalogueFilters, CatalogueOrder
 from portal.errors import DomainError, ValidationFailed
-from portal.formtools import PortalForm, TypedTextField
+from portal.formtools import PortalForm, TypedTextField, required_text
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.money import MoneyField
@@ -477,12 +477,10 @@ class ChallengeForm(PortalForm):
 
 
 class AmendForm(ChallengeForm):
-    reason = TextAreaField(
+    reason = required_text(
         _l("Reason for the amendment"),
-        validators=[
-            InputRequired(_l("Say why the challenge is amended; applicants will read it.")),
-            Length(max=REASON_MAX, message=_l("At most %(max)d characters.")),
-        ],
+        _l("Say why the challenge is amended; applicants will read it."),
+        REASON_MAX,
     )
     save = SubmitField(_l("Publish the amendment"))
 
@@ -491,22 +489,14 @@ class AmendForm(ChallengeForm):
 
 
 class ReasonForm(PortalForm):
-    reason = TextAreaField(
-        _l("Reason"),
-        validators=[
-            InputRequired(_l("Give the reason for cancelling.")),
-            Length(max=REASON_MAX, message=_l("At most %(max)d characters.")),
-        ],
-    )
+    reason = required_text(_l("Reason"), _l("Give the reason for cancelling."), REASON_MAX)
 
 
 class DeadlineReturnForm(PortalForm):
-    reason = TextAreaField(
+    reason = required_text(
         _l("Why the earlier deadline is returned"),
-        validators=[
-            InputRequired(_l("Give the reason for returning the change.")),
-            Length(max=REASON_MAX, message=_l("At most %(max)d characters.")),
-        ],
+        _l("Give the reason for returning the change."),
+        REASON_MAX,
     )
 
 
@@ -526,23 +516,11 @@ class AttachmentForm(PortalForm):
 
 
 class QuestionForm(PortalForm):
-    question = TextAreaField(
-        _l("Your question"),
-        validators=[
-            InputRequired(_l("Write your question.")),
-            Length(max=QUESTION_MAX, message=_l("At most %(max)d characters.")),
-        ],
-    )
+    question = required_text(_l("Your question"), _l("Write your question."), QUESTION_MAX)
 
 
 class AnswerForm(PortalForm):
-    answer = TextAreaField(
-        _l("Answer"),
-        validators=[
-            InputRequired(_l("Write the answer.")),
-            Length(max=QUESTION_MAX, message=_l("At most %(max)d characters.")),
-        ],
-    )
+    answer = required_text(_l("Answer"), _l("Write the answer."), QUESTION_MAX)
 
 
 class ChainForm(PortalForm):
