@@ -18,7 +18,12 @@ class SubscribeForm(PortalForm):
     """Follow a whole chain (`chain-<id>`) or one of its links (`link-<id>`)."""
 
     target = SelectField(
-        _l("Chain or link"), choices=[], validators=[InputRequired(_l("Choose a chain or a link."))]
+        _l("Chain or link"),
+        choices=[],
+        validators=[InputRequired(_l("Choose a chain or a link."))],
+        # HTML allows `required` on a grouped list only with an empty first option outside the
+        # groups, which WTForms cannot draw: the server requires a choice, the browser does not.
+        render_kw={"required": False},
     )
 
     def offer(self, chains: list[Chain]) -> SubscribeForm:

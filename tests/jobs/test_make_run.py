@@ -54,7 +54,7 @@ def test_make_run_serves_pages_and_runs_jobs_without_redis(tmp_path):
         from urllib.request import urlopen
 
         with urlopen(f"http://127.0.0.1:{port}/", timeout=30) as response:
-            assert response.status == 200 and "Jiebang" in response.read().decode()
+            assert response.status == 200 and "揭榜挂帅" in response.read().decode()  # in Chinese
 
         with sqlite3.connect(clone / "instance" / "portal.db") as database:
             number = database.execute(AWAITING_NOTICE).fetchone()[0]

@@ -17,8 +17,8 @@ from flask import Flask
 from werkzeug.routing import Rule
 from wtforms import DateTimeField, DecimalField, FieldList, FormField, IntegerField, SelectFieldBase
 
-from portal.challenges.forms import NumberField
 from portal.db import db
+from portal.formtools import TypedTextField
 from portal.parsing import HiddenNumberField, IdConverter, TextConverter
 from tests.challenges.fixtures import publish_challenge
 from tests.hostile import form_values
@@ -196,7 +196,7 @@ def kind_of(field) -> str | None:
         return "id"
     if isinstance(field, SelectFieldBase) and getattr(field, "coerce", str) is not str:
         return "id"
-    if isinstance(field, DecimalField | NumberField):
+    if isinstance(field, DecimalField | TypedTextField):  # numbers and money typed as text
         return "amount"
     return None
 
@@ -208,7 +208,9 @@ def form_kinds(app: Flask, rule: Rule) -> dict[str, str]:
     forms_module = getattr(module, "forms", module)
     kinds: dict[str, str] = {}
     with app.test_request_context():
-        for class_name in sorted(set(re.findall(r"\b(\w+Form)\(", inspect.getsource(view)))):
+        for class_name in sorted(
+            set(re.findall(r"\b(\w+Form)(?:\.for_editing)?\(", inspect.getsource(view)))
+        ):
             form_class = getattr(forms_module, class_name, None) or getattr(module, class_name)
             try:
                 form = form_class(meta={"csrf": False})
