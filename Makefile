@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
 PORT ?= 5000
+# The suite runs in one process per core (pytest-xdist); each has a database of its own.
+TEST_PROCESSES ?= auto
 RUN_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk
 TEST_PACKAGES := chromium poppler-utils openjdk-17-jre-headless nodejs
 # The page test's checkers, pinned, from npm into a folder of the project: the W3C Nu HTML Checker
@@ -31,17 +33,17 @@ test: test-setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
 		echo "== the suite again, on $${PORTAL_TEST_DATABASE_URL%%\?*}"; \
-		PORTAL_TEST_ON_POSTGRES=1 $(BIN)/pytest $(PYTEST_ARGS); \
+		PORTAL_TEST_ON_POSTGRES=1 $(BIN)/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS); \
 	fi
 
 test-fast: test-setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) -m "not slow" $(PYTEST_ARGS)
 
 # Benchmarks print figures; they are not tests (bench/run.py ends with bench/notices.py).
 bench: setup
