@@ -33,8 +33,8 @@ def test_an_evaluator_opens_the_chain_map_and_follows_a_link(
     chain_map = page.locator("figure.chain-map svg")
     expect(chain_map.locator("a.box-link")).to_have_count(3)
     for image in page.locator(".chart-pair img").all():  # the charts are drawn, as SVG
-        image.scroll_into_view_if_needed()
-        assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+        image.scroll_into_view_if_needed()  # a lazy image starts loading here: wait for it
+        assert image.evaluate("img => img.decode().then(() => img.naturalWidth > 0)")
 
     chain_map.locator("a.box-link", has_text="Wafers").click()
     page.wait_for_url("**/chains/links/*")
