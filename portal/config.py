@@ -129,14 +129,16 @@ PUBLIC_URL = "http://127.0.0.1:5000"  # the portal's public address, printed in 
 # REMINDER_REVIEW_DUE_DAYS, and again once it is overdue; an applicant with a draft when the
 # challenge's deadline is REMINDER_DRAFT_FIRST_DAYS away, and again REMINDER_DRAFT_LAST_DAYS
 # away; a team whose milestone is due within REMINDER_MILESTONE_DUE_DAYS, and again once it is
-# overdue; officers when a publicity period ends with objections open. A review is due at the end
-# of its panel's due date, or REMINDER_REVIEW_PERIOD_DAYS after the expert was assigned where the
-# officer set none.
+# overdue; officers when a publicity period ends with objections open, and staff (but its
+# proposer) when a decision has waited REMINDER_DECISION_APPROVAL_DAYS for approval. A review is
+# due at the end of its panel's due date, or REMINDER_REVIEW_PERIOD_DAYS after the expert was
+# assigned where the officer set none.
 REMINDER_REVIEW_DUE_DAYS = 3
 REMINDER_REVIEW_PERIOD_DAYS = 14
 REMINDER_DRAFT_FIRST_DAYS = 7
 REMINDER_DRAFT_LAST_DAYS = 1
 REMINDER_MILESTONE_DUE_DAYS = 14
+REMINDER_DECISION_APPROVAL_DAYS = 2  # staff are reminded of a decision waiting this long
 # Jobs (portal/jobs): the queue engine's storage — `sqlite:///path` for one machine (`make run`),
 # `redis://host:6379/0` when several hosts run `flask --app portal worker`, or `immediate` to run
 # each job in the process that queued it, right after the commit (tests).

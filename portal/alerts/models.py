@@ -26,6 +26,7 @@ class ReminderKind(LabelledEnum):
     milestone_due = "milestone_due", _l("Milestone due soon")
     milestone_overdue = "milestone_overdue", _l("Milestone overdue")
     publicity_objections = "publicity_objections", _l("Publicity ended with open objections")
+    decision_approval = "decision_approval", _l("Decision waiting for approval")
 
 
 class SentReminder(SQLModel, table=True):

@@ -17,7 +17,15 @@ from sqlmodel import exists, select
 from portal import clock
 from portal.accounts.models import Role, User
 from portal.alerts.models import FOLLOWERS, AlertSettings, Subscription
-from portal.awards.models import Award, AwardStatus, Milestone, MilestoneStatus, ObjectionStatus
+from portal.awards.models import (
+    Award,
+    AwardStatus,
+    Decision,
+    DecisionStatus,
+    Milestone,
+    MilestoneStatus,
+    ObjectionStatus,
+)
 from portal.challenges.models import Chain, Challenge, ChallengeStatus
 from portal.db import db
 from portal.proposals.models import Proposal, ProposalStatus
@@ -276,4 +284,14 @@ def publicity_periods() -> list[Award]:
         .where(Award.status == AwardStatus.in_publicity)
         .options(selectinload(Award.proposal))
         .order_by(Award.publicity_ends_at, Award.id)
+    )
+
+
+def decisions_waiting(proposed_by: datetime) -> list[Decision]:
+    """Decisions proposed by `proposed_by` and still waiting for a second person's approval."""
+    return _rows(
+        select(Decision)
+        .where(Decision.status == DecisionStatus.proposed, Decision.proposed_at <= proposed_by)
+        .options(selectinload(Decision.challenge))
+        .order_by(Decision.proposed_at, Decision.id)
     )

@@ -197,9 +197,38 @@ def _publicity(now: datetime) -> Iterable[Reminder]:
         )
 
 
+def _approvals(now: datetime) -> Iterable[Reminder]:
+    """Staff other than its proposer, of a decision still waiting for their approval after
+    REMINDER_DECISION_APPROVAL_DAYS."""
+    decisions = queries.decisions_waiting(now - _days("REMINDER_DECISION_APPROVAL_DAYS"))
+    staff = active_staff() if decisions else []
+    for decision in decisions:
+        number = decision.challenge.number
+        yield Reminder(
+            ReminderKind.decision_approval,
+            decision.id,
+            decision.proposed_at.isoformat(),
+            [person for person in staff if person.id != decision.proposed_by_id],
+            lambda number=number: _(
+                "The decision on %(number)s is still waiting for approval", number=number
+            ),
+            lambda: _(
+                "Another staff member proposed it; approve it or return it with a reason. "
+                "Applicants hear nothing until it takes effect."
+            ),
+            f"/officer/challenges/{decision.challenge_id}/decision",
+        )
+
+
 def due_reminders(now: datetime) -> list[Reminder]:
     """Every reminder due at `now`, sent before or not."""
-    return [*_reviews(now), *_drafts(now), *_milestones(now), *_publicity(now)]
+    return [
+        *_reviews(now),
+        *_drafts(now),
+        *_milestones(now),
+        *_publicity(now),
+        *_approvals(now),
+    ]
 
 
 # ---- telling each person once ---------------------------------------------------------------

@@ -8,7 +8,7 @@ from datetime import timedelta
 from portal import clock
 from portal.alerts.models import ReminderKind
 from portal.awards import services as award_services
-from portal.awards.models import Award
+from portal.awards.models import Award, Decision, DecisionStatus
 from portal.db import db
 from portal.reviews.assignment import set_due_date
 from tests.awards.helpers import START
@@ -227,3 +227,28 @@ def test_the_unique_key_refuses_a_reminder_another_run_has_written(
         db.session.commit()
         assert _claim(reminder, alice, START) is False  # the other run's row stands
         db.session.rollback()
+
+
+def test_staff_are_reminded_of_a_decision_still_waiting_for_their_approval(
+    app, officer, make_user, make_challenge, run_at, inbox
+):
+    second = make_user("second@example.gov.cn", role="officer", name="Officer Li")
+    challenge = make_challenge(status="reviewing")
+    with app.app_context():
+        waiting = Decision(
+            challenge_id=challenge.id,
+            status=DecisionStatus.proposed,
+            needs_approval=True,
+            proposed_by_id=officer.id,
+            proposed_at=START,
+        )
+        db.session.add(waiting)
+        db.session.commit()
+
+    assert run_at(START + DAY) == {}  # two days (REMINDER_DECISION_APPROVAL_DAYS) not yet over
+    assert run_at(START + 2 * DAY + MINUTE) == {ReminderKind.decision_approval: 1}
+    assert run_at(START + 5 * DAY) == {}
+    (note,) = inbox(second)
+    assert challenge.number in note.title
+    assert note.link == f"/officer/challenges/{challenge.id}/decision"
+    assert inbox(officer) == []  # its proposer cannot approve it
