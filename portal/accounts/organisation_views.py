@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, NamedTuple
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.access import login_required, public, roles_required
@@ -29,18 +29,18 @@ from portal.accounts.permissions import (
     get_membership_or_404,
     get_organisation_or_404,
 )
-from portal.accounts.views import bp, form_page
-from portal.formtools import PortalForm, form_status
+from portal.accounts.views import bp
+from portal.formtools import PortalForm
 from portal.i18n import gettext as _
 from portal.paging import paginate
 from portal.parsing import safe_next
 from portal.storage import send_stored
-from portal.unit_of_work import perform, submit_form
+from portal.unit_of_work import form_page, perform
 
 # ---- someone who speaks for no organisation -----------------------------------------------------
 
 
-def _membership_page(join_form=None, status: int = 200):
+def _membership_page(join_form=None) -> str:
     live = queries.membership_of(current_user)
     waiting_for = queries.administrators(live.organisation_id) if live else []
     latest = None if live else queries.latest_membership(current_user)
@@ -51,7 +51,7 @@ def _membership_page(join_form=None, status: int = 200):
         latest=latest,
         join_form=join_form or forms.JoinOrganisationForm(formdata=None),
         confirm=forms.ConfirmForm(),
-    ), status
+    )
 
 
 def _only_without_organisation(view):
@@ -95,22 +95,28 @@ def cancel_membership_request():
 @_only_without_organisation
 def join_organisation():
     form = forms.JoinOrganisationForm()
-    done, joined = submit_form(
-        form, lambda: registration.join_by_code(current_user, **form.to_input())
-    )
-    if not done:
-        return _membership_page(join_form=form, status=422)
-    if joined.status is MembershipStatus.approved:
-        flash(_("You are the administrator of %(org)s.", org=joined.organisation.name), "success")
-        return redirect(url_for(".organisation"))
-    flash(
-        _(
-            "Your request to join %(org)s waits for its administrators.",
-            org=joined.organisation.name,
+    return form_page(
+        form,
+        lambda: registration.join_by_code(current_user, **form.to_input()),
+        lambda: _membership_page(join_form=form),
+        success=lambda joined: _joined(
+            joined, _("You are the administrator of %(org)s.", org=joined.organisation.name)
         ),
-        "success",
+        to=lambda joined: url_for(
+            ".organisation" if joined.status is MembershipStatus.approved else ".my_membership"
+        ),
     )
-    return redirect(url_for(".my_membership"))
+
+
+def _joined(joined: models.Membership, welcome: str) -> str:
+    """What is said once someone has joined an organisation: `welcome` when they are in, or
+    that their request waits for its administrators."""
+    if joined.status is MembershipStatus.approved:
+        return welcome
+    return _(
+        "Your request to join %(org)s waits for its administrators.",
+        org=joined.organisation.name,
+    )
 
 
 # ---- the organisation's page --------------------------------------------------------------------
@@ -122,7 +128,7 @@ def _own_organisation(need: str = "read") -> models.Organisation:
     return get_organisation_or_404(current_user.organisation_id, current_user, need=need)
 
 
-def _organisation_page(status: int = 200, **forms_shown):
+def _organisation_page(**forms_shown):
     organisation = _own_organisation()
     is_admin = can_administer(current_user, organisation)
     members, page = paginate(queries.members(organisation.id))
@@ -144,7 +150,7 @@ def _organisation_page(status: int = 200, **forms_shown):
         invitations=queries.open_colleague_invitations(organisation.id) if is_admin else [],
         confirm=forms.ConfirmForm(),
         **shown,
-    ), status
+    )
 
 
 @bp.get("/organisation")
@@ -194,12 +200,9 @@ def refuse_member(membership_id: int):
     return form_page(
         form,
         lambda: membership.refuse(found, by=current_user, **form.to_input()),
-        "accounts/member_refuse.html",
-        success=lambda _refused: _(
-            "The request of %(name)s has been refused.", name=found.user.name
-        ),
-        to=".organisation",
-        membership=found,
+        lambda: render_template("accounts/member_refuse.html", form=form, membership=found),
+        success=_("The request of %(name)s has been refused.", name=found.user.name),
+        to=url_for(".organisation"),
     )
 
 
@@ -262,13 +265,13 @@ def organisation_form(part: str):
     sent = _ORGANISATION_FORMS[part]
     organisation = _own_organisation(need="administer")
     form = sent.form(prefix=sent.prefix)
-    done, result = submit_form(
-        form, lambda: sent.act(organisation, **form.to_input(), by=current_user)
+    return form_page(
+        form,
+        lambda: sent.act(organisation, **form.to_input(), by=current_user),
+        lambda: _organisation_page(**{f"{sent.prefix}_form": form}),
+        success=sent.success,
+        to=url_for(".organisation"),
     )
-    if done:
-        flash(sent.success(result), "success")
-        return redirect(url_for(".organisation"))
-    return _organisation_page(status=422, **{f"{sent.prefix}_form": form})
 
 
 @bp.post("/organisation/invitations/<int:invitation_id>/revoke")
@@ -298,8 +301,8 @@ def _after_joining() -> str:
 
 
 def _invitation_page(
-    found: models.Invitation, form, correctable: bool, problem: str | None, status
-):
+    found: models.Invitation, form, correctable: bool, problem: str | None = None
+) -> str:
     return render_template(
         "accounts/invitation.html",
         invitation=found,
@@ -307,7 +310,7 @@ def _invitation_page(
         form=form,
         correctable=correctable,
         problem=problem,
-    ), status
+    )
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -325,11 +328,13 @@ def invitation(token: str):
         if correctable
         else forms.InvitationRegistrationForm()
     )
-    done, _user = submit_form(form, lambda: invitations.register_through(found, **form.to_input()))
-    if done:
-        flash(_("Your account is ready. Log in with your new password to continue."), "success")
-        return redirect(url_for(".login", next=_after_joining()))
-    return _invitation_page(found, form, correctable, None, form_status(form))
+    return form_page(
+        form,
+        lambda: invitations.register_through(found, **form.to_input()),
+        lambda: _invitation_page(found, form, correctable),
+        success=_("Your account is ready. Log in with your new password to continue."),
+        to=url_for(".login", next=_after_joining()),
+    )
 
 
 def _accept_logged_in(found: models.Invitation, correctable: bool):
@@ -337,28 +342,19 @@ def _accept_logged_in(found: models.Invitation, correctable: bool):
     clear message, and nothing written, for anyone else."""
     problem = invitations.acceptance_problem(found, current_user)
     if problem:
-        return _invitation_page(
-            found, None, correctable, problem, 409 if request.method == "POST" else 200
-        )
+        status = 409 if request.method == "POST" else 200
+        return _invitation_page(found, None, correctable, problem), status
     form = (
         forms.InvitedOrganisationFields.from_model(found.organisation)
         if correctable
         else forms.ConfirmForm()
     )
-    done, joined = submit_form(
+    return form_page(
         form,
         lambda: invitations.accept(found, current_user, **(form.to_input() if correctable else {})),
+        lambda: _invitation_page(found, form, correctable),
+        success=lambda joined: _joined(
+            joined, _("You have joined %(org)s.", org=found.organisation.name)
+        ),
+        to=_after_joining(),
     )
-    if not done:
-        return _invitation_page(found, form, correctable, None, form_status(form))
-    if joined.status is MembershipStatus.approved:
-        flash(_("You have joined %(org)s.", org=found.organisation.name), "success")
-    else:
-        flash(
-            _(
-                "Your request to join %(org)s waits for its administrators.",
-                org=found.organisation.name,
-            ),
-            "success",
-        )
-    return redirect(_after_joining())

@@ -13,10 +13,10 @@ from flask_login import current_user, login_user
 
 from portal.access import login_required, public, writes
 from portal.accounts import forms, recovery, tokens
-from portal.accounts.views import bp, form_page
+from portal.accounts.views import bp
 from portal.formtools import form_status
 from portal.i18n import gettext as _
-from portal.unit_of_work import submit_form, unit_of_work
+from portal.unit_of_work import form_page, submit_form, unit_of_work
 
 
 def _unusable(exc: tokens.TokenUnusable, again_endpoint: str):
@@ -46,9 +46,9 @@ def _link_page(send: Callable[..., None], page: str, sent: Callable[[], str]):
     return form_page(
         form,
         lambda: send(**form.to_input()),
-        f"accounts/{page}.html",
-        success=lambda _none: sent(),
-        to=".login",
+        lambda: render_template(f"accounts/{page}.html", form=form),
+        success=sent(),
+        to=url_for(".login"),
     )
 
 
@@ -92,9 +92,9 @@ def reset_password(token: str):
     return form_page(
         form,
         lambda: recovery.reset_password(token, **form.to_input()),
-        "accounts/reset_password.html",
-        success=lambda _user: _("Your password has been changed. Log in with the new one."),
-        to=".login",
+        lambda: render_template("accounts/reset_password.html", form=form),
+        success=_("Your password has been changed. Log in with the new one."),
+        to=url_for(".login"),
     )
 
 
@@ -102,21 +102,18 @@ def reset_password(token: str):
 @login_required
 def change_address():
     form = forms.AddressChangeForm(prefix=forms.ADDRESS_PREFIX)
-    done, new_email = submit_form(
-        form, lambda: recovery.request_address_change(current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: recovery.request_address_change(current_user, **form.to_input()),
+        lambda: render_template(
+            "accounts/account.html", form=forms.PasswordChangeForm(formdata=None), email_form=form
+        ),
+        success=lambda new_email: _(
+            "We have sent a link to %(email)s. Your address changes when you open it.",
+            email=new_email,
+        ),
+        to=url_for(".account"),
     )
-    if done:
-        flash(
-            _(
-                "We have sent a link to %(email)s. Your address changes when you open it.",
-                email=new_email,
-            ),
-            "success",
-        )
-        return redirect(url_for(".account"))
-    return render_template(
-        "accounts/account.html", form=forms.PasswordChangeForm(formdata=None), email_form=form
-    ), 422
 
 
 @bp.route("/account/email/<token>", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ none."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.access import staff_required
@@ -12,12 +12,11 @@ from portal.accounts import forms, membership, organisations, queries
 from portal.accounts.models import MembershipRole, Organisation
 from portal.accounts.permissions import get_organisation_or_404
 from portal.accounts.views import bp
-from portal.formtools import form_status
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
 from portal.paging import paginate
 from portal.storage import send_stored
-from portal.unit_of_work import perform, submit_form
+from portal.unit_of_work import form_page, perform
 
 
 @bp.get("/officer/organisations")
@@ -45,7 +44,7 @@ def _name_form(organisation: Organisation, form=None):
     return form
 
 
-def _show(organisation: Organisation, status: int = 200, reject_form=None, name_form=None):
+def _show(organisation: Organisation, reject_form=None, name_form=None) -> str:
     members, page = paginate(queries.members(organisation.id))
     return render_template(
         "accounts/staff_organisation.html",
@@ -55,7 +54,7 @@ def _show(organisation: Organisation, status: int = 200, reject_form=None, name_
         reject_form=reject_form or forms.RejectOrganisationForm(formdata=None, prefix="reject"),
         name_form=_name_form(organisation, name_form),
         confirm=forms.ConfirmForm(),
-    ), status
+    )
 
 
 @bp.get("/officer/organisations/<int:org_id>")
@@ -87,16 +86,15 @@ def staff_verify(org_id: int):
 def staff_reject(org_id: int):
     organisation = get_organisation_or_404(org_id, current_user)
     form = forms.RejectOrganisationForm(prefix="reject")
-    done, _rejected = submit_form(
-        form, lambda: organisations.reject(organisation, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: organisations.reject(organisation, by=current_user, **form.to_input()),
+        lambda: _show(organisation, reject_form=form),
+        success=_(
+            "%(org)s was not verified; its administrators are told why.", org=organisation.name
+        ),
+        to=url_for(".staff_organisation", org_id=organisation.id),
     )
-    if done:
-        flash(
-            _("%(org)s was not verified; its administrators are told why.", org=organisation.name),
-            "success",
-        )
-        return redirect(url_for(".staff_organisation", org_id=organisation.id))
-    return _show(organisation, status=422, reject_form=form)
 
 
 @bp.route("/officer/organisations/<int:org_id>/edit", methods=["GET", "POST"])
@@ -104,15 +102,15 @@ def staff_reject(org_id: int):
 def staff_edit_organisation(org_id: int):
     organisation = get_organisation_or_404(org_id, current_user)
     form = forms.StaffOrganisationForm.for_editing(organisation)
-    done, _edited = submit_form(
-        form, lambda: organisations.edit(organisation, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: organisations.edit(organisation, by=current_user, **form.to_input()),
+        lambda: render_template(
+            "accounts/staff_organisation_edit.html", organisation=organisation, form=form
+        ),
+        success=lambda edited: _("The details of %(org)s have been changed.", org=edited.name),
+        to=url_for(".staff_organisation", org_id=organisation.id),
     )
-    if done:
-        flash(_("The details of %(org)s have been changed.", org=organisation.name), "success")
-        return redirect(url_for(".staff_organisation", org_id=organisation.id))
-    return render_template(
-        "accounts/staff_organisation_edit.html", organisation=organisation, form=form
-    ), form_status(form)
 
 
 @bp.post("/officer/organisations/<int:org_id>/administrator")
@@ -120,18 +118,14 @@ def staff_edit_organisation(org_id: int):
 def staff_name_administrator(org_id: int):
     organisation = get_organisation_or_404(org_id, current_user)
     form = _name_form(organisation, forms.NameAdministratorForm(prefix="name"))
-    done, named = submit_form(
+    return form_page(
         form,
         lambda: membership.name_administrator(organisation, **form.to_input(), by=current_user),
-    )
-    if not done:
-        return _show(organisation, status=422, name_form=form)
-    flash(
-        _(
+        lambda: _show(organisation, name_form=form),
+        success=lambda named: _(
             "%(name)s is now the administrator of %(org)s.",
             name=named.user.name,
             org=organisation.name,
         ),
-        "success",
+        to=url_for(".staff_organisation", org_id=organisation.id),
     )
-    return redirect(url_for(".staff_organisation", org_id=organisation.id))

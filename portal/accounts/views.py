@@ -9,7 +9,6 @@ from typing import Any, NamedTuple
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
-from flask_wtf import FlaskForm
 
 from portal.access import login_required, public, roles_required
 from portal.accounts import forms, queries, registration, services, sessions
@@ -21,7 +20,7 @@ from portal.i18n import lazy_gettext as _l
 from portal.pagecache import cached_private_page
 from portal.paging import paginate
 from portal.parsing import safe_next
-from portal.unit_of_work import perform, submit_form
+from portal.unit_of_work import form_page, perform, submit_form
 
 bp = Blueprint("accounts", __name__)
 
@@ -64,27 +63,6 @@ def register():
     return render_template("accounts/register_choice.html")
 
 
-def form_page(
-    form: FlaskForm,
-    action: Callable[[], Any],
-    template: str,
-    *,
-    success: Callable[[Any], str | tuple[str, ...]],  # lazy strings are flashed as text
-    to: str,
-    **context: Any,
-):
-    """A page of one form: once `action` (the service) is done, `success(its result)` is flashed
-    (one message or several) and the user goes to the endpoint `to`; otherwise `template` shows
-    the form again (with `context`), with what was typed and the errors beside it."""
-    done, result = submit_form(form, action)
-    if not done:
-        return render_template(template, form=form, **context), form_status(form)
-    said = success(result)
-    for message in (said,) if isinstance(said, str) else said:
-        flash(str(message), "success")
-    return redirect(url_for(to))
-
-
 def _confirmation_sent(email: str) -> str:
     """The answer to a registration, the same whether or not the address has an account."""
     return _(
@@ -125,9 +103,9 @@ def register_as(kind: str):
     return form_page(
         form,
         lambda: chosen.register(**form.to_input()),
-        f"accounts/register_{kind}.html",
+        lambda: render_template(f"accounts/register_{kind}.html", form=form),
         success=lambda _user: (_confirmation_sent(form.email.data), *chosen.also_said),
-        to=chosen.then,
+        to=url_for(chosen.then),
     )
 
 
@@ -205,9 +183,9 @@ def admin_create_user():
     return form_page(
         form,
         lambda: services.create_user(by=current_user, **form.to_input()),
-        "admin/user_new.html",
+        lambda: render_template("admin/user_new.html", form=form),
         success=lambda user: _("Account %(email)s created.", email=user.email),
-        to=".admin_users",
+        to=url_for(".admin_users"),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.access import login_required, public
@@ -14,7 +14,7 @@ from portal.alerts.forms import AnswersForm, SubscribeForm
 from portal.formtools import first_display
 from portal.i18n import gettext as _
 from portal.paging import paginate
-from portal.unit_of_work import perform, submit_form
+from portal.unit_of_work import form_page, perform
 
 bp = Blueprint("alerts", __name__)
 
@@ -58,11 +58,13 @@ def index():
 def _submit(form, service, success: str, name: str):
     """A form of the page (`name`): on success flash `success` and show the page afresh;
     otherwise the page again, with the form's problems next to its fields."""
-    done, _result = submit_form(form, lambda: service(by=current_user, **form.to_input()))
-    if done:
-        flash(success, "success")
-        return redirect(url_for(".index"))
-    return _page(**{name: form}), 422
+    return form_page(
+        form,
+        lambda: service(by=current_user, **form.to_input()),
+        lambda: _page(**{name: form}),
+        success=success,
+        to=url_for(".index"),
+    )
 
 
 @bp.post("/alerts/follow")

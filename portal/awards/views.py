@@ -21,6 +21,7 @@ from portal.awards import forms, milestones, queries, services
 from portal.awards import objections as objection_rulings
 from portal.awards import targets as award_targets
 from portal.awards.models import (
+    Award,
     AwardStatus,
     DecisionStatus,
     DepartureKind,
@@ -49,7 +50,7 @@ from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page, cached_public_page
 from portal.paging import count, paginate
 from portal.proposals.models import ProposalStatus
-from portal.unit_of_work import submit_form
+from portal.unit_of_work import form_page, submit_form
 
 bp = Blueprint("awards", __name__)
 
@@ -85,13 +86,13 @@ def challenge_publicity(number: str):
 def lodge_objection(award_id: int):
     award = get_award_or_404(award_id, current_user, need="object")
     form = forms.ObjectionForm()
-    done, _objection = submit_form(
-        form, lambda: services.lodge_objection(award, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: services.lodge_objection(award, by=current_user, **form.to_input()),
+        lambda: render_template("awards/objection_new.html", form=form, award=award),
+        success=_("Your objection has been lodged. You will be told the decision."),
+        to=url_for(".challenge_publicity", number=award.challenge.number),
     )
-    if done:
-        flash(_("Your objection has been lodged. You will be told the decision."), "success")
-        return redirect(url_for(".challenge_publicity", number=award.challenge.number))
-    return render_template("awards/objection_new.html", form=form, award=award), form_status(form)
 
 
 @bp.get("/objections/mine")
@@ -118,16 +119,21 @@ def objection(objection_id: int):
     item = get_objection_or_404(objection_id, current_user)
     form = forms.ResolveObjectionForm().offer(queries.reserve_candidates(item.award.challenge_id))
     may_resolve = item.status is ObjectionStatus.open and can_resolve(current_user, item)
-    done = False
-    if item.status is ObjectionStatus.open:
-        done, _resolved = submit_form(
-            form, lambda: objection_rulings.resolve(item, by=current_user, **form.to_input())
+
+    def page() -> str:
+        return render_template(
+            "awards/objection.html", form=form, objection=item, may_resolve=may_resolve
         )
-    if done:
-        flash(_("The objection has been resolved and the objector told."), "success")
-        return redirect(url_for(".objection", objection_id=item.id))
-    context = {"objection": item, "may_resolve": may_resolve}
-    return render_template("awards/objection.html", form=form, **context), form_status(form)
+
+    if item.status is not ObjectionStatus.open:
+        return page(), form_status(form)
+    return form_page(
+        form,
+        lambda: objection_rulings.resolve(item, by=current_user, **form.to_input()),
+        page,
+        success=_("The objection has been resolved and the objector told."),
+        to=url_for(".objection", objection_id=item.id),
+    )
 
 
 @bp.get("/objections/<int:objection_id>/evidence")
@@ -142,6 +148,10 @@ def objection_evidence(objection_id: int):
 # ---- confirmation and the task book -----------------------------------------------------------
 
 
+def _project_url(award: Award) -> str:
+    return url_for(".project", award_id=award.id)
+
+
 @bp.route("/officer/awards/<int:award_id>/confirm", methods=["GET", "POST"])
 @staff_required
 def confirm(award_id: int):
@@ -153,7 +163,7 @@ def confirm(award_id: int):
             else _("This award is not awaiting confirmation."),
             "error",
         )
-        return redirect(url_for(".project", award_id=award.id))
+        return redirect(_project_url(award))
     form = forms.ConfirmForm.for_editing(award)
     context = {"award": award, "indicators": award_targets.proposed_targets(award)}
     if form.add_row.data:
@@ -162,19 +172,16 @@ def confirm(award_id: int):
     if form.recompute.data and form.amount.data:
         form.fill_plan(milestones.proposed_plan(award, form.amount.data))
         return render_template("awards/confirm.html", form=form, **context)
-    done, _confirmed = submit_form(
-        form, lambda: services.confirm_award(award, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: services.confirm_award(award, by=current_user, **form.to_input()),
+        lambda: render_template("awards/confirm.html", form=form, **context),
+        success=_(
+            "The award is confirmed. Issue its award notice; the project starts when its "
+            "task book is signed."
+        ),
+        to=_project_url(award),
     )
-    if done:
-        flash(
-            _(
-                "The award is confirmed. Issue its award notice; the project starts when its "
-                "task book is signed."
-            ),
-            "success",
-        )
-        return redirect(url_for(".project", award_id=award.id))
-    return render_template("awards/confirm.html", form=form, **context), form_status(form)
 
 
 @bp.route("/projects/<int:award_id>/start", methods=["GET", "POST"])
@@ -184,13 +191,13 @@ def start(award_id: int):
     if award.status is not AwardStatus.confirmed:
         abort(404)
     form = forms.TaskBookForm.for_editing(award)
-    done, _started = submit_form(
-        form, lambda: services.start_project(award, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: services.start_project(award, by=current_user, **form.to_input()),
+        lambda: render_template("awards/start.html", form=form, award=award),
+        success=_("The task book is recorded; the project is running."),
+        to=_project_url(award),
     )
-    if done:
-        flash(_("The task book is recorded; the project is running."), "success")
-        return redirect(url_for(".project", award_id=award.id))
-    return render_template("awards/start.html", form=form, award=award), form_status(form)
 
 
 # ---- dashboards -----------------------------------------------------------------------------
@@ -263,14 +270,15 @@ def report(award_id: int, milestone_id: int):
     award = get_award_or_404(award_id, current_user, need="report", load=queries.with_indicators())
     milestone = get_milestone_or_404(milestone_id, current_user, need="report", award_id=award.id)
     form = forms.ReportForm.for_editing(award)
-    done, _report = submit_form(
-        form, lambda: milestones.report_milestone(milestone, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: milestones.report_milestone(milestone, by=current_user, **form.to_input()),
+        lambda: render_template(
+            "awards/report_new.html", form=form, award=award, milestone=milestone
+        ),
+        success=_("Your report has been sent to the programme officer."),
+        to=_project_url(award),
     )
-    if done:
-        flash(_("Your report has been sent to the programme officer."), "success")
-        return redirect(url_for(".project", award_id=award.id))
-    context = {"award": award, "milestone": milestone}
-    return render_template("awards/report_new.html", form=form, **context), form_status(form)
 
 
 @bp.route("/projects/<int:award_id>/reports/<int:report_id>", methods=["GET", "POST"])
@@ -280,21 +288,25 @@ def review_report(award_id: int, report_id: int):
     item = get_report_or_404(report_id, current_user, need="decide", award_id=award.id)
     form = forms.DecideReportForm.for_editing(item)
 
-    def decide() -> str:
+    def decide():
         if form.returning:
-            milestones.return_report(item, by=current_user, **form.to_input())
-            return _("The report has been returned for a new one.")
-        milestones.accept_report(item, by=current_user, **form.to_input())
-        return _("The milestone is accepted and its disbursement recorded.")
+            return milestones.return_report(item, by=current_user, **form.to_input())
+        return milestones.accept_report(item, by=current_user, **form.to_input())
 
-    done, message = (False, None)
-    if item.decision is ReportDecision.pending:
-        done, message = submit_form(form, decide)
-    if done:
-        flash(message, "success")
-        return redirect(url_for(".project", award_id=award.id))
-    context = {"award": award, "report": item}
-    return render_template("awards/report_review.html", form=form, **context), form_status(form)
+    def page() -> str:
+        return render_template("awards/report_review.html", form=form, award=award, report=item)
+
+    if item.decision is not ReportDecision.pending:
+        return page(), form_status(form)
+    return form_page(
+        form,
+        decide,
+        page,
+        success=_("The report has been returned for a new one.")
+        if form.returning
+        else _("The milestone is accepted and its disbursement recorded."),
+        to=_project_url(award),
+    )
 
 
 @bp.post("/projects/<int:award_id>/indicators/<int:indicator_id>")
@@ -311,7 +323,7 @@ def change_target(award_id: int, indicator_id: int):
         flash(_("The target has been changed."), "success")
     for message in dict.fromkeys(m for messages in form.errors.values() for m in messages):
         flash(_("The target was not changed: %(problem)s", problem=message), "error")
-    return redirect(url_for(".project", award_id=award.id))
+    return redirect(_project_url(award))
 
 
 @bp.route("/projects/<int:award_id>/acceptance", methods=["GET", "POST"])
@@ -321,13 +333,13 @@ def acceptance(award_id: int):
     if award.status is not AwardStatus.active:
         abort(404)
     form = forms.AcceptanceForm.for_editing(award)
-    done, _completed = submit_form(
-        form, lambda: services.complete_project(award, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: services.complete_project(award, by=current_user, **form.to_input()),
+        lambda: render_template("awards/acceptance.html", form=form, award=award),
+        success=_("The project passed final acceptance and is completed."),
+        to=_project_url(award),
     )
-    if done:
-        flash(_("The project passed final acceptance and is completed."), "success")
-        return redirect(url_for(".project", award_id=award.id))
-    return render_template("awards/acceptance.html", form=form, award=award), form_status(form)
 
 
 @bp.route("/projects/<int:award_id>/terminate", methods=["GET", "POST"])
@@ -338,18 +350,15 @@ def terminate(award_id: int):
     if award.status not in (AwardStatus.confirmed, AwardStatus.active):
         abort(404)
     form = forms.TerminateForm.for_editing(award)
-    done, _ended = submit_form(
-        form, lambda: services.terminate_project(award, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: services.terminate_project(award, by=current_user, **form.to_input()),
+        lambda: render_template("awards/terminate.html", form=form, award=award),
+        success=_("The award has been revoked, and its award notices with it.")
+        if form.revoke.data
+        else _("The project has been terminated."),
+        to=_project_url(award),
     )
-    if done:
-        flash(
-            _("The award has been revoked, and its award notices with it.")
-            if form.revoke.data
-            else _("The project has been terminated."),
-            "success",
-        )
-        return redirect(url_for(".project", award_id=award.id))
-    return render_template("awards/terminate.html", form=form, award=award), form_status(form)
 
 
 # ---- horse race -----------------------------------------------------------------------------
@@ -369,14 +378,15 @@ def stage_gate(number: str):
     challenge = get_challenge_or_404(number, current_user, need="gate")
     teams = queries.running_teams(challenge)
     form = forms.GateForm.for_editing(teams)
-    done, _gate = submit_form(
-        form, lambda: services.decide_stage_gate(challenge, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: services.decide_stage_gate(challenge, by=current_user, **form.to_input()),
+        lambda: render_template(
+            "awards/gate.html", form=form, challenge=challenge, teams={a.id: a for a in teams}
+        ),
+        success=_("The stage gate is decided and the teams told."),
+        to=url_for(".race", number=challenge.number),
     )
-    if done:
-        flash(_("The stage gate is decided and the teams told."), "success")
-        return redirect(url_for(".race", number=challenge.number))
-    context = {"challenge": challenge, "teams": {a.id: a for a in teams}}
-    return render_template("awards/gate.html", form=form, **context), form_status(form)
 
 
 # ---- the funding decision ---------------------------------------------------------------------
@@ -453,18 +463,20 @@ def approve_decision(decision_id: int):
     item = get_decision_or_404(decision_id, current_user)
     form = forms.ApproveDecisionForm()
 
-    def act() -> str:
+    def act():
         if form.returning:
-            decisions.return_decision(item, by=current_user, **form.to_input())
-            return _("The decision has been returned to its proposer.")
-        decisions.approve(item, by=current_user)
-        return _("The decision is approved and has taken effect; the applicants have been told.")
+            return decisions.return_decision(item, by=current_user, **form.to_input())
+        return decisions.approve(item, by=current_user)
 
-    done, message = submit_form(form, act)
-    if done:
-        flash(message, "success")
-        return redirect(url_for(".decision", challenge_id=item.challenge_id))
-    return _decision_page(item.challenge, approve_form=form), 422
+    return form_page(
+        form,
+        act,
+        lambda: _decision_page(item.challenge, approve_form=form),
+        success=_("The decision has been returned to its proposer.")
+        if form.returning
+        else _("The decision is approved and has taken effect; the applicants have been told."),
+        to=url_for(".decision", challenge_id=item.challenge_id),
+    )
 
 
 @bp.post("/officer/decisions/<int:decision_id>/reopen")
@@ -472,13 +484,10 @@ def approve_decision(decision_id: int):
 def reopen_decision(decision_id: int):
     item = get_decision_or_404(decision_id, current_user)
     form = forms.ReopenDecisionForm()
-    done, _reopened = submit_form(
-        form, lambda: decisions.reopen(item, by=current_user, reason=form.reason.data or "")
+    return form_page(
+        form,
+        lambda: decisions.reopen(item, by=current_user, reason=form.reason.data or ""),
+        lambda: _decision_page(item.challenge, reopen_form=form),
+        success=_("The decision is reopened: publicity is cancelled and the applicants told."),
+        to=url_for(".decision", challenge_id=item.challenge_id),
     )
-    if done:
-        flash(
-            _("The decision is reopened: publicity is cancelled and the applicants told."),
-            "success",
-        )
-        return redirect(url_for(".decision", challenge_id=item.challenge_id))
-    return _decision_page(item.challenge, reopen_form=form), 422

@@ -32,7 +32,7 @@ from portal.formtools import first_display, form_status
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page, cached_public_page
 from portal.paging import paginate
-from portal.unit_of_work import perform, submit_form, unit_of_work
+from portal.unit_of_work import form_page, perform, unit_of_work
 
 bp = Blueprint("chains", __name__, url_prefix="/chains")
 BRAIN = (Role.officer, Role.evaluator)
@@ -184,7 +184,7 @@ def _assessment_page(form, chain_link: ChainLink, correcting: LinkAssessment | N
     """The form of a link's assessment: a new one, or a correction of `correcting`."""
     return render_template(
         "chains/assessment_form.html", form=form, chain_link=chain_link, correcting=correcting
-    ), form_status(form)
+    )
 
 
 @bp.route("/links/<int:link_id>/assessments/new", methods=["GET", "POST"])
@@ -192,14 +192,13 @@ def _assessment_page(form, chain_link: ChainLink, correcting: LinkAssessment | N
 def new_assessment(link_id: int):
     chain_link = get_link_or_404(link_id, current_user, need="record")
     form = _with_period(AssessmentForm(), request.args.get("period"))
-    done, _assessment = submit_form(
+    return form_page(
         form,
         lambda: services.record_assessment(chain_link, form.to_input(), by=current_user),
+        lambda: _assessment_page(form, chain_link),
+        success=_("The assessment of %(quarter)s is recorded.", quarter=form.period.data),
+        to=url_for(".link", link_id=chain_link.id, period=form.period.data),
     )
-    if done:
-        flash(_("The assessment of %(quarter)s is recorded.", quarter=form.period.data), "success")
-        return redirect(url_for(".link", link_id=chain_link.id, period=form.period.data))
-    return _assessment_page(form, chain_link)
 
 
 @bp.route("/assessments/<int:assessment_id>/correct", methods=["GET", "POST"])
@@ -207,14 +206,13 @@ def new_assessment(link_id: int):
 def correct_assessment(assessment_id: int):
     assessment = get_assessment_or_404(assessment_id, current_user)
     form = CorrectionForm.for_editing(assessment)
-    done, _correction = submit_form(
+    return form_page(
         form,
         lambda: services.correct_assessment(assessment, **form.to_input(), by=current_user),
+        lambda: _assessment_page(form, assessment.link, correcting=assessment),
+        success=_("The correction is recorded; the earlier figures are kept."),
+        to=url_for(".link", link_id=assessment.link_id, period=assessment.period),
     )
-    if done:
-        flash(_("The correction is recorded; the earlier figures are kept."), "success")
-        return redirect(url_for(".link", link_id=assessment.link_id, period=assessment.period))
-    return _assessment_page(form, assessment.link, correcting=assessment)
 
 
 @bp.route("/<int:chain_id>/relations", methods=["GET", "POST"])
@@ -225,20 +223,19 @@ def relations(chain_id: int):
     form = RelationForm()
     choices = [(link.id, f"{link.name}") for link in links]
     form.supplier_id.choices = form.customer_id.choices = choices
-    done, _relation = submit_form(
-        form, lambda: services.add_relation(chain, **form.to_input(), by=current_user)
+    return form_page(
+        form,
+        lambda: services.add_relation(chain, **form.to_input(), by=current_user),
+        lambda: render_template(
+            "chains/relations.html",
+            chain=chain,
+            form=form,
+            relations=records.relations(chain.id),
+            names={link.id: link.name for link in links},
+        ),
+        success=_("The supply relation is on the map."),
+        to=url_for(".relations", chain_id=chain.id),
     )
-    if done:
-        flash(_("The supply relation is on the map."), "success")
-        return redirect(url_for(".relations", chain_id=chain.id))
-    names = {link.id: link.name for link in links}
-    return render_template(
-        "chains/relations.html",
-        chain=chain,
-        form=form,
-        relations=records.relations(chain.id),
-        names=names,
-    ), form_status(form)
 
 
 @bp.post("/<int:chain_id>/relations/<int:relation_id>/remove")

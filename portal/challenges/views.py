@@ -35,7 +35,7 @@ from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.pagecache import cached_private_page, cached_public_page
 from portal.paging import paginate
-from portal.unit_of_work import perform, submit_form
+from portal.unit_of_work import form_page, perform, submit_form
 
 bp = Blueprint("challenges", __name__)
 
@@ -186,17 +186,14 @@ def guide(number: str, attachment_id: int):
 def ask(number: str):
     challenge = get_challenge_or_404(number, current_user, need="ask")
     form = forms.QuestionForm()
-    done, _result = submit_form(
-        form, lambda: clarifications.ask(challenge, **form.to_input(), by=current_user)
-    )
-    if done:
-        flash(_("Your question has been sent. The answer will appear on this page."), "success")
-        return redirect(url_for(".show", number=number) + "#clarifications")
-    return (
-        render_template(
+    return form_page(
+        form,
+        lambda: clarifications.ask(challenge, **form.to_input(), by=current_user),
+        lambda: render_template(
             "challenges/show.html", question=form, **_page_values(challenge, clock.now())
         ),
-        422,
+        success=_("Your question has been sent. The answer will appear on this page."),
+        to=url_for(".show", number=number) + "#clarifications",
     )
 
 
@@ -260,7 +257,7 @@ def _save(form, challenge: Challenge | None):
         return _form_page(form, challenge)
     flash(_("Draft %(number)s saved.", number=saved.number), "success")
     _warn_blind_team(form)
-    return redirect(url_for(".officer_show", challenge_id=saved.id))
+    return redirect(_officer_url(saved.id))
 
 
 def _warn_blind_team(form) -> None:
@@ -284,7 +281,7 @@ def officer_edit(challenge_id: int):
     challenge = get_challenge_or_404(challenge_id, current_user, need="manage")
     if challenge.status is not ChallengeStatus.draft:
         flash(_("Only a draft can be edited; amend a published challenge with a reason."), "error")
-        return redirect(url_for(".officer_show", challenge_id=challenge.id))
+        return redirect(_officer_url(challenge.id))
     form = _challenge_form(challenge=challenge)
     if request.method == "GET":
         return _form_page(form, challenge)
@@ -300,7 +297,11 @@ def officer_show(challenge_id: int):
     return _officer_page(challenge, forms.AttachmentForm())
 
 
-def _officer_page(challenge: Challenge, attachment_form: forms.AttachmentForm):
+def _officer_url(challenge_id: int) -> str:
+    return url_for(".officer_show", challenge_id=challenge_id)
+
+
+def _officer_page(challenge: Challenge, attachment_form: forms.AttachmentForm) -> str:
     now = clock.now()
     problems = (
         services.publication_problems(challenge, now)
@@ -316,7 +317,7 @@ def _officer_page(challenge: Challenge, attachment_form: forms.AttachmentForm):
         confirm=forms.ConfirmForm(),
         attachment_form=attachment_form,
         **_page_values(challenge, now),
-    ), form_status(attachment_form)
+    )
 
 
 @bp.route("/officer/challenges/<int:challenge_id>/publish", methods=["GET", "POST"])
@@ -330,7 +331,7 @@ def officer_publish(challenge_id: int):
         )
         if done:
             return redirect(url_for(".show", number=challenge.number))
-        return redirect(url_for(".officer_show", challenge_id=challenge.id))
+        return redirect(_officer_url(challenge.id))
     return render_template(
         "challenges/officer/confirm.html",
         challenge=challenge,
@@ -349,7 +350,7 @@ def officer_amend(challenge_id: int):
     challenge = get_challenge_or_404(challenge_id, current_user, need="manage")
     if not challenge.accepts_proposals(clock.now()):
         flash(_("Only a published challenge open for proposals can be amended."), "error")
-        return redirect(url_for(".officer_show", challenge_id=challenge.id))
+        return redirect(_officer_url(challenge.id))
     form = _challenge_form(forms.AmendForm, challenge)
     if request.method == "GET" or form.row_action(request.form):
         return _form_page(form, challenge, amending=True, status=200)
@@ -374,7 +375,7 @@ def officer_amend(challenge_id: int):
         ),
         "warning",
     )
-    return redirect(url_for(".officer_show", challenge_id=challenge.id))
+    return redirect(_officer_url(challenge.id))
 
 
 @bp.post("/officer/deadline-changes/<int:change_id>/approve")
@@ -385,7 +386,7 @@ def officer_approve_deadline(change_id: int):
         lambda: services.approve_deadline_change(change, by=current_user),
         _("The earlier deadline is approved and published; applicants have been told."),
     )
-    return redirect(url_for(".officer_show", challenge_id=change.challenge_id))
+    return redirect(_officer_url(change.challenge_id))
 
 
 @bp.route("/officer/deadline-changes/<int:change_id>/return", methods=["GET", "POST"])
@@ -393,15 +394,15 @@ def officer_approve_deadline(change_id: int):
 def officer_return_deadline(change_id: int):
     change = get_deadline_change_or_404(change_id, current_user)
     form = forms.DeadlineReturnForm()
-    done, _result = submit_form(
-        form, lambda: deadlines.return_change(change, **form.to_input(), by=current_user)
+    return form_page(
+        form,
+        lambda: deadlines.return_change(change, **form.to_input(), by=current_user),
+        lambda: render_template(
+            "challenges/officer/deadline_return.html", change=change, form=form
+        ),
+        success=_("The earlier deadline was returned; the deadline stays."),
+        to=_officer_url(change.challenge_id),
     )
-    if done:
-        flash(_("The earlier deadline was returned; the deadline stays."), "success")
-        return redirect(url_for(".officer_show", challenge_id=change.challenge_id))
-    return render_template(
-        "challenges/officer/deadline_return.html", change=change, form=form
-    ), form_status(form)
 
 
 @bp.route("/officer/challenges/<int:challenge_id>/cancel", methods=["GET", "POST"])
@@ -409,17 +410,14 @@ def officer_return_deadline(change_id: int):
 def officer_cancel(challenge_id: int):
     challenge = get_challenge_or_404(challenge_id, current_user, need="manage")
     form = forms.ReasonForm()
-    done, _result = submit_form(
-        form, lambda: services.cancel(challenge, **form.to_input(), by=current_user)
-    )
-    if done:
-        flash(_("%(number)s is cancelled.", number=challenge.number), "success")
-        return redirect(url_for(".officer_show", challenge_id=challenge.id))
-    return (
-        render_template(
+    return form_page(
+        form,
+        lambda: services.cancel(challenge, **form.to_input(), by=current_user),
+        lambda: render_template(
             "challenges/officer/confirm.html", challenge=challenge, form=form, action="cancel"
         ),
-        form_status(form),
+        success=_("%(number)s is cancelled.", number=challenge.number),
+        to=_officer_url(challenge.id),
     )
 
 
@@ -429,13 +427,13 @@ def officer_add_guide(challenge_id: int):
     """A guide is checked like every upload; a refused file is named next to the field."""
     challenge = get_challenge_or_404(challenge_id, current_user, need="manage")
     form = forms.AttachmentForm()
-    done, _guide = submit_form(
-        form, lambda: services.add_attachment(challenge, **form.to_input(), by=current_user)
+    return form_page(
+        form,
+        lambda: services.add_attachment(challenge, **form.to_input(), by=current_user),
+        lambda: _officer_page(challenge, form),
+        success=_("The guide has been added."),
+        to=_officer_url(challenge.id),
     )
-    if not done:
-        return _officer_page(challenge, form)
-    flash(_("The guide has been added."), "success")
-    return redirect(url_for(".officer_show", challenge_id=challenge.id))
 
 
 @bp.post("/officer/challenges/<int:challenge_id>/guides/<int:attachment_id>/delete")
@@ -447,7 +445,7 @@ def officer_remove_guide(challenge_id: int, attachment_id: int):
         lambda: services.remove_attachment(guide, challenge, by=current_user),
         _("The guide has been removed."),
     )
-    return redirect(url_for(".officer_show", challenge_id=challenge.id))
+    return redirect(_officer_url(challenge.id))
 
 
 @bp.get("/officer/challenges/<int:challenge_id>/guides/<int:attachment_id>")
@@ -465,17 +463,22 @@ def officer_guide(challenge_id: int, attachment_id: int):
 @staff_required
 def officer_chains():
     form = forms.ChainForm()
-    done, chain = submit_form(
-        form, lambda: chains.save_chain(None, **form.to_input(), by=current_user)
+    return form_page(
+        form,
+        lambda: chains.save_chain(None, **form.to_input(), by=current_user),
+        lambda: _chains_page(form),
+        success=lambda chain: _("Chain %(name)s created.", name=chain.name),
+        to=lambda chain: _chain_url(chain.id),
     )
-    if done:
-        flash(_("Chain %(name)s created.", name=chain.name), "success")
-        return redirect(url_for(".officer_chain", chain_id=chain.id))
+
+
+def _chains_page(form: forms.ChainForm) -> str:
     rows, page = paginate(queries.chains())
-    return (
-        render_template("challenges/officer/chains.html", chains=rows, page=page, form=form),
-        form_status(form),
-    )
+    return render_template("challenges/officer/chains.html", chains=rows, page=page, form=form)
+
+
+def _chain_url(chain_id: int) -> str:
+    return url_for(".officer_chain", chain_id=chain_id)
 
 
 def _chain_page(chain, form, link_form, link_forms=None):
@@ -513,7 +516,7 @@ def officer_chain(chain_id: int):
         )
     if done:
         flash(_("Saved."), "success")
-        return redirect(url_for(".officer_chain", chain_id=chain.id))
+        return redirect(_chain_url(chain.id))
     return _chain_page(chain, form, link_form), 422
 
 
@@ -523,17 +526,18 @@ def officer_edit_link(chain_id: int, link_id: int):
     chain = get_chain_or_404(chain_id, current_user)
     link = get_link_or_404(chain, link_id)
     form = forms.LinkForm(prefix=f"l{link.id}")
-    done, _saved = submit_form(
-        form, lambda: chains.save_link(chain, link, **form.to_input(), by=current_user)
+    return form_page(
+        form,
+        lambda: chains.save_link(chain, link, **form.to_input(), by=current_user),
+        lambda: _chain_page(
+            chain,
+            forms.ChainForm.from_model(chain, prefix="chain", formdata=None),
+            forms.LinkForm(prefix="link", formdata=None),
+            {link.id: form},
+        ),
+        success=_("Saved."),
+        to=_chain_url(chain.id),
     )
-    if done:
-        flash(_("Saved."), "success")
-        return redirect(url_for(".officer_chain", chain_id=chain.id))
-    chain_form = forms.ChainForm.from_model(chain, prefix="chain", formdata=None)
-    page = _chain_page(
-        chain, chain_form, forms.LinkForm(prefix="link", formdata=None), {link.id: form}
-    )
-    return page, 422
 
 
 @bp.post("/officer/chains/<int:chain_id>/links/<int:link_id>/delete")
@@ -542,7 +546,7 @@ def officer_delete_link(chain_id: int, link_id: int):
     chain = get_chain_or_404(chain_id, current_user)
     link = get_link_or_404(chain, link_id)
     perform(lambda: chains.delete_link(link, by=current_user), _("The link has been removed."))
-    return redirect(url_for(".officer_chain", chain_id=chain.id))
+    return redirect(_chain_url(chain.id))
 
 
 # ---- officers: clarifications ---------------------------------------------------------------
@@ -566,18 +570,15 @@ def officer_questions():
 def officer_answer(clarification_id: int):
     clarification = get_clarification_or_404(clarification_id, current_user)
     form = forms.AnswerForm(prefix=f"q{clarification.id}")
-    done, _result = submit_form(
-        form, lambda: clarifications.answer(clarification, **form.to_input(), by=current_user)
-    )
-    if done:
-        flash(_("The answer is published."), "success")
-        return redirect(url_for(".officer_questions"))
-    return (
-        render_template(
+    return form_page(
+        form,
+        lambda: clarifications.answer(clarification, **form.to_input(), by=current_user),
+        lambda: render_template(
             "challenges/officer/answer.html",
             clarification=clarification,
             challenge=clarification.challenge,
             form=form,
         ),
-        422,
+        success=_("The answer is published."),
+        to=url_for(".officer_questions"),
     )

@@ -15,7 +15,6 @@ import zipfile
 from flask import (
     Blueprint,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -39,13 +38,17 @@ from portal.notices.permissions import (
 from portal.pagecache import cached_private_page
 from portal.paging import paginate
 from portal.storage import path_of, send_stored
-from portal.unit_of_work import submit_form
+from portal.unit_of_work import form_page
 
 bp = Blueprint("notices", __name__)
 
 
 def _download_name(notice: Notice) -> str:
     return f"{notice.number}-v{notice.version}.pdf"
+
+
+def _notice_url(notice: Notice) -> str:
+    return url_for(".show", notice_id=notice.id)
 
 
 @bp.get("/notices/")
@@ -78,20 +81,17 @@ def download(notice_id: int):
 def correct(notice_id: int):
     notice = get_notice_or_404(notice_id, current_user, need="correct")
     form = forms.CorrectionForm()
-    done, corrected = submit_form(
-        form, lambda: services.correct_notice(notice, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: services.correct_notice(notice, by=current_user, **form.to_input()),
+        lambda: show(notice_id, form=form),
+        success=lambda corrected: _(
+            "Version %(v)s of notice %(number)s issued.",
+            v=corrected.version,
+            number=corrected.number,
+        ),
+        to=_notice_url,
     )
-    if done:
-        flash(
-            _(
-                "Version %(v)s of notice %(number)s issued.",
-                v=corrected.version,
-                number=corrected.number,
-            ),
-            "success",
-        )
-        return redirect(url_for(".show", notice_id=corrected.id))
-    return show(notice_id, form=form), 422
 
 
 @bp.get("/notices/challenges")
@@ -122,13 +122,13 @@ def challenge(challenge_id: int, form: forms.IssueForm | None = None):
 def issue(award_id: int):
     award = get_award_or_404(award_id, current_user, need="manage", load=queries.award_loading())
     form = forms.IssueForm()
-    done, notice = submit_form(
-        form, lambda: services.issue_notice(award, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: services.issue_notice(award, by=current_user, **form.to_input()),
+        lambda: challenge(award.challenge_id, form=form),
+        success=lambda notice: _("Notice %(number)s issued.", number=notice.number),
+        to=_notice_url,
     )
-    if done:
-        flash(_("Notice %(number)s issued.", number=notice.number), "success")
-        return redirect(url_for(".show", notice_id=notice.id))
-    return challenge(award.challenge_id, form=form), 422
 
 
 @bp.post("/notices/challenges/<int:challenge_id>/batch")
@@ -136,12 +136,12 @@ def issue(award_id: int):
 def start_batch(challenge_id: int):
     challenge_ = get_challenge_or_404(challenge_id, current_user)
     form = forms.IssueForm()
-    done, batch = submit_form(
-        form, lambda: services.start_batch(challenge_, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: services.start_batch(challenge_, by=current_user, **form.to_input()),
+        lambda: challenge(challenge_id, form=form),
+        to=lambda batch: url_for(".batch", batch_id=batch.id),
     )
-    if done:
-        return redirect(url_for(".batch", batch_id=batch.id))
-    return challenge(challenge_id, form=form), 422
 
 
 @bp.get("/notices/batches/<int:batch_id>")

@@ -22,7 +22,7 @@ from portal.access import login_required, roles_required, staff_required
 from portal.accounts.membership import is_administrator
 from portal.accounts.models import Role
 from portal.errors import DomainError, NotAllowed
-from portal.formtools import first_display, form_status
+from portal.formtools import first_display
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.pagecache import cached_private_page
@@ -60,7 +60,7 @@ from portal.proposals.permissions import (
 )
 from portal.proposals.snapshot import SubmittedContent
 from portal.storage import send_stored
-from portal.unit_of_work import perform, submit_form
+from portal.unit_of_work import form_page, perform, submit_form
 
 bp = Blueprint("proposals", __name__)
 APPLICANT_OR_STAFF = (Role.applicant, Role.officer, Role.admin)
@@ -351,22 +351,21 @@ def edit(proposal_id: int, section: str):
 def attachments(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id, current_user, need="edit")
     form = forms.AttachmentForm()
-    done, _added = submit_form(
+    return form_page(
         form,
         lambda: files.add_attachment(proposal, by=current_user, **form.to_input()),
+        lambda: render_template(
+            "proposals/attachments.html",
+            proposal=proposal,
+            editable=proposal.status in EDITABLE,
+            form=form,
+            attachments=queries.current_attachments(proposal),
+            confirm=forms.ConfirmForm(),
+            section_title=_("Attachments"),
+        ),
+        success=_("The file has been attached."),
+        to=url_for(".attachments", proposal_id=proposal.id),
     )
-    if done:
-        flash(_("The file has been attached."), "success")
-        return redirect(url_for(".attachments", proposal_id=proposal.id))
-    return render_template(
-        "proposals/attachments.html",
-        proposal=proposal,
-        editable=proposal.status in EDITABLE,
-        form=form,
-        attachments=queries.current_attachments(proposal),
-        confirm=forms.ConfirmForm(),
-        section_title=_("Attachments"),
-    ), form_status(form)
 
 
 @bp.post("/proposals/<int:proposal_id>/attachments/<int:attachment_id>/remove")
@@ -452,7 +451,7 @@ def withdraw(proposal_id: int):
 def pledge(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id, current_user, need="sign")
     form = forms.PledgeForm()
-    done, _signed = submit_form(
+    return form_page(
         form,
         lambda: signature.sign_pledge(
             proposal,
@@ -460,24 +459,21 @@ def pledge(proposal_id: int):
             remote_addr=request.remote_addr or "",
             **form.to_input(),
         ),
+        lambda: render_template(
+            "proposals/pledge.html",
+            proposal=proposal,
+            form=form,
+            covered=signature.covered_content(proposal),
+            pledge=pledge_state(proposal),
+            signable=proposal.status in EDITABLE
+            and proposal.challenge.accepts_proposals(clock.now()),
+        ),
+        success=_(
+            "You have signed the pledge. Any later change to the commitments, milestones, "
+            "budget or consortium voids your signature, and you will be asked to sign again."
+        ),
+        to=url_for(".pledge", proposal_id=proposal.id),
     )
-    if done:
-        flash(
-            _(
-                "You have signed the pledge. Any later change to the commitments, milestones, "
-                "budget or consortium voids your signature, and you will be asked to sign again."
-            ),
-            "success",
-        )
-        return redirect(url_for(".pledge", proposal_id=proposal.id))
-    return render_template(
-        "proposals/pledge.html",
-        proposal=proposal,
-        form=form,
-        covered=signature.covered_content(proposal),
-        pledge=pledge_state(proposal),
-        signable=proposal.status in EDITABLE and proposal.challenge.accepts_proposals(clock.now()),
-    ), form_status(form)
 
 
 # ---- consortium invitations (联合体确认) ------------------------------------------------------
@@ -497,11 +493,11 @@ def invitations():
     )
 
 
-def _after_answer(member: ConsortiumMember):
+def _after_answer(member: ConsortiumMember) -> str:
     """Back to where the user came from: their invitations, or the lead's proposal."""
     if member.organisation_id == current_user.organisation_id:
-        return redirect(url_for(".invitations"))
-    return redirect(url_for(".show", proposal_id=member.proposal_id, _anchor="members"))
+        return url_for(".invitations")
+    return url_for(".show", proposal_id=member.proposal_id, _anchor="members")
 
 
 @bp.post("/proposals/invitations/<int:member_id>/accept")
@@ -512,18 +508,18 @@ def accept_invitation(member_id: int):
         lambda: consent.accept(member, by=current_user),
         _("Your organisation has joined the consortium. You can now read the proposal."),
     )
-    return _after_answer(member)
+    return redirect(_after_answer(member))
 
 
 def _answer_page(template: str, member: ConsortiumMember, form, answer, success: str):
     """A page where the invited organisation answers with a reason: `answer(reason=…)`."""
-    done, _answered = submit_form(form, lambda: answer(member, by=current_user, **form.to_input()))
-    if done:
-        flash(success, "success")
-        return _after_answer(member)
-    return render_template(
-        template, member=member, proposal=member.proposal, form=form
-    ), form_status(form)
+    return form_page(
+        form,
+        lambda: answer(member, by=current_user, **form.to_input()),
+        lambda: render_template(template, member=member, proposal=member.proposal, form=form),
+        success=success,
+        to=_after_answer(member),
+    )
 
 
 @bp.route("/proposals/invitations/<int:member_id>/decline", methods=["GET", "POST"])

@@ -6,14 +6,14 @@ every POST through the unit of work (submit_form or perform)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import clock
 from portal.access import login_required, roles_required, staff_required
 from portal.accounts.models import Role
 from portal.challenges.models import Challenge
-from portal.formtools import first_display, form_status
+from portal.formtools import first_display
 from portal.i18n import gettext as _
 from portal.pagecache import cached_private_page
 from portal.paging import Page, paginate
@@ -44,7 +44,7 @@ from portal.reviews.permissions import (
 )
 from portal.reviews.ranking import ranking as rank
 from portal.storage import send_data, send_stored
-from portal.unit_of_work import perform, submit_form
+from portal.unit_of_work import form_page, perform
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
@@ -94,7 +94,7 @@ def _desk(
         due_form=due_form,
         panel_form=panel_form,
         effective=challenge.effective_status(clock.now()),
-    ), max(form_status(panel_form), form_status(due_form))
+    )
 
 
 @bp.get("/challenges/<int:challenge_id>")
@@ -105,8 +105,12 @@ def challenge(challenge_id: int):
     return _desk(challenge, _panel_form(challenge))
 
 
+def _desk_url(challenge_id: int) -> str:
+    return url_for(".challenge", challenge_id=challenge_id)
+
+
 def _back(challenge_id: int):
-    return redirect(url_for(".challenge", challenge_id=challenge_id))
+    return redirect(_desk_url(challenge_id))
 
 
 @bp.post("/challenges/<int:challenge_id>/start")
@@ -132,21 +136,20 @@ def formal_check(proposal_id: int):
             return formal.reject_proposal(proposal, by=current_user, **form.to_input())
         return formal.mark_eligible(proposal, by=current_user, **form.to_input())
 
-    done, _result = submit_form(form, act)
-    if done:
-        flash(
-            _("The proposal was rejected at the formal check.")
-            if form.reject.data
-            else _("The proposal passed the formal check."),
-            "success",
-        )
-        return _back(proposal.challenge_id)
-    return render_template(
-        "reviews/check.html",
-        proposal=proposal,
-        form=form,
-        open=services.check_open(proposal.challenge),
-    ), form_status(form)
+    return form_page(
+        form,
+        act,
+        lambda: render_template(
+            "reviews/check.html",
+            proposal=proposal,
+            form=form,
+            open=services.check_open(proposal.challenge),
+        ),
+        success=_("The proposal was rejected at the formal check.")
+        if form.reject.data
+        else _("The proposal passed the formal check."),
+        to=_desk_url(proposal.challenge_id),
+    )
 
 
 @bp.route("/appeals/<int:appeal_id>", methods=["GET", "POST"])
@@ -156,20 +159,20 @@ def appeal(appeal_id: int):
     lodged = get_appeal_or_404(appeal_id, current_user)
     proposal = get_proposal_or_404(lodged.proposal_id, current_user, need="check")
     form = forms.AppealDecisionForm()
-    done, _result = submit_form(
-        form, lambda: formal.decide_appeal(lodged, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: formal.decide_appeal(lodged, by=current_user, **form.to_input()),
+        lambda: render_template(
+            "reviews/appeal.html",
+            appeal=lodged,
+            proposal=proposal,
+            rows=formal.checklist(proposal),
+            form=form,
+            may_decide=can_decide_appeal(current_user, lodged),
+        ),
+        success=_("The appeal has been decided; the applicant is told."),
+        to=_desk_url(proposal.challenge_id),
     )
-    if done:
-        flash(_("The appeal has been decided; the applicant is told."), "success")
-        return _back(proposal.challenge_id)
-    return render_template(
-        "reviews/appeal.html",
-        appeal=lodged,
-        proposal=proposal,
-        rows=formal.checklist(proposal),
-        form=form,
-        may_decide=can_decide_appeal(current_user, lodged),
-    ), form_status(form)
 
 
 @bp.post("/challenges/<int:challenge_id>/due")
@@ -177,13 +180,13 @@ def appeal(appeal_id: int):
 def set_due(challenge_id: int):
     challenge = get_challenge_or_404(challenge_id, current_user, need="manage_panel")
     form = forms.DueDateForm()
-    done, _schedule = submit_form(
-        form, lambda: assignment.set_due_date(challenge, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: assignment.set_due_date(challenge, by=current_user, **form.to_input()),
+        lambda: _desk(challenge, _panel_form(challenge), due_form=form),
+        success=_("The due date of the reviews is set; the panel is told."),
+        to=_desk_url(challenge.id),
     )
-    if done:
-        flash(_("The due date of the reviews is set; the panel is told."), "success")
-        return _back(challenge.id)
-    return _desk(challenge, _panel_form(challenge), due_form=form)
 
 
 @bp.post("/challenges/<int:challenge_id>/panel")
@@ -191,13 +194,13 @@ def set_due(challenge_id: int):
 def add_panel(challenge_id: int):
     challenge = get_challenge_or_404(challenge_id, current_user, need="manage_panel")
     form = _panel_form(challenge, forms.PanelForm())
-    done, member = submit_form(
-        form, lambda: assignment.add_panel_member(challenge, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: assignment.add_panel_member(challenge, by=current_user, **form.to_input()),
+        lambda: _desk(challenge, form),
+        success=lambda member: _("%(name)s joined the panel.", name=member.expert.name),
+        to=_desk_url(challenge.id),
     )
-    if done:
-        flash(_("%(name)s joined the panel.", name=member.expert.name), "success")
-        return _back(challenge.id)
-    return _desk(challenge, form)
 
 
 @bp.post("/panel/<int:member_id>/remove")
@@ -218,18 +221,18 @@ def assign(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id, current_user, need="assign")
     form = forms.AssignForm()
     form.offer(queries.candidates(proposal), lambda e: f"{e.name} · {e.expertise}")
-    done, made = submit_form(
-        form, lambda: assignment.assign(proposal, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: assignment.assign(proposal, by=current_user, **form.to_input()),
+        lambda: render_template(
+            "reviews/assign.html",
+            proposal=proposal,
+            form=form,
+            assignments=queries.assignments_of(proposal),
+        ),
+        success=lambda made: _("%(name)s has been assigned.", name=made.expert.name),
+        to=url_for(".assign", proposal_id=proposal.id),
     )
-    if done:
-        flash(_("%(name)s has been assigned.", name=made.expert.name), "success")
-        return redirect(url_for(".assign", proposal_id=proposal.id))
-    return render_template(
-        "reviews/assign.html",
-        proposal=proposal,
-        form=form,
-        assignments=queries.assignments_of(proposal),
-    ), form_status(form)
 
 
 @bp.post("/challenges/<int:challenge_id>/auto-assign")
@@ -302,7 +305,7 @@ def _review_page(review, form: forms.ReasonForm):
         proposal=review.assignment.proposal,
         expert=review.assignment.expert,
         form=form,
-    ), form_status(form)
+    )
 
 
 @bp.get("/reviews/<int:review_id>")
@@ -316,13 +319,13 @@ def review(review_id: int):
 def reopen(review_id: int):
     item = get_review_or_404(review_id, current_user, need="reopen")
     form = forms.ReasonForm()
-    done, _result = submit_form(
-        form, lambda: scoring.reopen_review(item, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: scoring.reopen_review(item, by=current_user, **form.to_input()),
+        lambda: _review_page(item, form),
+        success=_("The review has been reopened; its expert was told."),
+        to=url_for(".review", review_id=item.id),
     )
-    if done:
-        flash(_("The review has been reopened; its expert was told."), "success")
-        return redirect(url_for(".review", review_id=item.id))
-    return _review_page(item, form)
 
 
 # ---- experts -----------------------------------------------------------------------------------
@@ -404,27 +407,24 @@ def score(proposal_id: int):
     form = forms.ReviewForm()
     if first_display(form):
         form = forms.ReviewForm.from_model(existing, criteria=criteria)
-    done, _saved = submit_form(
-        form, lambda: scoring.save_review(mine, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: scoring.save_review(mine, by=current_user, **form.to_input()),
+        lambda: render_template(
+            "reviews/score.html",
+            view=proposal_view(item, blind=challenge.blind_review),
+            form=form,
+            criteria={c.id: c for c in criteria},
+            review=existing,
+            scores=queries.scores_of(existing),
+            locked=existing is not None and existing.status is ReviewStatus.submitted,
+            challenge=challenge,
+        ),
+        success=_("Your review has been submitted.")
+        if form.submit.data
+        else _("Your draft has been saved."),
+        to=url_for(".score", proposal_id=item.id),
     )
-    if done:
-        flash(
-            _("Your review has been submitted.")
-            if form.submit.data
-            else _("Your draft has been saved."),
-            "success",
-        )
-        return redirect(url_for(".score", proposal_id=item.id))
-    return render_template(
-        "reviews/score.html",
-        view=proposal_view(item, blind=challenge.blind_review),
-        form=form,
-        criteria={c.id: c for c in criteria},
-        review=existing,
-        scores=queries.scores_of(existing),
-        locked=existing is not None and existing.status is ReviewStatus.submitted,
-        challenge=challenge,
-    ), form_status(form)
 
 
 @bp.route("/proposals/<int:proposal_id>/recuse", methods=["GET", "POST"])
@@ -432,14 +432,16 @@ def score(proposal_id: int):
 def recuse(proposal_id: int):
     mine = get_assignment_or_404(proposal_id, current_user, need="recuse")
     form = forms.ReasonForm()
-    done, _result = submit_form(
-        form, lambda: assignment.recuse(mine, by=current_user, **form.to_input())
+    blind = mine.proposal.challenge.blind_review
+    return form_page(
+        form,
+        lambda: assignment.recuse(mine, by=current_user, **form.to_input()),
+        lambda: render_template(
+            "reviews/recuse.html", view=proposal_view(mine.proposal, blind=blind), form=form
+        ),
+        success=_("You have recused yourself; the officer will reassign the proposal."),
+        to=url_for(".my_assignments"),
     )
-    if done:
-        flash(_("You have recused yourself; the officer will reassign the proposal."), "success")
-        return redirect(url_for(".my_assignments"))
-    view = proposal_view(mine.proposal, blind=mine.proposal.challenge.blind_review)
-    return render_template("reviews/recuse.html", view=view, form=form), form_status(form)
 
 
 def _listed_title(proposal: Proposal) -> str:
@@ -457,16 +459,18 @@ def _listed_title(proposal: Proposal) -> str:
 def declare_conflict():
     form = forms.DeclareConflictForm()
     form.offer(queries.my_proposals(current_user), _listed_title)
-    done, _declaration = submit_form(
-        form, lambda: assignment.declare_conflict(current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: assignment.declare_conflict(current_user, **form.to_input()),
+        lambda: _conflicts_page(form),
+        success=_("Your conflict has been recorded."),
+        to=url_for(".declare_conflict"),
     )
-    if done:
-        flash(_("Your conflict has been recorded."), "success")
-        return redirect(url_for(".declare_conflict"))
+
+
+def _conflicts_page(form: forms.DeclareConflictForm) -> str:
     declared, page = paginate(queries.my_declarations(current_user))
-    return render_template(
-        "reviews/conflicts.html", form=form, declared=declared, page=page
-    ), form_status(form)
+    return render_template("reviews/conflicts.html", form=form, declared=declared, page=page)
 
 
 # ---- applicants --------------------------------------------------------------------------------
@@ -477,20 +481,19 @@ def declare_conflict():
 def avoid(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id, current_user, need="request_avoidance")
     form = forms.AvoidanceForm()
-    done, _request = submit_form(
+    return form_page(
         form,
         lambda: assignment.request_avoidance(proposal, by=current_user, **form.to_input()),
+        lambda: render_template(
+            "reviews/avoid.html",
+            proposal=proposal,
+            form=form,
+            requests=queries.avoidance_requests_for(proposal),
+            pending=AvoidanceStatus.pending,
+        ),
+        success=_("Your request has been sent to the programme officer."),
+        to=url_for(".avoid", proposal_id=proposal.id),
     )
-    if done:
-        flash(_("Your request has been sent to the programme officer."), "success")
-        return redirect(url_for(".avoid", proposal_id=proposal.id))
-    return render_template(
-        "reviews/avoid.html",
-        proposal=proposal,
-        form=form,
-        requests=queries.avoidance_requests_for(proposal),
-        pending=AvoidanceStatus.pending,
-    ), form_status(form)
 
 
 @bp.route("/proposals/<int:proposal_id>/appeal", methods=["GET", "POST"])
@@ -500,12 +503,16 @@ def appeal_check(proposal_id: int):
     appeal, while it may be made."""
     proposal = get_proposal_or_404(proposal_id, current_user, need="read_feedback")
     form = forms.AppealForm()
-    done, _result = submit_form(
-        form, lambda: formal.lodge_appeal(proposal, by=current_user, **form.to_input())
+    return form_page(
+        form,
+        lambda: formal.lodge_appeal(proposal, by=current_user, **form.to_input()),
+        lambda: _appeal_page(proposal, form),
+        success=_("Your appeal has been sent; another staff member will decide it."),
+        to=url_for(".appeal_check", proposal_id=proposal.id),
     )
-    if done:
-        flash(_("Your appeal has been sent; another staff member will decide it."), "success")
-        return redirect(url_for(".appeal_check", proposal_id=proposal.id))
+
+
+def _appeal_page(proposal: Proposal, form: forms.AppealForm) -> str:
     check = formal.latest_check(proposal)
     return render_template(
         "reviews/appeal_applicant.html",
@@ -517,7 +524,7 @@ def appeal_check(proposal_id: int):
         problem=formal.appeal_problem(proposal),
         may_appeal=can_appeal(current_user, proposal),
         form=form,
-    ), form_status(form)
+    )
 
 
 @bp.get("/proposals/<int:proposal_id>/feedback")
