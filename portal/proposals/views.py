@@ -42,7 +42,6 @@ from portal.proposals import (
 from portal.proposals.models import (
     ConsentStatus,
     ConsortiumMember,
-    PledgeSignature,
     Proposal,
     ProposalStatus,
     SignatureStatus,
@@ -242,7 +241,7 @@ def show(proposal_id: int):
 
 def pledge_state(proposal: Proposal) -> dict:
     """What the pages say of the pledge: the latest signature and whether it holds."""
-    latest: PledgeSignature | None = signature.current_signature(proposal)
+    latest = signature.current_signature(proposal)
     holds = signature.holds(latest, proposal)
     return {
         # The text as the leader signed it (in their language), once a signature holds.
