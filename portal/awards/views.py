@@ -2,8 +2,9 @@
 horse races.
 
 Each view loads through permissions.get_<thing>_or_404 and reads lists through queries.py; a
-POST changes state only through a service run by submit_form (portal/unit_of_work.py), which
-commits once or rolls back and shows the problems next to their fields.
+POST changes state only through a service run by form_page or submit_form
+(portal/unit_of_work.py), which commits once or rolls back and shows the problems next to their
+fields.
 """
 
 from __future__ import annotations

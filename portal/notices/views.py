@@ -2,8 +2,7 @@
 batches, and the public verification by code.
 
 Each view loads through permissions.get_<thing>_or_404 (the award through the awards module's);
-a POST changes state only through a service run by submit_form or perform
-(portal/unit_of_work.py).
+a POST changes state only through a service run by form_page (portal/unit_of_work.py).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ team leader's pledge, and the officer's list of submissions.
 
 Each page loads what it shows through `permissions` (404 when it is not the user's to see) and
 `queries`, and changes nothing itself: every POST calls one service through the unit of work
-(`submit_form` for a form, `perform` for one button), which commits once or rolls back.
+(`form_page` for a form, `perform` for one button), which commits once or rolls back.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 expert's reviews and conflicts, and the applicant's avoidance requests and feedback.
 
 Each view loads through permissions.get_<thing>_or_404, reads lists through queries, and sends
-every POST through the unit of work (submit_form or perform)."""
+every POST through the unit of work (form_page or perform)."""
 
 from __future__ import annotations
 
