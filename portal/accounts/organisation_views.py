@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from portal.access import login_required, public, roles_required
 from portal.accounts import (
@@ -313,6 +314,17 @@ def _invitation_page(
     )
 
 
+def _invitation_form(
+    found: models.Invitation,
+    correctable: bool,
+    correcting: type[PortalForm],
+    plain: type[FlaskForm],
+) -> FlaskForm:
+    """The invitation page's form: `correcting`, filled with the organisation's details, when
+    the invitee may correct them; `plain` otherwise."""
+    return correcting.from_model(found.organisation) if correctable else plain()
+
+
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 @public
 def invitation(token: str):
@@ -323,10 +335,11 @@ def invitation(token: str):
     correctable = invitations.may_correct_organisation(found)
     if current_user.is_authenticated:
         return _accept_logged_in(found, correctable)
-    form = (
-        forms.InvitedOrganisationRegistrationForm.from_model(found.organisation)
-        if correctable
-        else forms.InvitationRegistrationForm()
+    form = _invitation_form(
+        found,
+        correctable,
+        forms.InvitedOrganisationRegistrationForm,
+        forms.InvitationRegistrationForm,
     )
     return form_page(
         form,
@@ -344,11 +357,7 @@ def _accept_logged_in(found: models.Invitation, correctable: bool):
     if problem:
         status = 409 if request.method == "POST" else 200
         return _invitation_page(found, None, correctable, problem), status
-    form = (
-        forms.InvitedOrganisationFields.from_model(found.organisation)
-        if correctable
-        else forms.ConfirmForm()
-    )
+    form = _invitation_form(found, correctable, forms.InvitedOrganisationFields, forms.ConfirmForm)
     return form_page(
         form,
         lambda: invitations.accept(found, current_user, **(form.to_input() if correctable else {})),
