@@ -4,14 +4,18 @@ that waits for the commit."""
 import enum
 
 import pytest
+from flask import get_flashed_messages
+from flask_wtf import FlaskForm
 from sqlmodel import func, select
+from wtforms import StringField
+from wtforms.validators import DataRequired
 
 from portal.accounts.models import Organisation, User
 from portal.audit import AuditEvent
 from portal.db import db
 from portal.errors import DomainError
 from portal.statemachine import IllegalTransition, StateMachine
-from portal.unit_of_work import unit_of_work
+from portal.unit_of_work import form_page, unit_of_work
 
 
 def count(model) -> int:
@@ -53,6 +57,41 @@ def test_an_unexpected_error_rolls_back_and_propagates(ctx, make_org):
         unit_of_work(crash, lambda exc: None)
     db.session.expire_all()
     assert db.session.get(Organisation, org.id).name == "Alpha Tech"
+
+
+class NameForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired()])
+
+
+def test_a_form_page_shows_the_form_until_its_service_is_done_then_says_so_and_moves_on(app):
+    def rename(name: str) -> str:
+        if name == "taken":
+            raise DomainError("That name is taken.", field="name")
+        return name.upper()
+
+    def answer(method: str, name: str | None = None):
+        """The page's answer and what it flashed: the page shows what was typed and the
+        problems beside it; the address and the message are worked out from the result."""
+        data = {} if name is None else {"name": name}
+        with app.test_request_context("/rename", method=method, data=data):
+            form = NameForm()
+            response = form_page(
+                form,
+                lambda: rename(form.name.data),
+                lambda: f"typed {form.name.data!r}, problems {list(form.name.errors)}",
+                success=lambda new: f"Renamed to {new}.",
+                to=lambda new: f"/things/{new}",
+            )
+            return response, get_flashed_messages(with_categories=True)
+
+    assert answer("GET") == (("typed None, problems []", 200), [])
+    (_page, status), said = answer("POST", "")
+    assert (status, said) == (422, [])
+    refused, said = answer("POST", "taken")
+    assert (refused, said) == (("typed 'taken', problems ['That name is taken.']", 422), [])
+    done, said = answer("POST", "ada")
+    assert (done.status_code, done.location) == (302, "/things/ADA")
+    assert said == [("success", "Renamed to ADA.")]
 
 
 def test_work_waiting_for_the_commit_runs_after_it_and_never_after_a_rollback(ctx):
