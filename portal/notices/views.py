@@ -25,6 +25,7 @@ from flask_login import current_user
 from portal.access import login_required, public, roles_required, staff_required
 from portal.accounts.models import Role
 from portal.awards.permissions import get_award_or_404
+from portal.challenges.models import Challenge
 from portal.i18n import gettext as _
 from portal.notices import content, forms, queries, services
 from portal.notices.models import BatchStatus, Notice, NoticeStatus
@@ -60,11 +61,15 @@ def index():
 
 @bp.get("/notices/<int:notice_id>")
 @login_required
-def show(notice_id: int, form: forms.CorrectionForm | None = None):
+def show(notice_id: int):
     notice = get_notice_or_404(notice_id, current_user)
+    form = forms.CorrectionForm.from_model(notice) if current_user.is_staff else None
+    return _notice_page(notice, form)
+
+
+def _notice_page(notice: Notice, form: forms.CorrectionForm | None) -> str:
+    """A notice with its versions; staff see the form that corrects it."""
     versions = queries.versions_of(notice.number)
-    if form is None and current_user.is_staff:
-        form = forms.CorrectionForm.from_model(notice)
     return render_template("notices/show.html", notice=notice, versions=versions, form=form)
 
 
@@ -83,7 +88,7 @@ def correct(notice_id: int):
     return form_page(
         form,
         lambda: services.correct_notice(notice, by=current_user, **form.to_input()),
-        lambda: show(notice_id, form=form),
+        lambda: _notice_page(notice, form),
         success=lambda corrected: _(
             "Version %(v)s of notice %(number)s issued.",
             v=corrected.version,
@@ -103,8 +108,13 @@ def challenges():
 
 @bp.get("/notices/challenges/<int:challenge_id>")
 @staff_required
-def challenge(challenge_id: int, form: forms.IssueForm | None = None):
-    challenge = get_challenge_or_404(challenge_id, current_user)
+def challenge(challenge_id: int):
+    return _challenge_page(get_challenge_or_404(challenge_id, current_user), forms.IssueForm())
+
+
+def _challenge_page(challenge: Challenge, form: forms.IssueForm) -> str:
+    """A challenge's awards with their notices, its latest batches, and the form that issues
+    notices."""
     rows = queries.challenge_awards(challenge.id)
     return render_template(
         "notices/challenge.html",
@@ -112,7 +122,7 @@ def challenge(challenge_id: int, form: forms.IssueForm | None = None):
         rows=rows,
         pending=sum(1 for _award, notice in rows if notice is None),
         batches=queries.recent_batches(challenge.id),
-        form=form or forms.IssueForm(),
+        form=form,
     )
 
 
@@ -124,7 +134,7 @@ def issue(award_id: int):
     return form_page(
         form,
         lambda: services.issue_notice(award, by=current_user, **form.to_input()),
-        lambda: challenge(award.challenge_id, form=form),
+        lambda: _challenge_page(get_challenge_or_404(award.challenge_id, current_user), form),
         success=lambda notice: _("Notice %(number)s issued.", number=notice.number),
         to=_notice_url,
     )
@@ -133,12 +143,12 @@ def issue(award_id: int):
 @bp.post("/notices/challenges/<int:challenge_id>/batch")
 @staff_required
 def start_batch(challenge_id: int):
-    challenge_ = get_challenge_or_404(challenge_id, current_user)
+    challenge = get_challenge_or_404(challenge_id, current_user)
     form = forms.IssueForm()
     return form_page(
         form,
-        lambda: services.start_batch(challenge_, by=current_user, **form.to_input()),
-        lambda: challenge(challenge_id, form=form),
+        lambda: services.start_batch(challenge, by=current_user, **form.to_input()),
+        lambda: _challenge_page(challenge, form),
         to=lambda batch: url_for(".batch", batch_id=batch.id),
     )
 
