@@ -1,12 +1,18 @@
 """What many tables declare alike, declared once: the key every row has, the usual kinds of
 column, and the usual relationships.
 
-    class Appeal(Row, table=True):
-        lodged_at: datetime = moment()
-        decided_at: datetime | None = stamp()
-        decided_by_id: int | None = user_ref()
-        check: FormalCheck = Relationship()
-        history: list["Step"] = children("appeal", order_by="Step.position")
+    class Attachment(Row, table=True):
+        proposal_id: int = refers_to("proposal")
+        uploaded_at: datetime = moment()
+        uploaded_by_id: int | None = user_ref()
+        removed_at: datetime | None = stamp()
+        proposal: Proposal = Relationship(back_populates="attachments")
+
+    class Proposal(Row, table=True):
+        status: ProposalStatus = enum_field(ProposalStatus.draft, index=True)
+        lead_org: Organisation = through("Proposal.lead_org_id")
+        commitments: list["Commitment"] = children("proposal")
+        attachments: list["Attachment"] = in_order("proposal", "Attachment.id")
 
 Each helper returns the very Field or Relationship a table would otherwise spell out, so the
 schema stays the one the migrations build (tests/platform/test_migrations.py compares them).
@@ -14,17 +20,24 @@ schema stays the one the migrations build (tests/platform/test_migrations.py com
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 from sqlmodel import Field, Relationship, SQLModel
 
-from portal.db import UTCDateTime
+from portal.db import UTCDateTime, enum_type
 
 
 class Row(SQLModel):
     """A table whose rows are known by a number the database gives them (`id`)."""
 
     id: int | None = Field(default=None, primary_key=True)
+
+
+def enum_field(default: enum.Enum, *, index: bool = False) -> Any:
+    """A column of `default`'s enum (stored as its value: portal.db.enum_type), `default` until
+    set: `status: ProposalStatus = enum_field(ProposalStatus.draft, index=True)`."""
+    return Field(default=default, sa_type=enum_type(type(default)), index=index)
 
 
 def moment(*, index: bool = False) -> Any:
@@ -38,8 +51,8 @@ def stamp(*, index: bool = False) -> Any:
 
 
 def user_ref(*, index: bool = False) -> Any:
-    """The person who did something to the row (created, decided, recorded it …): None until
-    someone does, or when the portal did it by itself."""
+    """A person the row names, mostly who did something to it (created, decided, recorded it …):
+    None until there is one, or when the portal acted by itself."""
     return Field(default=None, foreign_key="user.id", index=index)
 
 

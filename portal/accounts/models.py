@@ -7,7 +7,7 @@ from sqlalchemy import event
 from sqlmodel import Field, Relationship, SQLModel
 
 from portal.accounts.names import match_keys, name_keys
-from portal.columns import Row, moment, refers_to, stamp, through, user_ref
+from portal.columns import Row, enum_field, moment, refers_to, stamp, through, user_ref
 from portal.db import checks, enum_type, set_after, set_iff
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
@@ -59,9 +59,7 @@ class Organisation(Row, table=True):
     credit_code: str = Field(max_length=18, unique=True)
     region: str = Field(default="", max_length=100)
     created_at: datetime = moment()
-    status: OrgStatus = Field(
-        default=OrgStatus.unverified, sa_type=enum_type(OrgStatus), index=True
-    )
+    status: OrgStatus = enum_field(OrgStatus.unverified, index=True)
     licence_stored_name: str = Field(default="", max_length=200)
     licence_filename: str = Field(default="", max_length=200)
     licence_uploaded_at: datetime | None = stamp()
@@ -241,10 +239,8 @@ class Membership(Row, table=True):
 
     user_id: int = refers_to("user")
     organisation_id: int = refers_to("organisation")
-    status: MembershipStatus = Field(
-        default=MembershipStatus.pending, sa_type=enum_type(MembershipStatus), index=True
-    )
-    role: MembershipRole = Field(default=MembershipRole.member, sa_type=enum_type(MembershipRole))
+    status: MembershipStatus = enum_field(MembershipStatus.pending, index=True)
+    role: MembershipRole = enum_field(MembershipRole.member)
     created_at: datetime = moment()
     decided_at: datetime | None = stamp()
     decided_by_id: int | None = user_ref()
@@ -291,11 +287,9 @@ class Invitation(Row, table=True):
     email: str = Field(max_length=254, index=True)
     organisation_id: int = refers_to("organisation")
     purpose: InvitationPurpose = Field(sa_type=enum_type(InvitationPurpose))
-    role: MembershipRole = Field(default=MembershipRole.member, sa_type=enum_type(MembershipRole))
+    role: MembershipRole = enum_field(MembershipRole.member)
     approved_on_join: bool = Field(default=True)
-    status: InvitationStatus = Field(
-        default=InvitationStatus.open, sa_type=enum_type(InvitationStatus)
-    )
+    status: InvitationStatus = enum_field(InvitationStatus.open)
     created_by_id: int | None = user_ref()
     created_at: datetime = moment()
     expires_at: datetime = moment()

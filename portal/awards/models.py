@@ -5,8 +5,18 @@ import sqlalchemy as sa
 from sqlmodel import Field, Relationship
 
 from portal.accounts.models import User
-from portal.challenges.models import Challenge, Comparison
-from portal.columns import Row, children, in_order, moment, refers_to, stamp, through, user_ref
+from portal.challenges.models import INDICATOR_VALUE, Challenge, Comparison
+from portal.columns import (
+    Row,
+    children,
+    enum_field,
+    in_order,
+    moment,
+    refers_to,
+    stamp,
+    through,
+    user_ref,
+)
 from portal.db import MONEY, checks, enum_type, partial_unique, set_iff, set_only_in
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
@@ -67,9 +77,7 @@ class Award(Row, table=True):
 
     proposal_id: int = refers_to("proposal")
     challenge_id: int = refers_to("challenge")
-    status: AwardStatus = Field(
-        default=AwardStatus.in_publicity, sa_type=enum_type(AwardStatus), index=True
-    )
+    status: AwardStatus = enum_field(AwardStatus.in_publicity, index=True)
     amount: Decimal = Field(sa_type=MONEY)  # approved funding, ≤ what the proposal requested
     publicity_starts_at: datetime = moment()
     publicity_ends_at: datetime = moment(index=True)
@@ -165,9 +173,7 @@ class Milestone(Row, table=True):
     deliverable: str = Field(default="", max_length=1000)
     verification: str = Field(default="", max_length=1000)
     tranche: Decimal = Field(sa_type=MONEY)  # yuan released on acceptance
-    status: MilestoneStatus = Field(
-        default=MilestoneStatus.planned, sa_type=enum_type(MilestoneStatus), index=True
-    )
+    status: MilestoneStatus = enum_field(MilestoneStatus.planned, index=True)
     accepted_at: datetime | None = stamp()
 
     award: Award = Relationship(back_populates="milestones")
@@ -193,11 +199,11 @@ class AwardIndicator(Row, table=True):
     indicator_id: int | None = Field(default=None, foreign_key="indicator.id")
     position: int = Field(default=0)
     name: str = Field(max_length=200)
-    comparison: Comparison = Field(default=Comparison.ge, sa_type=enum_type(Comparison))
+    comparison: Comparison = enum_field(Comparison.ge)
     unit: str = Field(default="", max_length=40)
-    committed: Decimal = Field(sa_type=sa.Numeric(20, 6))
-    target: Decimal = Field(sa_type=sa.Numeric(20, 6))
-    achieved: Decimal | None = Field(default=None, sa_type=sa.Numeric(20, 6))  # at acceptance
+    committed: Decimal = Field(sa_type=INDICATOR_VALUE)
+    target: Decimal = Field(sa_type=INDICATOR_VALUE)
+    achieved: Decimal | None = Field(default=None, sa_type=INDICATOR_VALUE)  # at acceptance
 
     award: Award = Relationship(back_populates="indicators")
 
@@ -230,9 +236,7 @@ class Objection(Row, table=True):
     evidence_size: int | None = Field(default=None)
     evidence_sha256: str = Field(default="", max_length=64)
     lodged_at: datetime = moment()
-    status: ObjectionStatus = Field(
-        default=ObjectionStatus.open, sa_type=enum_type(ObjectionStatus), index=True
-    )
+    status: ObjectionStatus = enum_field(ObjectionStatus.open, index=True)
     resolution: str = Field(default="")
     resolved_by_id: int | None = user_ref()
     resolved_at: datetime | None = stamp()
@@ -268,9 +272,7 @@ class MilestoneReport(Row, table=True):
     indicator_values: dict = Field(default_factory=dict, sa_type=sa.JSON)
     submitted_by_id: int = Field(foreign_key="user.id")
     submitted_at: datetime = moment()
-    decision: ReportDecision = Field(
-        default=ReportDecision.pending, sa_type=enum_type(ReportDecision), index=True
-    )
+    decision: ReportDecision = enum_field(ReportDecision.pending, index=True)
     comments: str = Field(default="")  # the officer's, when accepted or returned
     decided_by_id: int | None = user_ref()
     decided_at: datetime | None = stamp()
@@ -398,9 +400,7 @@ class Decision(Row, table=True):
 
     challenge_id: int = refers_to("challenge")
     round: int = Field(default=1)
-    status: DecisionStatus = Field(
-        default=DecisionStatus.proposed, sa_type=enum_type(DecisionStatus), index=True
-    )
+    status: DecisionStatus = enum_field(DecisionStatus.proposed, index=True)
     winner_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON)
     reserve_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON)
     note: str = Field(default="")

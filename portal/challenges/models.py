@@ -5,10 +5,23 @@ import sqlalchemy as sa
 from sqlmodel import Field, Relationship
 
 from portal.accounts.models import User
-from portal.columns import Row, children, in_order, moment, refers_to, stamp, through, user_ref
+from portal.columns import (
+    Row,
+    children,
+    enum_field,
+    in_order,
+    moment,
+    refers_to,
+    stamp,
+    through,
+    user_ref,
+)
 from portal.db import MONEY, checks, enum_type, set_after, set_iff
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
+
+INDICATOR_VALUE = sa.Numeric(20, 6)
+"""An indicator's target, or a value committed to or reached: 14 digits and 6 decimals."""
 
 
 class Stage(LabelledEnum):
@@ -143,9 +156,7 @@ class Challenge(Row, table=True):
     )
 
     number: str = Field(max_length=20, unique=True)  # JB-2026-001, never reused
-    status: ChallengeStatus = Field(
-        default=ChallengeStatus.draft, sa_type=enum_type(ChallengeStatus), index=True
-    )
+    status: ChallengeStatus = enum_field(ChallengeStatus.draft, index=True)
     version: int = Field(default=0)  # the last published version; 0 while a draft
     title: str = Field(max_length=200)
     chain_link_id: int | None = Field(default=None, foreign_key="chain_link.id", index=True)
@@ -156,7 +167,7 @@ class Challenge(Row, table=True):
     cofunding: Decimal | None = Field(default=None, sa_type=MONEY)  # the demand owner's share
     duration_months: int | None = Field(default=None)
     deadline: datetime | None = stamp(index=True)
-    funding_mode: FundingMode = Field(default=FundingMode.single, sa_type=enum_type(FundingMode))
+    funding_mode: FundingMode = enum_field(FundingMode.single)
     horse_race_teams: int = Field(default=1)
     allowed_org_types: list[str] = Field(
         default_factory=lambda: ["enterprise", "university", "institute", "other"],
@@ -164,12 +175,12 @@ class Challenge(Row, table=True):
     )
     region: str = Field(default="", max_length=100)  # applicants' region, if restricted
     max_members: int = Field(default=4)  # besides the lead organisation
-    aggregation: Aggregation = Field(default=Aggregation.mean, sa_type=enum_type(Aggregation))
+    aggregation: Aggregation = enum_field(Aggregation.mean)
     reviewers_per_proposal: int = Field(default=3)
     pass_mark: int = Field(default=60)
     publicity_days: int = Field(default=7)
     blind_review: bool = Field(default=True)
-    feedback: Feedback = Field(default=Feedback.none, sa_type=enum_type(Feedback))
+    feedback: Feedback = enum_field(Feedback.none)
     # the items staff tick at the formal check: CheckItem values, or an item's own text
     formal_checklist: list[str] = Field(
         default_factory=lambda: list(DEFAULT_CHECKLIST), sa_type=sa.JSON
@@ -233,8 +244,8 @@ class Indicator(Row, table=True):
     challenge_id: int = refers_to("challenge")
     position: int = Field(default=0)
     name: str = Field(max_length=200)
-    comparison: Comparison = Field(default=Comparison.ge, sa_type=enum_type(Comparison))
-    target: Decimal = Field(sa_type=sa.Numeric(20, 6))
+    comparison: Comparison = enum_field(Comparison.ge)
+    target: Decimal = Field(sa_type=INDICATOR_VALUE)
     unit: str = Field(default="", max_length=40)
     test_method: str = Field(default="", max_length=500)
 
@@ -318,9 +329,7 @@ class DeadlineChange(Row, table=True):
     )
 
     challenge_id: int = refers_to("challenge")
-    status: DeadlineChangeStatus = Field(
-        default=DeadlineChangeStatus.proposed, sa_type=enum_type(DeadlineChangeStatus), index=True
-    )
+    status: DeadlineChangeStatus = enum_field(DeadlineChangeStatus.proposed, index=True)
     previous_deadline: datetime = moment()
     deadline: datetime = moment()
     reason: str

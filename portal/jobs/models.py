@@ -10,8 +10,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from portal.columns import Row, moment, stamp
-from portal.db import checks, enum_type, set_only_in
+from portal.columns import Row, enum_field, moment, stamp
+from portal.db import checks, set_only_in
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
 
@@ -43,7 +43,7 @@ class Job(Row, table=True):
     args: dict = Field(default_factory=dict, sa_type=sa.JSON)
     group: str = Field(default="", max_length=80, index=True)  # e.g. "notice_batch:12"
     key: str | None = Field(default=None, max_length=200, unique=True)  # once per key
-    status: JobStatus = Field(default=JobStatus.queued, sa_type=enum_type(JobStatus))
+    status: JobStatus = enum_field(JobStatus.queued)
     attempts: int = Field(default=0)
     max_attempts: int | None = Field(default=None)  # None: tried until it succeeds
     run_at: datetime = moment()  # not before

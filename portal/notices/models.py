@@ -6,8 +6,8 @@ from sqlmodel import Field, Relationship
 
 from portal.awards.models import Award
 from portal.challenges.models import Challenge
-from portal.columns import Row, moment, refers_to, stamp, user_ref
-from portal.db import MONEY, checks, enum_type, set_only_in
+from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
+from portal.db import MONEY, checks, set_only_in
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
 
@@ -44,9 +44,7 @@ class Notice(Row, table=True):
     number: str = Field(max_length=60, index=True)  # 文号, e.g. 深科技〔2026〕12号
     version: int = Field(default=1)
     language: str = Field(default="zh", max_length=8)
-    status: NoticeStatus = Field(
-        default=NoticeStatus.valid, sa_type=enum_type(NoticeStatus), index=True
-    )
+    status: NoticeStatus = enum_field(NoticeStatus.valid, index=True)
     code: str = Field(max_length=16, unique=True)  # the printed verification code
     amount: Decimal = Field(sa_type=MONEY)
     content: dict = Field(sa_type=sa.JSON)
@@ -80,7 +78,7 @@ class NoticeBatch(Row, table=True):
 
     challenge_id: int = refers_to("challenge")
     language: str = Field(default="zh", max_length=8)
-    status: BatchStatus = Field(default=BatchStatus.running, sa_type=enum_type(BatchStatus))
+    status: BatchStatus = enum_field(BatchStatus.running)
     total: int = Field(default=0)
     done: int = Field(default=0)
     failures: list = Field(default_factory=list, sa_type=sa.JSON)  # [{award_id, message}]

@@ -5,8 +5,18 @@ import sqlalchemy as sa
 from sqlmodel import Field, Relationship
 
 from portal.accounts.models import Organisation, User
-from portal.challenges.models import Challenge, Indicator
-from portal.columns import Row, children, in_order, moment, refers_to, stamp, through, user_ref
+from portal.challenges.models import INDICATOR_VALUE, Challenge, Indicator
+from portal.columns import (
+    Row,
+    children,
+    enum_field,
+    in_order,
+    moment,
+    refers_to,
+    stamp,
+    through,
+    user_ref,
+)
 from portal.db import MONEY, checks, enum_type, set_after, set_iff
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
@@ -80,9 +90,7 @@ class Proposal(Row, table=True):
 
     challenge_id: int = refers_to("challenge")
     lead_org_id: int = refers_to("organisation")
-    status: ProposalStatus = Field(
-        default=ProposalStatus.draft, sa_type=enum_type(ProposalStatus), index=True
-    )
+    status: ProposalStatus = enum_field(ProposalStatus.draft, index=True)
     title: str = Field(default="", max_length=200)  # the project's name
     # The team leader (挂帅人): the person whose account has the address `leader_email`, and the
     # consortium organisation they belong to. `leader_user_id` is that account (None while the
@@ -139,13 +147,11 @@ class ConsortiumMember(Row, table=True):
 
     proposal_id: int = refers_to("proposal")
     organisation_id: int = refers_to("organisation")
-    role: MemberRole = Field(default=MemberRole.member, sa_type=enum_type(MemberRole))
+    role: MemberRole = enum_field(MemberRole.member)
     responsibility: str = Field(default="", max_length=1000)
     budget_share: Decimal | None = Field(default=None, sa_type=MONEY)  # yuan of the requested
     position: int = Field(default=0)
-    consent: ConsentStatus = Field(
-        default=ConsentStatus.invited, sa_type=enum_type(ConsentStatus), index=True
-    )
+    consent: ConsentStatus = enum_field(ConsentStatus.invited, index=True)
     invited_at: datetime | None = stamp()
     # The address the lead gave for an organisation that was not registered yet (its invitation
     # went there); empty when the organisation's administrators were told in the portal.
@@ -167,7 +173,7 @@ class Commitment(Row, table=True):
 
     proposal_id: int = refers_to("proposal")
     indicator_id: int = refers_to("indicator")
-    value: Decimal | None = Field(default=None, sa_type=sa.Numeric(20, 6))
+    value: Decimal | None = Field(default=None, sa_type=INDICATOR_VALUE)
     justification: str = Field(default="")
 
     proposal: Proposal = Relationship(back_populates="commitments")
@@ -253,9 +259,7 @@ class PledgeSignature(Row, table=True):
     remote_addr: str = Field(default="", max_length=64)
     content: dict = Field(default_factory=dict, sa_type=sa.JSON)
     content_sha256: str = Field(default="", max_length=64)
-    status: SignatureStatus = Field(
-        default=SignatureStatus.signed, sa_type=enum_type(SignatureStatus)
-    )
+    status: SignatureStatus = enum_field(SignatureStatus.signed)
     voided_at: datetime | None = stamp()
     void_cause: VoidCause | None = Field(default=None, sa_type=enum_type(VoidCause))
     # Who made the change that voided it (None when the portal found the change at submission).

@@ -6,7 +6,7 @@ from sqlmodel import Field, Relationship
 
 from portal.accounts.models import Organisation, User
 from portal.challenges.models import Criterion
-from portal.columns import Row, children, moment, refers_to, stamp, through, user_ref
+from portal.columns import Row, children, enum_field, moment, refers_to, stamp, through, user_ref
 from portal.db import checks, enum_type, set_after, set_iff
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
@@ -61,9 +61,7 @@ class Assignment(Row, table=True):
     challenge_id: int = refers_to("challenge")
     proposal_id: int = refers_to("proposal")
     expert_id: int = refers_to("user")
-    status: AssignmentStatus = Field(
-        default=AssignmentStatus.assigned, sa_type=enum_type(AssignmentStatus), index=True
-    )
+    status: AssignmentStatus = enum_field(AssignmentStatus.assigned, index=True)
     assigned_at: datetime = moment()
     assigned_by_id: int | None = user_ref()
     recused_at: datetime | None = stamp()
@@ -122,9 +120,7 @@ class AvoidanceRequest(Row, table=True):
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     credit_code: str = Field(default="", max_length=18, index=True)
     reason: str
-    status: AvoidanceStatus = Field(
-        default=AvoidanceStatus.pending, sa_type=enum_type(AvoidanceStatus), index=True
-    )
+    status: AvoidanceStatus = enum_field(AvoidanceStatus.pending, index=True)
     requested_by_id: int | None = user_ref()
     requested_at: datetime = moment()
     decided_by_id: int | None = user_ref()
@@ -167,7 +163,7 @@ class Review(Row, table=True):
     challenge_id: int = refers_to("challenge")
     proposal_id: int = refers_to("proposal")
     expert_id: int = refers_to("user")
-    status: ReviewStatus = Field(default=ReviewStatus.draft, sa_type=enum_type(ReviewStatus))
+    status: ReviewStatus = enum_field(ReviewStatus.draft)
     recommendation: Recommendation | None = Field(default=None, sa_type=enum_type(Recommendation))
     overall_comment: str = Field(default="")  # to the applicants, if the challenge shares it
     confidential_comment: str = Field(default="")  # to the officers only, never to applicants
@@ -243,9 +239,7 @@ class Appeal(Row, table=True):
 
     proposal_id: int = refers_to("proposal", unique=True)  # once
     check_id: int = Field(foreign_key="formal_check.id")
-    status: AppealStatus = Field(
-        default=AppealStatus.lodged, sa_type=enum_type(AppealStatus), index=True
-    )
+    status: AppealStatus = enum_field(AppealStatus.lodged, index=True)
     grounds: str
     lodged_by_id: int = Field(foreign_key="user.id")
     lodged_at: datetime = moment()
