@@ -1,20 +1,16 @@
-"""What many tables declare alike, declared once: the key every row has, the usual kinds of
-column, and the usual relationships.
+"""The columns many tables declare alike, declared once: the key every row has and the usual
+kinds of column (portal.relationships does the same for relationships).
 
     class Attachment(Row, table=True):
         proposal_id: int = refers_to("proposal")
         uploaded_at: datetime = moment()
         uploaded_by_id: int | None = user_ref()
         removed_at: datetime | None = stamp()
-        proposal: Proposal = Relationship(back_populates="attachments")
 
     class Proposal(Row, table=True):
         status: ProposalStatus = enum_field(ProposalStatus.draft, index=True)
-        lead_org: Organisation = through("Proposal.lead_org_id")
-        commitments: list["Commitment"] = children("proposal")
-        attachments: list["Attachment"] = in_order("proposal", "Attachment.id")
 
-Each helper returns the very Field or Relationship a table would otherwise spell out, so the
+Each helper returns the very Field a table would otherwise spell out, so the
 schema stays the one the migrations build (tests/platform/test_migrations.py compares them).
 """
 
@@ -23,7 +19,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from sqlmodel import Field, Relationship, SQLModel
+from sqlmodel import Field, SQLModel
 
 from portal.db import UTCDateTime, enum_type
 
@@ -62,26 +58,3 @@ def refers_to(table: str, *, unique: bool = False) -> Any:
     if unique:
         return Field(foreign_key=f"{table}.id", unique=True)
     return Field(foreign_key=f"{table}.id", index=True)
-
-
-def children(back_populates: str, *, order_by: str | None = None) -> Any:
-    """The rows a parent owns (a proposal's milestones): saved and deleted with it, and deleted
-    when taken out of the list; in `order_by` ("Model.column") when given."""
-    kwargs = {"cascade": "all, delete-orphan"}
-    if order_by:
-        kwargs["order_by"] = order_by
-    return Relationship(back_populates=back_populates, sa_relationship_kwargs=kwargs)
-
-
-def in_order(back_populates: str, order_by: str) -> Any:
-    """The rows that refer to this one and live on their own (an award's objections), in
-    `order_by` ("Model.column")."""
-    return Relationship(
-        back_populates=back_populates, sa_relationship_kwargs={"order_by": order_by}
-    )
-
-
-def through(foreign_key: str, **kwargs: Any) -> Any:
-    """The row named by `foreign_key` ("Model.column"), for a table that refers to the same table
-    more than once (a decision's proposer and approver are both users)."""
-    return Relationship(sa_relationship_kwargs={"foreign_keys": foreign_key}, **kwargs)

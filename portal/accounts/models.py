@@ -7,10 +7,11 @@ from sqlalchemy import event
 from sqlmodel import Field, Relationship, SQLModel
 
 from portal.accounts.names import match_keys, name_keys
-from portal.columns import Row, enum_field, moment, refers_to, stamp, through, user_ref
+from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
 from portal.db import checks, enum_type, set_after, set_iff
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
+from portal.relationships import through
 
 
 class Role(LabelledEnum):

@@ -6,21 +6,12 @@ from sqlmodel import Field, Relationship
 
 from portal.accounts.models import User
 from portal.challenges.models import INDICATOR_VALUE, Challenge, Comparison
-from portal.columns import (
-    Row,
-    children,
-    enum_field,
-    in_order,
-    moment,
-    refers_to,
-    stamp,
-    through,
-    user_ref,
-)
+from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
 from portal.db import MONEY, checks, enum_type, partial_unique, set_iff, set_only_in
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
 from portal.proposals.models import Proposal
+from portal.relationships import children, in_order, through
 
 
 class AwardStatus(LabelledEnum):

@@ -5,20 +5,11 @@ import sqlalchemy as sa
 from sqlmodel import Field, Relationship
 
 from portal.accounts.models import User
-from portal.columns import (
-    Row,
-    children,
-    enum_field,
-    in_order,
-    moment,
-    refers_to,
-    stamp,
-    through,
-    user_ref,
-)
+from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
 from portal.db import MONEY, checks, enum_type, set_after, set_iff
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
+from portal.relationships import children, in_order, through
 
 INDICATOR_VALUE = sa.Numeric(20, 6)
 """An indicator's target, or a value committed to or reached: 14 digits and 6 decimals."""

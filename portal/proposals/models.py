@@ -6,20 +6,11 @@ from sqlmodel import Field, Relationship
 
 from portal.accounts.models import Organisation, User
 from portal.challenges.models import INDICATOR_VALUE, Challenge, Indicator
-from portal.columns import (
-    Row,
-    children,
-    enum_field,
-    in_order,
-    moment,
-    refers_to,
-    stamp,
-    through,
-    user_ref,
-)
+from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
 from portal.db import MONEY, checks, enum_type, set_after, set_iff
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
+from portal.relationships import children, in_order, through
 
 
 class ProposalStatus(LabelledEnum):

@@ -6,11 +6,12 @@ from sqlmodel import Field, Relationship
 
 from portal.accounts.models import Organisation, User
 from portal.challenges.models import Criterion
-from portal.columns import Row, children, enum_field, moment, refers_to, stamp, through, user_ref
+from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
 from portal.db import checks, enum_type, set_after, set_iff
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
 from portal.proposals.models import Proposal
+from portal.relationships import children, through
 
 
 class PanelMember(Row, table=True):
