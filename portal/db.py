@@ -85,6 +85,16 @@ def set_only_in(column: str, *states: str) -> str:
     return f"({within} AND {column} IS NOT NULL) OR ({outside} AND {column} IS NULL)"
 
 
+def set_past(
+    column: str, before: tuple[str, ...], after: tuple[str, ...], *, status: str = "status"
+) -> str:
+    """The SQL of a CHECK that `column` is empty in the `before` states and set in the `after`
+    ones (any other state is refused): "(status = 'running' AND finished_at IS NULL) OR
+    (status = 'finished' AND finished_at IS NOT NULL)"."""
+    unset, done = _status_in(status, before), _status_in(status, after)
+    return f"({unset} AND {column} IS NULL) OR ({done} AND {column} IS NOT NULL)"
+
+
 def _status_in(status: str, states: tuple[str, ...]) -> str:
     if len(states) == 1:
         return f"{status} = '{states[0]}'"

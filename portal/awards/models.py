@@ -7,7 +7,7 @@ from sqlmodel import Field, Relationship
 from portal.accounts.models import User
 from portal.challenges.models import INDICATOR_VALUE, Challenge, Comparison
 from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
-from portal.db import MONEY, checks, enum_type, partial_unique, set_iff, set_only_in
+from portal.db import MONEY, checks, enum_type, partial_unique, set_iff, set_only_in, set_past
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
 from portal.proposals.models import Proposal
@@ -46,9 +46,11 @@ class Award(Row, table=True):
         # award has its confirmation and execution period; a project that started has its task
         # book; a refund belongs to an award ended early.
         *checks(
-            closed="(status IN ('in_publicity', 'confirmed', 'active') AND closed_at IS NULL) "
-            "OR (status IN ('revoked', 'terminated', 'eliminated', 'completed') "
-            "AND closed_at IS NOT NULL)",
+            closed=set_past(
+                "closed_at",
+                ("in_publicity", "confirmed", "active"),
+                ("revoked", "terminated", "eliminated", "completed"),
+            ),
             close_reason="(status IN ('revoked', 'terminated', 'eliminated') "
             "AND close_reason <> '') "
             "OR (status NOT IN ('revoked', 'terminated', 'eliminated') AND close_reason = '')",
@@ -250,8 +252,9 @@ class MilestoneReport(Row, table=True):
     __table_args__ = (
         sa.UniqueConstraint("milestone_id", "number"),
         *checks(
-            decided="(decision = 'pending' AND decided_at IS NULL) OR "
-            "(decision IN ('accepted', 'returned') AND decided_at IS NOT NULL)",
+            decided=set_past(
+                "decided_at", ("pending",), ("accepted", "returned"), status="decision"
+            ),
             returned="decision <> 'returned' OR comments <> ''",
         ),
     )

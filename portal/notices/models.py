@@ -7,7 +7,7 @@ from sqlmodel import Field, Relationship
 from portal.awards.models import Award
 from portal.challenges.models import Challenge
 from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
-from portal.db import MONEY, checks, set_only_in
+from portal.db import MONEY, checks, set_only_in, set_past
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
 
@@ -72,8 +72,7 @@ class NoticeBatch(Row, table=True):
 
     __tablename__ = "notice_batch"
     __table_args__ = checks(
-        finished="(status = 'running' AND finished_at IS NULL) OR "
-        "(status = 'finished' AND finished_at IS NOT NULL)",
+        finished=set_past("finished_at", ("running",), ("finished",)),
     )
 
     challenge_id: int = refers_to("challenge")
