@@ -64,6 +64,51 @@ def checks(**conditions: str) -> tuple[sa.CheckConstraint, ...]:
     return tuple(sa.CheckConstraint(sql, name=name) for name, sql in conditions.items())
 
 
+def set_iff(column: str, *states: str, status: str = "status") -> str:
+    """The SQL of a CHECK that `column` is set (not NULL) in the given states and only in them:
+    `set_iff("used_at", "used")` is "(status = 'used') = (used_at IS NOT NULL)"."""
+    return f"({_status_in(status, states)}) = ({column} IS NOT NULL)"
+
+
+def set_after(column: str, first: str, *, status: str = "status") -> str:
+    """The SQL of a CHECK that `column` is set once the row has left its `first` state:
+    `set_after("decided_at", "pending")` is "(status = 'pending') = (decided_at IS NULL)"."""
+    return f"({_status_in(status, (first,))}) = ({column} IS NULL)"
+
+
+def set_only_in(column: str, *states: str) -> str:
+    """`set_iff` in the longer words of the later migrations (0010 on), which their tables keep:
+    "(status = 'done' AND finished_at IS NOT NULL) OR
+    (status <> 'done' AND finished_at IS NULL)"."""
+    within = _status_in("status", states)
+    outside = within.replace(" = ", " <> ").replace(" IN ", " NOT IN ")
+    return f"({within} AND {column} IS NOT NULL) OR ({outside} AND {column} IS NULL)"
+
+
+def set_past(
+    column: str, before: tuple[str, ...], after: tuple[str, ...], *, status: str = "status"
+) -> str:
+    """The SQL of a CHECK that `column` is empty in the `before` states and set in the `after`
+    ones (any other state is refused): "(status = 'running' AND finished_at IS NULL) OR
+    (status = 'finished' AND finished_at IS NOT NULL)"."""
+    unset, done = _status_in(status, before), _status_in(status, after)
+    return f"({unset} AND {column} IS NULL) OR ({done} AND {column} IS NOT NULL)"
+
+
+def _status_in(status: str, states: tuple[str, ...]) -> str:
+    if len(states) == 1:
+        return f"{status} = '{states[0]}'"
+    listed = ", ".join(f"'{state}'" for state in states)
+    return f"{status} IN ({listed})"
+
+
+def partial_unique(name: str, *columns: str, where: str) -> sa.Index:
+    """A unique index over the rows for which the SQL `where` holds, on SQLite and PostgreSQL
+    alike: one row in force per key, however many past ones."""
+    condition = sa.text(where)
+    return sa.Index(name, *columns, unique=True, sqlite_where=condition, postgresql_where=condition)
+
+
 MONEY = sa.Numeric(14, 2)
 """Money in yuan with two places, read back as Decimal."""
 

@@ -5,11 +5,12 @@ address."""
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Field, Relationship, SQLModel
+from sqlmodel import Field, Relationship
 
 from portal.accounts.models import Role
 from portal.challenges.models import Chain, ChainLink
-from portal.db import UTCDateTime, enum_type
+from portal.columns import Row, moment, refers_to, stamp
+from portal.db import enum_type
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
 
@@ -29,7 +30,7 @@ class ReminderKind(LabelledEnum):
     decision_approval = "decision_approval", _l("Decision waiting for approval")
 
 
-class SentReminder(SQLModel, table=True):
+class SentReminder(Row, table=True):
     """A reminder that was sent: one per kind, person, object and occasion. The row is written
     in the transaction that writes the notification, and the unique key refuses a second one,
     so that two schedulers running at once tell each person once. The occasion is the date the
@@ -38,40 +39,37 @@ class SentReminder(SQLModel, table=True):
     __tablename__ = "sent_reminder"
     __table_args__ = (sa.UniqueConstraint("kind", "user_id", "object_id", "occasion"),)
 
-    id: int | None = Field(default=None, primary_key=True)
     kind: ReminderKind = Field(sa_type=enum_type(ReminderKind))
-    user_id: int = Field(foreign_key="user.id", index=True)
+    user_id: int = refers_to("user")
     object_id: int
     occasion: str = Field(max_length=40)
-    sent_at: datetime = Field(sa_type=UTCDateTime)
+    sent_at: datetime = moment()
 
 
-class Subscription(SQLModel, table=True):
+class Subscription(Row, table=True):
     """A person follows a whole chain (no link) or one link of it, and is told of each challenge
     published there."""
 
     __tablename__ = "alert_subscription"
     __table_args__ = (sa.UniqueConstraint("user_id", "chain_id", "chain_link_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user.id", index=True)
-    chain_id: int = Field(foreign_key="chain.id", index=True)
+    user_id: int = refers_to("user")
+    chain_id: int = refers_to("chain")
     chain_link_id: int | None = Field(default=None, foreign_key="chain_link.id", index=True)
-    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_at: datetime = moment()
 
     chain: Chain = Relationship()
     chain_link: ChainLink | None = Relationship()
 
 
-class AlertSettings(SQLModel, table=True):
+class AlertSettings(Row, table=True):
     """One person's choices: whether answered questions on the challenges their organisation is
     drafting for reach them, and the secret token of their calendar feed (None until they ask
     for one; resetting replaces it, and the old address answers 404)."""
 
     __tablename__ = "alert_settings"
 
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user.id", unique=True)
+    user_id: int = refers_to("user", unique=True)
     answered_questions: bool = Field(default=False)
     feed_token: str | None = Field(default=None, max_length=64, unique=True)
-    feed_reset_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    feed_reset_at: datetime | None = stamp()

@@ -2,14 +2,16 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
-from sqlmodel import Field, Relationship, SQLModel
+from sqlmodel import Field, Relationship
 
 from portal.accounts.models import User
-from portal.challenges.models import Challenge, Comparison
-from portal.db import MONEY, UTCDateTime, enum_type
+from portal.challenges.models import INDICATOR_VALUE, Challenge, Comparison
+from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
+from portal.db import MONEY, checks, enum_type, partial_unique, set_iff, set_only_in, set_past
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
 from portal.proposals.models import Proposal
+from portal.relationships import children, in_order, through
 
 
 class AwardStatus(LabelledEnum):
@@ -34,82 +36,62 @@ class AwardStatus(LabelledEnum):
         return self not in (AwardStatus.in_publicity, AwardStatus.revoked)
 
 
-# What the database holds for each state of an award (and the migration that added them,
-# 0010, repeats): a closed award has its time, and a reason when it was revoked, terminated
-# or eliminated; a confirmed award has its confirmation and execution period; a project that
-# started has its task book; a refund belongs to an award ended early.
-AWARD_CHECKS = {
-    "closed": "(status IN ('in_publicity', 'confirmed', 'active') AND closed_at IS NULL) OR "
-    "(status IN ('revoked', 'terminated', 'eliminated', 'completed') AND closed_at IS NOT NULL)",
-    "close_reason": "(status IN ('revoked', 'terminated', 'eliminated') AND close_reason <> '') "
-    "OR (status NOT IN ('revoked', 'terminated', 'eliminated') AND close_reason = '')",
-    "confirmed": "(status = 'in_publicity' AND confirmed_at IS NULL) OR status = 'revoked' OR "
-    "(status IN ('confirmed', 'active', 'completed', 'terminated', 'eliminated') "
-    "AND confirmed_at IS NOT NULL AND starts_on IS NOT NULL AND ends_on > starts_on)",
-    "task_book": "(status IN ('in_publicity', 'confirmed') AND task_book_signed_on IS NULL) OR "
-    "status = 'revoked' OR (status IN ('active', 'completed', 'terminated', 'eliminated') "
-    "AND task_book_signed_on IS NOT NULL)",
-    "refund": "refund_due IS NULL OR (status IN ('terminated', 'revoked') AND refund_due >= 0)",
-}
-
-
-class Award(SQLModel, table=True):
+class Award(Row, table=True):
     """The award (立项) of a winning proposal; once confirmed it is a project with milestones."""
 
     __tablename__ = "award"
     __table_args__ = (
-        *(sa.CheckConstraint(sql, name=n) for n, sql in AWARD_CHECKS.items()),
+        # What the database holds for each state (migration 0010 repeats it): a closed award
+        # has its time, and a reason when it was revoked, terminated or eliminated; a confirmed
+        # award has its confirmation and execution period; a project that started has its task
+        # book; a refund belongs to an award ended early.
+        *checks(
+            closed=set_past(
+                "closed_at",
+                ("in_publicity", "confirmed", "active"),
+                ("revoked", "terminated", "eliminated", "completed"),
+            ),
+            close_reason="(status IN ('revoked', 'terminated', 'eliminated') "
+            "AND close_reason <> '') "
+            "OR (status NOT IN ('revoked', 'terminated', 'eliminated') AND close_reason = '')",
+            confirmed="(status = 'in_publicity' AND confirmed_at IS NULL) OR status = 'revoked' "
+            "OR (status IN ('confirmed', 'active', 'completed', 'terminated', 'eliminated') "
+            "AND confirmed_at IS NOT NULL AND starts_on IS NOT NULL AND ends_on > starts_on)",
+            task_book="(status IN ('in_publicity', 'confirmed') AND task_book_signed_on IS NULL) "
+            "OR status = 'revoked' OR (status IN ('active', 'completed', 'terminated', "
+            "'eliminated') AND task_book_signed_on IS NOT NULL)",
+            refund="refund_due IS NULL "
+            "OR (status IN ('terminated', 'revoked') AND refund_due >= 0)",
+        ),
         # One award in force per proposal: a decision reopened revokes its awards in publicity,
         # and the decision that follows may select the same proposal again.
-        sa.Index(
-            "uq_award_live_proposal",
-            "proposal_id",
-            unique=True,
-            sqlite_where=sa.text("status <> 'revoked'"),
-            postgresql_where=sa.text("status <> 'revoked'"),
-        ),
+        partial_unique("uq_award_live_proposal", "proposal_id", where="status <> 'revoked'"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
-    challenge_id: int = Field(foreign_key="challenge.id", index=True)
-    status: AwardStatus = Field(
-        default=AwardStatus.in_publicity, sa_type=enum_type(AwardStatus), index=True
-    )
+    proposal_id: int = refers_to("proposal")
+    challenge_id: int = refers_to("challenge")
+    status: AwardStatus = enum_field(AwardStatus.in_publicity, index=True)
     amount: Decimal = Field(sa_type=MONEY)  # approved funding, ≤ what the proposal requested
-    publicity_starts_at: datetime = Field(sa_type=UTCDateTime)
-    publicity_ends_at: datetime = Field(sa_type=UTCDateTime, index=True)
-    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    confirmed_by_id: int | None = Field(default=None, foreign_key="user.id")
+    publicity_starts_at: datetime = moment()
+    publicity_ends_at: datetime = moment(index=True)
+    confirmed_at: datetime | None = stamp()
+    confirmed_by_id: int | None = user_ref()
     starts_on: date | None = Field(default=None)  # the execution period
     ends_on: date | None = Field(default=None)
     task_book_signed_on: date | None = Field(default=None)  # 任务书: the project starts
-    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = stamp()
     close_reason: str = Field(default="")  # why revoked, terminated or eliminated
-    closed_by_id: int | None = Field(default=None, foreign_key="user.id")
+    closed_by_id: int | None = user_ref()
     refund_due: Decimal | None = Field(default=None, sa_type=MONEY)  # after a termination
     acceptance_comments: str = Field(default="")  # the final acceptance (验收) opinion
-    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_at: datetime = moment()
 
     proposal: Proposal = Relationship()
     challenge: Challenge = Relationship()
-    milestones: list["Milestone"] = Relationship(
-        back_populates="award",
-        sa_relationship_kwargs={"order_by": "Milestone.position", "cascade": "all, delete-orphan"},
-    )
-    indicators: list["AwardIndicator"] = Relationship(
-        back_populates="award",
-        sa_relationship_kwargs={
-            "order_by": "AwardIndicator.position",
-            "cascade": "all, delete-orphan",
-        },
-    )
-    objections: list["Objection"] = Relationship(
-        back_populates="award", sa_relationship_kwargs={"order_by": "Objection.id"}
-    )
-    disbursements: list["Disbursement"] = Relationship(
-        back_populates="award", sa_relationship_kwargs={"order_by": "Disbursement.id"}
-    )
+    milestones: list["Milestone"] = children("award", order_by="Milestone.position")
+    indicators: list["AwardIndicator"] = children("award", order_by="AwardIndicator.position")
+    objections: list["Objection"] = in_order("award", "Objection.id")
+    disbursements: list["Disbursement"] = in_order("award", "Disbursement.id")
 
     def publicity_open(self, now: datetime) -> bool:
         return self.status is AwardStatus.in_publicity and now < self.publicity_ends_at
@@ -165,39 +147,30 @@ class MilestoneStatus(LabelledEnum):
     cancelled = "cancelled", _l("Cancelled")
 
 
-MILESTONE_CHECKS = {
-    "accepted": "(status = 'accepted' AND accepted_at IS NOT NULL) OR "
-    "(status <> 'accepted' AND accepted_at IS NULL)",
-    "tranche": "tranche >= 0",
-}
-
-
-class Milestone(SQLModel, table=True):
+class Milestone(Row, table=True):
     """A milestone of a confirmed award and the tranche (拨付) its acceptance releases."""
 
     __tablename__ = "milestone"
     __table_args__ = (
         sa.UniqueConstraint("award_id", "position"),
-        *(sa.CheckConstraint(sql, name=n) for n, sql in MILESTONE_CHECKS.items()),
+        *checks(
+            accepted=set_only_in("accepted_at", "accepted"),
+            tranche="tranche >= 0",
+        ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    award_id: int = Field(foreign_key="award.id", index=True)
+    award_id: int = refers_to("award")
     position: int = Field(default=0)
     title: str = Field(max_length=200)
     due_date: date = Field(index=True)
     deliverable: str = Field(default="", max_length=1000)
     verification: str = Field(default="", max_length=1000)
     tranche: Decimal = Field(sa_type=MONEY)  # yuan released on acceptance
-    status: MilestoneStatus = Field(
-        default=MilestoneStatus.planned, sa_type=enum_type(MilestoneStatus), index=True
-    )
-    accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    status: MilestoneStatus = enum_field(MilestoneStatus.planned, index=True)
+    accepted_at: datetime | None = stamp()
 
     award: Award = Relationship(back_populates="milestones")
-    reports: list["MilestoneReport"] = Relationship(
-        back_populates="milestone", sa_relationship_kwargs={"order_by": "MilestoneReport.number"}
-    )
+    reports: list["MilestoneReport"] = in_order("milestone", "MilestoneReport.number")
 
     @property
     def is_open(self) -> bool:
@@ -209,22 +182,21 @@ class Milestone(SQLModel, table=True):
         return self.is_open and self.due_date < today
 
 
-class AwardIndicator(SQLModel, table=True):
+class AwardIndicator(Row, table=True):
     """An indicator the project must reach. `committed` is what the proposal promised and the
     floor of `target`: targets may be raised, never lowered (不得降低考核指标)."""
 
     __tablename__ = "award_indicator"
 
-    id: int | None = Field(default=None, primary_key=True)
-    award_id: int = Field(foreign_key="award.id", index=True)
+    award_id: int = refers_to("award")
     indicator_id: int | None = Field(default=None, foreign_key="indicator.id")
     position: int = Field(default=0)
     name: str = Field(max_length=200)
-    comparison: Comparison = Field(default=Comparison.ge, sa_type=enum_type(Comparison))
+    comparison: Comparison = enum_field(Comparison.ge)
     unit: str = Field(default="", max_length=40)
-    committed: Decimal = Field(sa_type=sa.Numeric(20, 6))
-    target: Decimal = Field(sa_type=sa.Numeric(20, 6))
-    achieved: Decimal | None = Field(default=None, sa_type=sa.Numeric(20, 6))  # at acceptance
+    committed: Decimal = Field(sa_type=INDICATOR_VALUE)
+    target: Decimal = Field(sa_type=INDICATOR_VALUE)
+    achieved: Decimal | None = Field(default=None, sa_type=INDICATOR_VALUE)  # at acceptance
 
     award: Award = Relationship(back_populates="indicators")
 
@@ -240,36 +212,30 @@ class ObjectionStatus(LabelledEnum):
     dismissed = "dismissed", _l("Dismissed")
 
 
-OBJECTION_CHECKS = {
-    "resolved": "(status = 'open' AND resolved_at IS NULL AND resolution = '') OR "
-    "(status IN ('upheld', 'dismissed') AND resolved_at IS NOT NULL AND resolution <> '')",
-}
-
-
-class Objection(SQLModel, table=True):
+class Objection(Row, table=True):
     """An objection (异议) lodged against an award during its publicity period."""
 
     __tablename__ = "objection"
-    __table_args__ = tuple(sa.CheckConstraint(sql, name=n) for n, sql in OBJECTION_CHECKS.items())
+    __table_args__ = checks(
+        resolved="(status = 'open' AND resolved_at IS NULL AND resolution = '') OR "
+        "(status IN ('upheld', 'dismissed') AND resolved_at IS NOT NULL AND resolution <> '')",
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
-    award_id: int = Field(foreign_key="award.id", index=True)
-    objector_id: int = Field(foreign_key="user.id", index=True)
+    award_id: int = refers_to("award")
+    objector_id: int = refers_to("user")
     reason: str
     evidence_filename: str = Field(default="", max_length=200)
     evidence_stored_name: str = Field(default="", max_length=200)
     evidence_size: int | None = Field(default=None)
     evidence_sha256: str = Field(default="", max_length=64)
-    lodged_at: datetime = Field(sa_type=UTCDateTime)
-    status: ObjectionStatus = Field(
-        default=ObjectionStatus.open, sa_type=enum_type(ObjectionStatus), index=True
-    )
+    lodged_at: datetime = moment()
+    status: ObjectionStatus = enum_field(ObjectionStatus.open, index=True)
     resolution: str = Field(default="")
-    resolved_by_id: int | None = Field(default=None, foreign_key="user.id")
-    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_by_id: int | None = user_ref()
+    resolved_at: datetime | None = stamp()
 
     award: Award = Relationship(back_populates="objections")
-    objector: User = Relationship(sa_relationship_kwargs={"foreign_keys": "Objection.objector_id"})
+    objector: User = through("Objection.objector_id")
 
 
 class ReportDecision(LabelledEnum):
@@ -279,53 +245,43 @@ class ReportDecision(LabelledEnum):
     returned = "returned", _l("Returned")
 
 
-REPORT_CHECKS = {
-    "decided": "(decision = 'pending' AND decided_at IS NULL) OR "
-    "(decision IN ('accepted', 'returned') AND decided_at IS NOT NULL)",
-    "returned": "decision <> 'returned' OR comments <> ''",
-}
-
-
-class MilestoneReport(SQLModel, table=True):
+class MilestoneReport(Row, table=True):
     """What the lead organisation reports for a milestone, and the officer's decision on it."""
 
     __tablename__ = "milestone_report"
     __table_args__ = (
         sa.UniqueConstraint("milestone_id", "number"),
-        *(sa.CheckConstraint(sql, name=n) for n, sql in REPORT_CHECKS.items()),
+        *checks(
+            decided=set_past(
+                "decided_at", ("pending",), ("accepted", "returned"), status="decision"
+            ),
+            returned="decision <> 'returned' OR comments <> ''",
+        ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    milestone_id: int = Field(foreign_key="milestone.id", index=True)
+    milestone_id: int = refers_to("milestone")
     number: int = Field(default=1)  # 1, 2, … per milestone
     progress: str
     # Indicator values reached so far: {award_indicator_id: "value"} (strings keep the decimals).
     indicator_values: dict = Field(default_factory=dict, sa_type=sa.JSON)
     submitted_by_id: int = Field(foreign_key="user.id")
-    submitted_at: datetime = Field(sa_type=UTCDateTime)
-    decision: ReportDecision = Field(
-        default=ReportDecision.pending, sa_type=enum_type(ReportDecision), index=True
-    )
+    submitted_at: datetime = moment()
+    decision: ReportDecision = enum_field(ReportDecision.pending, index=True)
     comments: str = Field(default="")  # the officer's, when accepted or returned
-    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
-    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decided_by_id: int | None = user_ref()
+    decided_at: datetime | None = stamp()
 
     milestone: Milestone = Relationship(back_populates="reports")
-    submitted_by: User = Relationship(
-        sa_relationship_kwargs={"foreign_keys": "MilestoneReport.submitted_by_id"}
-    )
-    evidence: list["ReportEvidence"] = Relationship(
-        back_populates="report", sa_relationship_kwargs={"order_by": "ReportEvidence.id"}
-    )
+    submitted_by: User = through("MilestoneReport.submitted_by_id")
+    evidence: list["ReportEvidence"] = in_order("report", "ReportEvidence.id")
 
 
-class ReportEvidence(SQLModel, table=True):
+class ReportEvidence(Row, table=True):
     """A PDF sent with a milestone report."""
 
     __tablename__ = "report_evidence"
 
-    id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(foreign_key="milestone_report.id", index=True)
+    report_id: int = refers_to("milestone_report")
     filename: str = Field(max_length=200)
     stored_name: str = Field(max_length=200)
     size: int
@@ -334,18 +290,17 @@ class ReportEvidence(SQLModel, table=True):
     report: MilestoneReport = Relationship(back_populates="evidence")
 
 
-class Disbursement(SQLModel, table=True):
+class Disbursement(Row, table=True):
     """A tranche paid (拨付) when its milestone was accepted; one per milestone at most."""
 
     __tablename__ = "disbursement"
 
-    id: int | None = Field(default=None, primary_key=True)
-    award_id: int = Field(foreign_key="award.id", index=True)
-    milestone_id: int = Field(foreign_key="milestone.id", unique=True)
+    award_id: int = refers_to("award")
+    milestone_id: int = refers_to("milestone", unique=True)
     amount: Decimal = Field(sa_type=MONEY)
     paid_on: date
-    recorded_by_id: int | None = Field(default=None, foreign_key="user.id")
-    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    recorded_by_id: int | None = user_ref()
+    recorded_at: datetime = moment()
 
     award: Award = Relationship(back_populates="disbursements")
     milestone: Milestone = Relationship()
@@ -356,31 +311,27 @@ class GateOutcome(LabelledEnum):
     eliminated = "eliminated", _l("Eliminated")
 
 
-class StageGate(SQLModel, table=True):
+class StageGate(Row, table=True):
     """A stage gate of a horse race (赛马): each running team continues or is eliminated."""
 
     __tablename__ = "stage_gate"
 
-    id: int | None = Field(default=None, primary_key=True)
-    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    challenge_id: int = refers_to("challenge")
     name: str = Field(max_length=200)
-    decided_at: datetime = Field(sa_type=UTCDateTime)
-    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime = moment()
+    decided_by_id: int | None = user_ref()
 
-    decisions: list["GateDecision"] = Relationship(
-        back_populates="gate", sa_relationship_kwargs={"order_by": "GateDecision.id"}
-    )
+    decisions: list["GateDecision"] = in_order("gate", "GateDecision.id")
 
 
-class GateDecision(SQLModel, table=True):
+class GateDecision(Row, table=True):
     """One team's outcome at a stage gate, with the reason."""
 
     __tablename__ = "gate_decision"
     __table_args__ = (sa.UniqueConstraint("gate_id", "award_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    gate_id: int = Field(foreign_key="stage_gate.id", index=True)
-    award_id: int = Field(foreign_key="award.id", index=True)
+    gate_id: int = refers_to("stage_gate")
+    award_id: int = refers_to("award")
     outcome: GateOutcome = Field(sa_type=enum_type(GateOutcome))
     reason: str
 
@@ -409,27 +360,7 @@ class DepartureKind(LabelledEnum):
     reserve_order = "reserve_order", _l("A reserve order that differs from the ranking")
 
 
-LIVE_DECISION = "status IN ('proposed', 'effective')"
-
-# What the database holds for each state of a decision (migration 0013 repeats them): one in
-# effect (or reopened since) has the moment it took effect; a returned one its time and
-# reason; a reopened one its time and reason; an approval only on a decision that took effect,
-# and never by the person who proposed it.
-DECISION_CHECKS = {
-    "decided": "(status IN ('effective', 'reopened')) = (decided_at IS NOT NULL)",
-    "returned": "(status = 'returned') = (returned_at IS NOT NULL) AND "
-    "(status = 'returned') = (return_reason <> '')",
-    "reopened": "(status = 'reopened') = (reopened_at IS NOT NULL) AND "
-    "(status = 'reopened') = (reopen_reason <> '')",
-    "approved": "approved_at IS NULL OR "
-    "(status IN ('effective', 'reopened') AND approved_by_id IS NOT NULL)",
-    "second_person": "proposed_by_id IS NULL OR "
-    "((approved_by_id IS NULL OR approved_by_id <> proposed_by_id) AND "
-    "(returned_by_id IS NULL OR returned_by_id <> proposed_by_id))",
-}
-
-
-class Decision(SQLModel, table=True):
+class Decision(Row, table=True):
     """A funding decision of a challenge: the winners and the reserve list in order, the
     ranking it was made on, each departure from that ranking with its reason, who proposed it
     and who approved it. A challenge has at most one decision proposed or in effect; the
@@ -438,22 +369,32 @@ class Decision(SQLModel, table=True):
     __tablename__ = "decision"
     __table_args__ = (
         sa.UniqueConstraint("challenge_id", "round"),
-        sa.Index(
+        partial_unique(
             "uq_decision_live_challenge",
             "challenge_id",
-            unique=True,
-            sqlite_where=sa.text(LIVE_DECISION),
-            postgresql_where=sa.text(LIVE_DECISION),
+            where="status IN ('proposed', 'effective')",
         ),
-        *(sa.CheckConstraint(sql, name=n) for n, sql in DECISION_CHECKS.items()),
+        # What the database holds for each state (migration 0013 repeats it): one in effect (or
+        # reopened since) has the moment it took effect; a returned one its time and reason; a
+        # reopened one its time and reason; an approval only on a decision that took effect, and
+        # never by the person who proposed it.
+        *checks(
+            decided=set_iff("decided_at", "effective", "reopened"),
+            returned="(status = 'returned') = (returned_at IS NOT NULL) AND "
+            "(status = 'returned') = (return_reason <> '')",
+            reopened="(status = 'reopened') = (reopened_at IS NOT NULL) AND "
+            "(status = 'reopened') = (reopen_reason <> '')",
+            approved="approved_at IS NULL OR "
+            "(status IN ('effective', 'reopened') AND approved_by_id IS NOT NULL)",
+            second_person="proposed_by_id IS NULL OR "
+            "((approved_by_id IS NULL OR approved_by_id <> proposed_by_id) AND "
+            "(returned_by_id IS NULL OR returned_by_id <> proposed_by_id))",
+        ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    challenge_id: int = refers_to("challenge")
     round: int = Field(default=1)
-    status: DecisionStatus = Field(
-        default=DecisionStatus.proposed, sa_type=enum_type(DecisionStatus), index=True
-    )
+    status: DecisionStatus = enum_field(DecisionStatus.proposed, index=True)
     winner_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON)
     reserve_ids: list[int] = Field(default_factory=list, sa_type=sa.JSON)
     note: str = Field(default="")
@@ -464,32 +405,24 @@ class Decision(SQLModel, table=True):
     departures: list[dict] = Field(default_factory=list, sa_type=sa.JSON)
     committed: Decimal = Field(default=Decimal("0.00"), sa_type=MONEY)  # the winners' requests
     needs_approval: bool = Field(default=False)
-    proposed_by_id: int | None = Field(default=None, foreign_key="user.id")
-    proposed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    approved_by_id: int | None = Field(default=None, foreign_key="user.id")
-    approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    returned_by_id: int | None = Field(default=None, foreign_key="user.id")
-    returned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    proposed_by_id: int | None = user_ref()
+    proposed_at: datetime | None = stamp()
+    approved_by_id: int | None = user_ref()
+    approved_at: datetime | None = stamp()
+    returned_by_id: int | None = user_ref()
+    returned_at: datetime | None = stamp()
     return_reason: str = Field(default="")
-    decided_by_id: int | None = Field(default=None, foreign_key="user.id")  # made it effective
-    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # took effect
-    reopened_by_id: int | None = Field(default=None, foreign_key="user.id")
-    reopened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decided_by_id: int | None = user_ref()  # made it effective
+    decided_at: datetime | None = stamp()  # took effect
+    reopened_by_id: int | None = user_ref()
+    reopened_at: datetime | None = stamp()
     reopen_reason: str = Field(default="")
 
     challenge: Challenge = Relationship()
-    proposed_by: User | None = Relationship(
-        sa_relationship_kwargs={"foreign_keys": "Decision.proposed_by_id"}
-    )
-    approved_by: User | None = Relationship(
-        sa_relationship_kwargs={"foreign_keys": "Decision.approved_by_id"}
-    )
-    returned_by: User | None = Relationship(
-        sa_relationship_kwargs={"foreign_keys": "Decision.returned_by_id"}
-    )
-    reopened_by: User | None = Relationship(
-        sa_relationship_kwargs={"foreign_keys": "Decision.reopened_by_id"}
-    )
+    proposed_by: User | None = through("Decision.proposed_by_id")
+    approved_by: User | None = through("Decision.approved_by_id")
+    returned_by: User | None = through("Decision.returned_by_id")
+    reopened_by: User | None = through("Decision.reopened_by_id")
 
     @property
     def is_live(self) -> bool:

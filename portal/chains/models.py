@@ -14,25 +14,20 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlmodel import Field, Relationship, SQLModel
+from sqlmodel import Field, Relationship
 
 from portal.challenges.models import ChainLink
-from portal.db import UTCDateTime, checks
+from portal.columns import Row, moment, refers_to, stamp, user_ref
+from portal.db import checks, partial_unique
 
 PERCENT = sa.Numeric(5, 2)
-CURRENT = sa.text("superseded_at IS NULL")
 
 
-class LinkAssessment(SQLModel, table=True):
+class LinkAssessment(Row, table=True):
     __tablename__ = "link_assessment"
     __table_args__ = (
-        sa.Index(
-            "uq_link_assessment_current",
-            "link_id",
-            "period",
-            unique=True,
-            sqlite_where=CURRENT,
-            postgresql_where=CURRENT,
+        partial_unique(
+            "uq_link_assessment_current", "link_id", "period", where="superseded_at IS NULL"
         ),
         *checks(
             period_is_a_quarter="length(period) = 6 AND substr(period, 5, 1) = 'Q' "
@@ -46,8 +41,7 @@ class LinkAssessment(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    link_id: int = Field(foreign_key="chain_link.id", index=True)
+    link_id: int = refers_to("chain_link")
     period: str = Field(max_length=6, index=True)  # a quarter: "2026Q1"
     # Share of the key inputs bought from outside the country (对外依存度), %.
     external_dependence: Decimal = Field(sa_type=PERCENT)
@@ -57,26 +51,27 @@ class LinkAssessment(SQLModel, table=True):
     chokepoint_level: int  # 卡脖子 0 (none) … 5 (no domestic supply at all)
     note: str = Field(default="", max_length=2000)
     source: str = Field(max_length=500)  # where the figures come from
-    recorded_at: datetime = Field(sa_type=UTCDateTime)
-    recorded_by_id: int | None = Field(default=None, foreign_key="user.id")
+    recorded_at: datetime = moment()
+    recorded_by_id: int | None = user_ref()
     corrects_id: int | None = Field(default=None, foreign_key="link_assessment.id")
     correction_reason: str = Field(default="", max_length=1000)
-    superseded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    superseded_at: datetime | None = stamp()
 
     link: ChainLink = Relationship()
 
 
-class LinkRelation(SQLModel, table=True):
+class LinkRelation(Row, table=True):
     __tablename__ = "link_relation"
     __table_args__ = (
         sa.UniqueConstraint("supplier_id", "customer_id"),
-        sa.CheckConstraint("supplier_id != customer_id", name="not_its_own_supplier"),
+        *checks(
+            not_its_own_supplier="supplier_id != customer_id",
+        ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    chain_id: int = Field(foreign_key="chain.id", index=True)
-    supplier_id: int = Field(foreign_key="chain_link.id", index=True)
-    customer_id: int = Field(foreign_key="chain_link.id", index=True)
+    chain_id: int = refers_to("chain")
+    supplier_id: int = refers_to("chain_link")
+    customer_id: int = refers_to("chain_link")
     note: str = Field(default="", max_length=200)  # what flows, e.g. "光刻胶"
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = moment()
+    created_by_id: int | None = user_ref()

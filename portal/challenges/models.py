@@ -2,12 +2,17 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlmodel import Field, Relationship, SQLModel
+from sqlmodel import Field, Relationship
 
 from portal.accounts.models import User
-from portal.db import MONEY, UTCDateTime, enum_type
+from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
+from portal.db import MONEY, checks, enum_type, set_after, set_iff
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
+from portal.relationships import children, in_order, through
+
+INDICATOR_VALUE = sa.Numeric(20, 6)
+"""An indicator's target, or a value committed to or reached: 14 digits and 6 decimals."""
 
 
 class Stage(LabelledEnum):
@@ -18,30 +23,25 @@ class Stage(LabelledEnum):
     downstream = "downstream", _l("Downstream")
 
 
-class Chain(SQLModel, table=True):
+class Chain(Row, table=True):
     """An industrial chain (产业链), e.g. 集成电路, led by a chain leader (链长)."""
 
     __tablename__ = "chain"
 
-    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=100, unique=True)
     leader_title: str = Field(default="", max_length=200)
     description: str = Field(default="")
 
-    links: list["ChainLink"] = Relationship(
-        back_populates="chain",
-        sa_relationship_kwargs={"order_by": "ChainLink.position"},
-    )
+    links: list["ChainLink"] = in_order("chain", "ChainLink.position")
 
 
-class ChainLink(SQLModel, table=True):
+class ChainLink(Row, table=True):
     """A link (环节) of a chain; every challenge sits on one."""
 
     __tablename__ = "chain_link"
     __table_args__ = (sa.UniqueConstraint("chain_id", "name"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    chain_id: int = Field(foreign_key="chain.id", index=True)
+    chain_id: int = refers_to("chain")
     stage: Stage = Field(sa_type=enum_type(Stage))
     name: str = Field(max_length=100)
     position: int = Field(default=0)
@@ -125,7 +125,7 @@ class Comparison(LabelledEnum):
         return value == target
 
 
-class Challenge(SQLModel, table=True):
+class Challenge(Row, table=True):
     """A challenge (榜单). The editable fields hold the current text; each publication or
     amendment also freezes a ChallengeVersion, so every published text stays readable.
 
@@ -135,28 +135,19 @@ class Challenge(SQLModel, table=True):
 
     __tablename__ = "challenge"
     __table_args__ = (
-        sa.CheckConstraint("status <> 'closed'", name="closed_is_derived"),
-        sa.CheckConstraint("(published_at IS NULL) = (version = 0)", name="version_iff_published"),
-        sa.CheckConstraint(
-            "status <> 'draft' OR published_at IS NULL", name="draft_is_unpublished"
-        ),
-        sa.CheckConstraint(
-            "status NOT IN ('published', 'reviewing', 'decided') OR published_at IS NOT NULL",
-            name="public_was_published",
-        ),
-        sa.CheckConstraint(
-            "(status = 'cancelled') = (cancelled_at IS NOT NULL)", name="cancelled_iff_stamped"
-        ),
-        sa.CheckConstraint(
-            "(status = 'cancelled') = (cancel_reason <> '')", name="cancelled_has_reason"
+        *checks(
+            closed_is_derived="status <> 'closed'",
+            version_iff_published="(published_at IS NULL) = (version = 0)",
+            draft_is_unpublished="status <> 'draft' OR published_at IS NULL",
+            public_was_published="status NOT IN ('published', 'reviewing', 'decided') "
+            "OR published_at IS NOT NULL",
+            cancelled_iff_stamped=set_iff("cancelled_at", "cancelled"),
+            cancelled_has_reason="(status = 'cancelled') = (cancel_reason <> '')",
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=20, unique=True)  # JB-2026-001, never reused
-    status: ChallengeStatus = Field(
-        default=ChallengeStatus.draft, sa_type=enum_type(ChallengeStatus), index=True
-    )
+    status: ChallengeStatus = enum_field(ChallengeStatus.draft, index=True)
     version: int = Field(default=0)  # the last published version; 0 while a draft
     title: str = Field(max_length=200)
     chain_link_id: int | None = Field(default=None, foreign_key="chain_link.id", index=True)
@@ -166,8 +157,8 @@ class Challenge(SQLModel, table=True):
     funding_cap: Decimal | None = Field(default=None, sa_type=MONEY)
     cofunding: Decimal | None = Field(default=None, sa_type=MONEY)  # the demand owner's share
     duration_months: int | None = Field(default=None)
-    deadline: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
-    funding_mode: FundingMode = Field(default=FundingMode.single, sa_type=enum_type(FundingMode))
+    deadline: datetime | None = stamp(index=True)
+    funding_mode: FundingMode = enum_field(FundingMode.single)
     horse_race_teams: int = Field(default=1)
     allowed_org_types: list[str] = Field(
         default_factory=lambda: ["enterprise", "university", "institute", "other"],
@@ -175,32 +166,26 @@ class Challenge(SQLModel, table=True):
     )
     region: str = Field(default="", max_length=100)  # applicants' region, if restricted
     max_members: int = Field(default=4)  # besides the lead organisation
-    aggregation: Aggregation = Field(default=Aggregation.mean, sa_type=enum_type(Aggregation))
+    aggregation: Aggregation = enum_field(Aggregation.mean)
     reviewers_per_proposal: int = Field(default=3)
     pass_mark: int = Field(default=60)
     publicity_days: int = Field(default=7)
     blind_review: bool = Field(default=True)
-    feedback: Feedback = Field(default=Feedback.none, sa_type=enum_type(Feedback))
+    feedback: Feedback = enum_field(Feedback.none)
     # the items staff tick at the formal check: CheckItem values, or an item's own text
     formal_checklist: list[str] = Field(
         default_factory=lambda: list(DEFAULT_CHECKLIST), sa_type=sa.JSON
     )
-    created_by_id: int | None = Field(default=None, foreign_key="user.id")
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    updated_at: datetime = Field(sa_type=UTCDateTime)
-    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_by_id: int | None = user_ref()
+    created_at: datetime = moment()
+    updated_at: datetime = moment()
+    published_at: datetime | None = stamp()
+    cancelled_at: datetime | None = stamp()
     cancel_reason: str = Field(default="")
 
     chain_link: ChainLink | None = Relationship()
-    indicators: list["Indicator"] = Relationship(
-        back_populates="challenge",
-        sa_relationship_kwargs={"order_by": "Indicator.position", "cascade": "all, delete-orphan"},
-    )
-    criteria: list["Criterion"] = Relationship(
-        back_populates="challenge",
-        sa_relationship_kwargs={"order_by": "Criterion.position", "cascade": "all, delete-orphan"},
-    )
+    indicators: list["Indicator"] = children("challenge", order_by="Indicator.position")
+    criteria: list["Criterion"] = children("challenge", order_by="Criterion.position")
 
     def effective_status(self, now: datetime) -> ChallengeStatus:
         if (
@@ -242,30 +227,28 @@ CONTENT_FIELDS = (
 in the order the form and the list of changes show them."""
 
 
-class Indicator(SQLModel, table=True):
+class Indicator(Row, table=True):
     """A technical indicator (技术指标): what the winning team must reach, and how it is tested."""
 
     __tablename__ = "indicator"
 
-    id: int | None = Field(default=None, primary_key=True)
-    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    challenge_id: int = refers_to("challenge")
     position: int = Field(default=0)
     name: str = Field(max_length=200)
-    comparison: Comparison = Field(default=Comparison.ge, sa_type=enum_type(Comparison))
-    target: Decimal = Field(sa_type=sa.Numeric(20, 6))
+    comparison: Comparison = enum_field(Comparison.ge)
+    target: Decimal = Field(sa_type=INDICATOR_VALUE)
     unit: str = Field(default="", max_length=40)
     test_method: str = Field(default="", max_length=500)
 
     challenge: Challenge = Relationship(back_populates="indicators")
 
 
-class Criterion(SQLModel, table=True):
+class Criterion(Row, table=True):
     """A review criterion of the rubric; the weights of a challenge sum to 100."""
 
     __tablename__ = "criterion"
 
-    id: int | None = Field(default=None, primary_key=True)
-    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    challenge_id: int = refers_to("challenge")
     position: int = Field(default=0)
     name: str = Field(max_length=200)
     description: str = Field(default="", max_length=1000)
@@ -274,48 +257,45 @@ class Criterion(SQLModel, table=True):
     challenge: Challenge = Relationship(back_populates="criteria")
 
 
-class ChallengeVersion(SQLModel, table=True):
+class ChallengeVersion(Row, table=True):
     """The text of a challenge as published (version 1) or amended (2, 3, …), never changed."""
 
     __tablename__ = "challenge_version"
     __table_args__ = (sa.UniqueConstraint("challenge_id", "version"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    challenge_id: int = refers_to("challenge")
     version: int
     content: dict = Field(sa_type=sa.JSON)  # every field, indicators and criteria, as plain values
     reason: str = Field(default="")  # why it was amended (empty for version 1)
-    published_at: datetime = Field(sa_type=UTCDateTime)
-    published_by_id: int | None = Field(default=None, foreign_key="user.id")
+    published_at: datetime = moment()
+    published_by_id: int | None = user_ref()
 
 
-class ChallengeAttachment(SQLModel, table=True):
+class ChallengeAttachment(Row, table=True):
     """A PDF guide published with a challenge."""
 
     __tablename__ = "challenge_attachment"
 
-    id: int | None = Field(default=None, primary_key=True)
-    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    challenge_id: int = refers_to("challenge")
     filename: str = Field(max_length=200)
     stored_name: str = Field(max_length=200)
     size: int
     sha256: str = Field(max_length=64)
-    uploaded_at: datetime = Field(sa_type=UTCDateTime)
+    uploaded_at: datetime = moment()
 
 
-class Clarification(SQLModel, table=True):
+class Clarification(Row, table=True):
     """A question (答疑) asked on a published challenge; public once answered, without the asker."""
 
     __tablename__ = "clarification"
 
-    id: int | None = Field(default=None, primary_key=True)
-    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    challenge_id: int = refers_to("challenge")
     asked_by_id: int = Field(foreign_key="user.id")
     question: str
-    asked_at: datetime = Field(sa_type=UTCDateTime)
+    asked_at: datetime = moment()
     answer: str = Field(default="")
-    answered_by_id: int | None = Field(default=None, foreign_key="user.id")
-    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    answered_by_id: int | None = user_ref()
+    answered_at: datetime | None = stamp(index=True)
 
     challenge: Challenge = Relationship()
 
@@ -326,34 +306,29 @@ class DeadlineChangeStatus(LabelledEnum):
     returned = "returned", _l("Returned")
 
 
-class DeadlineChange(SQLModel, table=True):
+class DeadlineChange(Row, table=True):
     """A deadline brought forward by an amendment: it waits for a second staff member, and
     takes effect (as a new version) only when they approve it within the notice period's rule.
     Its status changes only through portal/challenges/states.py."""
 
     __tablename__ = "deadline_change"
     __table_args__ = (
-        sa.CheckConstraint(
-            "(status = 'proposed') = (decided_at IS NULL)", name="decided_iff_stamped"
+        *checks(
+            decided_iff_stamped=set_after("decided_at", "proposed"),
+            returned_reason="status != 'returned' OR return_reason != ''",
         ),
-        sa.CheckConstraint("status != 'returned' OR return_reason != ''", name="returned_reason"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    challenge_id: int = Field(foreign_key="challenge.id", index=True)
-    status: DeadlineChangeStatus = Field(
-        default=DeadlineChangeStatus.proposed, sa_type=enum_type(DeadlineChangeStatus), index=True
-    )
-    previous_deadline: datetime = Field(sa_type=UTCDateTime)
-    deadline: datetime = Field(sa_type=UTCDateTime)
+    challenge_id: int = refers_to("challenge")
+    status: DeadlineChangeStatus = enum_field(DeadlineChangeStatus.proposed, index=True)
+    previous_deadline: datetime = moment()
+    deadline: datetime = moment()
     reason: str
     proposed_by_id: int = Field(foreign_key="user.id")
-    proposed_at: datetime = Field(sa_type=UTCDateTime)
-    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
-    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    proposed_at: datetime = moment()
+    decided_by_id: int | None = user_ref()
+    decided_at: datetime | None = stamp()
     return_reason: str = Field(default="")
 
     challenge: Challenge = Relationship()
-    proposed_by: User = Relationship(
-        sa_relationship_kwargs={"foreign_keys": "DeadlineChange.proposed_by_id"}
-    )
+    proposed_by: User = through("DeadlineChange.proposed_by_id")

@@ -8,9 +8,10 @@ the same transaction as the change that asks for it, so it exists exactly when t
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from portal.db import UTCDateTime, enum_type
+from portal.columns import Row, enum_field, moment, stamp
+from portal.db import checks, set_only_in
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
 
@@ -26,37 +27,31 @@ class JobStatus(LabelledEnum):
     done = "done", _l("Done")
 
 
-# A running job holds a lease (until when its worker is trusted to be alive); a finished one
-# (done or failed) says when. Migration 0013 repeats these.
-JOB_CHECKS = {
-    "lease": "(status = 'running' AND lease_until IS NOT NULL) OR "
-    "(status <> 'running' AND lease_until IS NULL)",
-    "finished": "(status IN ('done', 'failed') AND finished_at IS NOT NULL) OR "
-    "(status NOT IN ('done', 'failed') AND finished_at IS NULL)",
-}
-
-
-class Job(SQLModel, table=True):
+class Job(Row, table=True):
     __tablename__ = "job"
     __table_args__ = (
         sa.Index("ix_job_due", "status", "run_at"),
-        *(sa.CheckConstraint(sql, name=n) for n, sql in JOB_CHECKS.items()),
+        # A running job holds a lease (until when its worker is trusted to be alive); a
+        # finished one (done or failed) says when. Migration 0013 repeats these.
+        *checks(
+            lease=set_only_in("lease_until", "running"),
+            finished=set_only_in("finished_at", "done", "failed"),
+        ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=80)  # the registered job, e.g. "mail.send"
     args: dict = Field(default_factory=dict, sa_type=sa.JSON)
     group: str = Field(default="", max_length=80, index=True)  # e.g. "notice_batch:12"
     key: str | None = Field(default=None, max_length=200, unique=True)  # once per key
-    status: JobStatus = Field(default=JobStatus.queued, sa_type=enum_type(JobStatus))
+    status: JobStatus = enum_field(JobStatus.queued)
     attempts: int = Field(default=0)
     max_attempts: int | None = Field(default=None)  # None: tried until it succeeds
-    run_at: datetime = Field(sa_type=UTCDateTime)  # not before
-    pushed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # handed to the engine
-    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    run_at: datetime = moment()  # not before
+    pushed_at: datetime | None = stamp()  # handed to the engine
+    started_at: datetime | None = stamp()
+    lease_until: datetime | None = stamp()
+    finished_at: datetime | None = stamp()
     worker: str = Field(default="", max_length=120)  # host:pid:token of the current attempt
     error: str = Field(default="")
     saved: dict = Field(default_factory=dict, sa_type=sa.JSON)  # what `remember` kept
-    created_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    created_at: datetime = moment(index=True)

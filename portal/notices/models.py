@@ -2,11 +2,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlmodel import Field, Relationship, SQLModel
+from sqlmodel import Field, Relationship
 
 from portal.awards.models import Award
 from portal.challenges.models import Challenge
-from portal.db import MONEY, UTCDateTime, enum_type
+from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
+from portal.db import MONEY, checks, set_only_in, set_past
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
 
@@ -19,17 +20,7 @@ class NoticeStatus(LabelledEnum):
     revoked = "revoked", _l("Revoked")  # the award was revoked
 
 
-# A valid notice was neither superseded nor revoked; a superseded one says when; a revoked one
-# says when (it may have been superseded before). Migration 0010 repeats these.
-NOTICE_CHECKS = {
-    "superseded": "(status = 'valid' AND superseded_at IS NULL) OR "
-    "(status = 'superseded' AND superseded_at IS NOT NULL) OR status = 'revoked'",
-    "revoked": "(status = 'revoked' AND revoked_at IS NOT NULL) OR "
-    "(status <> 'revoked' AND revoked_at IS NULL)",
-}
-
-
-class Notice(SQLModel, table=True):
+class Notice(Row, table=True):
     """One issued version of an award notice: the PDF is written once and never changed.
 
     A correction keeps the number and issues version n+1; `content` is the plain values printed
@@ -40,29 +31,32 @@ class Notice(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("award_id", "version"),
         sa.UniqueConstraint("number", "version"),
-        *(sa.CheckConstraint(sql, name=n) for n, sql in NOTICE_CHECKS.items()),
+        # A valid notice was neither superseded nor revoked; a superseded one says when; a
+        # revoked one says when (it may have been superseded before). Migration 0010 repeats these.
+        *checks(
+            superseded="(status = 'valid' AND superseded_at IS NULL) OR "
+            "(status = 'superseded' AND superseded_at IS NOT NULL) OR status = 'revoked'",
+            revoked=set_only_in("revoked_at", "revoked"),
+        ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    award_id: int = Field(foreign_key="award.id", index=True)
+    award_id: int = refers_to("award")
     number: str = Field(max_length=60, index=True)  # 文号, e.g. 深科技〔2026〕12号
     version: int = Field(default=1)
     language: str = Field(default="zh", max_length=8)
-    status: NoticeStatus = Field(
-        default=NoticeStatus.valid, sa_type=enum_type(NoticeStatus), index=True
-    )
+    status: NoticeStatus = enum_field(NoticeStatus.valid, index=True)
     code: str = Field(max_length=16, unique=True)  # the printed verification code
     amount: Decimal = Field(sa_type=MONEY)
     content: dict = Field(sa_type=sa.JSON)
     reason: str = Field(default="")  # why this version was issued (corrections)
     issued_on: date
-    issued_at: datetime = Field(sa_type=UTCDateTime, index=True)
-    issued_by_id: int | None = Field(default=None, foreign_key="user.id")
+    issued_at: datetime = moment(index=True)
+    issued_by_id: int | None = user_ref()
     stored_name: str = Field(max_length=200)
     size: int
     sha256: str = Field(max_length=64, index=True)
-    superseded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    superseded_at: datetime | None = stamp()
+    revoked_at: datetime | None = stamp()
     batch_id: int | None = Field(default=None, foreign_key="notice_batch.id", index=True)
 
     award: Award = Relationship()
@@ -73,27 +67,22 @@ class BatchStatus(LabelledEnum):
     finished = "finished", _l("Finished")
 
 
-BATCH_CHECKS = {
-    "finished": "(status = 'running' AND finished_at IS NULL) OR "
-    "(status = 'finished' AND finished_at IS NOT NULL)",
-}
-
-
-class NoticeBatch(SQLModel, table=True):
+class NoticeBatch(Row, table=True):
     """Notices issued for every confirmed award of a challenge, in steps of a few at a time."""
 
     __tablename__ = "notice_batch"
-    __table_args__ = tuple(sa.CheckConstraint(sql, name=n) for n, sql in BATCH_CHECKS.items())
+    __table_args__ = checks(
+        finished=set_past("finished_at", ("running",), ("finished",)),
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
-    challenge_id: int = Field(foreign_key="challenge.id", index=True)
+    challenge_id: int = refers_to("challenge")
     language: str = Field(default="zh", max_length=8)
-    status: BatchStatus = Field(default=BatchStatus.running, sa_type=enum_type(BatchStatus))
+    status: BatchStatus = enum_field(BatchStatus.running)
     total: int = Field(default=0)
     done: int = Field(default=0)
     failures: list = Field(default_factory=list, sa_type=sa.JSON)  # [{award_id, message}]
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    created_by_id: int | None = Field(default=None, foreign_key="user.id")
-    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = moment()
+    created_by_id: int | None = user_ref()
+    finished_at: datetime | None = stamp()
 
     challenge: Challenge = Relationship()

@@ -8,9 +8,9 @@ satisfies.
 from datetime import datetime
 from typing import Protocol
 
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from portal.db import UTCDateTime
+from portal.columns import Row, moment, refers_to, stamp
 
 
 class Recipient(Protocol):
@@ -39,22 +39,21 @@ class Reader(Protocol):
     def is_authenticated(self) -> bool: ...
 
 
-class Notification(SQLModel, table=True):
+class Notification(Row, table=True):
     """One message in a user's in-app inbox, written in the recipient's language."""
 
     __tablename__ = "notification"
 
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user.id", index=True)
+    user_id: int = refers_to("user")
     kind: str = Field(max_length=60)
     title: str = Field(max_length=300)
     body: str = Field(default="")
     link: str = Field(default="", max_length=500)
-    created_at: datetime = Field(sa_type=UTCDateTime, index=True)
-    read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = moment(index=True)
+    read_at: datetime | None = stamp()
 
 
-class OutboxMessage(SQLModel, table=True):
+class OutboxMessage(Row, table=True):
     """One e-mail, written in the transaction of the change it tells of and in its recipient's
     language; a job sends it (portal/notifications/mail.py) and marks it sent. A message whose
     sending fails stays here, tried again with longer and longer waits, and is listed for the
@@ -62,13 +61,12 @@ class OutboxMessage(SQLModel, table=True):
 
     __tablename__ = "outbox_message"
 
-    id: int | None = Field(default=None, primary_key=True)
     to: str = Field(max_length=320)
     subject: str = Field(max_length=300)
     body: str = Field(default="")
     language: str = Field(default="", max_length=8)
-    created_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    created_at: datetime = moment(index=True)
     attempts: int = Field(default=0)
     last_error: str = Field(default="")
-    last_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    last_attempt_at: datetime | None = stamp()
+    sent_at: datetime | None = stamp(index=True)

@@ -2,13 +2,15 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlmodel import Field, Relationship, SQLModel
+from sqlmodel import Field, Relationship
 
 from portal.accounts.models import Organisation, User
-from portal.challenges.models import Challenge, Indicator
-from portal.db import MONEY, UTCDateTime, enum_type
+from portal.challenges.models import INDICATOR_VALUE, Challenge, Indicator
+from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
+from portal.db import MONEY, checks, enum_type, set_after, set_iff
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
+from portal.relationships import children, in_order, through
 
 
 class ProposalStatus(LabelledEnum):
@@ -58,7 +60,7 @@ class VoidCause(LabelledEnum):
     signed_again = "signed_again", _l("the team leader signed again")
 
 
-class Proposal(SQLModel, table=True):
+class Proposal(Row, table=True):
     """A consortium's proposal (揭榜方案) for a challenge, owned by the lead organisation.
 
     One per lead organisation and challenge: withdrawing and resubmitting reuses it, and each
@@ -70,29 +72,22 @@ class Proposal(SQLModel, table=True):
     __tablename__ = "proposal"
     __table_args__ = (
         sa.UniqueConstraint("challenge_id", "lead_org_id"),
-        sa.CheckConstraint(
-            "(status = 'rejected') = (rejection_reason != '')", name="rejected_iff_reason"
-        ),
-        sa.CheckConstraint(
-            "(status = 'draft') = (submitted_at IS NULL)", name="submitted_iff_stamped"
-        ),
-        sa.CheckConstraint(
-            "(status = 'withdrawn') = (withdrawn_at IS NOT NULL)", name="withdrawn_iff_stamped"
+        *checks(
+            rejected_iff_reason="(status = 'rejected') = (rejection_reason != '')",
+            submitted_iff_stamped=set_after("submitted_at", "draft"),
+            withdrawn_iff_stamped=set_iff("withdrawn_at", "withdrawn"),
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    challenge_id: int = Field(foreign_key="challenge.id", index=True)
-    lead_org_id: int = Field(foreign_key="organisation.id", index=True)
-    status: ProposalStatus = Field(
-        default=ProposalStatus.draft, sa_type=enum_type(ProposalStatus), index=True
-    )
+    challenge_id: int = refers_to("challenge")
+    lead_org_id: int = refers_to("organisation")
+    status: ProposalStatus = enum_field(ProposalStatus.draft, index=True)
     title: str = Field(default="", max_length=200)  # the project's name
     # The team leader (挂帅人): the person whose account has the address `leader_email`, and the
     # consortium organisation they belong to. `leader_user_id` is that account (None while the
     # invited leader has not registered); the name is the account's once there is one, and the
     # title and telephone are contact details the lead organisation gives.
-    leader_user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    leader_user_id: int | None = user_ref(index=True)
     leader_name: str = Field(default="", max_length=100)
     leader_title: str = Field(default="", max_length=100)
     leader_phone: str = Field(default="", max_length=40)
@@ -104,55 +99,28 @@ class Proposal(SQLModel, table=True):
     self_funds: Decimal | None = Field(default=None, sa_type=MONEY)
     # Bumped by every save: a save based on an older revision is refused, not lost silently.
     revision: int = Field(default=1)
-    created_by_id: int | None = Field(default=None, foreign_key="user.id")
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    updated_at: datetime = Field(sa_type=UTCDateTime)
-    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)  # last
-    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # while withdrawn
+    created_by_id: int | None = user_ref()
+    created_at: datetime = moment()
+    updated_at: datetime = moment()
+    submitted_at: datetime | None = stamp(index=True)  # last
+    withdrawn_at: datetime | None = stamp()  # while withdrawn
     rejection_reason: str = Field(default="")  # given at the formal check
 
     challenge: Challenge = Relationship()
-    lead_org: Organisation = Relationship(
-        sa_relationship_kwargs={"foreign_keys": "Proposal.lead_org_id"}
+    lead_org: Organisation = through("Proposal.lead_org_id")
+    leader_org: Organisation | None = through("Proposal.leader_org_id")
+    leader_user: User | None = through("Proposal.leader_user_id")
+    members: list["ConsortiumMember"] = children("proposal", order_by="ConsortiumMember.position")
+    commitments: list["Commitment"] = children("proposal")
+    milestones: list["PlannedMilestone"] = children(
+        "proposal", order_by="PlannedMilestone.position"
     )
-    leader_org: Organisation | None = Relationship(
-        sa_relationship_kwargs={"foreign_keys": "Proposal.leader_org_id"}
-    )
-    leader_user: User | None = Relationship(
-        sa_relationship_kwargs={"foreign_keys": "Proposal.leader_user_id"}
-    )
-    members: list["ConsortiumMember"] = Relationship(
-        back_populates="proposal",
-        sa_relationship_kwargs={
-            "order_by": "ConsortiumMember.position",
-            "cascade": "all, delete-orphan",
-        },
-    )
-    commitments: list["Commitment"] = Relationship(
-        back_populates="proposal", sa_relationship_kwargs={"cascade": "all, delete-orphan"}
-    )
-    milestones: list["PlannedMilestone"] = Relationship(
-        back_populates="proposal",
-        sa_relationship_kwargs={
-            "order_by": "PlannedMilestone.position",
-            "cascade": "all, delete-orphan",
-        },
-    )
-    attachments: list["Attachment"] = Relationship(
-        back_populates="proposal",
-        sa_relationship_kwargs={"order_by": "Attachment.id"},
-    )
-    versions: list["SubmittedVersion"] = Relationship(
-        back_populates="proposal",
-        sa_relationship_kwargs={"order_by": "SubmittedVersion.number"},
-    )
-    signatures: list["PledgeSignature"] = Relationship(
-        back_populates="proposal",
-        sa_relationship_kwargs={"order_by": "PledgeSignature.id"},
-    )
+    attachments: list["Attachment"] = in_order("proposal", "Attachment.id")
+    versions: list["SubmittedVersion"] = in_order("proposal", "SubmittedVersion.number")
+    signatures: list["PledgeSignature"] = in_order("proposal", "PledgeSignature.id")
 
 
-class ConsortiumMember(SQLModel, table=True):
+class ConsortiumMember(Row, table=True):
     """An organisation of the consortium, the lead included, with its part of the budget.
 
     A member organisation takes part only once one of its administrators accepted the lead's
@@ -162,62 +130,53 @@ class ConsortiumMember(SQLModel, table=True):
     __tablename__ = "consortium_member"
     __table_args__ = (
         sa.UniqueConstraint("proposal_id", "organisation_id"),
-        sa.CheckConstraint(
-            "consent != 'declined' OR consent_reason != ''", name="declined_has_reason"
-        ),
-        sa.CheckConstraint(
-            "(consent = 'invited') = (consent_decided_at IS NULL)", name="decided_iff_stamped"
+        *checks(
+            declined_has_reason="consent != 'declined' OR consent_reason != ''",
+            decided_iff_stamped=set_after("consent_decided_at", "invited", status="consent"),
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
-    organisation_id: int = Field(foreign_key="organisation.id", index=True)
-    role: MemberRole = Field(default=MemberRole.member, sa_type=enum_type(MemberRole))
+    proposal_id: int = refers_to("proposal")
+    organisation_id: int = refers_to("organisation")
+    role: MemberRole = enum_field(MemberRole.member)
     responsibility: str = Field(default="", max_length=1000)
     budget_share: Decimal | None = Field(default=None, sa_type=MONEY)  # yuan of the requested
     position: int = Field(default=0)
-    consent: ConsentStatus = Field(
-        default=ConsentStatus.invited, sa_type=enum_type(ConsentStatus), index=True
-    )
-    invited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    consent: ConsentStatus = enum_field(ConsentStatus.invited, index=True)
+    invited_at: datetime | None = stamp()
     # The address the lead gave for an organisation that was not registered yet (its invitation
     # went there); empty when the organisation's administrators were told in the portal.
     invited_email: str = Field(default="", max_length=254)
-    consent_decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    consent_decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    consent_decided_at: datetime | None = stamp()
+    consent_decided_by_id: int | None = user_ref()
     consent_reason: str = Field(default="", max_length=1000)  # why it declined or withdrew
 
     proposal: Proposal = Relationship(back_populates="members")
     organisation: Organisation = Relationship()
-    consent_decided_by: User | None = Relationship(
-        sa_relationship_kwargs={"foreign_keys": "ConsortiumMember.consent_decided_by_id"}
-    )
+    consent_decided_by: User | None = through("ConsortiumMember.consent_decided_by_id")
 
 
-class Commitment(SQLModel, table=True):
+class Commitment(Row, table=True):
     """The value the team commits to for one indicator; below target needs a justification."""
 
     __tablename__ = "commitment"
     __table_args__ = (sa.UniqueConstraint("proposal_id", "indicator_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
-    indicator_id: int = Field(foreign_key="indicator.id", index=True)
-    value: Decimal | None = Field(default=None, sa_type=sa.Numeric(20, 6))
+    proposal_id: int = refers_to("proposal")
+    indicator_id: int = refers_to("indicator")
+    value: Decimal | None = Field(default=None, sa_type=INDICATOR_VALUE)
     justification: str = Field(default="")
 
     proposal: Proposal = Relationship(back_populates="commitments")
     indicator: Indicator = Relationship()
 
 
-class PlannedMilestone(SQLModel, table=True):
+class PlannedMilestone(Row, table=True):
     """A row of the milestone plan; the shares of a proposal sum to 100 %."""
 
     __tablename__ = "planned_milestone"
 
-    id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    proposal_id: int = refers_to("proposal")
     position: int = Field(default=0)
     title: str = Field(max_length=200)
     due_date: date | None = Field(default=None)
@@ -228,44 +187,42 @@ class PlannedMilestone(SQLModel, table=True):
     proposal: Proposal = Relationship(back_populates="milestones")
 
 
-class Attachment(SQLModel, table=True):
+class Attachment(Row, table=True):
     """A PDF attached to a proposal. Files are never changed; one that belongs to a submitted
     version is kept even if the draft later drops it (removed_at)."""
 
     __tablename__ = "attachment"
 
-    id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    proposal_id: int = refers_to("proposal")
     title: str = Field(default="", max_length=200)
     filename: str = Field(max_length=200)
     stored_name: str = Field(max_length=200)
     size: int
     sha256: str = Field(max_length=64)
-    uploaded_at: datetime = Field(sa_type=UTCDateTime)
-    uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
-    removed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    uploaded_at: datetime = moment()
+    uploaded_by_id: int | None = user_ref()
+    removed_at: datetime | None = stamp()
 
     proposal: Proposal = Relationship(back_populates="attachments")
 
 
-class SubmittedVersion(SQLModel, table=True):
+class SubmittedVersion(Row, table=True):
     """A frozen copy of a proposal as submitted: what reviewers score, and the history."""
 
     __tablename__ = "submitted_version"
     __table_args__ = (sa.UniqueConstraint("proposal_id", "number"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    proposal_id: int = refers_to("proposal")
     number: int  # 1, 2, … per proposal
     content: dict = Field(sa_type=sa.JSON)
-    submitted_at: datetime = Field(sa_type=UTCDateTime)
-    submitted_by_id: int | None = Field(default=None, foreign_key="user.id")
-    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    submitted_at: datetime = moment()
+    submitted_by_id: int | None = user_ref()
+    withdrawn_at: datetime | None = stamp()
 
     proposal: Proposal = Relationship(back_populates="versions")
 
 
-class PledgeSignature(SQLModel, table=True):
+class PledgeSignature(Row, table=True):
     """The team leader's signature of the pledge (军令状), made with their own password.
 
     `content` is exactly what was signed: the pledge text and the commitments, milestones,
@@ -277,33 +234,28 @@ class PledgeSignature(SQLModel, table=True):
 
     __tablename__ = "pledge_signature"
     __table_args__ = (
-        sa.CheckConstraint("(status = 'void') = (voided_at IS NOT NULL)", name="void_iff_stamped"),
-        sa.CheckConstraint("(status = 'void') = (void_cause IS NOT NULL)", name="void_has_cause"),
-        sa.CheckConstraint(
-            "migrated OR (signer_id IS NOT NULL AND length(content_sha256) = 64)",
-            name="signed_by_an_account",
+        *checks(
+            void_iff_stamped=set_iff("voided_at", "void"),
+            void_has_cause=set_iff("void_cause", "void"),
+            signed_by_an_account="migrated "
+            "OR (signer_id IS NOT NULL AND length(content_sha256) = 64)",
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
-    signer_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    proposal_id: int = refers_to("proposal")
+    signer_id: int | None = user_ref(index=True)
     signer_name: str = Field(max_length=100)
     signer_email: str = Field(default="", max_length=254)
-    signed_at: datetime = Field(sa_type=UTCDateTime)
+    signed_at: datetime = moment()
     remote_addr: str = Field(default="", max_length=64)
     content: dict = Field(default_factory=dict, sa_type=sa.JSON)
     content_sha256: str = Field(default="", max_length=64)
-    status: SignatureStatus = Field(
-        default=SignatureStatus.signed, sa_type=enum_type(SignatureStatus)
-    )
-    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    status: SignatureStatus = enum_field(SignatureStatus.signed)
+    voided_at: datetime | None = stamp()
     void_cause: VoidCause | None = Field(default=None, sa_type=enum_type(VoidCause))
     # Who made the change that voided it (None when the portal found the change at submission).
-    voided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    voided_by_id: int | None = user_ref()
     migrated: bool = Field(default=False)
 
     proposal: Proposal = Relationship(back_populates="signatures")
-    signer: User | None = Relationship(
-        sa_relationship_kwargs={"foreign_keys": "PledgeSignature.signer_id"}
-    )
+    signer: User | None = through("PledgeSignature.signer_id")

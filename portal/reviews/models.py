@@ -2,41 +2,41 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlmodel import Field, Relationship, SQLModel
+from sqlmodel import Field, Relationship
 
 from portal.accounts.models import Organisation, User
 from portal.challenges.models import Criterion
-from portal.db import UTCDateTime, enum_type
+from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
+from portal.db import checks, enum_type, set_after, set_iff
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
 from portal.proposals.models import Proposal
+from portal.relationships import children, through
 
 
-class PanelMember(SQLModel, table=True):
+class PanelMember(Row, table=True):
     """An expert on the review panel of a challenge; assignments are made from the panel."""
 
     __tablename__ = "panel_member"
     __table_args__ = (sa.UniqueConstraint("challenge_id", "expert_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    challenge_id: int = Field(foreign_key="challenge.id", index=True)
-    expert_id: int = Field(foreign_key="user.id", index=True)
-    added_at: datetime = Field(sa_type=UTCDateTime)
-    added_by_id: int | None = Field(default=None, foreign_key="user.id")
+    challenge_id: int = refers_to("challenge")
+    expert_id: int = refers_to("user")
+    added_at: datetime = moment()
+    added_by_id: int | None = user_ref()
 
-    expert: User = Relationship(sa_relationship_kwargs={"foreign_keys": "PanelMember.expert_id"})
+    expert: User = through("PanelMember.expert_id")
 
 
-class PanelSchedule(SQLModel, table=True):
+class PanelSchedule(Row, table=True):
     """When the review panel of a challenge is due to have submitted its reviews."""
 
     __tablename__ = "panel_schedule"
 
-    id: int | None = Field(default=None, primary_key=True)
-    challenge_id: int = Field(foreign_key="challenge.id", unique=True)
+    challenge_id: int = refers_to("challenge", unique=True)
     due_on: date
-    set_by_id: int | None = Field(default=None, foreign_key="user.id")
-    set_at: datetime = Field(sa_type=UTCDateTime)
+    set_by_id: int | None = user_ref()
+    set_at: datetime = moment()
 
 
 class AssignmentStatus(LabelledEnum):
@@ -46,41 +46,36 @@ class AssignmentStatus(LabelledEnum):
     submitted = "submitted", _l("Submitted")
 
 
-class Assignment(SQLModel, table=True):
+class Assignment(Row, table=True):
     """One expert asked to review one proposal. An expert is assigned a proposal at most once.
     The status changes only through portal/reviews/states.py."""
 
     __tablename__ = "assignment"
     __table_args__ = (
         sa.UniqueConstraint("proposal_id", "expert_id"),
-        sa.CheckConstraint(
-            "(status = 'recused') = (recused_at IS NOT NULL)", name="recused_iff_stamped"
-        ),
-        sa.CheckConstraint(
-            "status != 'recused' OR recusal_reason != ''", name="recused_has_reason"
+        *checks(
+            recused_iff_stamped=set_iff("recused_at", "recused"),
+            recused_has_reason="status != 'recused' OR recusal_reason != ''",
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    challenge_id: int = Field(foreign_key="challenge.id", index=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
-    expert_id: int = Field(foreign_key="user.id", index=True)
-    status: AssignmentStatus = Field(
-        default=AssignmentStatus.assigned, sa_type=enum_type(AssignmentStatus), index=True
-    )
-    assigned_at: datetime = Field(sa_type=UTCDateTime)
-    assigned_by_id: int | None = Field(default=None, foreign_key="user.id")
-    recused_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    challenge_id: int = refers_to("challenge")
+    proposal_id: int = refers_to("proposal")
+    expert_id: int = refers_to("user")
+    status: AssignmentStatus = enum_field(AssignmentStatus.assigned, index=True)
+    assigned_at: datetime = moment()
+    assigned_by_id: int | None = user_ref()
+    recused_at: datetime | None = stamp()
     recusal_reason: str = Field(default="")
 
     proposal: Proposal = Relationship()
-    expert: User = Relationship(sa_relationship_kwargs={"foreign_keys": "Assignment.expert_id"})
+    expert: User = through("Assignment.expert_id")
     review: "Review" = Relationship(
         back_populates="assignment", sa_relationship_kwargs={"uselist": False}
     )
 
 
-class ConflictDeclaration(SQLModel, table=True):
+class ConflictDeclaration(Row, table=True):
     """An expert's own declaration of a conflict with an organisation (by its credit code) or
     with one proposal.
 
@@ -91,13 +86,12 @@ class ConflictDeclaration(SQLModel, table=True):
 
     __tablename__ = "conflict_declaration"
 
-    id: int | None = Field(default=None, primary_key=True)
-    expert_id: int = Field(foreign_key="user.id", index=True)
+    expert_id: int = refers_to("user")
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     credit_code: str = Field(default="", max_length=18, index=True)
     proposal_id: int | None = Field(default=None, foreign_key="proposal.id", index=True)
     reason: str
-    declared_at: datetime = Field(sa_type=UTCDateTime)
+    declared_at: datetime = moment()
 
     organisation: Organisation | None = Relationship()
     proposal: Proposal | None = Relationship()
@@ -109,38 +103,33 @@ class AvoidanceStatus(LabelledEnum):
     refused = "refused", _l("Refused")
 
 
-class AvoidanceRequest(SQLModel, table=True):
+class AvoidanceRequest(Row, table=True):
     """An applicant asks that an expert (by e-mail) or an organisation (by its credit code) not
     review a proposal. As with a ConflictDeclaration, any valid code is accepted, and one that
     registers later is matched by `credit_code`."""
 
     __tablename__ = "avoidance_request"
     __table_args__ = (
-        sa.CheckConstraint(
-            "(status = 'pending') = (decided_at IS NULL)", name="decided_iff_stamped"
+        *checks(
+            decided_iff_stamped=set_after("decided_at", "pending"),
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    proposal_id: int = refers_to("proposal")
     expert_email: str = Field(default="", max_length=254)
-    expert_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    expert_id: int | None = user_ref(index=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     credit_code: str = Field(default="", max_length=18, index=True)
     reason: str
-    status: AvoidanceStatus = Field(
-        default=AvoidanceStatus.pending, sa_type=enum_type(AvoidanceStatus), index=True
-    )
-    requested_by_id: int | None = Field(default=None, foreign_key="user.id")
-    requested_at: datetime = Field(sa_type=UTCDateTime)
-    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
-    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    status: AvoidanceStatus = enum_field(AvoidanceStatus.pending, index=True)
+    requested_by_id: int | None = user_ref()
+    requested_at: datetime = moment()
+    decided_by_id: int | None = user_ref()
+    decided_at: datetime | None = stamp()
 
     proposal: Proposal = Relationship()
     organisation: Organisation | None = Relationship()
-    expert: User | None = Relationship(
-        sa_relationship_kwargs={"foreign_keys": "AvoidanceRequest.expert_id"}
-    )
+    expert: User | None = through("AvoidanceRequest.expert_id")
 
 
 class Recommendation(LabelledEnum):
@@ -155,7 +144,7 @@ class ReviewStatus(LabelledEnum):
     submitted = "submitted", _l("Submitted")
 
 
-class Review(SQLModel, table=True):
+class Review(Row, table=True):
     """An expert's review of one assigned proposal: a score per criterion and a total (0–100).
     The status changes only through portal/reviews/states.py."""
 
@@ -164,47 +153,40 @@ class Review(SQLModel, table=True):
         # The ranking reads a challenge's submitted reviews. A lone index on the status, which
         # most reviews share, misled SQLite's planner into scanning every submitted review.
         sa.Index("ix_review_challenge_id_status", "challenge_id", "status"),
-        sa.CheckConstraint(
-            "status != 'submitted' OR (submitted_at IS NOT NULL AND total IS NOT NULL "
-            "AND recommendation IS NOT NULL)",
-            name="submitted_is_complete",
-        ),
-        sa.CheckConstraint(
-            "(reopened_at IS NULL) = (reopen_reason = '')", name="reopened_has_reason"
+        *checks(
+            submitted_is_complete="status != 'submitted' OR (submitted_at IS NOT NULL "
+            "AND total IS NOT NULL AND recommendation IS NOT NULL)",
+            reopened_has_reason="(reopened_at IS NULL) = (reopen_reason = '')",
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    assignment_id: int = Field(foreign_key="assignment.id", unique=True)
-    challenge_id: int = Field(foreign_key="challenge.id", index=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
-    expert_id: int = Field(foreign_key="user.id", index=True)
-    status: ReviewStatus = Field(default=ReviewStatus.draft, sa_type=enum_type(ReviewStatus))
+    assignment_id: int = refers_to("assignment", unique=True)
+    challenge_id: int = refers_to("challenge")
+    proposal_id: int = refers_to("proposal")
+    expert_id: int = refers_to("user")
+    status: ReviewStatus = enum_field(ReviewStatus.draft)
     recommendation: Recommendation | None = Field(default=None, sa_type=enum_type(Recommendation))
     overall_comment: str = Field(default="")  # to the applicants, if the challenge shares it
     confidential_comment: str = Field(default="")  # to the officers only, never to applicants
     total: Decimal | None = Field(default=None, sa_type=sa.Numeric(6, 2))  # Σ score × weight / 10
-    created_at: datetime = Field(sa_type=UTCDateTime)
-    updated_at: datetime = Field(sa_type=UTCDateTime)
-    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    reopened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = moment()
+    updated_at: datetime = moment()
+    submitted_at: datetime | None = stamp()
+    reopened_at: datetime | None = stamp()
     reopen_reason: str = Field(default="")
 
     assignment: Assignment = Relationship(back_populates="review")
-    scores: list["Score"] = Relationship(
-        back_populates="review", sa_relationship_kwargs={"cascade": "all, delete-orphan"}
-    )
+    scores: list["Score"] = children("review")
 
 
-class Score(SQLModel, table=True):
+class Score(Row, table=True):
     """The score (0–10 in half points) of one criterion in one review."""
 
     __tablename__ = "score"
     __table_args__ = (sa.UniqueConstraint("review_id", "criterion_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    review_id: int = Field(foreign_key="review.id", index=True)
-    criterion_id: int = Field(foreign_key="criterion.id", index=True)
+    review_id: int = refers_to("review")
+    criterion_id: int = refers_to("criterion")
     value: Decimal | None = Field(default=None, sa_type=sa.Numeric(4, 1))
     comment: str = Field(default="")  # to the applicants, if the challenge shares comments
 
@@ -217,22 +199,23 @@ class CheckOutcome(LabelledEnum):
     rejected = "rejected", _l("Rejected")
 
 
-class FormalCheck(SQLModel, table=True):
+class FormalCheck(Row, table=True):
     """One ruling of the formal check (形式审查) on a proposal: the checklist as ticked, the
     outcome and, for a rejection, its reason. Written once, never changed."""
 
     __tablename__ = "formal_check"
     __table_args__ = (
-        sa.CheckConstraint("outcome != 'rejected' OR reason != ''", name="rejected_has_reason"),
+        *checks(
+            rejected_has_reason="outcome != 'rejected' OR reason != ''",
+        ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    proposal_id: int = refers_to("proposal")
     items: dict = Field(default_factory=dict, sa_type=sa.JSON)  # item → ticked
     outcome: CheckOutcome = Field(sa_type=enum_type(CheckOutcome))
     reason: str = Field(default="")
     checked_by_id: int = Field(foreign_key="user.id")
-    checked_at: datetime = Field(sa_type=UTCDateTime)
+    checked_at: datetime = moment()
 
     checked_by: User = Relationship()
 
@@ -243,29 +226,26 @@ class AppealStatus(LabelledEnum):
     dismissed = "dismissed", _l("Dismissed")
 
 
-class Appeal(SQLModel, table=True):
+class Appeal(Row, table=True):
     """The applicant's one appeal against a rejection at the formal check, decided by a staff
     member other than the one who rejected. Its status changes only through states.py."""
 
     __tablename__ = "appeal"
     __table_args__ = (
-        sa.CheckConstraint(
-            "(status = 'lodged') = (decided_at IS NULL)", name="decided_iff_stamped"
+        *checks(
+            decided_iff_stamped=set_after("decided_at", "lodged"),
+            decided_has_answer="status = 'lodged' OR answer != ''",
         ),
-        sa.CheckConstraint("status = 'lodged' OR answer != ''", name="decided_has_answer"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
-    proposal_id: int = Field(foreign_key="proposal.id", unique=True)  # once
+    proposal_id: int = refers_to("proposal", unique=True)  # once
     check_id: int = Field(foreign_key="formal_check.id")
-    status: AppealStatus = Field(
-        default=AppealStatus.lodged, sa_type=enum_type(AppealStatus), index=True
-    )
+    status: AppealStatus = enum_field(AppealStatus.lodged, index=True)
     grounds: str
     lodged_by_id: int = Field(foreign_key="user.id")
-    lodged_at: datetime = Field(sa_type=UTCDateTime)
-    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
-    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    lodged_at: datetime = moment()
+    decided_by_id: int | None = user_ref()
+    decided_at: datetime | None = stamp()
     answer: str = Field(default="")
 
     check: FormalCheck = Relationship()
