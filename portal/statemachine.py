@@ -47,6 +47,10 @@ class StateMachine(Generic[S]):
     # state → columns emptied on entry: the stamps of a state left behind (a resubmitted
     # proposal is no longer withdrawn), so that the CHECK constraints hold after the move
     clears: Mapping[S, tuple[str, ...]] = field(default_factory=dict)
+    # state → column that keeps who made the move (the id of `by`; None when no person did, as
+    # on the command line); set before the row is written, left out of the audit event, which
+    # names the same person as its actor
+    movers: Mapping[S, str] = field(default_factory=dict)
 
     def allowed(self, current: S, to: S) -> bool:
         return to in self.transitions.get(current, ())
@@ -62,9 +66,9 @@ class StateMachine(Generic[S]):
         action: str | None = None,
         audit_fields: tuple[str, ...] = (),
     ) -> Any:
-        """Move `obj` to `to`: refused unless the table allows it; stamps and reason columns
-        set; one audit event (action "<entity>.<to>" unless `action` says otherwise) with the
-        state, stamps, reason and `audit_fields` before and after."""
+        """Move `obj` to `to`: refused unless the table allows it; stamps, reason and mover
+        columns set; one audit event (action "<entity>.<to>" unless `action` says otherwise)
+        with the state, stamps, reason and `audit_fields` before and after."""
         now = now or clock.now()
         current = getattr(obj, self.column)
         if not self.allowed(current, to):
@@ -87,6 +91,8 @@ class StateMachine(Generic[S]):
             setattr(obj, self.stamps[to], now)
         if to in self.reasons:
             setattr(obj, self.reasons[to], reason)
+        if to in self.movers:
+            setattr(obj, self.movers[to], getattr(by, "id", None))
         audit.record(
             by,
             action or f"{self.entity}.{to.value}",

@@ -54,6 +54,7 @@ ORGANISATION = StateMachine(
     stamps={OrgStatus.verified: "verified_at"},
     reasons=dict.fromkeys(OrgStatus, "rejection_reason"),
     reason_required=frozenset({OrgStatus.rejected}),
+    movers={OrgStatus.verified: "verified_by_id"},
 )
 MEMBERSHIP = StateMachine(
     "membership",
@@ -67,7 +68,10 @@ MEMBERSHIP = StateMachine(
     reasons=dict.fromkeys(MembershipStatus, "reason"),
 )
 INVITATION = StateMachine(
-    "invitation", INVITATION_TRANSITIONS, stamps={InvitationStatus.used: "used_at"}
+    "invitation",
+    INVITATION_TRANSITIONS,
+    stamps={InvitationStatus.used: "used_at"},
+    movers={InvitationStatus.used: "used_by_id"},
 )
 
 
@@ -89,14 +93,7 @@ def set_organisation_status(
     now: datetime | None = None,
 ) -> models.Organisation:
     """The only writer of Organisation.status; who verified it is kept beside the stamp."""
-    _columns_with(
-        ORGANISATION,
-        organisation,
-        to,
-        verified_by_id=by.id if to is OrgStatus.verified else None,
-    )
-    ORGANISATION.move(organisation, to, by=by, reason=reason, now=now)
-    return organisation
+    return ORGANISATION.move(organisation, to, by=by, reason=reason, now=now)
 
 
 # ---- memberships: the person speaks for the organisation exactly while approved -----------------
@@ -182,7 +179,4 @@ def set_invitation_status(
     invitation: models.Invitation, to: InvitationStatus, *, by: User, now: datetime | None = None
 ) -> models.Invitation:
     """The only writer of Invitation.status; who used it is kept beside the stamp."""
-    if to is InvitationStatus.used:
-        _columns_with(INVITATION, invitation, to, used_by_id=by.id)
-    INVITATION.move(invitation, to, by=by, now=now)
-    return invitation
+    return INVITATION.move(invitation, to, by=by, now=now)

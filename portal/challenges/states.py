@@ -98,6 +98,7 @@ DEADLINE_MACHINE = StateMachine(
     stamps={D.approved: "decided_at", D.returned: "decided_at"},
     reasons={D.returned: "return_reason"},
     reason_required=frozenset({D.returned}),
+    movers={D.approved: "decided_by_id", D.returned: "decided_by_id"},
 )
 
 
@@ -105,6 +106,4 @@ def set_deadline_change_status(
     change: DeadlineChange, to: DeadlineChangeStatus, *, by: User, reason: str = ""
 ) -> DeadlineChange:
     """The only writer of DeadlineChange.status: approved or returned, by whom and when."""
-    DEADLINE_MACHINE.move(change, to, by=by, reason=reason, audit_fields=("challenge_id",))
-    change.decided_by_id = by.id
-    return change
+    return DEADLINE_MACHINE.move(change, to, by=by, reason=reason, audit_fields=("challenge_id",))

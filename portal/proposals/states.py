@@ -99,6 +99,10 @@ CONSENT_MACHINE = StateMachine(
     },
     reasons={ConsentStatus.declined: "consent_reason", ConsentStatus.withdrawn: "consent_reason"},
     reason_required=frozenset({ConsentStatus.declined}),
+    movers=dict.fromkeys(
+        (ConsentStatus.accepted, ConsentStatus.declined, ConsentStatus.withdrawn),
+        "consent_decided_by_id",
+    ),
 )
 
 
@@ -112,7 +116,7 @@ def set_consent(
 ) -> ConsortiumMember:
     """The only writer of ConsortiumMember.consent once the row exists (a row starts invited,
     the lead organisation's accepted): stamps the answer, keeps its reason and who gave it."""
-    CONSENT_MACHINE.move(
+    return CONSENT_MACHINE.move(
         member,
         to,
         by=by,
@@ -120,8 +124,6 @@ def set_consent(
         now=now,
         audit_fields=("proposal_id", "organisation_id"),
     )
-    member.consent_decided_by_id = getattr(by, "id", None)
-    return member
 
 
 # ---- the team leader's signature ------------------------------------------------------------
@@ -132,6 +134,7 @@ SIGNATURE_MACHINE = StateMachine(
     stamps={SignatureStatus.void: "voided_at"},
     reasons={SignatureStatus.void: "void_cause"},
     reason_required=frozenset({SignatureStatus.void}),
+    movers={SignatureStatus.void: "voided_by_id"},
 )
 
 
@@ -150,5 +153,4 @@ def void_signature(
         audit_fields=("proposal_id",),
     )
     signature.void_cause = cause
-    signature.voided_by_id = getattr(by, "id", None)
     return signature

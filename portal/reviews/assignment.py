@@ -363,7 +363,6 @@ def decide_avoidance(request: AvoidanceRequest, *, accept: bool, by: User) -> Av
     request = db.lock(request)
     if request.status is not AvoidanceStatus.pending:
         raise DomainError(_("This request has already been decided."))
-    request.decided_by_id = by.id
     to = AvoidanceStatus.accepted if accept else AvoidanceStatus.refused
     states.set_status(request, to, by=by)
     if accept:

@@ -264,7 +264,6 @@ def decide_appeal(appeal: Appeal, *, uphold: bool, answer: str, by: User) -> App
         )
     to = AppealStatus.upheld if uphold else AppealStatus.dismissed
     states.set_status(appeal, to, by=by, reason=answer, audit_fields=("proposal_id",))
-    appeal.decided_by_id = by.id
     proposal = db.lock(db.session.get(Proposal, appeal.proposal_id))
     if uphold:
         proposal_states.set_status(

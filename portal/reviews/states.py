@@ -52,6 +52,7 @@ AVOIDANCE = StateMachine(
     "avoidance",
     {AvoidanceStatus.pending: {AvoidanceStatus.accepted, AvoidanceStatus.refused}},
     stamps={AvoidanceStatus.accepted: "decided_at", AvoidanceStatus.refused: "decided_at"},
+    movers={AvoidanceStatus.accepted: "decided_by_id", AvoidanceStatus.refused: "decided_by_id"},
 )
 APPEAL = StateMachine(
     "appeal",
@@ -59,6 +60,7 @@ APPEAL = StateMachine(
     stamps={AppealStatus.upheld: "decided_at", AppealStatus.dismissed: "decided_at"},
     reasons={AppealStatus.upheld: "answer", AppealStatus.dismissed: "answer"},
     reason_required=frozenset({AppealStatus.upheld, AppealStatus.dismissed}),
+    movers={AppealStatus.upheld: "decided_by_id", AppealStatus.dismissed: "decided_by_id"},
 )
 MACHINES: dict[type, StateMachine] = {
     Assignment: ASSIGNMENT,
@@ -84,8 +86,8 @@ def set_status(
     now: datetime | None = None,
     audit_fields: tuple[str, ...] = (),
 ):
-    """Move an assignment, a review or an avoidance request to `to`: refused unless its table
-    allows it; stamps and reason columns set; one audit event."""
+    """Move an assignment, a review, an avoidance request or an appeal to `to`: refused unless
+    its table allows it; stamps, reason and mover columns set; one audit event."""
     return MACHINES[type(obj)].move(
         obj,
         to,
