@@ -314,23 +314,19 @@ def propose(
         proposed_by_id=by.id,
         proposed_at=now,
     )
-    db.session.add(decision)
-    audit.record(
+    audit.created(
         by,
         "decision.proposed",
         decision,
-        after=audit.snapshot(
-            decision,
-            "round",
-            "winner_ids",
-            "reserve_ids",
-            "note",
-            "ranking",
-            "departures",
-            "committed",
-            "needs_approval",
-            "proposed_by_id",
-        ),
+        "round",
+        "winner_ids",
+        "reserve_ids",
+        "note",
+        "ranking",
+        "departures",
+        "committed",
+        "needs_approval",
+        "proposed_by_id",
     )
     if decision.needs_approval:
         number = challenge.number

@@ -214,8 +214,7 @@ def accept_report(
         recorded_by_id=by.id,
         recorded_at=clock.now(),
     )
-    db.session.add(disbursement)
-    audit.record(by, "disbursement.recorded", disbursement, after=audit.snapshot(disbursement))
+    audit.created(by, "disbursement.recorded", disbursement)
     title = milestone.title
     notify(
         queries.lead_users(award),

@@ -72,8 +72,7 @@ def start_publicity(proposal: Proposal, *, by: User | None) -> Award:
         created_at=now,
     )
     award.proposal = proposal
-    db.session.add(award)
-    audit.record(by, "award.publicity_started", award, after=audit.snapshot(award))
+    audit.created(by, "award.publicity_started", award)
     title = proposal.title
     notify(
         queries.lead_users(award),
@@ -106,8 +105,7 @@ def lodge_objection(
         objection.evidence_stored_name = stored.stored_name
         objection.evidence_size = stored.size
         objection.evidence_sha256 = stored.sha256
-    db.session.add(objection)
-    audit.record(by, "objection.lodged", objection, after=audit.snapshot(objection))
+    audit.created(by, "objection.lodged", objection)
     title = award.proposal.title
     notify(
         queries.active_staff(),
@@ -424,7 +422,7 @@ def decide_stage_gate(
             states.set_status(award, AwardStatus.eliminated, by=by, reason=reason, now=now)
             milestones.cancel_open_milestones(award, by=by)
         _tell_gate_outcome(award, name, outcome, reason)
-    audit.record(by, "stage_gate.decided", gate, after=audit.snapshot(gate))
+    audit.created(by, "stage_gate.decided", gate)
     return gate
 
 

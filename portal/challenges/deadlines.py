@@ -109,8 +109,8 @@ def propose_earlier(
         proposed_at=now,
     )
     db.session.add(change)
-    db.session.flush()
-    audit.record(by, "deadline_change.proposed", change, after=audit.snapshot(change))
+    db.session.flush()  # the audit keeps its id
+    audit.created(by, "deadline_change.proposed", change)
     return change
 
 

@@ -147,11 +147,14 @@ def invite(
                 challenge=number,
             )
         queue(db.session, email, subject, f"{body}\n\n{invitation_link(token, INVITATIONS_PATH)}")
-    audit.record(
+    audit.created(
         by,
         "consortium.invited",
         member,
-        after=audit.snapshot(member, "proposal_id", "organisation_id", "consent", "invited_email"),
+        "proposal_id",
+        "organisation_id",
+        "consent",
+        "invited_email",
     )
 
 

@@ -359,13 +359,15 @@ def record_signature(
         content_sha256=digest(signed),
     )
     proposal.signatures.append(signature)
-    audit.record(
+    audit.created(
         signer,
         "pledge.signed",
         signature,
-        after=audit.snapshot(
-            signature, "proposal_id", "signer_id", "signed_at", "remote_addr", "content_sha256"
-        ),
+        "proposal_id",
+        "signer_id",
+        "signed_at",
+        "remote_addr",
+        "content_sha256",
     )
     return signature
 

@@ -63,8 +63,7 @@ def add_panel_member(challenge: Challenge, expert: User | None, *, by: User) -> 
     member = PanelMember(
         challenge_id=challenge.id, expert_id=expert.id, added_at=clock.now(), added_by_id=by.id
     )
-    db.session.add(member)
-    audit.record(by, "panel.added", member, after=snapshot(member))
+    audit.created(by, "panel.added", member)
     return member
 
 
@@ -114,7 +113,7 @@ def assign(
         raise ValidationFailed({"expert": problem})
     start_review(challenge, by=by)
     assignment = _new_assignment(proposal, expert, by)
-    audit.record(by, "assignment.created", assignment, after=snapshot(assignment))
+    audit.created(by, "assignment.created", assignment)
     if notify_expert:
         number = challenge.number
         notify(
@@ -306,8 +305,7 @@ def declare_conflict(
         reason=reason.strip(),
         declared_at=clock.now(),
     )
-    db.session.add(declaration)
-    audit.record(expert, "conflict.declared", declaration, after=snapshot(declaration))
+    audit.created(expert, "conflict.declared", declaration)
     _recuse_new_conflicts(
         expert,
         _("Conflict declared: %(r)s", r=reason.strip()),
@@ -352,8 +350,7 @@ def request_avoidance(
         requested_by_id=by.id,
         requested_at=clock.now(),
     )
-    db.session.add(request)
-    audit.record(by, "avoidance.requested", request, after=snapshot(request))
+    audit.created(by, "avoidance.requested", request)
     return request
 
 

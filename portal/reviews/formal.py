@@ -108,8 +108,8 @@ def _record(proposal: Proposal, ticked: dict, outcome: CheckOutcome, reason: str
         checked_at=clock.now(),
     )
     db.session.add(check)
-    db.session.flush()
-    audit.record(by, f"formal_check.{outcome.value}", check, after=audit.snapshot(check))
+    db.session.flush()  # the audit keeps its id
+    audit.created(by, f"formal_check.{outcome.value}", check)
     return check
 
 
@@ -231,8 +231,8 @@ def lodge_appeal(proposal: Proposal, *, grounds: str, by: User) -> Appeal:
         lodged_at=clock.now(),
     )
     db.session.add(appeal)
-    db.session.flush()
-    audit.record(by, "appeal.lodged", appeal, after=audit.snapshot(appeal))
+    db.session.flush()  # the audit keeps its id
+    audit.created(by, "appeal.lodged", appeal)
     number, pid = proposal.challenge.number, proposal.id
     notify(
         officers(),
