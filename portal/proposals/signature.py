@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
@@ -109,20 +110,19 @@ def name_leader(
     )
     title, number, lead = proposal.title, proposal.challenge.number, proposal.lead_org.name
     if account is not None and problem:
-        with force_locale(account.language or _default_locale()):
-            subject = _(
-                "%(who)s of %(lead)s names you team leader (挂帅人) of “%(title)s”",
-                who=by.name,
-                lead=lead,
-                title=title,
-            )
-            body = _(
+        _mail_named(
+            address,
+            account.language or _default_locale(),
+            by=by,
+            lead=lead,
+            title=title,
+            body=lambda: _(
                 "Your account cannot sign this team's pledge: %(problem)s Tell %(who)s, who can "
                 "name the team leader again.",
                 problem=leader_account_problem(account, leader_org_id),
                 who=by.name,
-            )
-        queue(db.session, address, subject, body)
+            ),
+        )
         return
     if account is not None:
         if account.id != by.id:
@@ -152,14 +152,13 @@ def name_leader(
         approved_on_join=is_administrator(by, leader_org_id),
         now=now,
     )
-    with force_locale(_default_locale()):
-        subject = _(
-            "%(who)s of %(lead)s names you team leader (挂帅人) of “%(title)s”",
-            who=by.name,
-            lead=lead,
-            title=title,
-        )
-        body = _(
+    _mail_named(
+        address,
+        _default_locale(),
+        by=by,
+        lead=lead,
+        title=title,
+        body=lambda: _(
             "%(who)s of %(lead)s names you the team leader of the proposal “%(title)s” for "
             "challenge %(challenge)s on Jiebang Portal. Register through this link to confirm "
             "that you lead the team and to sign the pledge (军令状) yourself; the link works once.",
@@ -167,9 +166,32 @@ def name_leader(
             lead=lead,
             title=title,
             challenge=number,
+        ),
+        link=invitation_link(token, pledge_path(proposal)),
+    )
+
+
+def _mail_named(
+    address: str,
+    language: str,
+    *,
+    by: User,
+    lead: str,
+    title: str,
+    body: Callable[[], str],
+    link: str = "",
+) -> None:
+    """E-mail the person named team leader who cannot be told in the inbox, in `language`: the
+    subject says who named them; `body()` says what they can do, through `link` if given."""
+    with force_locale(language):
+        subject = _(
+            "%(who)s of %(lead)s names you team leader (挂帅人) of “%(title)s”",
+            who=by.name,
+            lead=lead,
+            title=title,
         )
-    link = invitation_link(token, pledge_path(proposal))
-    queue(db.session, address, subject, f"{body}\n\n{link}")
+        text = body()
+    queue(db.session, address, subject, f"{text}\n\n{link}" if link else text)
 
 
 def _default_locale() -> str:
