@@ -35,6 +35,7 @@ from portal.challenges.content import (
     DEFAULT_RUBRIC,
     QUESTION_MAX,
     REASON_MAX,
+    SETTING_RANGES,
     TEXT_MAX,
     TITLE_MAX,
     ChallengeData,
@@ -142,6 +143,20 @@ def between(low: int, high: int, message):
     return check
 
 
+def setting_field(label, name: str) -> WholeNumberField:
+    """A whole-number setting of a challenge: required, within the range the content is held
+    to (SETTING_RANGES), and starting from a new challenge's value."""
+    allowed = SETTING_RANGES[name]
+    return WholeNumberField(
+        label,
+        default=getattr(ChallengeData, name),
+        validators=[
+            InputRequired(_l("Give a whole number.")),
+            between(allowed.low, allowed.high, allowed.message),
+        ],
+    )
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
@@ -244,27 +259,13 @@ class ChallengeForm(PortalForm):
         default=[t.value for t in OrgType],
     )
     region = StringField(_l("Region (if restricted)"), validators=[Length(max=100)])
-    max_members = WholeNumberField(
-        _l("Maximum consortium members besides the lead"),
-        default=4,
-        validators=[
-            InputRequired(_l("Give a whole number.")),
-            between(0, 20, _l("Between 0 and 20 members besides the lead.")),
-        ],
-    )
+    max_members = setting_field(_l("Maximum consortium members besides the lead"), "max_members")
     aggregation = SelectField(
         _l("How the experts' scores are combined"),
         choices=Aggregation.choices(),
         default=Aggregation.mean.value,
     )
-    reviewers_per_proposal = WholeNumberField(
-        _l("Reviewers per proposal"),
-        default=3,
-        validators=[
-            InputRequired(_l("Give a whole number.")),
-            between(1, 15, _l("Between 1 and 15 reviewers per proposal.")),
-        ],
-    )
+    reviewers_per_proposal = setting_field(_l("Reviewers per proposal"), "reviewers_per_proposal")
     blind_review = BooleanField(
         _l("Blind review: hide the organisations and people from the experts"), default=True
     )
@@ -283,22 +284,8 @@ class ChallengeForm(PortalForm):
         _l("Further items of the formal check, one per line"),
         validators=[Length(max=4000, message=_l("At most %(max)d characters."))],
     )
-    pass_mark = WholeNumberField(
-        _l("Pass mark"),
-        default=60,
-        validators=[
-            InputRequired(_l("Give a whole number.")),
-            between(0, 100, _l("The pass mark is a score between 0 and 100.")),
-        ],
-    )
-    publicity_days = WholeNumberField(
-        _l("Publicity period (days)"),
-        default=7,
-        validators=[
-            InputRequired(_l("Give a whole number.")),
-            between(1, 60, _l("The publicity period is between 1 and 60 days.")),
-        ],
-    )
+    pass_mark = setting_field(_l("Pass mark"), "pass_mark")
+    publicity_days = setting_field(_l("Publicity period (days)"), "publicity_days")
     indicators = FieldList(FormField(IndicatorRowForm), min_entries=1, max_entries=30)
     criteria = FieldList(FormField(CriterionRowForm), min_entries=0, max_entries=20)
     add_indicator = SubmitField(_l("Add an indicator"))
