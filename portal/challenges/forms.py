@@ -162,7 +162,34 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class IndicatorRowForm(Form):
+class _TableRowForm(Form):
+    """A row of the indicator or criterion table: a row left blank is dropped; a row filled in
+    needs its name and its value (a value that did not parse has said so already)."""
+
+    typed: tuple[str, ...] = ()  # the fields a person types into
+    value_field = ""
+    name_missing = value_missing = ""
+
+    def is_blank(self) -> bool:
+        return not any(
+            (self[name].raw_data[0].strip() if self[name].raw_data else "") for name in self.typed
+        )
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.is_blank():
+            return ok
+        value = self[self.value_field]
+        if not (self.name.data or "").strip():
+            self.name.errors = [*self.name.errors, str(self.name_missing)]
+            ok = False
+        if value.data is None and not value.errors:
+            value.errors = [*value.errors, str(self.value_missing)]
+            ok = False
+        return ok
+
+
+class IndicatorRowForm(_TableRowForm):
     indicator_id = HiddenNumberField()  # the saved indicator this row is: it keeps its identity
     name = StringField(_l("Indicator"), validators=[Length(max=200)])
     comparison = SelectField(_l("Comparison"), choices=COMPARISON_CHOICES, default="ge")
@@ -170,26 +197,12 @@ class IndicatorRowForm(Form):
     unit = StringField(_l("Unit"), validators=[Length(max=40)])
     test_method = StringField(_l("Test method"), validators=[Length(max=500)])
 
-    def is_blank(self) -> bool:
-        return not any(
-            (f.raw_data[0].strip() if f.raw_data else "")
-            for f in (self.name, self.target, self.unit, self.test_method)
-        )
-
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        if self.is_blank():
-            return ok
-        if not (self.name.data or "").strip():
-            self.name.errors = [*self.name.errors, str(_l("Name the indicator."))]
-            ok = False
-        if self.target.data is None and not self.target.errors:
-            self.target.errors = [*self.target.errors, str(_l("Give the target value."))]
-            ok = False
-        return ok
+    typed = ("name", "target", "unit", "test_method")
+    value_field = "target"
+    name_missing, value_missing = _l("Name the indicator."), _l("Give the target value.")
 
 
-class CriterionRowForm(Form):
+class CriterionRowForm(_TableRowForm):
     criterion_id = HiddenNumberField()
     name = StringField(_l("Criterion"), validators=[Length(max=200)])
     weight = WholeNumberField(
@@ -198,23 +211,9 @@ class CriterionRowForm(Form):
     )
     description = StringField(_l("What the experts look for"), validators=[Length(max=1000)])
 
-    def is_blank(self) -> bool:
-        return not any(
-            (f.raw_data[0].strip() if f.raw_data else "")
-            for f in (self.name, self.weight, self.description)
-        )
-
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        if self.is_blank():
-            return ok
-        if not (self.name.data or "").strip():
-            self.name.errors = [*self.name.errors, str(_l("Name the criterion."))]
-            ok = False
-        if self.weight.data is None and not self.weight.errors:
-            self.weight.errors = [*self.weight.errors, str(_l("Give the weight."))]
-            ok = False
-        return ok
+    typed = ("name", "weight", "description")
+    value_field = "weight"
+    name_missing, value_missing = _l("Name the criterion."), _l("Give the weight.")
 
 
 class ChallengeForm(PortalForm):
