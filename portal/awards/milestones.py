@@ -28,7 +28,7 @@ from portal.awards.models import (
 )
 from portal.awards.permissions import can_manage, can_report
 from portal.db import db, money
-from portal.errors import DomainError, ValidationFailed, require
+from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
 from portal.presentation import format_money
@@ -126,9 +126,7 @@ def report_milestone(
         raise DomainError(_("Only a running project's milestones can be reported."))
     if milestone.status not in (MilestoneStatus.planned, MilestoneStatus.returned):
         raise DomainError(_("This milestone cannot be reported now."))
-    progress = (progress or "").strip()
-    if not progress:
-        raise ValidationFailed({"progress": _("Describe the progress made.")})
+    progress = given_text(progress, "progress", _("Describe the progress made."))
     known = {i.id for i in award.indicators}
     report = MilestoneReport(
         milestone_id=milestone.id,
@@ -231,9 +229,7 @@ def accept_report(
 def return_report(report: MilestoneReport, *, by: User, comments: str) -> MilestoneReport:
     """Send a report back with comments; the lead organisation reports again."""
     award, milestone = _decidable(report, by)
-    comments = (comments or "").strip()
-    if not comments:
-        raise ValidationFailed({"comments": _("Say what must change in a new report.")})
+    comments = given_text(comments, "comments", _("Say what must change in a new report."))
     _decide(report, ReportDecision.returned, by=by, comments=comments)
     states.set_milestone_status(milestone, MilestoneStatus.returned, by=by)
     title = milestone.title

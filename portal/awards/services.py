@@ -37,7 +37,7 @@ from portal.awards.permissions import (
 )
 from portal.challenges.models import Challenge, FundingMode
 from portal.db import db, money
-from portal.errors import DomainError, ValidationFailed, require
+from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
 from portal.presentation import format_local, format_money
@@ -95,9 +95,7 @@ def lodge_objection(
         raise DomainError(_("This award is not in publicity."))
     if not award.publicity_open(now):
         raise DomainError(_("The publicity period has ended; objections are no longer accepted."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({"reason": _("Say why you object.")})
+    reason = given_text(reason, "reason", _("Say why you object."))
     objection = Objection(award_id=award.id, objector_id=by.id, reason=reason, lodged_at=now)
     if evidence is not None and evidence.filename:
         stored = storage.store_pdf(evidence, field="evidence", folder="objections")
@@ -133,9 +131,7 @@ def resolve_objection(
     award = db.lock(objection.award, Award.objections)
     if objection.status is not ObjectionStatus.open:
         raise DomainError(_("This objection has already been resolved."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({"reason": _("Give the reason for the decision.")})
+    reason = given_text(reason, "reason", _("Give the reason for the decision."))
     decision = ObjectionStatus.upheld if upheld else ObjectionStatus.dismissed
     states.set_objection_status(objection, decision, by=by, reason=reason)
     if upheld:

@@ -29,7 +29,7 @@ from portal.accounts.models import (
     User,
 )
 from portal.db import db
-from portal.errors import DomainError, ValidationFailed, require
+from portal.errors import DomainError, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.mail import queue
 from portal.notifications.services import notify
@@ -234,11 +234,9 @@ def decline(
 ) -> ConsortiumMember:
     """An administrator of the invited organisation declines, saying why."""
     now = now or clock.now()
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed(
-            {"reason": _("Say why your organisation declines: the lead organisation reads it.")}
-        )
+    reason = given_text(
+        reason, "reason", _("Say why your organisation declines: the lead organisation reads it.")
+    )
     proposal, member = _locked(member, by)
     _answerable(proposal, member, now)
     set_consent(member, ConsentStatus.declined, by=by, reason=reason, now=now)

@@ -19,7 +19,7 @@ from portal.accounts.models import Organisation, Role, User
 from portal.audit import snapshot
 from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
-from portal.errors import DomainError, ValidationFailed, require
+from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
 from portal.proposals.models import Proposal, ProposalStatus
@@ -234,9 +234,7 @@ def recuse(assignment: Assignment, *, reason: str, by: User) -> Assignment:
     assignment = db.lock(assignment)
     if assignment.status is not AssignmentStatus.assigned:
         raise DomainError(_("Only an open assignment can be recused; a submitted review stays."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({"reason": _("Give the reason for your recusal.")})
+    reason = given_text(reason, "reason", _("Give the reason for your recusal."))
     states.set_status(assignment, AssignmentStatus.recused, by=by, reason=reason)
     number = assignment.proposal.challenge.number
     notify(
