@@ -27,6 +27,7 @@ from portal.awards.models import (
     ReportEvidence,
 )
 from portal.awards.permissions import can_manage, can_report
+from portal.awards.tell import project_link, tell_team
 from portal.db import db, money
 from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
@@ -107,10 +108,6 @@ def planned_milestones(plan: list[PlannedTranche]) -> list[Milestone]:
     ]
 
 
-def _project_link(award: Award) -> str:
-    return f"/projects/{award.id}"
-
-
 def report_milestone(
     milestone: Milestone,
     *,
@@ -156,7 +153,7 @@ def report_milestone(
             [officer],
             "milestone_reported",
             lambda: _("Milestone reported: %(title)s", title=title),
-            link=_project_link(award),
+            link=project_link(award),
         )
     return report
 
@@ -214,14 +211,13 @@ def accept_report(
     )
     audit.created(by, "disbursement.recorded", disbursement)
     title = milestone.title
-    notify(
-        queries.lead_users(award),
+    tell_team(
+        award,
         "milestone_accepted",
         lambda: _("Milestone accepted: %(title)s", title=title),
         lambda: _(
             "The tranche of %(amount)s is released.", amount=format_money(disbursement.amount)
         ),
-        link=_project_link(award),
     )
     return disbursement
 
@@ -233,12 +229,11 @@ def return_report(report: MilestoneReport, *, by: User, comments: str) -> Milest
     _decide(report, ReportDecision.returned, by=by, comments=comments)
     states.set_milestone_status(milestone, MilestoneStatus.returned, by=by)
     title = milestone.title
-    notify(
-        queries.lead_users(award),
+    tell_team(
+        award,
         "milestone_returned",
         lambda: _("Milestone report returned: %(title)s", title=title),
         lambda: comments,
-        link=_project_link(award),
     )
     return report
 
