@@ -275,6 +275,23 @@ def _named_organisation(credit_code: str) -> tuple[str, Organisation | None]:
     return code, (queries.organisation_with_code(code) if code else None)
 
 
+def _check_naming(code: str, reason: str, *, other: tuple[str, bool, str], no_reason: str) -> None:
+    """Refuse unless exactly one party is named, and a reason given. A party is named either
+    the other way, `other` being (its field, whether it was used, what to say when neither or
+    both were), or as an organisation by its credit `code`, which must be well formed;
+    `no_reason` is what to say when the reason is missing."""
+    field, other_named, name_one = other
+    problems = {}
+    if other_named == bool(code):
+        problems[field] = name_one
+    elif code and creditcode.problem(code):
+        problems["credit_code"] = str(creditcode.problem(code))
+    if not (reason or "").strip():
+        problems["reason"] = no_reason
+    if problems:
+        raise ValidationFailed(problems)
+
+
 def declare_conflict(
     expert: User,
     *,
@@ -286,15 +303,16 @@ def declare_conflict(
     credit code; any open assignment it touches is recused."""
     require(can_declare_conflict(expert, proposal))
     code, organisation = _named_organisation(credit_code)
-    problems = {}
-    if (proposal is None) == (not code):
-        problems["proposal"] = _("Name either one proposal or one organisation.")
-    elif code and creditcode.problem(code):
-        problems["credit_code"] = str(creditcode.problem(code))
-    if not (reason or "").strip():
-        problems["reason"] = _("Say why there is a conflict.")
-    if problems:
-        raise ValidationFailed(problems)
+    _check_naming(
+        code,
+        reason,
+        other=(
+            "proposal",
+            proposal is not None,
+            _("Name either one proposal or one organisation."),
+        ),
+        no_reason=_("Say why there is a conflict."),
+    )
     declaration = ConflictDeclaration(
         expert_id=expert.id,
         proposal_id=proposal.id if proposal else None,
@@ -328,15 +346,16 @@ def request_avoidance(
         raise DomainError(_("Avoidance can be requested for a submitted proposal under review."))
     expert_email = (expert_email or "").strip().lower()
     code, organisation = _named_organisation(credit_code)
-    problems = {}
-    if bool(expert_email) == bool(code):
-        problems["expert_email"] = _("Name either one expert's e-mail or one organisation.")
-    elif code and creditcode.problem(code):
-        problems["credit_code"] = str(creditcode.problem(code))
-    if not (reason or "").strip():
-        problems["reason"] = _("Say why this expert or organisation should not review.")
-    if problems:
-        raise ValidationFailed(problems)
+    _check_naming(
+        code,
+        reason,
+        other=(
+            "expert_email",
+            bool(expert_email),
+            _("Name either one expert's e-mail or one organisation."),
+        ),
+        no_reason=_("Say why this expert or organisation should not review."),
+    )
     named_expert = queries.expert_with_email(expert_email) if expert_email else None
     request = AvoidanceRequest(
         proposal_id=proposal.id,
