@@ -48,7 +48,7 @@ TRANSITIONS = {
 
 # Every state names the reason column, so that a move out of the state with a reason clears it
 # (the CHECK constraints allow a reason only in that state).
-ORGANISATION = StateMachine(
+ORGANISATION: StateMachine[models.Organisation, OrgStatus] = StateMachine(
     "organisation",
     ORGANISATION_TRANSITIONS,
     stamps={OrgStatus.verified: "verified_at"},
@@ -67,7 +67,7 @@ MEMBERSHIP = StateMachine(
     },
     reasons=dict.fromkeys(MembershipStatus, "reason"),
 )
-INVITATION = StateMachine(
+INVITATION: StateMachine[models.Invitation, InvitationStatus] = StateMachine(
     "invitation",
     INVITATION_TRANSITIONS,
     stamps={InvitationStatus.used: "used_at"},
@@ -84,16 +84,8 @@ def _columns_with(machine: StateMachine, obj, to, **columns) -> None:
             setattr(obj, name, value)
 
 
-def set_organisation_status(
-    organisation: models.Organisation,
-    to: OrgStatus,
-    *,
-    by: User,
-    reason: str = "",
-    now: datetime | None = None,
-) -> models.Organisation:
-    """The only writer of Organisation.status; who verified it is kept beside the stamp."""
-    return ORGANISATION.move(organisation, to, by=by, reason=reason, now=now)
+set_organisation_status = ORGANISATION.move
+"""The only writer of Organisation.status; who verified it is kept beside the stamp."""
 
 
 # ---- memberships: the person speaks for the organisation exactly while approved -----------------
@@ -175,8 +167,5 @@ def set_membership_status(
     return membership
 
 
-def set_invitation_status(
-    invitation: models.Invitation, to: InvitationStatus, *, by: User, now: datetime | None = None
-) -> models.Invitation:
-    """The only writer of Invitation.status; who used it is kept beside the stamp."""
-    return INVITATION.move(invitation, to, by=by, now=now)
+set_invitation_status = INVITATION.move
+"""The only writer of Invitation.status; who used it is kept beside the stamp."""

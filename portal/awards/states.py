@@ -58,13 +58,13 @@ MILESTONE_TRANSITIONS = {
     M.reported: {M.accepted, M.returned, M.cancelled},
     M.returned: {M.reported, M.cancelled},
 }
-MILESTONE_MACHINE = StateMachine(
+MILESTONE_MACHINE: StateMachine[Milestone, MilestoneStatus] = StateMachine(
     "milestone", MILESTONE_TRANSITIONS, stamps={M.accepted: "accepted_at"}
 )
 
 DECIDED = frozenset({ObjectionStatus.upheld, ObjectionStatus.dismissed})
 OBJECTION_TRANSITIONS = {ObjectionStatus.open: DECIDED}
-OBJECTION_MACHINE = StateMachine(
+OBJECTION_MACHINE: StateMachine[Objection, ObjectionStatus] = StateMachine(
     "objection",
     OBJECTION_TRANSITIONS,
     stamps=dict.fromkeys(DECIDED, "resolved_at"),
@@ -93,23 +93,11 @@ def set_status(
     return award
 
 
-def set_milestone_status(
-    milestone: Milestone, to: MilestoneStatus, *, by: User, now: datetime | None = None
-) -> Milestone:
-    """The only writer of Milestone.status (an accepted milestone keeps when it was accepted)."""
-    return MILESTONE_MACHINE.move(milestone, to, by=by, now=now)
+set_milestone_status = MILESTONE_MACHINE.move
+"""The only writer of Milestone.status (an accepted milestone keeps when it was accepted)."""
 
-
-def set_objection_status(
-    objection: Objection,
-    to: ObjectionStatus,
-    *,
-    by: User,
-    reason: str,
-    now: datetime | None = None,
-) -> Objection:
-    """The only writer of Objection.status: the decision, its reason, when and by whom."""
-    return OBJECTION_MACHINE.move(objection, to, by=by, reason=reason, now=now)
+set_objection_status = OBJECTION_MACHINE.move
+"""The only writer of Objection.status: the decision, its reason, when and by whom."""
 
 
 D = DecisionStatus

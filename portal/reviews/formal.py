@@ -257,7 +257,7 @@ def decide_appeal(appeal: Appeal, *, uphold: bool, answer: str, by: User) -> App
             {"answer": _("The text is too long (at most %(n)s characters).", n=REASON_MAX)}
         )
     to = AppealStatus.upheld if uphold else AppealStatus.dismissed
-    states.set_status(appeal, to, by=by, reason=answer, audit_fields=("proposal_id",))
+    states.set_status(appeal, to, by=by, reason=answer)
     proposal = db.lock(db.session.get(Proposal, appeal.proposal_id))
     if uphold:
         proposal_states.set_status(
