@@ -33,7 +33,14 @@ from portal.i18n import lazy_gettext as _l
 from portal.notifications.mail import queue
 from portal.notifications.services import notify
 from portal.presentation import plain_number
-from portal.proposals.common import Problem, check_open, lead_administrators, lock_proposal
+from portal.proposals.common import (
+    Problem,
+    check_open,
+    indicator_commitments,
+    lead_administrators,
+    leader_organisation,
+    lock_proposal,
+)
 from portal.proposals.links import pledge_path
 from portal.proposals.models import (
     PledgeSignature,
@@ -208,14 +215,9 @@ def _money(value: Decimal | None) -> str | None:
 def covered_content(proposal: Proposal) -> dict:
     """What the pledge covers, as plain JSON: the leader, the consortium, the commitments, the
     milestones and the budget (relations loaded, as lock_proposal loads them)."""
-    by_indicator = {c.indicator_id: c for c in proposal.commitments}
-    leader_org = next(
-        (m.organisation for m in proposal.members if m.organisation_id == proposal.leader_org_id),
-        None,
-    )
+    leader_org = leader_organisation(proposal)
     commitments = []
-    for indicator in proposal.challenge.indicators:
-        commitment = by_indicator.get(indicator.id)
+    for indicator, commitment in indicator_commitments(proposal):
         value = commitment.value if commitment else None
         commitments.append(
             {
