@@ -81,5 +81,7 @@ def record(
 
 
 def created(actor, action: str, obj: SQLModel, *fields: str) -> AuditEvent:
-    """The audit event of a new row: its columns (or only `fields`) after, nothing before."""
+    """Add a new row to the transaction, with its audit event: its columns (or only `fields`)
+    after, as they stand before the row is written, nothing before."""
+    db.session.add(obj)
     return record(actor, action, obj, after=snapshot(obj, *fields))

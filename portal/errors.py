@@ -40,3 +40,12 @@ class ValidationFailed(DomainError):
     def __init__(self, problems: dict[str | None, str]):
         super().__init__("; ".join(problems.values()))
         self.problems = problems
+
+
+def given_text(value: str | None, field: str, message: str) -> str:
+    """`value` without the white space around it; ValidationFailed on `field`, saying
+    `message`, when nothing is left (a reason, an answer that must be written)."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed({field: message})
+    return value

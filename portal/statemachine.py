@@ -10,11 +10,11 @@ Each domain's `states.py` declares its machine, e.g.::
         reasons={ProposalStatus.rejected: "rejection_reason"},
     )
 
-    def set_status(proposal, to, *, by, reason="", now=None):
-        return MACHINE.move(proposal, to, by=by, reason=reason, now=now)
+    set_status = MACHINE.move  # the only writer of Proposal.status
 
-and nothing else assigns the column. CHECK constraints in the database hold the columns that go
-with each state (a migration per domain), so a row written around the machine is refused too.
+(a setter that does more than the table says wraps `MACHINE.move`), and nothing else assigns the
+column. CHECK constraints in the database hold the columns that go with each state (a migration
+per domain), so a row written around the machine is refused too.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from portal import audit, clock
 from portal.errors import DomainError
 from portal.i18n import gettext as _
 
+Row = TypeVar("Row")
 S = TypeVar("S", bound=enum.Enum)
 
 
@@ -37,7 +38,7 @@ class IllegalTransition(DomainError):
 
 
 @dataclass(frozen=True)
-class StateMachine(Generic[S]):
+class StateMachine(Generic[Row, S]):
     entity: str  # the audit name: "proposal" → actions "proposal.submitted", …
     transitions: Mapping[S, frozenset[S] | set[S]]
     column: str = "status"
@@ -47,24 +48,32 @@ class StateMachine(Generic[S]):
     # state → columns emptied on entry: the stamps of a state left behind (a resubmitted
     # proposal is no longer withdrawn), so that the CHECK constraints hold after the move
     clears: Mapping[S, tuple[str, ...]] = field(default_factory=dict)
+    # state → column that keeps who made the move (the id of `by`; None when no person did, as
+    # on the command line); set before the row is written, left out of the audit event, which
+    # names the same person as its actor
+    movers: Mapping[S, str] = field(default_factory=dict)
+    # state → audit action where it is not "<entity>.<state>" (the name the trail already uses)
+    actions: Mapping[S, str] = field(default_factory=dict)
+    # columns every audit event of the entity shows, before and after (what it belongs to)
+    audit_fields: tuple[str, ...] = ()
 
     def allowed(self, current: S, to: S) -> bool:
         return to in self.transitions.get(current, ())
 
     def move(
         self,
-        obj: Any,
+        obj: Row,
         to: S,
         *,
         by: Any,
         reason: str = "",
         now: datetime | None = None,
         action: str | None = None,
-        audit_fields: tuple[str, ...] = (),
-    ) -> Any:
-        """Move `obj` to `to`: refused unless the table allows it; stamps and reason columns
-        set; one audit event (action "<entity>.<to>" unless `action` says otherwise) with the
-        state, stamps, reason and `audit_fields` before and after."""
+    ) -> Row:
+        """Move `obj` to `to`: refused unless the table allows it; stamps, reason and mover
+        columns set; one audit event (action "<entity>.<to>" unless `action` or the machine's
+        `actions` say otherwise) with the state, stamps, reason and `audit_fields` before and
+        after."""
         now = now or clock.now()
         current = getattr(obj, self.column)
         if not self.allowed(current, to):
@@ -78,7 +87,7 @@ class StateMachine(Generic[S]):
         reason = (reason or "").strip()
         if to in self.reason_required and not reason:
             raise DomainError(_("Give a reason."), field="reason")
-        touched = (self.column, *self._columns_of(to), *audit_fields)
+        touched = (self.column, *self._columns_of(to), *self.audit_fields)
         before = audit.snapshot(obj, *touched)
         for column in self.clears.get(to, ()):
             setattr(obj, column, None)
@@ -87,9 +96,11 @@ class StateMachine(Generic[S]):
             setattr(obj, self.stamps[to], now)
         if to in self.reasons:
             setattr(obj, self.reasons[to], reason)
+        if to in self.movers:
+            setattr(obj, self.movers[to], getattr(by, "id", None))
         audit.record(
             by,
-            action or f"{self.entity}.{to.value}",
+            action or self.actions.get(to) or f"{self.entity}.{to.value}",
             obj,
             before=before,
             after=audit.snapshot(obj, *touched),

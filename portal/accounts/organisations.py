@@ -20,7 +20,7 @@ from portal.accounts.models import Organisation, OrgStatus, OrgType, User
 from portal.accounts.permissions import can_administer, can_verify
 from portal.accounts.queries import administrators, platform_admins
 from portal.db import db
-from portal.errors import DomainError, ValidationFailed, require
+from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
 
@@ -150,9 +150,7 @@ def reject(
     require(can_verify(by, organisation))
     organisation = db.lock(organisation)
     _decided(organisation, OrgStatus.rejected)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({"reason": _("Say why, so that the administrator can correct it.")})
+    reason = given_text(reason, "reason", _("Say why, so that the administrator can correct it."))
     states.set_organisation_status(organisation, OrgStatus.rejected, by=by, reason=reason, now=now)
     name = organisation.name
     _tell_administrators(

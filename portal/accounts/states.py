@@ -48,12 +48,13 @@ TRANSITIONS = {
 
 # Every state names the reason column, so that a move out of the state with a reason clears it
 # (the CHECK constraints allow a reason only in that state).
-ORGANISATION = StateMachine(
+ORGANISATION: StateMachine[models.Organisation, OrgStatus] = StateMachine(
     "organisation",
     ORGANISATION_TRANSITIONS,
     stamps={OrgStatus.verified: "verified_at"},
     reasons=dict.fromkeys(OrgStatus, "rejection_reason"),
     reason_required=frozenset({OrgStatus.rejected}),
+    movers={OrgStatus.verified: "verified_by_id"},
 )
 MEMBERSHIP = StateMachine(
     "membership",
@@ -66,8 +67,11 @@ MEMBERSHIP = StateMachine(
     },
     reasons=dict.fromkeys(MembershipStatus, "reason"),
 )
-INVITATION = StateMachine(
-    "invitation", INVITATION_TRANSITIONS, stamps={InvitationStatus.used: "used_at"}
+INVITATION: StateMachine[models.Invitation, InvitationStatus] = StateMachine(
+    "invitation",
+    INVITATION_TRANSITIONS,
+    stamps={InvitationStatus.used: "used_at"},
+    movers={InvitationStatus.used: "used_by_id"},
 )
 
 
@@ -80,23 +84,8 @@ def _columns_with(machine: StateMachine, obj, to, **columns) -> None:
             setattr(obj, name, value)
 
 
-def set_organisation_status(
-    organisation: models.Organisation,
-    to: OrgStatus,
-    *,
-    by: User,
-    reason: str = "",
-    now: datetime | None = None,
-) -> models.Organisation:
-    """The only writer of Organisation.status; who verified it is kept beside the stamp."""
-    _columns_with(
-        ORGANISATION,
-        organisation,
-        to,
-        verified_by_id=by.id if to is OrgStatus.verified else None,
-    )
-    ORGANISATION.move(organisation, to, by=by, reason=reason, now=now)
-    return organisation
+set_organisation_status = ORGANISATION.move
+"""The only writer of Organisation.status; who verified it is kept beside the stamp."""
 
 
 # ---- memberships: the person speaks for the organisation exactly while approved -----------------
@@ -178,11 +167,5 @@ def set_membership_status(
     return membership
 
 
-def set_invitation_status(
-    invitation: models.Invitation, to: InvitationStatus, *, by: User, now: datetime | None = None
-) -> models.Invitation:
-    """The only writer of Invitation.status; who used it is kept beside the stamp."""
-    if to is InvitationStatus.used:
-        _columns_with(INVITATION, invitation, to, used_by_id=by.id)
-    INVITATION.move(invitation, to, by=by, now=now)
-    return invitation
+set_invitation_status = INVITATION.move
+"""The only writer of Invitation.status; who used it is kept beside the stamp."""

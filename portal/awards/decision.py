@@ -42,7 +42,7 @@ from portal.awards.services import start_publicity
 from portal.challenges import states as challenge_states
 from portal.challenges.models import Challenge, ChallengeStatus, FundingMode
 from portal.db import db, money
-from portal.errors import DomainError, ValidationFailed, require
+from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
 from portal.presentation import format_money
@@ -314,23 +314,19 @@ def propose(
         proposed_by_id=by.id,
         proposed_at=now,
     )
-    db.session.add(decision)
-    audit.record(
+    audit.created(
         by,
         "decision.proposed",
         decision,
-        after=audit.snapshot(
-            decision,
-            "round",
-            "winner_ids",
-            "reserve_ids",
-            "note",
-            "ranking",
-            "departures",
-            "committed",
-            "needs_approval",
-            "proposed_by_id",
-        ),
+        "round",
+        "winner_ids",
+        "reserve_ids",
+        "note",
+        "ranking",
+        "departures",
+        "committed",
+        "needs_approval",
+        "proposed_by_id",
     )
     if decision.needs_approval:
         number = challenge.number
@@ -390,16 +386,15 @@ def return_decision(decision: Decision, *, by: User, reason: str) -> Decision:
     _challenge, decision = _lock_proposed(
         decision, by, _("You proposed this decision; another staff member must return it.")
     )
-    if not (reason or "").strip():
-        raise ValidationFailed({"reason": _("Say why the decision is returned.")})
+    reason = given_text(reason, "reason", _("Say why the decision is returned."))
     states.set_decision_status(decision, DecisionStatus.returned, by=by, reason=reason)
-    number, why = decision.challenge.number, reason.strip()
+    number = decision.challenge.number
     proposer = db.session.get(User, decision.proposed_by_id) if decision.proposed_by_id else None
     notify(
         [proposer] if proposer else [],
         "decision_returned",
         lambda: _("Your decision of %(number)s was returned", number=number),
-        lambda: why,
+        lambda: reason,
         link=f"/officer/challenges/{decision.challenge_id}/decision",
     )
     return decision

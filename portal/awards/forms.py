@@ -173,18 +173,24 @@ class ValueRow(Form):
     value = FiniteDecimalField(_l("Value reached"), validators=[Optional()], **VALUE)
 
 
-class ReportForm(PortalForm):
+class _PerIndicatorForm(PortalForm):
+    """A form with a row for each indicator of the project (the FieldList named `rows`)."""
+
+    rows = ""
+
+    @classmethod
+    def from_model(cls, award: Award, **kwargs: Any) -> _PerIndicatorForm:
+        form = cls(**kwargs)
+        for indicator in award.indicators:
+            form[cls.rows].append_entry({"indicator_id": indicator.id})
+        return form
+
+
+class ReportForm(_PerIndicatorForm):
     progress = TextAreaField(_l("Progress"), validators=[DataRequired(), Length(max=20000)])
     values = FieldList(FormField(ValueRow))
     evidence = MultipleFileField(_l("Evidence (PDF files)"))
-
-    @classmethod
-    def from_model(cls, award: Award, **kwargs: Any) -> ReportForm:
-        """A row for each indicator of the project."""
-        form = cls(**kwargs)
-        for indicator in award.indicators:
-            form.values.append_entry({"indicator_id": indicator.id})
-        return form
+    rows = "values"
 
     def to_input(self) -> dict[str, Any]:
         return {
@@ -222,16 +228,10 @@ class TargetForm(PortalForm):
         return {"value": self.target.data}
 
 
-class AcceptanceForm(PortalForm):
+class AcceptanceForm(_PerIndicatorForm):
     achieved = FieldList(FormField(ValueRow))
     comments = TextAreaField(_l("Acceptance opinion"), validators=[Optional(), Length(max=5000)])
-
-    @classmethod
-    def from_model(cls, award: Award, **kwargs: Any) -> AcceptanceForm:
-        form = cls(**kwargs)
-        for indicator in award.indicators:
-            form.achieved.append_entry({"indicator_id": indicator.id})
-        return form
+    rows = "achieved"
 
     def to_input(self) -> dict[str, Any]:
         return {"achieved": _values_by_indicator(self.achieved), "comments": self.comments.data}

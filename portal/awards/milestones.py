@@ -27,8 +27,9 @@ from portal.awards.models import (
     ReportEvidence,
 )
 from portal.awards.permissions import can_manage, can_report
+from portal.awards.tell import project_link, tell_team
 from portal.db import db, money
-from portal.errors import DomainError, ValidationFailed, require
+from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
 from portal.presentation import format_money
@@ -107,10 +108,6 @@ def planned_milestones(plan: list[PlannedTranche]) -> list[Milestone]:
     ]
 
 
-def _project_link(award: Award) -> str:
-    return f"/projects/{award.id}"
-
-
 def report_milestone(
     milestone: Milestone,
     *,
@@ -126,9 +123,7 @@ def report_milestone(
         raise DomainError(_("Only a running project's milestones can be reported."))
     if milestone.status not in (MilestoneStatus.planned, MilestoneStatus.returned):
         raise DomainError(_("This milestone cannot be reported now."))
-    progress = (progress or "").strip()
-    if not progress:
-        raise ValidationFailed({"progress": _("Describe the progress made.")})
+    progress = given_text(progress, "progress", _("Describe the progress made."))
     known = {i.id for i in award.indicators}
     report = MilestoneReport(
         milestone_id=milestone.id,
@@ -158,7 +153,7 @@ def report_milestone(
             [officer],
             "milestone_reported",
             lambda: _("Milestone reported: %(title)s", title=title),
-            link=_project_link(award),
+            link=project_link(award),
         )
     return report
 
@@ -214,17 +209,15 @@ def accept_report(
         recorded_by_id=by.id,
         recorded_at=clock.now(),
     )
-    db.session.add(disbursement)
-    audit.record(by, "disbursement.recorded", disbursement, after=audit.snapshot(disbursement))
+    audit.created(by, "disbursement.recorded", disbursement)
     title = milestone.title
-    notify(
-        queries.lead_users(award),
+    tell_team(
+        award,
         "milestone_accepted",
         lambda: _("Milestone accepted: %(title)s", title=title),
         lambda: _(
             "The tranche of %(amount)s is released.", amount=format_money(disbursement.amount)
         ),
-        link=_project_link(award),
     )
     return disbursement
 
@@ -232,18 +225,15 @@ def accept_report(
 def return_report(report: MilestoneReport, *, by: User, comments: str) -> MilestoneReport:
     """Send a report back with comments; the lead organisation reports again."""
     award, milestone = _decidable(report, by)
-    comments = (comments or "").strip()
-    if not comments:
-        raise ValidationFailed({"comments": _("Say what must change in a new report.")})
+    comments = given_text(comments, "comments", _("Say what must change in a new report."))
     _decide(report, ReportDecision.returned, by=by, comments=comments)
     states.set_milestone_status(milestone, MilestoneStatus.returned, by=by)
     title = milestone.title
-    notify(
-        queries.lead_users(award),
+    tell_team(
+        award,
         "milestone_returned",
         lambda: _("Milestone report returned: %(title)s", title=title),
         lambda: comments,
-        link=_project_link(award),
     )
     return report
 

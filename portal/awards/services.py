@@ -35,19 +35,15 @@ from portal.awards.permissions import (
     can_publicise,
     can_resolve,
 )
+from portal.awards.tell import tell_team
 from portal.challenges.models import Challenge, FundingMode
 from portal.db import db, money
-from portal.errors import DomainError, ValidationFailed, require
+from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
 from portal.presentation import format_local, format_money
 from portal.proposals import states as proposal_states
 from portal.proposals.models import Proposal, ProposalStatus
-
-
-def _project_link(award: Award) -> str:
-    return f"/projects/{award.id}"
-
 
 # ---- publicity and objections -------------------------------------------------------------
 
@@ -72,15 +68,13 @@ def start_publicity(proposal: Proposal, *, by: User | None) -> Award:
         created_at=now,
     )
     award.proposal = proposal
-    db.session.add(award)
-    audit.record(by, "award.publicity_started", award, after=audit.snapshot(award))
+    audit.created(by, "award.publicity_started", award)
     title = proposal.title
-    notify(
-        queries.lead_users(award),
+    tell_team(
+        award,
         "award_in_publicity",
         lambda: _("Your project %(title)s is in publicity", title=title),
         lambda: _("The publicity period ends %(end)s.", end=format_local(award.publicity_ends_at)),
-        link=_project_link(award),
     )
     return award
 
@@ -96,9 +90,7 @@ def lodge_objection(
         raise DomainError(_("This award is not in publicity."))
     if not award.publicity_open(now):
         raise DomainError(_("The publicity period has ended; objections are no longer accepted."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({"reason": _("Say why you object.")})
+    reason = given_text(reason, "reason", _("Say why you object."))
     objection = Objection(award_id=award.id, objector_id=by.id, reason=reason, lodged_at=now)
     if evidence is not None and evidence.filename:
         stored = storage.store_pdf(evidence, field="evidence", folder="objections")
@@ -106,8 +98,7 @@ def lodge_objection(
         objection.evidence_stored_name = stored.stored_name
         objection.evidence_size = stored.size
         objection.evidence_sha256 = stored.sha256
-    db.session.add(objection)
-    audit.record(by, "objection.lodged", objection, after=audit.snapshot(objection))
+    audit.created(by, "objection.lodged", objection)
     title = award.proposal.title
     notify(
         queries.active_staff(),
@@ -135,9 +126,7 @@ def resolve_objection(
     award = db.lock(objection.award, Award.objections)
     if objection.status is not ObjectionStatus.open:
         raise DomainError(_("This objection has already been resolved."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({"reason": _("Give the reason for the decision.")})
+    reason = given_text(reason, "reason", _("Give the reason for the decision."))
     decision = ObjectionStatus.upheld if upheld else ObjectionStatus.dismissed
     states.set_objection_status(objection, decision, by=by, reason=reason)
     if upheld:
@@ -169,12 +158,11 @@ def _revoke(award: Award, *, by: User, reason: str, cause: Objection) -> None:
                 lambda: reason,
             )
     title = award.proposal.title
-    notify(
-        queries.lead_users(award),
+    tell_team(
+        award,
         "award_revoked",
         lambda: _("The award of %(title)s has been revoked", title=title),
         lambda: reason,
-        link=_project_link(award),
     )
 
 
@@ -243,8 +231,8 @@ def confirm_award(
     states.set_status(award, AwardStatus.confirmed, by=by, now=now)
     title = award.proposal.title
     days = current_app.config["NOTICE_TASK_BOOK_DAYS"]
-    notify(
-        queries.lead_users(award),
+    tell_team(
+        award,
         "award_confirmed",
         lambda: _("Your project %(title)s is confirmed", title=title),
         lambda: _(
@@ -252,7 +240,6 @@ def confirm_award(
             "award notice; the project starts when it is signed.",
             days=days,
         ),
-        link=_project_link(award),
     )
     return award
 
@@ -278,12 +265,11 @@ def start_project(award: Award, *, by: User, task_book_signed_on: date | None) -
     award.task_book_signed_on = task_book_signed_on
     states.set_status(award, AwardStatus.active, by=by, action="award.started")
     title = award.proposal.title
-    notify(
-        queries.lead_users(award),
+    tell_team(
+        award,
         "project_started",
         lambda: _("Project %(title)s has started", title=title),
         lambda: _("The task book is signed; report each milestone as it falls due."),
-        link=_project_link(award),
     )
     return award
 
@@ -322,11 +308,10 @@ def complete_project(
     award.acceptance_comments = (comments or "").strip()
     states.set_status(award, AwardStatus.completed, by=by)
     title = award.proposal.title
-    notify(
-        queries.lead_users(award),
+    tell_team(
+        award,
         "project_completed",
         lambda: _("Project %(title)s passed final acceptance", title=title),
-        link=_project_link(award),
     )
     return award
 
@@ -371,14 +356,13 @@ def terminate_project(
     states.set_status(award, to, by=by, reason=reason)
     milestones.cancel_open_milestones(award, by=by)
     title = award.proposal.title
-    notify(
-        queries.lead_users(award),
+    tell_team(
+        award,
         "award_revoked" if revoke else "project_terminated",
         (lambda: _("The award of %(title)s has been revoked", title=title))
         if revoke
         else (lambda: _("Project %(title)s has been terminated", title=title)),
         lambda: reason,
-        link=_project_link(award),
     )
     return award
 
@@ -424,14 +408,14 @@ def decide_stage_gate(
             states.set_status(award, AwardStatus.eliminated, by=by, reason=reason, now=now)
             milestones.cancel_open_milestones(award, by=by)
         _tell_gate_outcome(award, name, outcome, reason)
-    audit.record(by, "stage_gate.decided", gate, after=audit.snapshot(gate))
+    audit.created(by, "stage_gate.decided", gate)
     return gate
 
 
 def _tell_gate_outcome(award: Award, gate: str, outcome: GateOutcome, reason: str) -> None:
     title = award.proposal.title
-    notify(
-        queries.lead_users(award),
+    tell_team(
+        award,
         "stage_gate",
         lambda: (
             _("%(title)s continues after %(gate)s", title=title, gate=gate)
@@ -439,5 +423,4 @@ def _tell_gate_outcome(award: Award, gate: str, outcome: GateOutcome, reason: st
             else _("%(title)s was eliminated at %(gate)s", title=title, gate=gate)
         ),
         lambda: reason,
-        link=_project_link(award),
     )

@@ -49,6 +49,7 @@ MACHINE = StateMachine(
     stamps={A.confirmed: "confirmed_at", **dict.fromkeys(CLOSED, "closed_at")},
     reasons=dict.fromkeys(ENDED_EARLY, "close_reason"),
     reason_required=ENDED_EARLY,
+    movers={A.confirmed: "confirmed_by_id", **dict.fromkeys(CLOSED, "closed_by_id")},
 )
 
 M = MilestoneStatus
@@ -57,18 +58,19 @@ MILESTONE_TRANSITIONS = {
     M.reported: {M.accepted, M.returned, M.cancelled},
     M.returned: {M.reported, M.cancelled},
 }
-MILESTONE_MACHINE = StateMachine(
+MILESTONE_MACHINE: StateMachine[Milestone, MilestoneStatus] = StateMachine(
     "milestone", MILESTONE_TRANSITIONS, stamps={M.accepted: "accepted_at"}
 )
 
 DECIDED = frozenset({ObjectionStatus.upheld, ObjectionStatus.dismissed})
 OBJECTION_TRANSITIONS = {ObjectionStatus.open: DECIDED}
-OBJECTION_MACHINE = StateMachine(
+OBJECTION_MACHINE: StateMachine[Objection, ObjectionStatus] = StateMachine(
     "objection",
     OBJECTION_TRANSITIONS,
     stamps=dict.fromkeys(DECIDED, "resolved_at"),
     reasons=dict.fromkeys(DECIDED, "resolution"),
     reason_required=DECIDED,
+    movers=dict.fromkeys(DECIDED, "resolved_by_id"),
 )
 
 
@@ -86,34 +88,16 @@ def set_status(
     revoked award tells the modules above (award_revoked): its notices are revoked in the same
     transaction."""
     MACHINE.move(award, to, by=by, reason=reason, now=now, action=action)
-    if to is A.confirmed:
-        award.confirmed_by_id = by.id
-    if to in CLOSED:
-        award.closed_by_id = by.id
     if to is A.revoked:
         award_revoked.send(award, by=by)
     return award
 
 
-def set_milestone_status(
-    milestone: Milestone, to: MilestoneStatus, *, by: User, now: datetime | None = None
-) -> Milestone:
-    """The only writer of Milestone.status (an accepted milestone keeps when it was accepted)."""
-    return MILESTONE_MACHINE.move(milestone, to, by=by, now=now)
+set_milestone_status = MILESTONE_MACHINE.move
+"""The only writer of Milestone.status (an accepted milestone keeps when it was accepted)."""
 
-
-def set_objection_status(
-    objection: Objection,
-    to: ObjectionStatus,
-    *,
-    by: User,
-    reason: str,
-    now: datetime | None = None,
-) -> Objection:
-    """The only writer of Objection.status: the decision, its reason, when and by whom."""
-    OBJECTION_MACHINE.move(objection, to, by=by, reason=reason, now=now)
-    objection.resolved_by_id = by.id
-    return objection
+set_objection_status = OBJECTION_MACHINE.move
+"""The only writer of Objection.status: the decision, its reason, when and by whom."""
 
 
 D = DecisionStatus
@@ -127,12 +111,12 @@ DECISION_MACHINE = StateMachine(
     stamps={D.effective: "decided_at", D.returned: "returned_at", D.reopened: "reopened_at"},
     reasons={D.returned: "return_reason", D.reopened: "reopen_reason"},
     reason_required=frozenset({D.returned, D.reopened}),
+    movers={
+        D.effective: "decided_by_id",
+        D.returned: "returned_by_id",
+        D.reopened: "reopened_by_id",
+    },
 )
-DECISION_BY = {
-    D.effective: "decided_by_id",
-    D.returned: "returned_by_id",
-    D.reopened: "reopened_by_id",
-}
 
 
 def set_decision_status(
@@ -149,7 +133,6 @@ def set_decision_status(
     person whose approval made it effective."""
     now = now or clock.now()
     DECISION_MACHINE.move(decision, to, by=by, reason=reason, now=now)
-    setattr(decision, DECISION_BY[to], by.id)
     if approved:
         decision.approved_by_id = by.id
         decision.approved_at = now

@@ -11,7 +11,7 @@ from portal.challenges import signals
 from portal.challenges.models import Chain, ChainLink, Challenge, Stage
 from portal.challenges.permissions import can_manage
 from portal.db import db
-from portal.errors import DomainError, ValidationFailed, require
+from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 
 
@@ -26,9 +26,7 @@ def save_chain(
 ) -> Chain:
     """Create a chain (`chain` None) or change one."""
     require(can_manage(by))
-    name = (name or "").strip()
-    if not name:
-        raise ValidationFailed({"name": _("Name the chain.")})
+    name = given_text(name, "name", _("Name the chain."))
     clash = db.session.exec(select(Chain).where(Chain.name == name)).first()
     if clash is not None and clash is not chain:
         raise ValidationFailed({"name": _("A chain with this name exists already.")})
@@ -48,9 +46,7 @@ def save_link(
 ) -> ChainLink:
     """Add a link to `chain` (`link` None) or change one of its links."""
     require(can_manage(by))
-    name = (name or "").strip()
-    if not name:
-        raise ValidationFailed({"name": _("Name the link.")})
+    name = given_text(name, "name", _("Name the link."))
     clash = db.session.exec(
         select(ChainLink).where(ChainLink.chain_id == chain.id, ChainLink.name == name)
     ).first()

@@ -39,8 +39,7 @@ def ask(challenge: Challenge, question: str, *, by: User) -> Clarification:
     clarification = Clarification(
         challenge_id=challenge.id, asked_by_id=by.id, question=question, asked_at=now
     )
-    db.session.add(clarification)
-    audit.record(by, "clarification.asked", clarification, after=audit.snapshot(clarification))
+    audit.created(by, "clarification.asked", clarification)
     return clarification
 
 

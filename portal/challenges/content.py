@@ -33,6 +33,7 @@ from portal.challenges.models import (
 from portal.db import db
 from portal.errors import ValidationFailed
 from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.presentation import plain_number
 
 TITLE_MAX = 200
@@ -43,6 +44,24 @@ MONEY_MAX = Decimal("999999999999.99")
 
 CHECK_ITEM_MAX = 200
 CHECK_ITEMS_MAX = 20
+
+
+@dataclass(frozen=True)
+class Range:
+    """The whole numbers a setting may take, and what a person is told otherwise."""
+
+    low: int
+    high: int
+    message: Any  # a lazy string: told in the reader's language
+
+
+# The settings the form asks as whole numbers; content_problems holds the saved value to them.
+SETTING_RANGES = {
+    "max_members": Range(0, 20, _l("Between 0 and 20 members besides the lead.")),
+    "reviewers_per_proposal": Range(1, 15, _l("Between 1 and 15 reviewers per proposal.")),
+    "pass_mark": Range(0, 100, _l("The pass mark is a score between 0 and 100.")),
+    "publicity_days": Range(1, 60, _l("The publicity period is between 1 and 60 days.")),
+}
 
 
 @dataclass(frozen=True)
@@ -189,14 +208,9 @@ def content_problems(
     unknown = set(data.allowed_org_types) - {t.value for t in OrgType}
     if unknown or (complete and not data.allowed_org_types):
         problems["allowed_org_types"] = _("Allow at least one type of organisation.")
-    if not 0 <= data.max_members <= 20:
-        problems["max_members"] = _("Between 0 and 20 members besides the lead.")
-    if not 1 <= data.reviewers_per_proposal <= 15:
-        problems["reviewers_per_proposal"] = _("Between 1 and 15 reviewers per proposal.")
-    if not 0 <= data.pass_mark <= 100:
-        problems["pass_mark"] = _("The pass mark is a score between 0 and 100.")
-    if not 1 <= data.publicity_days <= 60:
-        problems["publicity_days"] = _("The publicity period is between 1 and 60 days.")
+    for name, allowed in SETTING_RANGES.items():
+        if not allowed.low <= getattr(data, name) <= allowed.high:
+            problems[name] = str(allowed.message)
     items = clean_checklist(data.formal_checklist)
     if len(items) > CHECK_ITEMS_MAX or any(len(item) > CHECK_ITEM_MAX for item in items):
         problems["formal_checklist"] = _(

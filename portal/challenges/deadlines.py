@@ -28,7 +28,7 @@ from portal.challenges.models import (
 )
 from portal.challenges.permissions import can_manage
 from portal.db import db
-from portal.errors import DomainError, NotAllowed, ValidationFailed, require
+from portal.errors import DomainError, NotAllowed, given_text, require
 from portal.i18n import gettext as _
 from portal.presentation import format_local
 
@@ -109,8 +109,8 @@ def propose_earlier(
         proposed_at=now,
     )
     db.session.add(change)
-    db.session.flush()
-    audit.record(by, "deadline_change.proposed", change, after=audit.snapshot(change))
+    db.session.flush()  # the audit keeps its id
+    audit.created(by, "deadline_change.proposed", change)
     return change
 
 
@@ -126,9 +126,7 @@ def return_change(change: DeadlineChange, *, reason: str, by: User) -> DeadlineC
     """The second staff member turns the earlier deadline down; the deadline stays."""
     require(can_manage(by, change.challenge))
     change, _challenge = lock(change)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({"reason": _("Give the reason for returning the change.")})
+    reason = given_text(reason, "reason", _("Give the reason for returning the change."))
     states.set_deadline_change_status(change, DeadlineChangeStatus.returned, by=by, reason=reason)
     return change
 

@@ -35,6 +35,7 @@ from portal.challenges.content import (
     DEFAULT_RUBRIC,
     QUESTION_MAX,
     REASON_MAX,
+    SETTING_RANGES,
     TEXT_MAX,
     TITLE_MAX,
     ChallengeData,
@@ -142,12 +143,53 @@ def between(low: int, high: int, message):
     return check
 
 
+def setting_field(label, name: str) -> WholeNumberField:
+    """A whole-number setting of a challenge: required, within the range the content is held
+    to (SETTING_RANGES), and starting from a new challenge's value."""
+    allowed = SETTING_RANGES[name]
+    return WholeNumberField(
+        label,
+        default=getattr(ChallengeData, name),
+        validators=[
+            InputRequired(_l("Give a whole number.")),
+            between(allowed.low, allowed.high, allowed.message),
+        ],
+    )
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
 
 
-class IndicatorRowForm(Form):
+class _TableRowForm(Form):
+    """A row of the indicator or criterion table: a row left blank is dropped; a row filled in
+    needs its name and its value (a value that did not parse has said so already)."""
+
+    typed: tuple[str, ...] = ()  # the fields a person types into
+    value_field = ""
+    name_missing = value_missing = ""
+
+    def is_blank(self) -> bool:
+        return not any(
+            (self[name].raw_data[0].strip() if self[name].raw_data else "") for name in self.typed
+        )
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.is_blank():
+            return ok
+        value = self[self.value_field]
+        if not (self.name.data or "").strip():
+            self.name.errors = [*self.name.errors, str(self.name_missing)]
+            ok = False
+        if value.data is None and not value.errors:
+            value.errors = [*value.errors, str(self.value_missing)]
+            ok = False
+        return ok
+
+
+class IndicatorRowForm(_TableRowForm):
     indicator_id = HiddenNumberField()  # the saved indicator this row is: it keeps its identity
     name = StringField(_l("Indicator"), validators=[Length(max=200)])
     comparison = SelectField(_l("Comparison"), choices=COMPARISON_CHOICES, default="ge")
@@ -155,26 +197,12 @@ class IndicatorRowForm(Form):
     unit = StringField(_l("Unit"), validators=[Length(max=40)])
     test_method = StringField(_l("Test method"), validators=[Length(max=500)])
 
-    def is_blank(self) -> bool:
-        return not any(
-            (f.raw_data[0].strip() if f.raw_data else "")
-            for f in (self.name, self.target, self.unit, self.test_method)
-        )
-
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        if self.is_blank():
-            return ok
-        if not (self.name.data or "").strip():
-            self.name.errors = [*self.name.errors, str(_l("Name the indicator."))]
-            ok = False
-        if self.target.data is None and not self.target.errors:
-            self.target.errors = [*self.target.errors, str(_l("Give the target value."))]
-            ok = False
-        return ok
+    typed = ("name", "target", "unit", "test_method")
+    value_field = "target"
+    name_missing, value_missing = _l("Name the indicator."), _l("Give the target value.")
 
 
-class CriterionRowForm(Form):
+class CriterionRowForm(_TableRowForm):
     criterion_id = HiddenNumberField()
     name = StringField(_l("Criterion"), validators=[Length(max=200)])
     weight = WholeNumberField(
@@ -183,23 +211,9 @@ class CriterionRowForm(Form):
     )
     description = StringField(_l("What the experts look for"), validators=[Length(max=1000)])
 
-    def is_blank(self) -> bool:
-        return not any(
-            (f.raw_data[0].strip() if f.raw_data else "")
-            for f in (self.name, self.weight, self.description)
-        )
-
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        if self.is_blank():
-            return ok
-        if not (self.name.data or "").strip():
-            self.name.errors = [*self.name.errors, str(_l("Name the criterion."))]
-            ok = False
-        if self.weight.data is None and not self.weight.errors:
-            self.weight.errors = [*self.weight.errors, str(_l("Give the weight."))]
-            ok = False
-        return ok
+    typed = ("name", "weight", "description")
+    value_field = "weight"
+    name_missing, value_missing = _l("Name the criterion."), _l("Give the weight.")
 
 
 class ChallengeForm(PortalForm):
@@ -244,27 +258,13 @@ class ChallengeForm(PortalForm):
         default=[t.value for t in OrgType],
     )
     region = StringField(_l("Region (if restricted)"), validators=[Length(max=100)])
-    max_members = WholeNumberField(
-        _l("Maximum consortium members besides the lead"),
-        default=4,
-        validators=[
-            InputRequired(_l("Give a whole number.")),
-            between(0, 20, _l("Between 0 and 20 members besides the lead.")),
-        ],
-    )
+    max_members = setting_field(_l("Maximum consortium members besides the lead"), "max_members")
     aggregation = SelectField(
         _l("How the experts' scores are combined"),
         choices=Aggregation.choices(),
         default=Aggregation.mean.value,
     )
-    reviewers_per_proposal = WholeNumberField(
-        _l("Reviewers per proposal"),
-        default=3,
-        validators=[
-            InputRequired(_l("Give a whole number.")),
-            between(1, 15, _l("Between 1 and 15 reviewers per proposal.")),
-        ],
-    )
+    reviewers_per_proposal = setting_field(_l("Reviewers per proposal"), "reviewers_per_proposal")
     blind_review = BooleanField(
         _l("Blind review: hide the organisations and people from the experts"), default=True
     )
@@ -283,22 +283,8 @@ class ChallengeForm(PortalForm):
         _l("Further items of the formal check, one per line"),
         validators=[Length(max=4000, message=_l("At most %(max)d characters."))],
     )
-    pass_mark = WholeNumberField(
-        _l("Pass mark"),
-        default=60,
-        validators=[
-            InputRequired(_l("Give a whole number.")),
-            between(0, 100, _l("The pass mark is a score between 0 and 100.")),
-        ],
-    )
-    publicity_days = WholeNumberField(
-        _l("Publicity period (days)"),
-        default=7,
-        validators=[
-            InputRequired(_l("Give a whole number.")),
-            between(1, 60, _l("The publicity period is between 1 and 60 days.")),
-        ],
-    )
+    pass_mark = setting_field(_l("Pass mark"), "pass_mark")
+    publicity_days = setting_field(_l("Publicity period (days)"), "publicity_days")
     indicators = FieldList(FormField(IndicatorRowForm), min_entries=1, max_entries=30)
     criteria = FieldList(FormField(CriterionRowForm), min_entries=0, max_entries=20)
     add_indicator = SubmitField(_l("Add an indicator"))

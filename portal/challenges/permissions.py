@@ -34,6 +34,7 @@ from portal.challenges.models import (
 from portal.db import db
 
 Row = TypeVar("Row", ChallengeAttachment, ChainLink)
+Managed = TypeVar("Managed", Clarification, DeadlineChange)
 PUBLISHED = Challenge.published_at.is_not(None)
 """Ever published: a draft has no published_at, and keeps none when cancelled (CHECK in 0007)."""
 
@@ -121,16 +122,20 @@ def get_guide_or_404(challenge: Challenge, attachment_id: int) -> ChallengeAttac
     return _row_or_404(ChallengeAttachment, attachment_id, challenge_id=challenge.id)
 
 
+def _managed_or_404(model: type[Managed], row_id: int, user: User | None) -> Managed:
+    """The row of `model` with `row_id`, with its challenge, for the officers who manage that
+    challenge; 404 for anyone else."""
+    row = db.session.exec(
+        select(model).where(model.id == row_id).options(selectinload(model.challenge))
+    ).first()
+    if row is None or not can_manage(user, row.challenge):
+        abort(404)
+    return row
+
+
 def get_clarification_or_404(clarification_id: int, user: User | None) -> Clarification:
     """A question, with its challenge, for the officer who answers it."""
-    clarification = db.session.exec(
-        select(Clarification)
-        .where(Clarification.id == clarification_id)
-        .options(selectinload(Clarification.challenge))
-    ).first()
-    if clarification is None or not can_manage(user, clarification.challenge):
-        abort(404)
-    return clarification
+    return _managed_or_404(Clarification, clarification_id, user)
 
 
 def get_chain_or_404(chain_id: int, user: User | None) -> Chain:
@@ -150,11 +155,4 @@ def get_link_or_404(chain: Chain, link_id: int) -> ChainLink:
 def get_deadline_change_or_404(change_id: int, user: User | None) -> DeadlineChange:
     """An earlier deadline waiting for (or decided by) a second staff member, with its
     challenge: the programme office's business only."""
-    change = db.session.exec(
-        select(DeadlineChange)
-        .where(DeadlineChange.id == change_id)
-        .options(selectinload(DeadlineChange.challenge))
-    ).first()
-    if change is None or not can_manage(user, change.challenge):
-        abort(404)
-    return change
+    return _managed_or_404(DeadlineChange, change_id, user)

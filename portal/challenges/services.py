@@ -268,8 +268,7 @@ def add_attachment(challenge: Challenge, upload: FileStorage, *, by: User) -> Ch
         sha256=stored.sha256,
         uploaded_at=clock.now(),
     )
-    db.session.add(attachment)
-    audit.record(by, "challenge.guide_added", attachment, after=audit.snapshot(attachment))
+    audit.created(by, "challenge.guide_added", attachment)
     return attachment
 
 

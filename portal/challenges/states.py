@@ -92,19 +92,16 @@ def set_status(
 # ---- a deadline brought forward: proposed → approved | returned -------------------------------
 
 D = DeadlineChangeStatus
-DEADLINE_MACHINE = StateMachine(
+DEADLINE_MACHINE: StateMachine[DeadlineChange, DeadlineChangeStatus] = StateMachine(
     "deadline_change",
     {D.proposed: frozenset({D.approved, D.returned})},
     stamps={D.approved: "decided_at", D.returned: "decided_at"},
     reasons={D.returned: "return_reason"},
     reason_required=frozenset({D.returned}),
+    movers={D.approved: "decided_by_id", D.returned: "decided_by_id"},
+    audit_fields=("challenge_id",),
 )
 
 
-def set_deadline_change_status(
-    change: DeadlineChange, to: DeadlineChangeStatus, *, by: User, reason: str = ""
-) -> DeadlineChange:
-    """The only writer of DeadlineChange.status: approved or returned, by whom and when."""
-    DEADLINE_MACHINE.move(change, to, by=by, reason=reason, audit_fields=("challenge_id",))
-    change.decided_by_id = by.id
-    return change
+set_deadline_change_status = DEADLINE_MACHINE.move
+"""The only writer of DeadlineChange.status: approved or returned, by whom and when."""

@@ -155,11 +155,8 @@ def _record(draft: Draft, pdf: bytes, *, by: User | None, batch: NoticeBatch | N
             _("Another notice for this award was issued at the same moment. Reload the page.")
         ) from exc
     notice.award = draft.award
-    audit.record(
-        by,
-        "notice.issued",
-        notice,
-        after=audit.snapshot(notice, "number", "version", "award_id", "sha256", "language"),
+    audit.created(
+        by, "notice.issued", notice, "number", "version", "award_id", "sha256", "language"
     )
     number, version = notice.number, notice.version
     notify(

@@ -62,8 +62,7 @@ def add_attachment(
         uploaded_at=now,
         uploaded_by_id=by.id,
     )
-    db.session.add(attachment)
-    audit.record(by, "proposal.attachment_added", attachment, after=audit.snapshot(attachment))
+    audit.created(by, "proposal.attachment_added", attachment)
     return attachment
 
 

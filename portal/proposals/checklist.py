@@ -15,7 +15,7 @@ from portal.errors import ValidationFailed
 from portal.i18n import gettext as _
 from portal.presentation import format_money, plain_number
 from portal.proposals import consent, signature
-from portal.proposals.common import Problem
+from portal.proposals.common import Problem, indicator_commitments
 from portal.proposals.models import MemberRole, Proposal
 from portal.proposals.permissions import region_matches
 from portal.proposals.queries import current_attachments
@@ -110,9 +110,7 @@ def _member_problems(proposal: Proposal) -> list[Problem]:
 
 def _commitment_problems(proposal: Proposal) -> list[Problem]:
     found = []
-    by_indicator = {c.indicator_id: c for c in proposal.commitments}
-    for i, indicator in enumerate(proposal.challenge.indicators):
-        commitment = by_indicator.get(indicator.id)
+    for i, (indicator, commitment) in enumerate(indicator_commitments(proposal)):
         if commitment is None or commitment.value is None:
             found.append(
                 Problem(

@@ -9,12 +9,12 @@ from datetime import datetime
 from sqlmodel import select
 
 from portal.accounts.membership import administrators
-from portal.accounts.models import Role, User
-from portal.challenges.models import Challenge
+from portal.accounts.models import Organisation, Role, User
+from portal.challenges.models import Challenge, Indicator
 from portal.db import db
 from portal.errors import DomainError
 from portal.presentation import format_local
-from portal.proposals.models import Proposal
+from portal.proposals.models import Commitment, Proposal
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,21 @@ class Problem:
     section: str
     field: str | None
     message: str
+
+
+def indicator_commitments(proposal: Proposal) -> list[tuple[Indicator, Commitment | None]]:
+    """Each indicator of the challenge, in its order, with the proposal's commitment to it
+    (None while none is made); relations loaded."""
+    by_indicator = {c.indicator_id: c for c in proposal.commitments}
+    return [(i, by_indicator.get(i.id)) for i in proposal.challenge.indicators]
+
+
+def leader_organisation(proposal: Proposal) -> Organisation | None:
+    """The team leader's organisation, found among the consortium's (members loaded)."""
+    return next(
+        (m.organisation for m in proposal.members if m.organisation_id == proposal.leader_org_id),
+        None,
+    )
 
 
 def deadline_text(challenge: Challenge) -> str:

@@ -10,6 +10,7 @@ consortium the leader signed for, and the lead's administrators are told.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app, has_app_context
@@ -29,7 +30,7 @@ from portal.accounts.models import (
     User,
 )
 from portal.db import db
-from portal.errors import DomainError, ValidationFailed, require
+from portal.errors import DomainError, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.mail import queue
 from portal.notifications.services import notify
@@ -147,11 +148,14 @@ def invite(
                 challenge=number,
             )
         queue(db.session, email, subject, f"{body}\n\n{invitation_link(token, INVITATIONS_PATH)}")
-    audit.record(
+    audit.created(
         by,
         "consortium.invited",
         member,
-        after=audit.snapshot(member, "proposal_id", "organisation_id", "consent", "invited_email"),
+        "proposal_id",
+        "organisation_id",
+        "consent",
+        "invited_email",
     )
 
 
@@ -209,19 +213,16 @@ def accept(member: ConsortiumMember, *, by: User, now: datetime | None = None) -
     proposal, member = _locked(member, by)
     _answerable(proposal, member, now)
     set_consent(member, ConsentStatus.accepted, by=by, now=now)
-    org, title, number = member.organisation.name, proposal.title, proposal.challenge.number
-    notify(
-        lead_administrators(proposal),
+    _tell_lead(
+        proposal,
+        member,
+        by,
         "consortium_accepted",
-        lambda: _(
+        lambda **names: _(
             "%(org)s accepted to join the consortium of “%(title)s” for %(challenge)s "
             "(answered by %(who)s)",
-            org=org,
-            title=title,
-            challenge=number,
-            who=by.name,
+            **names,
         ),
-        link=f"/proposals/{proposal.id}#members",
     )
     return member
 
@@ -231,29 +232,24 @@ def decline(
 ) -> ConsortiumMember:
     """An administrator of the invited organisation declines, saying why."""
     now = now or clock.now()
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed(
-            {"reason": _("Say why your organisation declines: the lead organisation reads it.")}
-        )
+    reason = given_text(
+        reason, "reason", _("Say why your organisation declines: the lead organisation reads it.")
+    )
     proposal, member = _locked(member, by)
     _answerable(proposal, member, now)
     set_consent(member, ConsentStatus.declined, by=by, reason=reason, now=now)
     signature.void_current(proposal, cause=VoidCause.consent, by=by, now=now)
-    org, title, number = member.organisation.name, proposal.title, proposal.challenge.number
-    notify(
-        lead_administrators(proposal),
+    _tell_lead(
+        proposal,
+        member,
+        by,
         "consortium_declined",
-        lambda: _(
+        lambda **names: _(
             "%(org)s declined to join the consortium of “%(title)s” for %(challenge)s "
             "(answered by %(who)s)",
-            org=org,
-            title=title,
-            challenge=number,
-            who=by.name,
+            **names,
         ),
-        lambda: _("Their reason: %(reason)s", reason=reason),
-        link=f"/proposals/{proposal.id}#members",
+        reason,
     )
     return member
 
@@ -291,22 +287,45 @@ def withdraw_consent(
             if version.withdrawn_at is None:
                 version.withdrawn_at = now
     signature.void_current(proposal, cause=VoidCause.consent, by=by, now=now)
-    org, title, number = member.organisation.name, proposal.title, proposal.challenge.number
-    notify(
-        lead_administrators(proposal),
+    _tell_lead(
+        proposal,
+        member,
+        by,
         "consortium_withdrawn",
-        lambda: _(
+        lambda **names: _(
             "%(org)s withdrew its consent to the consortium of “%(title)s” for %(challenge)s "
             "(%(who)s); the proposal is a draft again",
-            org=org,
-            title=title,
-            challenge=number,
-            who=by.name,
+            **names,
         ),
+        reason,
+    )
+    return member
+
+
+def _tell_lead(
+    proposal: Proposal,
+    member: ConsortiumMember,
+    by: User,
+    kind: str,
+    title: Callable[..., str],
+    reason: str = "",
+) -> None:
+    """Tell the lead organisation's administrators how `member` answered: `title(**names)`
+    says it with the organisation, the proposal, the challenge and who answered; the reason,
+    if any, follows."""
+    names = {
+        "org": member.organisation.name,
+        "title": proposal.title,
+        "challenge": proposal.challenge.number,
+        "who": by.name,
+    }
+    notify(
+        lead_administrators(proposal),
+        kind,
+        lambda: title(**names),
         lambda: _("Their reason: %(reason)s", reason=reason) if reason else "",
         link=f"/proposals/{proposal.id}#members",
     )
-    return member
 
 
 # ---- what the checklist says ------------------------------------------------------------------

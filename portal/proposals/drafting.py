@@ -89,7 +89,7 @@ def start_proposal(challenge: Challenge, *, by: User, now: datetime | None = Non
                 "can lead only one. Open it from your proposals."
             )
         ) from exc
-    audit.record(by, "proposal.started", proposal, after=audit.snapshot(proposal))
+    audit.created(by, "proposal.started", proposal)
     return proposal
 
 
@@ -329,8 +329,7 @@ def save_members(
                 created_at=now,
                 status=OrgStatus.unverified,
             )
-            db.session.add(org)
-            audit.record(by, "organisation.created", org, after=audit.snapshot(org))
+            audit.created(by, "organisation.created", org)
         member = existing.get(org.id)
         if member is None:
             member = ConsortiumMember(organisation=org, role=MemberRole.member)

@@ -28,6 +28,7 @@ from portal.i18n import lazy_gettext as _l
 from portal.money import MoneyField
 from portal.parsing import DayField, HiddenNumberField, coerce_id, parse_whole
 from portal.presentation import format_money
+from portal.proposals.common import indicator_commitments
 from portal.proposals.drafting import CommitmentInput, MemberInput, MilestoneInput
 from portal.proposals.models import Proposal
 
@@ -192,19 +193,14 @@ class CommitmentsForm(SectionForm):
 
     @classmethod
     def values_of(cls, proposal: Proposal) -> dict[str, Any]:
-        by_indicator = {c.indicator_id: c for c in proposal.commitments}
         return {
             "commitments": [
                 {
                     "indicator_id": str(indicator.id),
-                    "value": by_indicator[indicator.id].value
-                    if indicator.id in by_indicator
-                    else None,
-                    "justification": by_indicator[indicator.id].justification
-                    if indicator.id in by_indicator
-                    else "",
+                    "value": commitment.value if commitment else None,
+                    "justification": commitment.justification if commitment else "",
                 }
-                for indicator in proposal.challenge.indicators
+                for indicator, commitment in indicator_commitments(proposal)
             ]
         }
 

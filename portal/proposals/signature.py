@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
@@ -32,7 +33,14 @@ from portal.i18n import lazy_gettext as _l
 from portal.notifications.mail import queue
 from portal.notifications.services import notify
 from portal.presentation import plain_number
-from portal.proposals.common import Problem, check_open, lead_administrators, lock_proposal
+from portal.proposals.common import (
+    Problem,
+    check_open,
+    indicator_commitments,
+    lead_administrators,
+    leader_organisation,
+    lock_proposal,
+)
 from portal.proposals.links import pledge_path
 from portal.proposals.models import (
     PledgeSignature,
@@ -109,20 +117,19 @@ def name_leader(
     )
     title, number, lead = proposal.title, proposal.challenge.number, proposal.lead_org.name
     if account is not None and problem:
-        with force_locale(account.language or _default_locale()):
-            subject = _(
-                "%(who)s of %(lead)s names you team leader (挂帅人) of “%(title)s”",
-                who=by.name,
-                lead=lead,
-                title=title,
-            )
-            body = _(
+        _mail_named(
+            address,
+            account.language or _default_locale(),
+            by=by,
+            lead=lead,
+            title=title,
+            body=lambda: _(
                 "Your account cannot sign this team's pledge: %(problem)s Tell %(who)s, who can "
                 "name the team leader again.",
                 problem=leader_account_problem(account, leader_org_id),
                 who=by.name,
-            )
-        queue(db.session, address, subject, body)
+            ),
+        )
         return
     if account is not None:
         if account.id != by.id:
@@ -152,14 +159,13 @@ def name_leader(
         approved_on_join=is_administrator(by, leader_org_id),
         now=now,
     )
-    with force_locale(_default_locale()):
-        subject = _(
-            "%(who)s of %(lead)s names you team leader (挂帅人) of “%(title)s”",
-            who=by.name,
-            lead=lead,
-            title=title,
-        )
-        body = _(
+    _mail_named(
+        address,
+        _default_locale(),
+        by=by,
+        lead=lead,
+        title=title,
+        body=lambda: _(
             "%(who)s of %(lead)s names you the team leader of the proposal “%(title)s” for "
             "challenge %(challenge)s on Jiebang Portal. Register through this link to confirm "
             "that you lead the team and to sign the pledge (军令状) yourself; the link works once.",
@@ -167,9 +173,32 @@ def name_leader(
             lead=lead,
             title=title,
             challenge=number,
+        ),
+        link=invitation_link(token, pledge_path(proposal)),
+    )
+
+
+def _mail_named(
+    address: str,
+    language: str,
+    *,
+    by: User,
+    lead: str,
+    title: str,
+    body: Callable[[], str],
+    link: str = "",
+) -> None:
+    """E-mail the person named team leader who cannot be told in the inbox, in `language`: the
+    subject says who named them; `body()` says what they can do, through `link` if given."""
+    with force_locale(language):
+        subject = _(
+            "%(who)s of %(lead)s names you team leader (挂帅人) of “%(title)s”",
+            who=by.name,
+            lead=lead,
+            title=title,
         )
-    link = invitation_link(token, pledge_path(proposal))
-    queue(db.session, address, subject, f"{body}\n\n{link}")
+        text = body()
+    queue(db.session, address, subject, f"{text}\n\n{link}" if link else text)
 
 
 def _default_locale() -> str:
@@ -186,14 +215,9 @@ def _money(value: Decimal | None) -> str | None:
 def covered_content(proposal: Proposal) -> dict:
     """What the pledge covers, as plain JSON: the leader, the consortium, the commitments, the
     milestones and the budget (relations loaded, as lock_proposal loads them)."""
-    by_indicator = {c.indicator_id: c for c in proposal.commitments}
-    leader_org = next(
-        (m.organisation for m in proposal.members if m.organisation_id == proposal.leader_org_id),
-        None,
-    )
+    leader_org = leader_organisation(proposal)
     commitments = []
-    for indicator in proposal.challenge.indicators:
-        commitment = by_indicator.get(indicator.id)
+    for indicator, commitment in indicator_commitments(proposal):
         value = commitment.value if commitment else None
         commitments.append(
             {
@@ -359,13 +383,15 @@ def record_signature(
         content_sha256=digest(signed),
     )
     proposal.signatures.append(signature)
-    audit.record(
+    audit.created(
         signer,
         "pledge.signed",
         signature,
-        after=audit.snapshot(
-            signature, "proposal_id", "signer_id", "signed_at", "remote_addr", "content_sha256"
-        ),
+        "proposal_id",
+        "signer_id",
+        "signed_at",
+        "remote_addr",
+        "content_sha256",
     )
     return signature
 

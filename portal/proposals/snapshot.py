@@ -21,6 +21,7 @@ from typing import Any
 from portal.accounts.models import OrgType
 from portal.challenges.models import Comparison
 from portal.presentation import plain_number
+from portal.proposals.common import indicator_commitments, leader_organisation
 from portal.proposals.models import MemberRole, Proposal
 from portal.proposals.queries import current_attachments
 from portal.proposals.signature import current_signature
@@ -125,18 +126,9 @@ class SubmittedContent:
     def from_proposal(cls, proposal: Proposal, number: int, now: datetime) -> SubmittedContent:
         """The proposal as it is now (its relations loaded, as lock_proposal loads them)."""
         challenge = proposal.challenge
-        by_indicator = {c.indicator_id: c for c in proposal.commitments}
-        leader_org = next(
-            (
-                m.organisation
-                for m in proposal.members
-                if m.organisation_id == proposal.leader_org_id
-            ),
-            None,
-        )
+        leader_org = leader_organisation(proposal)
         commitments = []
-        for indicator in challenge.indicators:
-            commitment = by_indicator.get(indicator.id)
+        for indicator, commitment in indicator_commitments(proposal):
             value = commitment.value if commitment else None
             commitments.append(
                 FrozenCommitment(

@@ -88,7 +88,7 @@ CONSENT_TRANSITIONS: dict[ConsentStatus, set[ConsentStatus]] = {
     ConsentStatus.accepted: {ConsentStatus.withdrawn},
 }
 
-CONSENT_MACHINE = StateMachine(
+CONSENT_MACHINE: StateMachine[ConsortiumMember, ConsentStatus] = StateMachine(
     "consortium",
     CONSENT_TRANSITIONS,
     column="consent",
@@ -99,29 +99,17 @@ CONSENT_MACHINE = StateMachine(
     },
     reasons={ConsentStatus.declined: "consent_reason", ConsentStatus.withdrawn: "consent_reason"},
     reason_required=frozenset({ConsentStatus.declined}),
+    movers=dict.fromkeys(
+        (ConsentStatus.accepted, ConsentStatus.declined, ConsentStatus.withdrawn),
+        "consent_decided_by_id",
+    ),
+    audit_fields=("proposal_id", "organisation_id"),
 )
 
 
-def set_consent(
-    member: ConsortiumMember,
-    to: ConsentStatus,
-    *,
-    by: User | None,
-    reason: str = "",
-    now: datetime | None = None,
-) -> ConsortiumMember:
-    """The only writer of ConsortiumMember.consent once the row exists (a row starts invited,
-    the lead organisation's accepted): stamps the answer, keeps its reason and who gave it."""
-    CONSENT_MACHINE.move(
-        member,
-        to,
-        by=by,
-        reason=reason,
-        now=now,
-        audit_fields=("proposal_id", "organisation_id"),
-    )
-    member.consent_decided_by_id = getattr(by, "id", None)
-    return member
+set_consent = CONSENT_MACHINE.move
+"""The only writer of ConsortiumMember.consent once the row exists (a row starts invited, the
+lead organisation's accepted): stamps the answer, keeps its reason and who gave it."""
 
 
 # ---- the team leader's signature ------------------------------------------------------------
@@ -132,6 +120,9 @@ SIGNATURE_MACHINE = StateMachine(
     stamps={SignatureStatus.void: "voided_at"},
     reasons={SignatureStatus.void: "void_cause"},
     reason_required=frozenset({SignatureStatus.void}),
+    movers={SignatureStatus.void: "voided_by_id"},
+    actions={SignatureStatus.void: "pledge.voided"},
+    audit_fields=("proposal_id",),
 )
 
 
@@ -140,15 +131,6 @@ def void_signature(
 ) -> PledgeSignature:
     """The only writer of PledgeSignature.status: a signature becomes void, for `cause` (kept
     as the machine keeps a reason, then as the enum the column holds)."""
-    SIGNATURE_MACHINE.move(
-        signature,
-        SignatureStatus.void,
-        by=by,
-        reason=cause.value,
-        now=now,
-        action="pledge.voided",
-        audit_fields=("proposal_id",),
-    )
+    SIGNATURE_MACHINE.move(signature, SignatureStatus.void, by=by, reason=cause.value, now=now)
     signature.void_cause = cause
-    signature.voided_by_id = getattr(by, "id", None)
     return signature

@@ -19,7 +19,7 @@ from portal.accounts.models import Organisation, Role, User
 from portal.audit import snapshot
 from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
-from portal.errors import DomainError, ValidationFailed, require
+from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
 from portal.proposals.models import Proposal, ProposalStatus
@@ -63,8 +63,7 @@ def add_panel_member(challenge: Challenge, expert: User | None, *, by: User) -> 
     member = PanelMember(
         challenge_id=challenge.id, expert_id=expert.id, added_at=clock.now(), added_by_id=by.id
     )
-    db.session.add(member)
-    audit.record(by, "panel.added", member, after=snapshot(member))
+    audit.created(by, "panel.added", member)
     return member
 
 
@@ -114,7 +113,7 @@ def assign(
         raise ValidationFailed({"expert": problem})
     start_review(challenge, by=by)
     assignment = _new_assignment(proposal, expert, by)
-    audit.record(by, "assignment.created", assignment, after=snapshot(assignment))
+    audit.created(by, "assignment.created", assignment)
     if notify_expert:
         number = challenge.number
         notify(
@@ -235,9 +234,7 @@ def recuse(assignment: Assignment, *, reason: str, by: User) -> Assignment:
     assignment = db.lock(assignment)
     if assignment.status is not AssignmentStatus.assigned:
         raise DomainError(_("Only an open assignment can be recused; a submitted review stays."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({"reason": _("Give the reason for your recusal.")})
+    reason = given_text(reason, "reason", _("Give the reason for your recusal."))
     states.set_status(assignment, AssignmentStatus.recused, by=by, reason=reason)
     number = assignment.proposal.challenge.number
     notify(
@@ -278,6 +275,23 @@ def _named_organisation(credit_code: str) -> tuple[str, Organisation | None]:
     return code, (queries.organisation_with_code(code) if code else None)
 
 
+def _check_naming(code: str, reason: str, *, other: tuple[str, bool, str], no_reason: str) -> None:
+    """Refuse unless exactly one party is named, and a reason given. A party is named either
+    the other way, `other` being (its field, whether it was used, what to say when neither or
+    both were), or as an organisation by its credit `code`, which must be well formed;
+    `no_reason` is what to say when the reason is missing."""
+    field, other_named, name_one = other
+    problems = {}
+    if other_named == bool(code):
+        problems[field] = name_one
+    elif code and creditcode.problem(code):
+        problems["credit_code"] = str(creditcode.problem(code))
+    if not (reason or "").strip():
+        problems["reason"] = no_reason
+    if problems:
+        raise ValidationFailed(problems)
+
+
 def declare_conflict(
     expert: User,
     *,
@@ -289,15 +303,16 @@ def declare_conflict(
     credit code; any open assignment it touches is recused."""
     require(can_declare_conflict(expert, proposal))
     code, organisation = _named_organisation(credit_code)
-    problems = {}
-    if (proposal is None) == (not code):
-        problems["proposal"] = _("Name either one proposal or one organisation.")
-    elif code and creditcode.problem(code):
-        problems["credit_code"] = str(creditcode.problem(code))
-    if not (reason or "").strip():
-        problems["reason"] = _("Say why there is a conflict.")
-    if problems:
-        raise ValidationFailed(problems)
+    _check_naming(
+        code,
+        reason,
+        other=(
+            "proposal",
+            proposal is not None,
+            _("Name either one proposal or one organisation."),
+        ),
+        no_reason=_("Say why there is a conflict."),
+    )
     declaration = ConflictDeclaration(
         expert_id=expert.id,
         proposal_id=proposal.id if proposal else None,
@@ -306,8 +321,7 @@ def declare_conflict(
         reason=reason.strip(),
         declared_at=clock.now(),
     )
-    db.session.add(declaration)
-    audit.record(expert, "conflict.declared", declaration, after=snapshot(declaration))
+    audit.created(expert, "conflict.declared", declaration)
     _recuse_new_conflicts(
         expert,
         _("Conflict declared: %(r)s", r=reason.strip()),
@@ -332,15 +346,16 @@ def request_avoidance(
         raise DomainError(_("Avoidance can be requested for a submitted proposal under review."))
     expert_email = (expert_email or "").strip().lower()
     code, organisation = _named_organisation(credit_code)
-    problems = {}
-    if bool(expert_email) == bool(code):
-        problems["expert_email"] = _("Name either one expert's e-mail or one organisation.")
-    elif code and creditcode.problem(code):
-        problems["credit_code"] = str(creditcode.problem(code))
-    if not (reason or "").strip():
-        problems["reason"] = _("Say why this expert or organisation should not review.")
-    if problems:
-        raise ValidationFailed(problems)
+    _check_naming(
+        code,
+        reason,
+        other=(
+            "expert_email",
+            bool(expert_email),
+            _("Name either one expert's e-mail or one organisation."),
+        ),
+        no_reason=_("Say why this expert or organisation should not review."),
+    )
     named_expert = queries.expert_with_email(expert_email) if expert_email else None
     request = AvoidanceRequest(
         proposal_id=proposal.id,
@@ -352,8 +367,7 @@ def request_avoidance(
         requested_by_id=by.id,
         requested_at=clock.now(),
     )
-    db.session.add(request)
-    audit.record(by, "avoidance.requested", request, after=snapshot(request))
+    audit.created(by, "avoidance.requested", request)
     return request
 
 
@@ -363,7 +377,6 @@ def decide_avoidance(request: AvoidanceRequest, *, accept: bool, by: User) -> Av
     request = db.lock(request)
     if request.status is not AvoidanceStatus.pending:
         raise DomainError(_("This request has already been decided."))
-    request.decided_by_id = by.id
     to = AvoidanceStatus.accepted if accept else AvoidanceStatus.refused
     states.set_status(request, to, by=by)
     if accept:

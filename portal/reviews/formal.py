@@ -23,7 +23,7 @@ from portal import audit, clock
 from portal.accounts.models import User
 from portal.challenges.models import CheckItem
 from portal.db import db
-from portal.errors import DomainError, NotAllowed, ValidationFailed, require
+from portal.errors import DomainError, NotAllowed, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
 from portal.presentation import format_local
@@ -108,8 +108,8 @@ def _record(proposal: Proposal, ticked: dict, outcome: CheckOutcome, reason: str
         checked_at=clock.now(),
     )
     db.session.add(check)
-    db.session.flush()
-    audit.record(by, f"formal_check.{outcome.value}", check, after=audit.snapshot(check))
+    db.session.flush()  # the audit keeps its id
+    audit.created(by, f"formal_check.{outcome.value}", check)
     return check
 
 
@@ -152,9 +152,7 @@ def reject_proposal(
     proposal = _lock_submitted(
         proposal, _("Only a submitted proposal can be rejected at the formal check.")
     )
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({"reason": _("Give the reason for the rejection.")})
+    reason = given_text(reason, "reason", _("Give the reason for the rejection."))
     if len(reason) > REASON_MAX:
         raise ValidationFailed(
             {"reason": _("The reason is too long (at most %(n)s characters).", n=REASON_MAX)}
@@ -216,9 +214,7 @@ def lodge_appeal(proposal: Proposal, *, grounds: str, by: User) -> Appeal:
     proposal = db.lock(proposal)
     if problem := appeal_problem(proposal):
         raise DomainError(problem)
-    grounds = (grounds or "").strip()
-    if not grounds:
-        raise ValidationFailed({"grounds": _("Say why the rejection should be reconsidered.")})
+    grounds = given_text(grounds, "grounds", _("Say why the rejection should be reconsidered."))
     if len(grounds) > REASON_MAX:
         raise ValidationFailed(
             {"grounds": _("The text is too long (at most %(n)s characters).", n=REASON_MAX)}
@@ -231,8 +227,8 @@ def lodge_appeal(proposal: Proposal, *, grounds: str, by: User) -> Appeal:
         lodged_at=clock.now(),
     )
     db.session.add(appeal)
-    db.session.flush()
-    audit.record(by, "appeal.lodged", appeal, after=audit.snapshot(appeal))
+    db.session.flush()  # the audit keeps its id
+    audit.created(by, "appeal.lodged", appeal)
     number, pid = proposal.challenge.number, proposal.id
     notify(
         officers(),
@@ -255,16 +251,13 @@ def decide_appeal(appeal: Appeal, *, uphold: bool, answer: str, by: User) -> App
     appeal = db.lock(appeal)
     if appeal.status is not AppealStatus.lodged:
         raise DomainError(_("This appeal has already been decided."))
-    answer = (answer or "").strip()
-    if not answer:
-        raise ValidationFailed({"answer": _("Give the reason for the decision on the appeal.")})
+    answer = given_text(answer, "answer", _("Give the reason for the decision on the appeal."))
     if len(answer) > REASON_MAX:
         raise ValidationFailed(
             {"answer": _("The text is too long (at most %(n)s characters).", n=REASON_MAX)}
         )
     to = AppealStatus.upheld if uphold else AppealStatus.dismissed
-    states.set_status(appeal, to, by=by, reason=answer, audit_fields=("proposal_id",))
-    appeal.decided_by_id = by.id
+    states.set_status(appeal, to, by=by, reason=answer)
     proposal = db.lock(db.session.get(Proposal, appeal.proposal_id))
     if uphold:
         proposal_states.set_status(

@@ -262,13 +262,19 @@ def _is_expert(user: User) -> bool:
     return _authenticated(user) and user.role is Role.expert
 
 
-def _standing(expert: User) -> tuple[Any, ...]:
-    """The expert's assignments that stand: not recused, and no conflict (for a statement that
-    joins Assignment, its Proposal and its expert's User)."""
+def _standing(expert: User, entity: type[Assignment] | type[Proposal]) -> Select:
+    """`entity` (the assignment or its proposal) of each of the expert's assignments that
+    stand: not recused, and no conflict."""
     return (
-        Assignment.expert_id == expert.id,
-        Assignment.status != AssignmentStatus.recused,
-        without_conflict(User, Proposal),
+        select(entity)
+        .select_from(Assignment)
+        .join(Proposal, Proposal.id == Assignment.proposal_id)
+        .join(User, User.id == Assignment.expert_id)
+        .where(
+            Assignment.expert_id == expert.id,
+            Assignment.status != AssignmentStatus.recused,
+            without_conflict(User, Proposal),
+        )
     )
 
 
@@ -277,12 +283,7 @@ def visible_assignments(user: User) -> Select:
     if _is_staff(user):
         return select(Assignment)
     if _is_expert(user):
-        return (
-            select(Assignment)
-            .join(Proposal, Proposal.id == Assignment.proposal_id)
-            .join(User, User.id == Assignment.expert_id)
-            .where(*_standing(user))
-        )
+        return _standing(user, Assignment)
     return select(Assignment).where(false())
 
 
@@ -293,12 +294,7 @@ def visible_proposals(user: User) -> Select:
     if _is_staff(user):
         return select(Proposal).where(handed_in)
     if _is_expert(user):
-        return (
-            select(Proposal)
-            .join(Assignment, Assignment.proposal_id == Proposal.id)
-            .join(User, User.id == Assignment.expert_id)
-            .where(*_standing(user))
-        )
+        return _standing(user, Proposal)
     if _authenticated(user) and user.role is Role.applicant and user.organisation_id is not None:
         return select(Proposal).where(handed_in, Proposal.lead_org_id == user.organisation_id)
     return select(Proposal).where(false())

@@ -12,7 +12,7 @@ from portal.accounts.models import User
 from portal.audit import snapshot
 from portal.challenges.models import ChallengeStatus, Criterion
 from portal.db import db
-from portal.errors import DomainError, NotAllowed, ValidationFailed, require
+from portal.errors import DomainError, NotAllowed, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
 from portal.reviews import states
@@ -201,9 +201,7 @@ def reopen_review(review: Review, *, reason: str, by: User) -> Review:
     challenge = assignment.proposal.challenge
     if challenge.status is ChallengeStatus.decided:
         raise DomainError(_("The decision has been made; reviews can no longer change."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed({"reason": _("Give the reason for reopening the review.")})
+    reason = given_text(reason, "reason", _("Give the reason for reopening the review."))
     states.set_status(review, ReviewStatus.draft, by=by, reason=reason)
     states.set_status(assignment, AssignmentStatus.assigned, by=by)
     number = challenge.number

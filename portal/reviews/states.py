@@ -37,6 +37,7 @@ ASSIGNMENT = StateMachine(
     stamps={AssignmentStatus.recused: "recused_at"},
     reasons={AssignmentStatus.recused: "recusal_reason"},
     reason_required=frozenset({AssignmentStatus.recused}),
+    actions={AssignmentStatus.assigned: "assignment.reopened"},
 )
 REVIEW = StateMachine(
     "review",
@@ -47,11 +48,17 @@ REVIEW = StateMachine(
     stamps={ReviewStatus.submitted: "submitted_at", ReviewStatus.draft: "reopened_at"},
     reasons={ReviewStatus.draft: "reopen_reason"},
     reason_required=frozenset({ReviewStatus.draft}),
+    actions={ReviewStatus.draft: "review.reopened"},
 )
 AVOIDANCE = StateMachine(
     "avoidance",
     {AvoidanceStatus.pending: {AvoidanceStatus.accepted, AvoidanceStatus.refused}},
     stamps={AvoidanceStatus.accepted: "decided_at", AvoidanceStatus.refused: "decided_at"},
+    movers={AvoidanceStatus.accepted: "decided_by_id", AvoidanceStatus.refused: "decided_by_id"},
+    actions={
+        AvoidanceStatus.accepted: "avoidance.decided",
+        AvoidanceStatus.refused: "avoidance.decided",
+    },
 )
 APPEAL = StateMachine(
     "appeal",
@@ -59,19 +66,14 @@ APPEAL = StateMachine(
     stamps={AppealStatus.upheld: "decided_at", AppealStatus.dismissed: "decided_at"},
     reasons={AppealStatus.upheld: "answer", AppealStatus.dismissed: "answer"},
     reason_required=frozenset({AppealStatus.upheld, AppealStatus.dismissed}),
+    movers={AppealStatus.upheld: "decided_by_id", AppealStatus.dismissed: "decided_by_id"},
+    audit_fields=("proposal_id",),
 )
 MACHINES: dict[type, StateMachine] = {
     Assignment: ASSIGNMENT,
     Review: REVIEW,
     AvoidanceRequest: AVOIDANCE,
     Appeal: APPEAL,
-}
-# Audit names the trail already uses where they differ from "<entity>.<state>".
-ACTIONS = {
-    (Review, ReviewStatus.draft): "review.reopened",
-    (Assignment, AssignmentStatus.assigned): "assignment.reopened",
-    (AvoidanceRequest, AvoidanceStatus.accepted): "avoidance.decided",
-    (AvoidanceRequest, AvoidanceStatus.refused): "avoidance.decided",
 }
 
 
@@ -82,16 +84,7 @@ def set_status(
     by: User,
     reason: str = "",
     now: datetime | None = None,
-    audit_fields: tuple[str, ...] = (),
 ):
-    """Move an assignment, a review or an avoidance request to `to`: refused unless its table
-    allows it; stamps and reason columns set; one audit event."""
-    return MACHINES[type(obj)].move(
-        obj,
-        to,
-        by=by,
-        reason=reason,
-        now=now,
-        action=ACTIONS.get((type(obj), to)),
-        audit_fields=audit_fields,
-    )
+    """Move an assignment, a review, an avoidance request or an appeal to `to`: refused unless
+    its table allows it; stamps, reason and mover columns set; one audit event."""
+    return MACHINES[type(obj)].move(obj, to, by=by, reason=reason, now=now)
