@@ -232,7 +232,7 @@ def sign_pledge(page: Page, team: dict, address: str) -> None:
     log_in(page, team["leader_email"])
     page.goto(address)
     page.get_by_role("link", name="Read and sign the pledge as team leader").click()
-    see_heading(page, "The pledge")
+    see_heading(page, "The pledge 军令状")
     expect(page.get_by_role("cell", name="Resolution")).to_be_visible()
     page.get_by_label("Your password").fill("not my password")
     page.get_by_label("I confirm that I lead this team").check()
