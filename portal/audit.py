@@ -12,6 +12,7 @@ from flask import has_request_context, request
 from sqlmodel import Field, SQLModel
 
 from portal import clock
+from portal.audit_names import action_label
 from portal.db import UTCDateTime, db
 
 
@@ -28,6 +29,11 @@ class AuditEvent(SQLModel, table=True):
     before: dict | None = Field(default=None, sa_type=sa.JSON)
     after: dict | None = Field(default=None, sa_type=sa.JSON)
     remote_addr: str = Field(default="", max_length=64)
+
+    @property
+    def label(self) -> str:
+        """What happened, in the reader's language."""
+        return action_label(self.action)
 
 
 def _plain(value: Any) -> Any:

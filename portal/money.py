@@ -29,10 +29,10 @@ _AMOUNT = re.compile(
     r"(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<fraction>[0-9]+))?(?P<unit>[万亿]?元?)"
 )
 
-MESSAGE = _l("Enter an amount in 万元 using digits, e.g. 2800, 2,800.5 or 2800万.")
+MESSAGE = _l("Enter an amount in 10,000 yuan using digits, e.g. 2800 or 2,800.5.")
 TOO_LARGE = _l("This amount is too large.")
 NEGATIVE = _l("An amount cannot be below zero.")
-TOO_FINE = _l("An amount is exact to the fen: at most six decimals of 万元.")
+TOO_FINE = _l("An amount is exact to the fen: at most six decimals of 10,000 yuan.")
 
 
 class MoneyError(ValueError):

@@ -16,14 +16,16 @@ def chinese_page() -> bool:
 
 
 def format_money(amount: Decimal | int | float | None, unit: str | None = None) -> str:
-    """Yuan as 万元 in Chinese, as CNY in English; `unit` forces one ("wan" or "yuan")."""
+    """Yuan in 万元, the unit amounts are typed in: "2,800.00 万元". An English reader also gets
+    the amount in yuan beside it ("2,800.00 万元 (CNY 28,000,000.00)"), unless `unit` is "wan"
+    (a chart or a table of 万元 figures)."""
     if amount is None:
         return "—"
     amount = Decimal(amount)
-    if unit == "wan" or (unit is None and chinese_page()):
-        wan = (amount / Decimal(10000)).quantize(Decimal("0.01"))
-        return f"{wan:,.2f} 万元"
-    return f"CNY {amount:,.2f}"
+    wan = f"{(amount / Decimal(10000)).quantize(Decimal('0.01')):,.2f} 万元"
+    if unit == "wan" or chinese_page():
+        return wan
+    return f"{wan} (CNY {amount:,.2f})"
 
 
 def listing(items: Iterable[object]) -> str:

@@ -324,7 +324,7 @@ class OrganisationDetailsForm(PortalForm):
 
 
 class LicenceForm(PortalForm):
-    licence = FileField(_l("Business licence (营业执照): PDF, PNG or JPEG"))
+    licence = FileField(_l("Business licence: PDF, PNG or JPEG"))
 
     def to_input(self) -> dict[str, Any]:
         """For organisations.upload_licence (None when no file was chosen)."""

@@ -22,6 +22,7 @@ from flask_login import logout_user
 
 from portal import clock
 from portal.i18n import gettext as _
+from portal.i18n import ngettext
 
 LOGGED_IN_AT = "_login_at"
 SEEN_AT = "_seen_at"
@@ -84,13 +85,15 @@ def check() -> None:
 def _ended_message(reason: str) -> str:
     config = current_app.config
     if reason == "idle":
-        return _(
-            "You were logged out after %(minutes)s minutes without activity. Please log in again.",
-            minutes=config["SESSION_IDLE_MINUTES"],
+        return ngettext(
+            "You were logged out after %(num)s minute without activity. Please log in again.",
+            "You were logged out after %(num)s minutes without activity. Please log in again.",
+            config["SESSION_IDLE_MINUTES"],
         )
     if reason == "lifetime":
-        return _(
-            "You were logged out: a login lasts at most %(hours)s hours. Please log in again.",
-            hours=config["SESSION_MAX_HOURS"],
+        return ngettext(
+            "You were logged out: a login lasts at most %(num)s hour. Please log in again.",
+            "You were logged out: a login lasts at most %(num)s hours. Please log in again.",
+            config["SESSION_MAX_HOURS"],
         )
     return _("Your session has ended. Please log in again.")

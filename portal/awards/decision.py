@@ -44,6 +44,7 @@ from portal.challenges.models import Challenge, ChallengeStatus, FundingMode
 from portal.db import db, money
 from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
+from portal.i18n import ngettext
 from portal.notifications.services import notify
 from portal.presentation import format_money
 from portal.proposals import states as proposal_states
@@ -178,7 +179,11 @@ def plan_decision(challenge: Challenge, *, winners: list[int], reserve: list[int
         problems["choices"] = _("Choose at least one winner.")
     elif len(winners) > allowed:
         problems["choices"] = (
-            _("Choose at most %(n)s winners: the horse race funds %(n)s teams.", n=allowed)
+            ngettext(
+                "Choose at most %(num)s winner: the horse race funds %(num)s team.",
+                "Choose at most %(num)s winners: the horse race funds %(num)s teams.",
+                allowed,
+            )
             if allowed > 1
             else _("Choose one winner: this challenge funds one team.")
         )

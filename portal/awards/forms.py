@@ -86,7 +86,7 @@ class ResolveObjectionForm(PortalForm):
 class MilestoneRow(Form):
     title = StringField(_l("Milestone"), validators=[Optional(), Length(max=200)])
     due_date = DayField(_l("Due date"), validators=[Optional()])
-    tranche = MoneyField(_l("Tranche (万元)"))
+    tranche = MoneyField(_l("Tranche (in 10,000 yuan)"))
     deliverable = StringField(_l("Deliverable"), validators=[Optional(), Length(max=1000)])
     verification = StringField(_l("Verification"), validators=[Optional(), Length(max=1000)])
 
@@ -97,7 +97,7 @@ class TargetRow(Form):
 
 
 class ConfirmForm(PortalForm):
-    amount = MoneyField(_l("Funding amount (万元)"), validators=[InputRequired()])
+    amount = MoneyField(_l("Funding amount (in 10,000 yuan)"), validators=[InputRequired()])
     starts_on = DayField(_l("Execution starts"), validators=[InputRequired()])
     ends_on = DayField(_l("Execution ends"), validators=[InputRequired()])
     milestones = FieldList(FormField(MilestoneRow), min_entries=1)
@@ -241,10 +241,8 @@ class TerminateForm(PortalForm):
     """Ends a running project, or revokes the award (the only way to end a confirmed one)."""
 
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
-    refund_due = MoneyField(_l("Refund due (万元)"))
-    revoke = BooleanField(
-        _l("Revoke the award itself (撤销立项): its award notices become invalid")
-    )
+    refund_due = MoneyField(_l("Refund due (in 10,000 yuan)"))
+    revoke = BooleanField(_l("Revoke the award itself: its award notices become invalid"))
 
     @classmethod
     def from_model(cls, award: Award, **kwargs: Any) -> TerminateForm:

@@ -236,7 +236,7 @@ def confirm_award(
         "award_confirmed",
         lambda: _("Your project %(title)s is confirmed", title=title),
         lambda: _(
-            "Sign the task book (任务书) with the programme office within %(days)s days of the "
+            "Sign the task book with the programme office within %(days)s days of the "
             "award notice; the project starts when it is signed.",
             days=days,
         ),

@@ -91,7 +91,7 @@ def funding(overview: Overview) -> ChartData:
     lines = overview.lines
     return ChartData(
         "funding",
-        _("Funding along the chain (万元)"),
+        _("Funding along the chain (in 10,000 yuan)"),
         "万元",
         [line.link.name for line in lines],
         [

@@ -140,7 +140,7 @@ class Kpi:
 
 
 CHALLENGES = _l("Challenges")
-FUNDING = _l("Funding (万元)")
+FUNDING = _l("Funding (in 10,000 yuan)")
 COMPETITION = _l("Competition and consortia")
 DELIVERY = _l("Delivery")
 CHOKEPOINTS = _l("Chokepoints and supply")
@@ -183,7 +183,7 @@ KPIS: tuple[Kpi, ...] = (
     ),
     Kpi(
         "mixed_share",
-        _l("Consortia mixing industry, universities and institutes (产学研融合)"),
+        _l("Consortia mixing industry, universities and institutes"),
         lambda f: share(f.mixed, f.consortia),
         "percent",
         COMPETITION,

@@ -46,7 +46,7 @@ class AssessmentForm(PortalForm):
         _l("Local supporting rate (%)"), places=2, validators=[InputRequired()]
     )
     local_firms = WholeNumberField(_l("Local firms"), validators=[InputRequired()])
-    chokepoint_level = SelectField(_l("Chokepoint level (卡脖子)"), choices=LEVELS, default="0")
+    chokepoint_level = SelectField(_l("Chokepoint level"), choices=LEVELS, default="0")
     source = StringField(_l("Source"), validators=[InputRequired(), Length(max=500)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 

@@ -29,6 +29,7 @@ from portal.db import db
 from portal.errors import DomainError, require
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
+from portal.i18n import ngettext
 from portal.presentation import listing
 
 SHEET = "assessments"
@@ -89,7 +90,11 @@ class ImportRefused(DomainError):
 
     def __init__(self, problems: list[CellProblem]):
         super().__init__(
-            _("Nothing was imported: the file has %(n)s problem(s).", n=len(problems)),
+            ngettext(
+                "Nothing was imported: the file has %(num)s problem.",
+                "Nothing was imported: the file has %(num)s problems.",
+                len(problems),
+            ),
             field="file",
         )
         self.problems = problems

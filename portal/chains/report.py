@@ -112,8 +112,8 @@ def workbook(view: Overview) -> bytes:
             _("Open"),
             _("Running"),
             _("Completed"),
-            _("Funding awarded (万元)"),
-            _("Funding disbursed (万元)"),
+            _("Funding awarded (in 10,000 yuan)"),
+            _("Funding disbursed (in 10,000 yuan)"),
             _("Resilience index"),
         ],
         [

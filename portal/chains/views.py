@@ -30,6 +30,7 @@ from portal.chains.permissions import (
 from portal.challenges.models import ChainLink
 from portal.formtools import first_display, form_status
 from portal.i18n import gettext as _
+from portal.i18n import ngettext
 from portal.pagecache import cached_private_page, cached_public_page
 from portal.paging import paginate
 from portal.unit_of_work import form_page, perform, unit_of_work
@@ -273,9 +274,10 @@ def import_assessments(chain_id: int):
         done, recorded = unit_of_work(run, form.place_errors)
     if done:
         flash(
-            _(
-                "%(n)s assessments of %(quarter)s imported.",
-                n=len(recorded),
+            ngettext(
+                "%(num)s assessment of %(quarter)s imported.",
+                "%(num)s assessments of %(quarter)s imported.",
+                len(recorded),
                 quarter=form.period.data,
             ),
             "success",

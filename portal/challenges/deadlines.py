@@ -30,6 +30,7 @@ from portal.challenges.permissions import can_manage
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, given_text, require
 from portal.i18n import gettext as _
+from portal.i18n import ngettext
 from portal.presentation import format_local
 
 
@@ -46,9 +47,10 @@ def publication_window_problem(deadline: datetime | None, now: datetime) -> str 
     days = min_application_days()
     if deadline is None or deadline - now >= timedelta(days=days):
         return None
-    return _(
-        "Applicants need at least %(n)s days: publish with a deadline on or after %(date)s.",
-        n=days,
+    return ngettext(
+        "Applicants need at least %(num)s day: publish with a deadline on or after %(date)s.",
+        "Applicants need at least %(num)s days: publish with a deadline on or after %(date)s.",
+        days,
         date=format_local(now + timedelta(days=days)),
     )
 
@@ -58,9 +60,12 @@ def notice_problem(deadline: datetime, now: datetime) -> str | None:
     days = min_notice_days()
     if deadline - now >= timedelta(days=days):
         return None
-    return _(
-        "A deadline can be brought forward only with %(n)s days' notice: the earliest is %(date)s.",
-        n=days,
+    return ngettext(
+        "A deadline can be brought forward only with %(num)s day's notice: the earliest is "
+        "%(date)s.",
+        "A deadline can be brought forward only with %(num)s days' notice: the earliest is "
+        "%(date)s.",
+        days,
         date=format_local(now + timedelta(days=days)),
     )
 

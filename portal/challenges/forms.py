@@ -77,7 +77,7 @@ from portal.presentation import plain_number
 NUMBER_LIMIT = Decimal("1e13")
 
 BLIND_TEAM_WARNING = _l(
-    "The rubric asks the experts to judge the team (团队能力), but blind review hides the team "
+    "The rubric asks the experts to judge the team, but blind review hides the team "
     "from them. Remove or reword that criterion, or turn blind review off."
 )
 
@@ -237,8 +237,8 @@ class ChallengeForm(PortalForm):
         _l("Expected deliverable"),
         validators=[Length(max=500, message=_l("At most %(max)d characters."))],
     )
-    funding_cap = MoneyField(_l("Funding cap (万元)"))
-    cofunding = MoneyField(_l("Co-funding by the demand owner (万元)"))
+    funding_cap = MoneyField(_l("Funding cap (in 10,000 yuan)"))
+    cofunding = MoneyField(_l("Co-funding by the demand owner (in 10,000 yuan)"))
     duration_months = WholeNumberField(
         _l("Duration (months)"),
         validators=[Optional(), between(1, 120, _l("Between 1 and 120 months."))],
@@ -513,7 +513,7 @@ class ChainForm(PortalForm):
     name = StringField(
         _l("Chain"), validators=[InputRequired(_l("Name the chain.")), Length(max=100)]
     )
-    leader_title = StringField(_l("Chain leader (链长)"), validators=[Length(max=200)])
+    leader_title = StringField(_l("Chain leader"), validators=[Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
 
 
@@ -544,8 +544,8 @@ class CatalogueForm(PortalForm):
     status = SelectField(_l("Status"), validators=[Optional()])
     deadline_from = DayField(_l("Deadline from"), validators=[Optional()])
     deadline_to = DayField(_l("Deadline until"), validators=[Optional()])
-    funding_min = MoneyField(_l("Funding cap at least (万元)"))
-    funding_max = MoneyField(_l("Funding cap at most (万元)"))
+    funding_min = MoneyField(_l("Funding cap at least (in 10,000 yuan)"))
+    funding_max = MoneyField(_l("Funding cap at most (in 10,000 yuan)"))
     sort = SelectField(
         _l("Sort by"),
         choices=CatalogueOrder.choices(),

@@ -65,7 +65,7 @@ class ChallengeStatus(LabelledEnum):
 class FundingMode(LabelledEnum):
     single = "single", _l("Single winner")
     # 赛马: several teams funded in parallel, then stage gates
-    horse_race = "horse_race", _l("Horse race (赛马): several teams funded in parallel")
+    horse_race = "horse_race", _l("Horse race: several teams funded in parallel")
 
 
 class Aggregation(LabelledEnum):

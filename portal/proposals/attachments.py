@@ -17,6 +17,7 @@ from portal.accounts.models import User
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
 from portal.i18n import gettext as _
+from portal.i18n import ngettext
 from portal.proposals.common import lock_proposal
 from portal.proposals.drafting import check_editable
 from portal.proposals.models import Attachment, Proposal
@@ -44,10 +45,12 @@ def add_attachment(
     if len(current_attachments(proposal)) >= most:
         raise ValidationFailed(
             {
-                "file": _(
-                    "A proposal can have at most %(n)s attachments. Remove one before adding "
+                "file": ngettext(
+                    "A proposal can have at most %(num)s attachment. Remove it before adding "
                     "another.",
-                    n=most,
+                    "A proposal can have at most %(num)s attachments. Remove one before adding "
+                    "another.",
+                    most,
                 )
             }
         )

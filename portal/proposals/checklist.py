@@ -13,6 +13,7 @@ from portal.accounts.models import OrgStatus
 from portal.challenges.models import Challenge
 from portal.errors import ValidationFailed
 from portal.i18n import gettext as _
+from portal.i18n import ngettext
 from portal.presentation import format_money, plain_number
 from portal.proposals import consent, signature
 from portal.proposals.common import Problem, indicator_commitments
@@ -79,9 +80,10 @@ def _member_problems(proposal: Proposal) -> list[Problem]:
             Problem(
                 "members",
                 None,
-                _(
-                    "This challenge allows at most %(n)s member organisations besides the lead.",
-                    n=challenge.max_members,
+                ngettext(
+                    "This challenge allows at most %(num)s member organisation besides the lead.",
+                    "This challenge allows at most %(num)s member organisations besides the lead.",
+                    challenge.max_members,
                 ),
             )
         )

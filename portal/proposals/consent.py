@@ -136,7 +136,7 @@ def invite(
                 org=organisation.name,
             )
             body = _(
-                "%(who)s of %(lead)s invites %(org)s to join its consortium (联合体) for the "
+                "%(who)s of %(lead)s invites %(org)s to join its consortium for the "
                 "proposal “%(title)s” for challenge %(challenge)s. Register your organisation "
                 "through this link: you become its administrator and can accept or decline the "
                 "invitation. Platform staff verify the organisation against its business licence. "

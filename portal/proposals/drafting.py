@@ -24,6 +24,7 @@ from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed, require
 from portal.i18n import gettext as _
+from portal.i18n import ngettext
 from portal.proposals import consent, signature
 from portal.proposals.common import deadline_text
 from portal.proposals.models import (
@@ -275,10 +276,12 @@ def _resolve_members(
         resolved.append((i, row, org))
     count = sum(1 for row in rows if not row.blank)
     if count > challenge.max_members:
-        problems[None] = _(
-            "This challenge allows at most %(n)s member organisations besides the lead; you "
+        problems[None] = ngettext(
+            "This challenge allows at most %(num)s member organisation besides the lead; you "
             "have %(count)s. Remove one.",
-            n=challenge.max_members,
+            "This challenge allows at most %(num)s member organisations besides the lead; you "
+            "have %(count)s. Remove one.",
+            challenge.max_members,
             count=count,
         )
     return resolved, problems

@@ -261,12 +261,12 @@ class MilestonesForm(SectionForm):
 
 class ShareRow(Form):
     member_id = HiddenNumberField()
-    share = MoneyField(_l("Share (万元)"))
+    share = MoneyField(_l("Share (in 10,000 yuan)"))
 
 
 class BudgetForm(SectionForm):
-    requested = MoneyField(_l("Funding requested (万元)"))
-    self_funds = MoneyField(_l("Self-raised funds (万元)"))
+    requested = MoneyField(_l("Funding requested (in 10,000 yuan)"))
+    self_funds = MoneyField(_l("Self-raised funds (in 10,000 yuan)"))
     shares = FieldList(FormField(ShareRow), min_entries=0)
 
     @classmethod
@@ -281,11 +281,14 @@ class BudgetForm(SectionForm):
         cap = proposal.challenge.funding_cap
         if self.requested.data and cap and self.requested.data < cap * IMPLAUSIBLY_SMALL:
             self.requested.warning = _(
-                "This is under 1 %% of the funding cap of %(cap)s: amounts are typed in 万元.",
+                "This is under 1 %% of the funding cap of %(cap)s: amounts are typed in 10,000 "
+                "yuan.",
                 cap=format_money(cap, "wan"),
             )
         for entry, member in zip(self.shares, proposal.members, strict=False):
-            entry.form.share.label.text = _("Share of %(org)s (万元)", org=member.organisation.name)
+            entry.form.share.label.text = _(
+                "Share of %(org)s (in 10,000 yuan)", org=member.organisation.name
+            )
 
     def to_input(self) -> dict[str, Any]:
         return {
@@ -311,7 +314,7 @@ class AttachmentForm(PortalForm):
 class PledgeForm(PortalForm):
     """The team leader signs for themself: a confirmation and their own password."""
 
-    leads_the_team = BooleanField(_l("I confirm that I lead this team (挂帅人)."))
+    leads_the_team = BooleanField(_l("I confirm that I lead this team."))
     password = PasswordField(_l("Your password"), validators=[Length(max=200)])
 
     def to_input(self) -> dict[str, Any]:

@@ -56,7 +56,7 @@ PLEDGE_TEXT = _l(
     "this proposal is true; that we will reach every indicator we have committed to, on the "
     "milestones we have planned, and use the funds only for this project; and that if we fail "
     "through our own fault, we accept the consequences set out in the challenge, including "
-    "the return of funds and exclusion from future programmes. (军令状)"
+    "the return of funds and exclusion from future programmes."
 )
 
 
@@ -168,7 +168,7 @@ def name_leader(
         body=lambda: _(
             "%(who)s of %(lead)s names you the team leader of the proposal “%(title)s” for "
             "challenge %(challenge)s on Jiebang Portal. Register through this link to confirm "
-            "that you lead the team and to sign the pledge (军令状) yourself; the link works once.",
+            "that you lead the team and to sign the pledge yourself; the link works once.",
             who=by.name,
             lead=lead,
             title=title,
@@ -192,7 +192,7 @@ def _mail_named(
     subject says who named them; `body()` says what they can do, through `link` if given."""
     with force_locale(language):
         subject = _(
-            "%(who)s of %(lead)s names you team leader (挂帅人) of “%(title)s”",
+            "%(who)s of %(lead)s names you team leader of “%(title)s”",
             who=by.name,
             lead=lead,
             title=title,

@@ -86,7 +86,7 @@ def submit_proposal(
         proposal,
         by,
         _(
-            "Only an administrator of %(org)s can submit its proposals (单位推荐). Ask one of "
+            "Only an administrator of %(org)s can submit its proposals. Ask one of "
             "them with the button on the proposal's page."
         ),
     )
@@ -121,7 +121,7 @@ def withdraw_proposal(proposal: Proposal, *, by: User, now: datetime | None = No
         can_withdraw(by, proposal),
         proposal,
         by,
-        _("Only an administrator of %(org)s can withdraw its proposals (单位推荐)."),
+        _("Only an administrator of %(org)s can withdraw its proposals."),
     )
     proposal = lock_proposal(proposal)
     if proposal.status is not ProposalStatus.submitted:
@@ -181,15 +181,15 @@ def request_submission(proposal: Proposal, *, by: User, now: datetime | None = N
         ),
         lambda: (
             ngettext(
-                "As an administrator of your organisation you submit its proposals (单位推荐). "
+                "As an administrator of your organisation you submit its proposals. "
                 "The checklist has %(num)s open point.",
-                "As an administrator of your organisation you submit its proposals (单位推荐). "
+                "As an administrator of your organisation you submit its proposals. "
                 "The checklist has %(num)s open points.",
                 open_points,
             )
             if open_points
             else _(
-                "As an administrator of your organisation you submit its proposals (单位推荐). "
+                "As an administrator of your organisation you submit its proposals. "
                 "The checklist is complete."
             )
         ),

@@ -21,6 +21,7 @@ from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
+from portal.i18n import ngettext
 from portal.notifications.services import notify
 from portal.proposals.models import Proposal, ProposalStatus
 from portal.reviews import queries, states
@@ -217,8 +218,11 @@ def _notify_assigned_in_bulk(
             notify(
                 [expert],
                 "review_assigned",
-                lambda n=n: _(
-                    "%(n)s proposals of challenge %(number)s await your review", n=n, number=number
+                lambda n=n: ngettext(
+                    "%(num)s proposal of challenge %(number)s awaits your review",
+                    "%(num)s proposals of challenge %(number)s await your review",
+                    n,
+                    number=number,
                 ),
                 lambda: _("Open your reviews to read and score them."),
                 link=MY_REVIEWS_PATH,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from flask import Response
 from openpyxl import Workbook
@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from portal.challenges.models import Challenge
 from portal.i18n import gettext as _
 from portal.reviews.blind import names_of, redact_text
+from portal.reviews.models import Review, Score
 from portal.reviews.queries import all_scores
 from portal.reviews.ranking import Ranking
 
@@ -66,13 +67,8 @@ def ranking_table(result: Ranking) -> Table:
     return header, rows
 
 
-def scores_table(challenge: Challenge) -> Table:
-    """Every score of every submitted review, with the expert's name (officers only)."""
-    header = [
-        _("Proposal"),
-        _("Title"),
-        _("Lead organisation"),
-        _("Expert"),
+def _score_header() -> list[str]:
+    return [
         _("Criterion"),
         _("Weight"),
         _("Score"),
@@ -81,42 +77,48 @@ def scores_table(challenge: Challenge) -> Table:
         _("Recommendation"),
         _("Overall comment"),
     ]
-    rows = []
-    for review in all_scores(challenge):
-        proposal = review.assignment.proposal
+
+
+def _each_score(reviews) -> Iterator[tuple[Review, Score]]:
+    """Every score of `reviews`, each review's in the order of the rubric."""
+    for review in reviews:
         for score in sorted(review.scores, key=lambda s: s.criterion.position):
-            rows.append(
-                [
-                    proposal.id,
-                    proposal.title,
-                    proposal.lead_org.name,
-                    review.assignment.expert.name,
-                    score.criterion.name,
-                    score.criterion.weight,
-                    float(score.value) if score.value is not None else "",
-                    score.comment,
-                    float(review.total) if review.total is not None else "",
-                    review.recommendation.label if review.recommendation else "",
-                    review.overall_comment,
-                ]
-            )
+            yield review, score
+
+
+def _score_cells(review: Review, score: Score, clean=lambda text: text) -> list[object]:
+    """The columns of `_score_header` for one score; `clean` takes names out of what the expert
+    wrote."""
+    return [
+        score.criterion.name,
+        score.criterion.weight,
+        float(score.value) if score.value is not None else "",
+        clean(score.comment),
+        float(review.total) if review.total is not None else "",
+        review.recommendation.label if review.recommendation else "",
+        clean(review.overall_comment),
+    ]
+
+
+def scores_table(challenge: Challenge) -> Table:
+    """Every score of every submitted review, with the expert's name (officers only)."""
+    header = [_("Proposal"), _("Title"), _("Lead organisation"), _("Expert"), *_score_header()]
+    rows = [
+        [
+            review.assignment.proposal.id,
+            review.assignment.proposal.title,
+            review.assignment.proposal.lead_org.name,
+            review.assignment.expert.name,
+            *_score_cells(review, score),
+        ]
+        for review, score in _each_score(all_scores(challenge))
+    ]
     return header, rows
 
 
 def my_scores_table(challenge: Challenge, expert) -> Table:
     """An expert's own reviews; in blind review no name of the consortium appears."""
-    header = [
-        _("Proposal"),
-        _("Title"),
-        _("Status"),
-        _("Criterion"),
-        _("Weight"),
-        _("Score"),
-        _("Comment"),
-        _("Review total"),
-        _("Recommendation"),
-        _("Overall comment"),
-    ]
+    header = [_("Proposal"), _("Title"), _("Status"), *_score_header()]
     rows = []
     for review in all_scores(challenge, expert=expert):
         proposal = review.assignment.proposal
@@ -125,21 +127,15 @@ def my_scores_table(challenge: Challenge, expert) -> Table:
         def clean(text: str, names=names) -> str:
             return redact_text(text, names) if names else text
 
-        for score in sorted(review.scores, key=lambda s: s.criterion.position):
-            rows.append(
-                [
-                    proposal.id,
-                    clean(proposal.title),
-                    review.status.label,
-                    score.criterion.name,
-                    score.criterion.weight,
-                    float(score.value) if score.value is not None else "",
-                    clean(score.comment),
-                    float(review.total) if review.total is not None else "",
-                    review.recommendation.label if review.recommendation else "",
-                    clean(review.overall_comment),
-                ]
-            )
+        rows += [
+            [
+                proposal.id,
+                clean(proposal.title),
+                review.status.label,
+                *_score_cells(review, s, clean),
+            ]
+            for _review, s in _each_score([review])
+        ]
     return header, rows
 
 

@@ -38,7 +38,7 @@ def test_a_confirmed_award_waits_for_its_task_book(app, client, login, confirmed
     mine = client.get("/projects").get_data(as_text=True)
     assert "Confirmed, task book due" in mine and "The task book is due" in mine
     page = client.get(f"/projects/{award_id}").get_data(as_text=True)
-    assert "The task book (任务书) is due within 30 days of the award notice" in page
+    assert "The task book is due within 30 days of the award notice" in page
     assert "Report this milestone" not in page
     with app.test_request_context():
         award = db.session.get(Award, award_id)
@@ -51,7 +51,7 @@ def test_a_confirmed_award_waits_for_its_task_book(app, client, login, confirmed
                 Notification.user_id == alice.id, Notification.kind == "award_confirmed"
             )
         ).one()
-        assert "Sign the task book (任务书) with the programme office within 30 days" in note.body
+        assert "Sign the task book with the programme office within 30 days" in note.body
 
 
 def test_the_officer_records_the_task_book_and_the_project_runs(

@@ -75,7 +75,7 @@ def nothing_written(app) -> bool:
         (
             {"funding_cap": "三千万"},
             "funding_cap-error",
-            "Enter an amount in 万元 using digits, e.g. 2800, 2,800.5 or 2800万.",
+            "Enter an amount in 10,000 yuan using digits, e.g. 2800 or 2,800.5.",
             'value="三千万"',
         ),
         (

@@ -92,7 +92,7 @@ def test_an_amendment_makes_version_2_keeps_version_1_and_shows_the_change(
     history = page.split('id="history"', 1)[1]
     assert "Indicator changed" in history and "Indicator added" in history
     assert "功率循环 Power cycles" in history
-    assert "Funding cap (万元)" in history
+    assert "Funding cap (in 10,000 yuan)" in history
 
     old = client.get(f"/challenges/{number}/versions/1")
     assert old.status_code == 200

@@ -56,9 +56,6 @@ ENGLISH_ALLOWED = {
         "rate",
         "source",
     },
-    # Audit event names are shown as their codes (user.logged_in) until they get labels
-    # (issue 16, point 2, worked on beside this test): remove this entry then.
-    "accounts.admin_audit": {"logged"},
 }
 ORIGIN = "http://portal.test"
 DESKTOP = {"width": 1280, "height": 900}

@@ -184,7 +184,10 @@ def test_applicant_builds_saves_with_errors_completes_and_submits(
         "shares-2-share": "300",
     }
     html = save(client, app, pid, "budget", budget).get_data(as_text=True)
-    assert "add up to CNY 19,000,000.00, not the CNY 20,000,000.00 requested" in html
+    assert (
+        "add up to 1,900.00 万元 (CNY 19,000,000.00), not the 2,000.00 万元 (CNY 20,000,000.00)"
+        in html
+    )
     assert field_value(html, "shares-2-share") == "300.00"
     save(client, app, pid, "budget", {**budget, "shares-2-share": "400"})
 
