@@ -63,25 +63,29 @@ def _constants(node: ast.AST) -> set[str]:
     return {c.value for c in ast.walk(node) if isinstance(c, ast.Constant) and c.value}
 
 
+# The functions that pass a kind on to notify(), and the position of the kind among their
+# arguments.
+KIND_ARGUMENT = {"notify": 1, "_tell_administrators": 1, "tell_team": 1, "_tell_lead": 3}
+
+
 def kinds_in_source() -> set[str]:
-    """The kind of every notify(...) call: a string, a choice of strings, the reminders'
-    `reminder_<kind>`, or the kinds an organisation's administrators are told through
-    `_tell_administrators`."""
+    """The kind of every notify(...) call, or of a call to a function that passes its kind on: a
+    string, a choice of strings, or the reminders' `reminder_<kind>`."""
     kinds: set[str] = set()
     for path in SOURCE.rglob("*.py"):
         for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(call, ast.Call) or len(call.args) < 2:
+            name = getattr(call, "func", None) and getattr(call.func, "id", None)
+            if not isinstance(call, ast.Call) or name not in KIND_ARGUMENT:
                 continue
-            name = getattr(call.func, "id", None)
-            kind = call.args[1]
-            if name == "_tell_administrators" or (
-                name == "notify" and isinstance(kind, ast.Constant | ast.IfExp)
-            ):
+            by_keyword = {k.arg: k.value for k in call.keywords}
+            position = KIND_ARGUMENT[name]
+            kind = call.args[position] if len(call.args) > position else by_keyword["kind"]
+            if isinstance(kind, ast.Constant | ast.IfExp):
                 kinds |= _constants(kind)
-            elif name == "notify" and isinstance(kind, ast.JoinedStr):
+            elif isinstance(kind, ast.JoinedStr):
                 assert ast.unparse(kind) == "f'reminder_{reminder.kind}'", path
                 kinds |= {f"reminder_{k.value}" for k in ReminderKind}
-            elif name == "notify":
+            else:
                 assert ast.unparse(kind) == "kind", f"{path}: a kind this test cannot read"
     return kinds
 
