@@ -103,9 +103,10 @@ def lost_and_unsubmitted(url: str, settings: dict, plan: dict, results: dict) ->
         email: [Submitted(done["round"], tuple(done["pdfs"])) for done in result["submitted"]]
         for email, result in results.items()
     }
+    begun = {email: result["rounds"] for email, result in results.items()}
     app = create_app({"DATABASE_URL": url, **settings})
     with app.app_context():
-        lost = lost_updates(acknowledged, applicants, date.today())
+        lost = lost_updates(acknowledged, begun, applicants, date.today())
     db.engine.dispose()
     return lost, sum(1 for a in applicants if not acknowledged.get(a.email))
 
@@ -151,7 +152,7 @@ def report(name: str, folder: Path, results: dict, lost: list[str], unsubmitted:
     print()
     print(
         f"deadline rush on {name}: {args.users} applicants (pausing {args.think[0]:g}–"
-        f"{args.think[1]:g} s after each request) and {args.users * args.visitors} visitors "
+        f"{args.think[1]:g} s before each request) and {args.users * args.visitors} visitors "
         f"({args.visitor_think[0]:g}–{args.visitor_think[1]:g} s), {args.seconds} s; gunicorn "
         f"{args.workers} workers × {args.threads} threads, page caches "
         f"{'off' if args.cache_off else 'as served'}"

@@ -1,7 +1,7 @@
 """The deadline rush for locust (run by bench/rush.py, which writes the plan it reads).
 
 Applicants: one simulated person per seeded applicant (`fixed_count`), each running
-`bench.rush_journey.Journey` rounds with a pause after every request (they read the page, type,
+`bench.rush_journey.Journey` rounds with a pause before every request (they read the page, type,
 choose the file). After the first, a round is begun only while it can end before the run does
 (if it takes as long as the last one), so that rounds are finished and checked. Visitors:
 everyone else, reading the catalogue and the challenge pages with a longer pause. What each
@@ -84,7 +84,6 @@ class RushApplicant(FastHttpUser):
         began = time.monotonic()
         try:
             if not self.logged_in:
-                self.think()
                 self.journey.log_in()
                 self.logged_in = True
             self.journey.round()
