@@ -199,6 +199,9 @@ def rush(name: str, url: str | None, args) -> None:
         "PORTAL_DATABASE_URL": url,
         **{f"PORTAL_{key}": value for key, value in settings.items()},
     }
+    # Browsers keep a connection open between clicks; gunicorn's default of two seconds closes
+    # it during an applicant's pause, and a request sent just as it closes fails in the client.
+    env["GUNICORN_CMD_ARGS"] = "--keep-alive 30"
     if args.cache_off:
         env |= {"PORTAL_PUBLIC_CACHE_SECONDS": "0", "PORTAL_PRIVATE_CACHE_SECONDS": "0"}
     try:
@@ -217,9 +220,15 @@ def rush(name: str, url: str | None, args) -> None:
             locust(server.url, plan_path, folder, env, args)
         finally:
             server.stop()
-        results = json.loads((folder / "results.json").read_text())
+        written = json.loads((folder / "results.json").read_text())
+        results = written["journeys"]
         lost, unsubmitted = lost_and_unsubmitted(url, settings, plan, results)
         report(name, folder, results, lost, unsubmitted, args)
+        if written["faults"]:
+            print(
+                f"faults of the journey itself: {len(written['faults'])}, first: "
+                f"{written['faults'][0]}"[:300]
+            )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -30,6 +30,7 @@ APPLICANTS = [Applicant(**a) for a in PLAN["applicants"]]
 CHALLENGES = PLAN["challenges"]
 JOURNEYS: list[Journey] = []
 REFUSED: dict[str, int] = {}
+FAULTS: list[str] = []
 _numbers = itertools.count()
 _started: list[float] = []
 
@@ -52,10 +53,12 @@ class LocustClient:
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            target = urllib.parse.urlsplit(response.headers.get("location") or "")
+            # No answer at all (a connection error) has no headers, and status 0.
+            target = urllib.parse.urlsplit((response.headers or {}).get("location") or "")
             led_to = target.path + (f"#{target.fragment}" if target.fragment else "")
             if response.status_code != expect or not led_to.startswith(location):
-                response.failure(f"{response.status_code} {led_to or ''}".strip())
+                problem = getattr(response, "error", None) or led_to
+                response.failure(f"{response.status_code} {problem or ''}".strip())
                 return None
             response.success()
             return Answer(response.status_code, response.text or "", led_to)
@@ -89,6 +92,9 @@ class RushApplicant(FastHttpUser):
             self.journey.round()
         except Refused:
             REFUSED[self.journey.applicant.email] = REFUSED.get(self.journey.applicant.email, 0) + 1
+        except Exception as exc:  # the journey's own fault, not an answer: shown, not hidden
+            FAULTS.append(f"{type(exc).__name__}: {exc}")
+            REFUSED[self.journey.applicant.email] = REFUSED.get(self.journey.applicant.email, 0) + 1
         self.last_round = time.monotonic() - began
 
 
@@ -120,4 +126,4 @@ def _write_results(**_kwargs) -> None:
         }
         for journey in JOURNEYS
     }
-    Path(os.environ["RUSH_RESULTS"]).write_text(json.dumps(results))
+    Path(os.environ["RUSH_RESULTS"]).write_text(json.dumps({"journeys": results, "faults": FAULTS}))
