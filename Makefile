@@ -17,7 +17,7 @@ AXE_CORE_VERSION := 4.14.1
 TOOLS_STAMP := $(TOOLS)/.installed-vnu-jar-$(VNU_JAR_VERSION)-axe-core-$(AXE_CORE_VERSION)
 
 # `make test-fast`: the same checks and every test not marked slow, on SQLite, for a quick loop.
-.PHONY: run test test-fast setup test-setup lint bench translations system-packages clean
+.PHONY: run test test-fast setup test-setup lint bench bench-rush translations system-packages clean
 
 # The worker runs the jobs (mail, notice batches, reminders) beside the web server, on the
 # embedded queue (instance/queue.db) unless PORTAL_QUEUE_URL says otherwise; both stop together.
@@ -45,10 +45,16 @@ test-fast: test-setup
 	$(BIN)/lint-imports
 	$(BIN)/pytest -n $(TEST_PROCESSES) -m "not slow" $(PYTEST_ARGS)
 
-# Benchmarks print figures; they are not tests (bench/run.py ends with bench/notices.py).
-bench: setup
+# Benchmarks print figures; they are not tests (bench/run.py ends with bench/notices.py and
+# bench/rush.py). PostgreSQL for the rush: PORTAL_BENCH_POSTGRES (a database it creates and drops).
+bench: setup $(VENV)/.installed-bench
 	@$(MAKE) --no-print-directory system-packages PACKAGES="wrk"
 	$(BIN)/python bench/run.py
+
+# The deadline rush alone: applicants saving and submitting while visitors read, on SQLite and
+# on PostgreSQL, and a check that nothing they sent was lost.
+bench-rush: setup $(VENV)/.installed-bench
+	$(BIN)/python bench/rush.py
 
 setup: $(VENV)/.installed instance/config.py translations
 	@chmod 600 instance/config.py
@@ -85,6 +91,11 @@ $(VENV)/.installed: pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# The benchmarks' load tool (the `bench` extra), beside what `make test` installs.
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $@
 
 # It holds the key that signs sessions: readable by its owner only (setup also tightens an older

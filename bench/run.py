@@ -3,8 +3,8 @@
 Builds (once, cached under instance/) a database of `--scale` proposals with
 `flask --app portal demo --scale N`, serves the portal and a bare "hello" Flask app with the same
 gunicorn settings, loads each page with wrk, and prints requests per second, p50/p99 latency and
-the ratio to "hello"; then SQL queries per page at 10 and 1,000 rows shown, and the notice
-benchmark. Figures only: nothing here passes or fails.
+the ratio to "hello"; then SQL queries per page at 10 and 1,000 rows shown, the notice
+benchmark and the deadline rush (bench/rush.py). Figures only: nothing here passes or fails.
 """
 
 from __future__ import annotations
@@ -178,6 +178,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--runs", type=int, default=2, help="best of this many runs per page")
     parser.add_argument("--skip-notices", action="store_true")
+    parser.add_argument("--skip-rush", action="store_true")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -231,6 +232,9 @@ def main() -> None:
     if not args.skip_notices and (ROOT / "bench" / "notices.py").exists():
         print()
         subprocess.run([sys.executable, str(ROOT / "bench" / "notices.py")], check=True, env=env)
+
+    if not args.skip_rush:
+        subprocess.run([sys.executable, str(ROOT / "bench" / "rush.py")], check=True, env=env)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ On SQLite, transactions that will write begin with BEGIN IMMEDIATE: see `sqlite_
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -157,6 +158,25 @@ class Database:
             session.begin()  # so that a rollback before anything else is read still drops it
         session.info.setdefault(AFTER_COMMIT, []).append(callback)
 
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """A block that only reads, in a transaction of its own ended with the block, before the
+        request's writing one: for reads followed by slow work whose result the writes need,
+        such as checking a password hash. On SQLite it begins deferred, also in a POST, so the
+        slow work does not hold the database's one write lock while every other writer waits
+        (see `sqlite_begin`); the writes that follow take the lock in a transaction of their
+        own. Objects read in the block are read again when next used. Where the session is in
+        a transaction already, the block simply runs in it."""
+        session = self.session
+        if session.in_transaction():
+            yield
+            return
+        session.connection(execution_options={READS_ONLY: True})
+        try:
+            yield
+        finally:
+            session.rollback()
+
     def init_app(self, app: Flask) -> None:
         self.engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"])
         self._sessions.configure(bind=self.engine)
@@ -173,6 +193,7 @@ class Database:
 V = TypeVar("V")
 M = TypeVar("M")
 AFTER_COMMIT = "portal.after_commit"
+READS_ONLY = "portal_reads_only"  # an execution option: see Database.reading
 
 
 @event.listens_for(Session, "after_commit")
@@ -247,7 +268,8 @@ def make_engine(url: str, echo: bool = False) -> sa.Engine:
         def sqlite_begin_transaction(connection) -> None:
             # On the driver's connection, as a driver's own BEGIN would be: statement counts
             # and the SQL echo stay the same as on PostgreSQL.
-            connection.connection.driver_connection.execute(sqlite_begin())
+            reads = connection.get_execution_options().get(READS_ONLY)
+            connection.connection.driver_connection.execute("BEGIN" if reads else sqlite_begin())
 
         return engine
     if url.startswith("postgresql://"):

@@ -54,7 +54,12 @@ def authenticate(email: str, password: str, remote_addr: str) -> User:
     the password, and does not make the wait any longer.
     """
     email = normalise_email(email)
-    waiting = throttling.wait(email, remote_addr)
+    with db.reading():  # the hash is checked without holding SQLite's write lock
+        waiting = throttling.wait(email, remote_addr)
+        user = find_user(email) if waiting is None else None
+        ok = waiting is None and check_password_hash(
+            user.password_hash if user else _DUMMY_HASH, password
+        )
     if waiting is not None:
         throttling.record(email, remote_addr, refused=True)
         minutes = throttling.wait_minutes(waiting)
@@ -67,8 +72,6 @@ def authenticate(email: str, password: str, remote_addr: str) -> User:
                 minutes,
             )
         )
-    user = find_user(email)
-    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     throttling.record(email, remote_addr, success=ok and user is not None)
     if not ok or user is None:
         raise LoginRefused(_("The e-mail or password is not right."))
