@@ -30,7 +30,7 @@ from portal.chains.permissions import (
 from portal.challenges.models import ChainLink
 from portal.formtools import first_display, form_status
 from portal.i18n import gettext as _
-from portal.pagecache import cached_private_page, cached_public_page
+from portal.pagecache import cached_public_page
 from portal.paging import paginate
 from portal.unit_of_work import perform, submit_form, unit_of_work
 
@@ -93,7 +93,6 @@ def summary_funding(chain_id: int):
 
 @bp.get("/<int:chain_id>/brain")
 @roles_required(*BRAIN)
-@cached_private_page
 def brain(chain_id: int):
     """The chain page: the map, the KPIs against the previous quarter, the resilience index and
     its formula, the links' figures, and the charts with their tables."""
@@ -146,7 +145,6 @@ def report_xlsx(chain_id: int):
 
 @bp.get("/links/<int:link_id>")
 @roles_required(*BRAIN)
-@cached_private_page
 def link(link_id: int):
     """A link: its figures over the quarters, its assessments (corrections included), its
     challenges, its funded projects and the organisations active in it."""
