@@ -76,6 +76,11 @@ def machine_time(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat() + "Z"
 
 
+def two_places(value: float | Decimal | None) -> str:
+    """A statistic as tables show it: two decimal places, or a dash when there is none."""
+    return "—" if value is None else f"{value:.2f}"
+
+
 def plain_number(value: Decimal) -> str:
     """A number without trailing zeros: 99.50 → "99.5", 3.000 → "3"."""
     text = f"{value:f}"

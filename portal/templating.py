@@ -17,7 +17,14 @@ from wtforms.widgets import html_params
 from portal.i18n import catalogue
 from portal.labels import EnumsByName
 from portal.paging import url_for_page
-from portal.presentation import chinese_page, format_local, format_money, listing, machine_time
+from portal.presentation import (
+    chinese_page,
+    format_local,
+    format_money,
+    listing,
+    machine_time,
+    two_places,
+)
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
@@ -115,6 +122,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = format_local
     app.jinja_env.filters["listing"] = listing
     app.jinja_env.filters["machine_time"] = machine_time
+    app.jinja_env.filters["two_places"] = two_places
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["url_for_page"] = url_for_page
     app.jinja_env.globals["field_attributes"] = field_attributes
