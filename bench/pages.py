@@ -17,21 +17,33 @@ class Page:
     path: str  # formatted with the targets found in the database
     login: str = ""  # "officer" or "applicant": the account to load it as
     goal: str = ""  # the ratio to hello we hold ourselves to
+    ms_goal: str = ""  # the median on one connection we hold ourselves to
 
 
 PAGES = [
-    Page("public catalogue", "/challenges", goal="≥0.25"),
-    Page("challenge page", "/challenges/{open_challenge}", goal="≥0.25"),
+    Page("public catalogue", "/challenges", goal="≥0.25", ms_goal="≤2.5"),
+    Page("challenge page", "/challenges/{open_challenge}", goal="≥0.25", ms_goal="≤2.5"),
     Page(
         "officer ranking (200 × 5 reviews)",
         "/reviews/challenges/{ranked_challenge}/ranking",
         login="officer",
-        goal="≥0.125",
+        goal="≥0.083",
+        ms_goal="≤6",
     ),
-    Page("applicant dashboard", "/proposals", login="applicant", goal="≥0.125"),
-    Page("chain public summary", "/chains/{chain}", goal="≥0.125"),
+    Page("applicant dashboard", "/proposals", login="applicant", goal="≥0.125", ms_goal="≤4"),
+    Page("chain public summary", "/chains/{chain}", goal="≥0.2", ms_goal="≤2.5"),
     Page("chain page (KPIs, map)", "/chains/{chain}/brain", login="officer", goal="≥0.0625"),
 ]
+# The other pages the issue sets a goal for, timed in-process by bench/profile.py.
+MORE_PAGES = [
+    Page("publicity", "/publicity", ms_goal="≤2.5"),
+    Page("officer challenge list", "/officer/challenges", login="officer", ms_goal="≤4"),
+    Page("officer projects", "/officer/projects", login="officer", ms_goal="≤4"),
+    Page("award notices (officer)", "/notices/", login="officer", ms_goal="≤4"),
+    Page("workbench (officer)", "/", login="officer", ms_goal="≤4"),
+    Page("workbench (applicant)", "/", login="applicant", ms_goal="≤4"),
+]
+ALL_PAGES = PAGES + MORE_PAGES
 LISTS = [
     ("public catalogue", "/challenges", ""),
     ("applicant dashboard", "/proposals", "applicant"),
@@ -102,7 +114,6 @@ def query_counts(url: str, password: str) -> list[tuple[str, int, int]]:
                     "SECRET_KEY": "bench",
                     "WTF_CSRF_ENABLED": False,
                     "PUBLIC_CACHE_SECONDS": 0,  # count what the page itself runs
-                    "PRIVATE_CACHE_SECONDS": 0,
                 }
             )
             client = app.test_client()

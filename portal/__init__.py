@@ -49,10 +49,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_templating(app)
     register_blueprints(app)
 
-    from portal import pagecache, security
+    from portal import security
 
     security.init_app(app)
-    pagecache.init_app(app)
 
     from portal.cli import register_commands
 

@@ -29,9 +29,6 @@ PAGE_SIZE = 20
 # Anonymous visitors may see a public page (catalogue, challenge, publicity) this many seconds
 # old; 0 turns the cache off (see portal/pagecache.py).
 PUBLIC_CACHE_SECONDS = 5
-# Logged-in users' pages are cached until the data changes (never longer), and rendered again at
-# least this often for what they derive from the clock; 0 turns that cache off.
-PRIVATE_CACHE_SECONDS = 5
 # The chain's digital brain (portal/chains). A consortium member is local when its organisation's
 # region starts with PROGRAMME_REGION; a link is a chokepoint (卡脖子) from CHOKEPOINT_LEVEL on
 # the 0–5 scale of its assessment; the trend lines show CHAIN_TREND_QUARTERS quarters.

@@ -180,9 +180,6 @@ class Database:
     def init_app(self, app: Flask) -> None:
         self.engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"])
         self._sessions.configure(bind=self.engine)
-        from portal.generation import track_writes
-
-        track_writes(self.engine, self._sessions.session_factory)
         app.extensions["portal.db"] = self
 
         @app.teardown_appcontext

@@ -9,7 +9,6 @@ def import_all_models() -> None:
     import portal.chains.models  # noqa: F401
     import portal.challenges.models  # noqa: F401
     import portal.formstash  # noqa: F401
-    import portal.generation  # noqa: F401
     import portal.jobs.models  # noqa: F401
     import portal.notices.models  # noqa: F401
     import portal.notifications.models  # noqa: F401

@@ -17,7 +17,6 @@ from flask_login import current_user
 from portal import clock
 from portal.access import public, writes
 from portal.accounts.services import set_language as remember_language
-from portal.pagecache import cached_private_page
 from portal.parsing import safe_next
 from portal.unit_of_work import unit_of_work
 from portal.workbench.queries import workbench
@@ -27,7 +26,6 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 @public
-@cached_private_page
 def home():
     """Anyone's welcome; after login, the person's workbench: what waits for them."""
     queues = workbench(current_user) if current_user.is_authenticated else {}

@@ -4,11 +4,19 @@ service needs to import the templating layer."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cache
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import format_datetime, get_locale
+
+# Babel's fields that are plain digits in every language, as strftime writes them.
+_DIGIT_FIELDS = {"yyyy": "%Y", "MM": "%m", "dd": "%d", "HH": "%H", "mm": "%M", "ss": "%S"}
+_FIELD = re.compile(r"[A-Za-z]+")
 
 
 def chinese_page() -> bool:
@@ -33,9 +41,33 @@ def listing(items: Iterable[object]) -> str:
     return ("、" if chinese_page() else ", ").join(str(item) for item in items)
 
 
+@cache
+def _digits_only(pattern: str) -> str | None:
+    """`pattern` as a strftime format when it has nothing but digits and separators (the same in
+    every language), else None."""
+    fields = _FIELD.findall(pattern)
+    if not all(field in _DIGIT_FIELDS for field in fields) or "%" in pattern or "'" in pattern:
+        return None
+    return _FIELD.sub(lambda found: _DIGIT_FIELDS[found.group()], pattern)
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
 def format_local(moment: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> str:
-    """A stored (UTC) moment in the portal's time zone."""
-    return format_datetime(moment, pattern) if moment else "—"
+    """A stored (UTC) moment in the portal's time zone. A pattern of digits only (the usual one)
+    is written by strftime: Babel's formatter, which looks up the locale and the zone each time,
+    was a tenth of a list page's time."""
+    if not moment:
+        return "—"
+    digits = _digits_only(pattern)
+    if digits is None:
+        return format_datetime(moment, pattern)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(_zone(current_app.config["TIME_ZONE"])).strftime(digits)
 
 
 def machine_time(moment: datetime) -> str:
@@ -44,6 +76,11 @@ def machine_time(moment: datetime) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def two_places(value: float | Decimal | None) -> str:
+    """A statistic as tables show it: two decimal places, or a dash when there is none."""
+    return "—" if value is None else f"{value:.2f}"
 
 
 def plain_number(value: Decimal) -> str:

@@ -95,7 +95,6 @@ def warn_if_readable_by_others(config_file: Path) -> bool:
 def init_app(app: Flask) -> None:
     warn_if_readable_by_others(Path(app.instance_path) / "config.py")
     trust_proxies(app)
-    # Before the page cache's hook, which may answer a logged-in user with a kept page.
     app.before_request(sessions.check)
     formstash.init_app(app)
     app.after_request(security_headers)

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import nh3
 from flask import Flask
 from flask_babel import get_locale
 from flask_login import current_user
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
-from markupsafe import Markup
+from markupsafe import Markup, escape
+from wtforms import Field, widgets
+from wtforms.widgets import html_params
 
 from portal.i18n import catalogue
 from portal.labels import EnumsByName
 from portal.paging import url_for_page
-from portal.presentation import chinese_page, format_local, format_money, listing, machine_time
+from portal.presentation import (
+    chinese_page,
+    format_local,
+    format_money,
+    listing,
+    machine_time,
+    two_places,
+)
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
 
@@ -60,6 +71,47 @@ def chinese_term(text: str) -> Markup:
     return Markup(' <span lang="zh-Hans">{}</span>').format(text)
 
 
+def field_attributes(f: Field, help: str | None = None) -> dict[str, str]:
+    """The attributes that tie a field's input to its help, its amount in words, its warning and
+    its error (for the `field` macro, which drew them with a dozen template statements)."""
+    described = []
+    money = f.type == "MoneyField"
+    if help:
+        described.append(f"{f.id}-help")
+    if money:
+        described.append(f"{f.id}-capitals")
+        if getattr(f, "warning", None):
+            described.append(f"{f.id}-warning")
+    attributes = {}
+    if f.errors:
+        described.append(f"{f.id}-error")
+        attributes["aria-invalid"] = "true"
+    if described:
+        attributes["aria-describedby"] = " ".join(described)
+    return attributes
+
+
+def render_input(f: Field, attributes: dict[str, Any]) -> Markup:
+    """The field's input, as `f(**attributes)` draws it. A plain select is drawn here in one
+    pass: WTForms builds, sorts and escapes a dictionary of attributes for each option, which
+    made a filter form with every chain link a fifth of the catalogue's time."""
+    if type(f.widget) is not widgets.Select or f.widget.multiple or f.has_groups():
+        return f(**attributes)
+    given = {"id": f.id, **(f.render_kw or {}), **attributes}
+    for flag in ("required", "disabled"):
+        if getattr(f.flags, flag, False):
+            given.setdefault(flag, True)
+    html = [f"<select {html_params(name=f.name, **given)}>"]
+    for choice in f.iter_choices():
+        extra = f" {html_params(**choice.render_kw)}" if choice.render_kw else ""
+        html.append(
+            f'<option{" selected" if choice.selected else ""} value="{escape(choice.value)}"'
+            f"{extra}>{escape(choice.label or choice.value)}</option>"
+        )
+    html.append("</select>")
+    return Markup("".join(html))
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.install_gettext_callables(
         gettext=lambda string: catalogue().ugettext(string),
@@ -70,8 +122,11 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = format_local
     app.jinja_env.filters["listing"] = listing
     app.jinja_env.filters["machine_time"] = machine_time
+    app.jinja_env.filters["two_places"] = two_places
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["url_for_page"] = url_for_page
+    app.jinja_env.globals["field_attributes"] = field_attributes
+    app.jinja_env.globals["render_input"] = render_input
     app.jinja_env.globals["zh_term"] = chinese_term
     app.jinja_env.globals["enums"] = EnumsByName()
 

@@ -130,7 +130,7 @@ def clean_database(app) -> Iterator[None]:
     db.remove()
     clock.set_now(None)
     empty_all_tables()
-    pagecache.clear()  # the generation starts again with the emptied tables
+    pagecache.clear()
 
 
 @pytest.fixture
@@ -149,8 +149,7 @@ def client(app):
 @pytest.fixture
 def count_queries(app, monkeypatch):
     """Counts the SQL statements run inside a `with count_queries() as counted:` block: those a
-    page runs itself, with the page cache of logged-in users off."""
-    monkeypatch.setitem(app.config, "PRIVATE_CACHE_SECONDS", 0)
+    page runs itself."""
     from contextlib import contextmanager
 
     @contextmanager

@@ -11,7 +11,6 @@ from flask_login import current_user
 from portal.access import login_required
 from portal.notifications import queries, services
 from portal.notifications.permissions import get_notification_or_404
-from portal.pagecache import cached_private_page
 from portal.paging import list_page
 from portal.parsing import same_site_path
 from portal.unit_of_work import perform
@@ -21,7 +20,6 @@ bp = Blueprint("notifications", __name__, url_prefix="/inbox")
 
 @bp.get("/")
 @login_required
-@cached_private_page
 def inbox():
     return list_page("notifications/inbox.html", queries.inbox(current_user), "notes")
 

@@ -2,16 +2,14 @@
 
 The session cookie is signed, so the two stamps it carries (when its user logged in, when they
 were last seen) cannot be changed by whoever holds it. `check` reads them before anything else
-uses the session: before a kept page is served (portal/pagecache.py answers from a hook that
-runs after this one) and before the user is loaded. A login past either limit is forgotten there
-and then, so no page, kept or not, is shown to it.
+uses the session, before the user is loaded. A login past either limit is forgotten there and
+then, so no page is shown to it.
 
 "Last seen" is written again at most once a minute: most requests leave the session untouched,
-so the cookie is not sent again and the page can be kept.
+so the cookie is not sent again.
 
 Ending a login on the server is the session version's job (User.session_version, checked by the
-user loader on every request that is not answered with a kept page, and behind every kept page
-through the data generation): logging out, changing the password and losing a role or a
+user loader on every request): logging out, changing the password and losing a role or a
 membership move it on, and every cookie that carries the old one is refused from then on.
 """
 

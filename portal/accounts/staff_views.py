@@ -13,7 +13,6 @@ from portal.accounts.models import MembershipRole, Organisation
 from portal.accounts.permissions import get_organisation_or_404
 from portal.accounts.views import bp
 from portal.i18n import gettext as _
-from portal.pagecache import cached_private_page
 from portal.paging import paginate
 from portal.storage import send_stored
 from portal.unit_of_work import form_page, perform
@@ -21,7 +20,6 @@ from portal.unit_of_work import form_page, perform
 
 @bp.get("/officer/organisations")
 @staff_required
-@cached_private_page
 def staff_organisations():
     search = forms.OrganisationSearchForm(request.args)
     found, page = paginate(queries.organisations_for(current_user, **search.filters()))

@@ -17,7 +17,6 @@ from portal.accounts.permissions import get_user_or_404
 from portal.formtools import PortalForm, form_status
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
-from portal.pagecache import cached_private_page
 from portal.paging import paginate
 from portal.parsing import safe_next
 from portal.unit_of_work import form_page, perform, submit_form
@@ -132,7 +131,6 @@ def account():
 
 @bp.get("/admin/users")
 @roles_required(Role.admin)
-@cached_private_page
 def admin_users():
     search = forms.UserSearchForm(request.args)
     users, page = paginate(queries.users_for(current_user, **search.filters()))
@@ -191,7 +189,6 @@ def admin_create_user():
 
 @bp.get("/admin/audit")
 @roles_required(Role.admin)
-@cached_private_page
 def admin_audit():
     filters = forms.AuditFilterForm(request.args)
     events, page = paginate(queries.audit_trail(current_user, **filters.filters()), size=50)

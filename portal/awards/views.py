@@ -48,7 +48,7 @@ from portal.challenges.models import ChallengeStatus
 from portal.errors import ValidationFailed
 from portal.formtools import form_status
 from portal.i18n import gettext as _
-from portal.pagecache import cached_private_page, cached_public_page
+from portal.pagecache import cached_public_page
 from portal.paging import count, paginate
 from portal.proposals.models import ProposalStatus
 from portal.unit_of_work import form_page, submit_form
@@ -67,7 +67,6 @@ def moments():
 @bp.get("/publicity")
 @public
 @cached_public_page
-@cached_private_page
 def publicity():
     awards, page = paginate(queries.in_publicity())
     return render_template("awards/publicity.html", awards=awards, page=page, challenge=None)
@@ -75,7 +74,6 @@ def publicity():
 
 @bp.get("/publicity/<number>")
 @public
-@cached_private_page
 def challenge_publicity(number: str):
     challenge = get_challenge_or_404(number, current_user)
     awards, page = paginate(queries.in_publicity(challenge.id))
@@ -98,7 +96,6 @@ def lodge_objection(award_id: int):
 
 @bp.get("/objections/mine")
 @login_required
-@cached_private_page
 def my_objections():
     objections, page = paginate(queries.objections_of(current_user))
     return render_template("awards/my_objections.html", objections=objections, page=page)
@@ -106,7 +103,6 @@ def my_objections():
 
 @bp.get("/officer/objections")
 @staff_required
-@cached_private_page
 def objections():
     rows, page = paginate(queries.objections(current_user))
     return render_template("awards/objections.html", objections=rows, page=page)
@@ -206,7 +202,6 @@ def start(award_id: int):
 
 @bp.get("/officer/projects")
 @staff_required
-@cached_private_page
 def dashboard():
     filters = forms.DashboardFilter(request.args).offer(queries.chains(), queries.PROJECT_STATUSES)
     statement = queries.projects(current_user, **filters.to_input())
@@ -229,7 +224,6 @@ def dashboard():
 
 @bp.get("/projects")
 @roles_required(Role.applicant)
-@cached_private_page
 def my_projects():
     awards, page = paginate(queries.applicant_awards(current_user))
     return render_template(
@@ -246,7 +240,6 @@ def my_projects():
 
 @bp.get("/projects/<int:award_id>")
 @login_required
-@cached_private_page
 def project(award_id: int):
     award = get_award_or_404(award_id, current_user, load=queries.project_page())
     return render_template(
@@ -367,7 +360,6 @@ def terminate(award_id: int):
 
 @bp.get("/challenges/<number>/race")
 @public
-@cached_private_page
 def race(number: str):
     challenge = get_challenge_or_404(number, current_user, need="race")
     return render_template("awards/race.html", challenge=challenge, race=queries.race(challenge))

@@ -31,7 +31,7 @@ from portal.challenges.models import ChainLink
 from portal.formtools import first_display, form_status
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
-from portal.pagecache import cached_private_page, cached_public_page
+from portal.pagecache import cached_public_page
 from portal.paging import paginate
 from portal.unit_of_work import form_page, perform, unit_of_work
 
@@ -94,7 +94,6 @@ def summary_funding(chain_id: int):
 
 @bp.get("/<int:chain_id>/brain")
 @roles_required(*BRAIN)
-@cached_private_page
 def brain(chain_id: int):
     """The chain page: the map, the KPIs against the previous quarter, the resilience index and
     its formula, the links' figures, and the charts with their tables."""
@@ -147,7 +146,6 @@ def report_xlsx(chain_id: int):
 
 @bp.get("/links/<int:link_id>")
 @roles_required(*BRAIN)
-@cached_private_page
 def link(link_id: int):
     """A link: its figures over the quarters, its assessments (corrections included), its
     challenges, its funded projects and the organisations active in it."""

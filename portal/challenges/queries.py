@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlmodel import or_, select
 
 from portal.accounts.models import User
@@ -108,8 +108,14 @@ def filtered(statement, filters: CatalogueFilters, now: datetime):
         CatalogueOrder.newest: (Challenge.published_at.desc(), Challenge.id.desc()),
         CatalogueOrder.funding: (Challenge.funding_cap.desc(), Challenge.id.desc()),
     }[filters.sort]
+    # A list shows neither the long texts nor the checklist; the link and chain come in the same
+    # query (a list of 20 spent a fifth of its time loading these).
     return statement.order_by(*order).options(
-        selectinload(Challenge.chain_link).selectinload(ChainLink.chain)
+        defer(Challenge.statement),
+        defer(Challenge.background),
+        defer(Challenge.formal_checklist),
+        defer(Challenge.allowed_org_types),
+        joinedload(Challenge.chain_link).joinedload(ChainLink.chain),
     )
 
 
@@ -129,8 +135,35 @@ def chains():
     return select(Chain).order_by(Chain.name).options(selectinload(Chain.links))
 
 
-def chains_with_links() -> list[Chain]:
-    return list(db.session.exec(chains()).all())
+@dataclass(frozen=True)
+class LinkName:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class ChainNames:
+    """A chain and its links as a filter offers them: names only."""
+
+    id: int
+    name: str
+    links: list[LinkName]
+
+
+def chains_with_links() -> list[ChainNames]:
+    """Every chain by name with its links in order, in one query of plain rows (loading them as
+    objects was a tenth of the catalogue's time)."""
+    rows = db.session.exec(
+        select(Chain.id, Chain.name, ChainLink.id, ChainLink.name)
+        .outerjoin(ChainLink, ChainLink.chain_id == Chain.id)
+        .order_by(Chain.name, Chain.id, ChainLink.position, ChainLink.id)
+    ).all()
+    found: dict[int, ChainNames] = {}
+    for chain_id, chain_name, link_id, link_name in rows:
+        chain = found.setdefault(chain_id, ChainNames(chain_id, chain_name, []))
+        if link_id is not None:
+            chain.links.append(LinkName(link_id, link_name))
+    return list(found.values())
 
 
 def link_choices() -> list[tuple[int, str]]:

@@ -33,7 +33,7 @@ from portal.challenges.permissions import (
 from portal.formtools import first_display, form_status
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
-from portal.pagecache import cached_private_page, cached_public_page
+from portal.pagecache import cached_public_page
 from portal.paging import paginate
 from portal.unit_of_work import form_page, perform, submit_form
 
@@ -121,7 +121,6 @@ def _page_values(challenge: Challenge, now: datetime) -> dict:
 @bp.get("/challenges")
 @public
 @cached_public_page
-@cached_private_page
 def catalogue():
     now = clock.now()
     form = forms.CatalogueForm(request.args, chains=queries.chains_with_links(), drafts=False)
@@ -139,7 +138,6 @@ def catalogue():
 @bp.get("/challenges/<number>")
 @public
 @cached_public_page
-@cached_private_page
 def show(number: str):
     challenge = get_challenge_or_404(number, current_user)
     now = clock.now()
@@ -153,7 +151,6 @@ def show(number: str):
 
 @bp.get("/challenges/<number>/versions/<int:n>")
 @public
-@cached_private_page
 def version(number: str, n: int):
     challenge = get_challenge_or_404(number, current_user)
     versions = queries.versions(challenge)
@@ -202,7 +199,6 @@ def ask(number: str):
 
 @bp.get("/officer/challenges")
 @staff_required
-@cached_private_page
 def officer_list():
     now = clock.now()
     form = forms.CatalogueForm(request.args, chains=queries.chains_with_links(), drafts=True)
@@ -290,7 +286,6 @@ def officer_edit(challenge_id: int):
 
 @bp.get("/officer/challenges/<int:challenge_id>")
 @staff_required
-@cached_private_page
 def officer_show(challenge_id: int):
     """The challenge exactly as the public sees it, with the officer's actions above."""
     challenge = get_challenge_or_404(challenge_id, current_user, need="manage")
@@ -554,7 +549,6 @@ def officer_delete_link(chain_id: int, link_id: int):
 
 @bp.get("/officer/questions")
 @staff_required
-@cached_private_page
 def officer_questions():
     rows, page = paginate(queries.unanswered_queue(current_user))
     return render_template(

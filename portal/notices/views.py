@@ -35,7 +35,6 @@ from portal.notices.permissions import (
     get_notice_or_404,
     notice_to_verify,
 )
-from portal.pagecache import cached_private_page
 from portal.paging import paginate
 from portal.storage import path_of, send_stored
 from portal.unit_of_work import form_page
@@ -53,7 +52,6 @@ def _notice_url(notice: Notice) -> str:
 
 @bp.get("/notices/")
 @roles_required(Role.applicant, Role.officer)
-@cached_private_page
 def index():
     notices, page = paginate(queries.notice_list(current_user))
     return render_template("notices/index.html", notices=notices, page=page)
@@ -100,7 +98,6 @@ def correct(notice_id: int):
 
 @bp.get("/notices/challenges")
 @staff_required
-@cached_private_page
 def challenges():
     rows, page = paginate(queries.challenges_with_awards())
     return render_template("notices/challenges.html", rows=rows, page=page)

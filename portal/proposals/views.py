@@ -25,7 +25,6 @@ from portal.errors import DomainError, NotAllowed
 from portal.formtools import first_display
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
-from portal.pagecache import cached_private_page
 from portal.paging import Page, paginate
 from portal.presentation import plain_number
 from portal.proposals import attachments as files
@@ -136,7 +135,6 @@ def _refusal_status(refusal: DomainError | None) -> int:
 
 @bp.get("/proposals")
 @roles_required(Role.applicant)
-@cached_private_page
 def dashboard():
     proposals, page = paginate(queries.my_proposals(current_user))
     org = queries.organisation_of(current_user)
@@ -154,7 +152,6 @@ def dashboard():
 
 @bp.get("/proposals/open-challenges")
 @roles_required(Role.applicant)
-@cached_private_page
 def open_challenges():
     org = queries.organisation_of(current_user)
     challenges, page = _slice(queries.open_challenges_for(org, clock.now()))
@@ -209,7 +206,6 @@ def timeline(proposal: Proposal) -> list[tuple[datetime, str]]:
 
 @bp.get("/proposals/<int:proposal_id>")
 @roles_required(*APPLICANT_OR_STAFF)
-@cached_private_page
 def show(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id, current_user)
     may_edit = can_edit(current_user, proposal)
@@ -254,7 +250,6 @@ def pledge_state(proposal: Proposal) -> dict:
 
 @bp.get("/proposals/<int:proposal_id>/versions/<int:number>")
 @roles_required(*APPLICANT_OR_STAFF)
-@cached_private_page
 def version(proposal_id: int, number: int):
     version = get_version_or_404(proposal_id, number, current_user)
     return render_template(
@@ -553,7 +548,6 @@ def withdraw_consent(member_id: int):
 
 @bp.get("/officer/challenges/<number>/proposals")
 @staff_required
-@cached_private_page
 def officer_list(number: str):
     challenge = get_public_challenge_or_404(number)
     proposals, page = paginate(queries.submissions_for(challenge, current_user))

@@ -15,7 +15,6 @@ from portal.accounts.models import Role
 from portal.challenges.models import Challenge
 from portal.formtools import first_display
 from portal.i18n import gettext as _
-from portal.pagecache import cached_private_page
 from portal.paging import Page, paginate
 from portal.pdfs import UnreadablePdf
 from portal.proposals.models import Proposal
@@ -54,7 +53,6 @@ bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
 @bp.get("/challenges")
 @staff_required
-@cached_private_page
 def challenges():
     now = clock.now()
     rows, page = paginate(queries.desk_challenges(current_user, now))
@@ -99,7 +97,6 @@ def _desk(
 
 @bp.get("/challenges/<int:challenge_id>")
 @staff_required
-@cached_private_page
 def challenge(challenge_id: int):
     challenge = get_challenge_or_404(challenge_id, current_user)
     return _desk(challenge, _panel_form(challenge))
@@ -260,7 +257,6 @@ def decide_avoidance(request_id: int):
 
 @bp.get("/challenges/<int:challenge_id>/ranking")
 @staff_required
-@cached_private_page
 def ranking(challenge_id: int):
     challenge = get_challenge_or_404(challenge_id, current_user, need="decide")
     result = rank(challenge)
@@ -333,7 +329,6 @@ def reopen(review_id: int):
 
 @bp.get("/mine")
 @roles_required(Role.expert)
-@cached_private_page
 def my_assignments():
     rows, page = paginate(queries.my_assignments(current_user))
     return render_template(
@@ -364,7 +359,6 @@ def _reading(proposal_id: int):
 
 @bp.get("/proposals/<int:proposal_id>")
 @login_required
-@cached_private_page
 def proposal(proposal_id: int):
     item, mine, blind = _reading(proposal_id)
     return render_template(
@@ -529,7 +523,6 @@ def _appeal_page(proposal: Proposal, form: forms.AppealForm) -> str:
 
 @bp.get("/proposals/<int:proposal_id>/feedback")
 @roles_required(Role.applicant)
-@cached_private_page
 def feedback(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id, current_user, need="read_feedback")
     return render_template(

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 from sqlmodel import func, select
 
 from portal import clock
-from portal.accounts.models import OrgStatus, Role, User
+from portal.accounts.models import Organisation, OrgStatus, Role, User
 from portal.accounts.queries import organisations_for
 from portal.awards import models as awarding
 from portal.awards.models import (
@@ -55,6 +55,14 @@ TO_REPORT = [awarding.MilestoneStatus.planned, awarding.MilestoneStatus.returned
 
 # What a row shows of its proposal: the challenge and the lead organisation, joined.
 _PROPOSAL_AROUND = (joinedload(Proposal.challenge), joinedload(Proposal.lead_org))
+# The formal-check queue shows titles, never the long texts: sorting a queue of thousands
+# carried them along.
+_SHORT_PROPOSAL = (
+    defer(Proposal.approach),
+    defer(Proposal.innovation),
+    joinedload(Proposal.challenge).load_only(Challenge.number, Challenge.title),
+    joinedload(Proposal.lead_org).load_only(Organisation.name),
+)
 
 
 @dataclass
@@ -71,10 +79,13 @@ class Queue:
 
 def first(statement, limit: int = SHOWN) -> Queue:
     """The first `limit` rows of a Select, with the total counted by the same query. A Select of
-    one entity gives its objects; of several, tuples."""
+    one entity gives its objects; of several, tuples. The total is a subquery counted once,
+    without the joins that load what the rows show: counted over the joined rows (COUNT(*)
+    OVER ()), a queue of 3,000 proposals took 40 % of the workbench."""
+    total = select(func.count()).select_from(statement.order_by(None).subquery())
     # execute, not exec: SQLModel would give only the first column of a one-entity Select.
     result = db.session.execute(
-        statement.add_columns(func.count().over().label("queue_total")).limit(limit)
+        statement.add_columns(total.scalar_subquery().label("queue_total")).limit(limit)
     ).all()
     if not result:
         return Queue()
@@ -198,7 +209,7 @@ def formal_checks(user: User) -> Queue:
     return waiting(
         visible_proposals(user),
         Proposal.status == proposing.ProposalStatus.submitted,
-        load=_PROPOSAL_AROUND,
+        load=_SHORT_PROPOSAL,
         oldest=[Proposal.submitted_at, Proposal.id],
     )
 

@@ -67,7 +67,6 @@ class Processes:
             "BABEL_DEFAULT_LOCALE": "en",
             "WTF_CSRF_ENABLED": False,
             "PUBLIC_CACHE_SECONDS": 0,
-            "PRIVATE_CACHE_SECONDS": 0,
             "JOB_TICK_SECONDS": 0.2,
             "JOB_LEASE_SECONDS": 5,
             "JOB_REPUSH_SECONDS": 1,
