@@ -128,7 +128,9 @@ def data_url(content: bytes, mimetype: str) -> str:
 
 
 def qr_data_url(text: str) -> str:
-    """A QR code of `text` as an SVG data: URL (segno, pure Python)."""
+    """A QR code of `text` as a PNG data: URL (segno, pure Python), one pixel a module:
+    WeasyPrint copies a few hundred bytes where it would parse and draw an SVG path for every
+    notice; notice.css scales it up pixelated, so that its modules print sharp."""
     import segno
 
-    return segno.make(text, error="m").svg_data_uri(scale=4, border=2)
+    return segno.make(text, error="m").png_data_uri(scale=1, border=2)
