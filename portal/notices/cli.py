@@ -19,6 +19,7 @@ from portal.db import db
 from portal.errors import DomainError
 from portal.notices import queries, services
 from portal.notices.models import BatchStatus, NoticeBatch
+from portal.notices.rendering import warm_fonts
 from portal.schema import require_current_schema
 from portal.storage import path_of
 
@@ -88,6 +89,7 @@ def run_batch(batch, out: Path | None, workers: int, echo=click.echo) -> int:
     if workers == 1:
         jobs.drain(group=group)
     elif workers > 1:
+        warm_fonts()  # once here rather than once in every helper
         app = current_app._get_current_object()
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")

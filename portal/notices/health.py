@@ -1,8 +1,11 @@
-"""Is this machine ready to print notices? A CJK font and HarfBuzz subsetting.
+"""Is this machine ready to print notices? The notice's CJK font and HarfBuzz subsetting.
 
-WeasyPrint subsets fonts with HarfBuzz when Debian's libharfbuzz-subset0 is installed and falls
-back to fontTools otherwise, which makes a page in Chinese about 30 times slower. `flask doctor`
-asks WeasyPrint itself; the start-up warning uses a cheaper look that needs no WeasyPrint import.
+A notice is printed in one face, NOTICE_FONT (Noto Serif CJK SC, from Debian's fonts-noto-cjk),
+which WeasyPrint embeds as a subset of the glyphs used. It subsets with HarfBuzz's hb-subset when
+Debian's libharfbuzz-subset0 is installed and falls back to fontTools otherwise, which makes a
+page in Chinese about 30 times slower. `flask doctor` names the font file and face fontconfig
+resolves (as WeasyPrint's Pango does) and asks WeasyPrint itself for its subsetter; the start-up
+warning uses a cheaper look that needs no WeasyPrint import.
 """
 
 from __future__ import annotations
@@ -14,10 +17,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from portal.notices.rendering import NOTICE_FONT
+
 log = logging.getLogger("portal.notices")
 
-CJK_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+HARFBUZZ_LIBRARIES = ("libharfbuzz.so.0", "libharfbuzz.0.dylib")
 HARFBUZZ_SUBSET_LIBRARIES = ("libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib")
+FONT_FIX = "apt-get install fonts-noto-cjk   (then: fc-cache -f)"
 
 
 @dataclass(frozen=True)
@@ -28,23 +34,49 @@ class Check:
     fix: str = ""
 
 
-def cjk_font() -> Check:
-    """Asks fontconfig (as WeasyPrint's Pango does) for the fonts the notices name."""
-    name = "CJK font (fonts-noto-cjk)"
-    fix = "apt-get install fonts-noto-cjk   (then: fc-cache -f)"
+@dataclass(frozen=True)
+class Face:
+    """A face of a font file, as fontconfig resolves a family: `index` within a collection."""
+
+    family: str
+    style: str
+    file: str
+    index: int
+
+    def __str__(self) -> str:
+        return f"{self.family} {self.style}, face {self.index} of {self.file}"
+
+
+def resolve_font(family: str = NOTICE_FONT) -> Face | None:
+    """The face fontconfig gives for `family` in Chinese text (None when fc-match fails)."""
     try:
-        listed = subprocess.run(
-            ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=20
+        out = subprocess.run(
+            ["fc-match", "-f", "%{family[0]}|%{style[0]}|%{file}|%{index}", f"{family}:lang=zh-cn"],
+            capture_output=True,
+            text=True,
+            timeout=20,
         ).stdout
-    except (OSError, subprocess.SubprocessError) as exc:
+    except (OSError, subprocess.SubprocessError):
+        return None
+    parts = out.split("|")
+    if len(parts) != 4 or not parts[2]:
+        return None
+    return Face(parts[0], parts[1], parts[2], int(parts[3] or 0))
+
+
+def cjk_font() -> Check:
+    """The face a notice will be printed in, or what fontconfig would print it in instead."""
+    name = "CJK font (fonts-noto-cjk)"
+    face = resolve_font()
+    if face is None:
         return Check(
-            name, False, f"fontconfig's fc-list did not run ({exc})", "apt-get install fontconfig"
+            name, False, f"fontconfig's fc-match found no font for {NOTICE_FONT}", FONT_FIX
         )
-    families = {f.strip() for line in listed.splitlines() for f in line.split(",")}
-    found = [f for f in CJK_FAMILIES if f in families]
-    if found:
-        return Check(name, True, "found " + ", ".join(found))
-    return Check(name, False, "fontconfig finds neither " + " nor ".join(CJK_FAMILIES), fix)
+    if face.family != NOTICE_FONT:
+        return Check(
+            name, False, f"fontconfig has no {NOTICE_FONT}; notices would print in {face}", FONT_FIX
+        )
+    return Check(name, True, f"notices print in one face: {face}")
 
 
 def harfbuzz_subsetting() -> Check:
@@ -52,11 +84,11 @@ def harfbuzz_subsetting() -> Check:
     name = "HarfBuzz font subsetting (libharfbuzz-subset0)"
     used = subsetter()
     if used == "HarfBuzz":
-        return Check(name, True, "WeasyPrint subsets fonts with HarfBuzz")
+        return Check(name, True, f"WeasyPrint subsets the font with {subsetter_name()}")
     return Check(
         name,
         False,
-        "WeasyPrint falls back to fontTools: notices in Chinese render about 30x slower",
+        f"WeasyPrint falls back to {subsetter_name()}: notices in Chinese render about 30x slower",
         "apt-get install libharfbuzz-subset0",
     )
 
@@ -68,6 +100,27 @@ def subsetter() -> str:
     if fonts.harfbuzz_subset and fonts.harfbuzz.hb_version_atleast(4, 1, 0):
         return "HarfBuzz"
     return "fontTools"
+
+
+def subsetter_name() -> str:
+    """The subsetter with its version, as people install it: "HarfBuzz hb-subset 6.0.0"."""
+    if subsetter() == "HarfBuzz":
+        parts = ("HarfBuzz hb-subset", _harfbuzz_version(), "(libharfbuzz-subset0)")
+        return " ".join(part for part in parts if part)
+    import fontTools
+
+    return f"fontTools {fontTools.version} (Python)"
+
+
+def _harfbuzz_version() -> str:
+    for library in HARFBUZZ_LIBRARIES:
+        try:
+            version = ctypes.CDLL(library).hb_version_string
+        except (OSError, AttributeError):
+            continue
+        version.restype = ctypes.c_char_p
+        return version().decode("ascii")
+    return ""
 
 
 def seal(path: Path) -> Check:

@@ -1,17 +1,22 @@
 """PDF rendering: one `render_pdf()` over a Jinja template, given plain values only.
 
-Nothing here touches the database or Flask, so rendering can run in worker processes (see
-`render_many`) while the database work stays in the caller. WeasyPrint may fetch only the
-portal's own static files and `data:` URLs; anything else stops the rendering with an error.
+Nothing here touches the database or Flask, so rendering can run in worker processes while the
+database work stays in the caller. WeasyPrint may fetch only the portal's own static files and
+`data:` URLs; anything else stops the rendering with an error.
+
+Fonts are loaded and the notices' stylesheet parsed once per process (per thread, as WeasyPrint
+is not thread-safe): left to itself, WeasyPrint builds a new font configuration for every
+document, reading fontconfig's lists and opening the CJK font file again, and parses the
+stylesheet it links. `warm_fonts()` does both before a process forks its workers, so that they
+start warm.
 """
 
 from __future__ import annotations
 
 import base64
 import mimetypes
-import multiprocessing
+import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -69,20 +74,64 @@ def render_html(template_name: str, values: dict[str, Any]) -> str:
     return _env.get_template(template_name).render(**values)
 
 
-def html_to_pdf(html: str, *, variant: str | None = None) -> bytes:
+_loaded = threading.local()
+
+NOTICE_FONT = "Noto Serif CJK SC"  # the one face of a notice, as notices/notice.css names it
+NOTICE_STYLESHEET = "notices/notice.css"  # under portal/static: the style of every notice
+
+
+def font_config():
+    """This thread's WeasyPrint font configuration, kept from one document to the next: Pango's
+    font map holds the faces it has opened. A forked process inherits its parent's."""
+    config = getattr(_loaded, "font_config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _loaded.font_config = FontConfiguration()
+    return config
+
+
+def stylesheet(name: str):
+    """The stylesheet `name` (under portal/static), parsed once per thread and process."""
+    sheets = getattr(_loaded, "stylesheets", None)
+    if sheets is None:
+        sheets = _loaded.stylesheets = {}
+    if name not in sheets:
+        from weasyprint import CSS
+
+        sheets[name] = CSS(
+            url=BASE_URL + name, url_fetcher=_fetcher_class()(), font_config=font_config()
+        )
+    return sheets[name]
+
+
+def warm_fonts() -> None:
+    """Opens the notice's font and parses its stylesheet in this process, for workers to
+    inherit (a line of text is laid out and printed)."""
+    html_to_pdf("<p>立项通知书 Award notice</p>", stylesheets=(NOTICE_STYLESHEET,))
+
+
+def html_to_pdf(html: str, *, variant: str | None = None, stylesheets: Sequence[str] = ()) -> bytes:
+    """The PDF of `html`, styled by its own links and by `stylesheets` (under portal/static)."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     try:
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher_class()())
-        return document.write_pdf(pdf_variant=variant or None)
+        return document.write_pdf(
+            stylesheets=[stylesheet(name) for name in stylesheets],
+            pdf_variant=variant or None,
+            font_config=font_config(),
+        )
     except FatalURLFetchingError as exc:
         raise RenderingError(str(exc.__cause__ or exc)) from exc
 
 
 def render_pdf(template_name: str, values: dict[str, Any], *, variant: str | None = None) -> bytes:
-    """The PDF of `template_name` (under templates/) filled with `values` (plain data)."""
-    return html_to_pdf(render_html(template_name, values), variant=variant)
+    """The PDF of `template_name` (under templates/) filled with `values` (plain data), in the
+    notices' style."""
+    html = render_html(template_name, values)
+    return html_to_pdf(html, variant=variant, stylesheets=(NOTICE_STYLESHEET,))
 
 
 Job = tuple[str, dict[str, Any], str | None]  # template, values, PDF variant
@@ -97,29 +146,6 @@ def render_serially(jobs: Sequence[Job]) -> list[bytes]:
     return [_render_job(job) for job in jobs]
 
 
-class RenderPool:
-    """Renders jobs in `workers` processes (forked where the platform allows, so that the fonts
-    WeasyPrint has already loaded come along). Use as a context manager."""
-
-    def __init__(self, workers: int = 2) -> None:
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-
-    def __call__(self, jobs: Sequence[Job]) -> list[bytes]:
-        return [future.result() for future in self.submit(jobs)]
-
-    def submit(self, jobs: Sequence[Job]) -> list[Future]:
-        """Start rendering `jobs`; each future's result is a PDF (in the order of `jobs`)."""
-        return [self.executor.submit(_render_job, job) for job in jobs]
-
-    def __enter__(self) -> RenderPool:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.executor.shutdown()
-
-
 Renderer = Callable[[Sequence[Job]], list[bytes]]
 
 
@@ -128,7 +154,9 @@ def data_url(content: bytes, mimetype: str) -> str:
 
 
 def qr_data_url(text: str) -> str:
-    """A QR code of `text` as an SVG data: URL (segno, pure Python)."""
+    """A QR code of `text` as a PNG data: URL (segno, pure Python), one pixel a module:
+    WeasyPrint copies a few hundred bytes where it would parse and draw an SVG path for every
+    notice; notice.css scales it up pixelated, so that its modules print sharp."""
     import segno
 
-    return segno.make(text, error="m").svg_data_uri(scale=4, border=2)
+    return segno.make(text, error="m").png_data_uri(scale=1, border=2)

@@ -1,7 +1,9 @@
 """A round red seal drawn as SVG: the authority's name along the upper arc and a star.
 
 For the demo and for tests only; a deployment configures the authority's real seal image
-(NOTICE_SEAL_PATH). The drawing is deterministic: the same name always gives the same file.
+(NOTICE_SEAL_PATH). The drawing is deterministic: the same name always gives the same file. Its
+letters are in the notice's own face (the regular serif), so that printing the seal embeds no
+second font.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def seal_svg(name: str, label: str = "") -> str:
         f'viewBox="0 0 {size} {size}">'
         f'<circle cx="{centre}" cy="{centre}" r="{ring}" fill="none" stroke="{RED}" '
         'stroke-width="6"/>'
-        f'<g fill="{RED}" font-family="Noto Sans CJK SC, Noto Serif CJK SC, sans-serif" '
-        f'font-size="22" font-weight="bold">{"".join(letters)}{bottom}</g>'
+        f'<g fill="{RED}" font-family="Noto Serif CJK SC, serif" font-size="22">'
+        f"{''.join(letters)}{bottom}</g>"
         f"{_star(centre, centre, 30)}</svg>\n"
     )

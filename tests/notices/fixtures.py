@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -101,6 +102,16 @@ def pdf_fonts(pdf: bytes, tmp_path: Path) -> list[dict[str, str]]:
         # name, type words…, encoding, emb, sub, uni, object id, generation
         fonts.append({"name": cells[0], "emb": cells[-5], "sub": cells[-4]})
     return fonts
+
+
+def pdf_pages(pdf: bytes, tmp_path: Path) -> int:
+    """The number of pages of a PDF, as pdfinfo says."""
+    source = tmp_path / "pages.pdf"
+    source.write_bytes(pdf)
+    info = subprocess.run(
+        ["pdfinfo", str(source)], capture_output=True, text=True, check=True
+    ).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def test_doctor_is_happy_on_a_machine_with_everything(app):
     result = app.test_cli_runner().invoke(args=["doctor"])
@@ -9,6 +11,17 @@ def test_doctor_is_happy_on_a_machine_with_everything(app):
     assert result.exit_code == 0, result.output
     assert "[ok] CJK font" in result.output
     assert "[ok] HarfBuzz font subsetting" in result.output
+
+
+def test_doctor_names_the_one_font_face_and_the_subsetter_a_notice_will_use(app):
+    result = app.test_cli_runner().invoke(args=["doctor"])
+
+    font = next(line for line in result.output.splitlines() if "CJK font" in line)
+    assert re.search(
+        r"Noto Serif CJK SC Regular, face \d+ of /\S+/NotoSerifCJK-Regular\.ttc$", font
+    )
+    subsetter = next(line for line in result.output.splitlines() if "subsetting" in line)
+    assert re.search(r"HarfBuzz hb-subset [\d.]+ \(libharfbuzz-subset0\)$", subsetter)
 
 
 def test_doctor_reports_a_missing_cjk_font(app, tmp_path, monkeypatch):
@@ -33,6 +46,7 @@ def test_doctor_reports_missing_harfbuzz_subsetting(app, monkeypatch):
 
     assert result.exit_code != 0
     assert "[MISSING] HarfBuzz font subsetting" in result.output
+    assert "falls back to fontTools" in result.output
     assert "apt-get install libharfbuzz-subset0" in result.output
 
 

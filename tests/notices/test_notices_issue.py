@@ -54,17 +54,21 @@ def test_officer_issues_a_notice_whose_text_has_the_names_amounts_and_number(
     assert notice.number in page and PROJECT in page
 
 
-def test_the_fonts_of_a_notice_are_embedded_as_subsets(app, make_award, officer, tmp_path):
-    from tests.notices.fixtures import issue
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_notice_is_one_page_in_one_font_face_embedded_as_a_subset(
+    app, make_award, officer, tmp_path, language
+):
+    from tests.notices.fixtures import issue, pdf_pages
 
-    notice = issue(app, make_award(title=PROJECT, lead=LEAD), officer)
+    notice = issue(app, make_award(title=PROJECT, lead=LEAD), officer, language=language)
     with app.app_context():
-        fonts = pdf_fonts(path_of(notice.stored_name).read_bytes(), tmp_path)
-    assert fonts, "the notice embeds its fonts"
-    assert any("CJK" in font["name"] for font in fonts)
-    for font in fonts:
-        assert font["emb"] == "yes" and font["sub"] == "yes"
-        assert re.match(r"[A-Z]{6}\+", font["name"]), font["name"]
+        pdf = path_of(notice.stored_name).read_bytes()
+    fonts = pdf_fonts(pdf, tmp_path)
+    assert [font["name"].split("+")[1] for font in fonts] == ["Noto-Serif-CJK-SC"]
+    (font,) = fonts
+    assert font["emb"] == "yes" and font["sub"] == "yes"
+    assert re.match(r"[A-Z]{6}\+", font["name"]), font["name"]
+    assert pdf_pages(pdf, tmp_path) == 1
 
 
 def test_the_english_version_is_in_english_with_the_chinese_amount(
