@@ -107,7 +107,7 @@ def test_an_applicant_registers_a_new_organisation_confirms_the_address_and_logs
         assert user.organisation.credit_code == form["credit_code"]
         assert user.organisation.status is OrgStatus.unverified
         assert is_administrator(user, user.organisation_id)
-        actions = db.session.exec(select(AuditEvent.action)).all()
+        actions = db.session.exec(select(AuditEvent.action).order_by(AuditEvent.id)).all()
         assert {"organisation.created", "user.registered", "membership.approved"} <= set(actions)
     credentials = {"email": form["email"], "password": form["password"]}
     refused = client.post("/login", data=credentials)
@@ -217,7 +217,9 @@ def test_an_admin_searches_users_and_changes_a_role(app, client, make_user, logi
     with app.app_context():
         assert db.session.get(User, target.id).role is Role.officer
         event = db.session.exec(
-            select(AuditEvent).where(AuditEvent.action == "user.role_changed")
+            select(AuditEvent)
+            .where(AuditEvent.action == "user.role_changed")
+            .order_by(AuditEvent.id)
         ).one()
         assert event.before == {"role": "expert"} and event.after == {"role": "officer"}
     audit_page = client.get("/admin/audit?action=user.role").get_data(as_text=True)

@@ -219,9 +219,9 @@ def test_a_stranger_with_a_known_code_waits_and_sees_nothing_until_approved(
     assert stranger.get(f"/notices/{alpha['values']['notice_id']}").status_code == 200
     with app.app_context():
         actions = db.session.exec(
-            select(AuditEvent.action, AuditEvent.actor_email).where(
-                AuditEvent.action.like("membership.%")
-            )
+            select(AuditEvent.action, AuditEvent.actor_email)
+            .where(AuditEvent.action.like("membership.%"))
+            .order_by(AuditEvent.id)
         ).all()
     assert ("membership.requested", STRANGER["email"]) in actions
     assert ("membership.approved", "alice@alpha.example") in actions
@@ -380,9 +380,9 @@ def test_a_colleague_invited_by_e_mail_joins_approved(
         carl = db.session.exec(select(User).where(User.email == "carl@alpha.example")).one()
         assert carl.organisation_id == org.id and carl.email_verified_at is not None
         trail = db.session.exec(
-            select(AuditEvent.action, AuditEvent.actor_email).where(
-                AuditEvent.object_type == "invitation"
-            )
+            select(AuditEvent.action, AuditEvent.actor_email)
+            .where(AuditEvent.object_type == "invitation")
+            .order_by(AuditEvent.id)
         ).all()
     assert trail == [
         ("invitation.created", "alice@alpha.example"),
@@ -512,7 +512,9 @@ def test_whoever_registers_through_a_consortium_invitation_runs_the_invited_orga
         assert [u.email for u in memberships.administrators(gamma.id)] == ["gina@gamma.example"]
         assert (
             db.session.exec(
-                select(AuditEvent.before).where(AuditEvent.action == "organisation.corrected")
+                select(AuditEvent.before)
+                .where(AuditEvent.action == "organisation.corrected")
+                .order_by(AuditEvent.id)
             ).one()["name"]
             == "Gama Materals"
         )

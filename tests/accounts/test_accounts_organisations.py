@@ -85,7 +85,9 @@ def test_staff_verify_an_organisation_and_its_administrator_is_told(app, client,
     with app.app_context():
         titles = db.session.exec(select(Notification.title)).all()
         event = db.session.exec(
-            select(AuditEvent).where(AuditEvent.action == "organisation.verified")
+            select(AuditEvent)
+            .where(AuditEvent.action == "organisation.verified")
+            .order_by(AuditEvent.id)
         ).one()
     assert "Gamma Materials has been verified" in titles
     assert event.actor_email == "olga@gov.example"
@@ -149,7 +151,9 @@ def test_staff_correct_details_with_a_reason_kept_in_the_audit_trail(
     assert done.location == f"/officer/organisations/{waiting.id}"
     with app.app_context():
         event = db.session.exec(
-            select(AuditEvent).where(AuditEvent.action == "organisation.edited")
+            select(AuditEvent)
+            .where(AuditEvent.action == "organisation.edited")
+            .order_by(AuditEvent.id)
         ).one()
     assert event.before["name"] == "Gamma Materials"
     assert event.after["name"] == "Gamma Advanced Materials Co., Ltd."

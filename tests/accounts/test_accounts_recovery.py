@@ -140,7 +140,7 @@ def test_a_password_is_reset_by_e_mail_with_a_link_that_works_once(app, client, 
     again = client.post(link, data={"password": "yet another password", "confirm": "x"})
     assert again.status_code == 404 and "already been used" in again.get_data(as_text=True)
     with app.app_context():
-        actions = db.session.exec(select(AuditEvent.action)).all()
+        actions = db.session.exec(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert "user.password_reset" in actions
 
 

@@ -87,7 +87,9 @@ def test_an_organisation_goes_through_its_states_keeping_its_columns(ctx, make_o
     db.session.commit()
     assert organisation.verified_at is not None and organisation.verified_by_id == officer.id
     actions = db.session.exec(
-        select(AuditEvent.action).where(AuditEvent.object_type == "organisation")
+        select(AuditEvent.action)
+        .where(AuditEvent.object_type == "organisation")
+        .order_by(AuditEvent.id)
     ).all()
     assert actions == ["organisation.rejected", "organisation.unverified", "organisation.verified"]
 

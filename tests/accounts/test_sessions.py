@@ -38,7 +38,7 @@ def test_a_cookie_saved_before_logout_gets_the_login_page_after_it(app, make_use
     assert sent_to_login(alice.get("/inbox/"))
     with app.app_context():
         assert db.session.exec(
-            select(AuditEvent).where(AuditEvent.action == "user.logged_out")
+            select(AuditEvent).where(AuditEvent.action == "user.logged_out").order_by(AuditEvent.id)
         ).one()
 
 

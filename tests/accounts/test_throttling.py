@@ -191,7 +191,7 @@ def test_a_forwarded_address_that_is_not_an_address_counts_as_the_proxy(
     assert response.status_code == 302
     with app.app_context():
         event = db.session.exec(
-            select(AuditEvent).where(AuditEvent.action == "user.logged_in")
+            select(AuditEvent).where(AuditEvent.action == "user.logged_in").order_by(AuditEvent.id)
         ).one()
         assert event.remote_addr == PROXY_ADDRESS
 
@@ -221,7 +221,9 @@ def test_an_administrator_sees_and_clears_a_throttle(app, make_user, frozen_cloc
     assert "No account is throttled." in shown
     with app.app_context():
         event = db.session.exec(
-            select(AuditEvent).where(AuditEvent.action == "login.throttle_cleared")
+            select(AuditEvent)
+            .where(AuditEvent.action == "login.throttle_cleared")
+            .order_by(AuditEvent.id)
         ).one()
         assert event.actor_email == "admin@example.com"
         assert event.after == {"email": ALICE, "remote_addr": ATTACKER_ADDRESS, "failures": 5}

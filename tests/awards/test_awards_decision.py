@@ -158,7 +158,11 @@ def test_a_departure_waits_for_a_second_person(
     with within(app):
         events = {
             e.action: e
-            for e in db.session.exec(select(AuditEvent).where(AuditEvent.object_type == "decision"))
+            for e in db.session.exec(
+                select(AuditEvent)
+                .where(AuditEvent.object_type == "decision")
+                .order_by(AuditEvent.id)
+            )
         }
         proposed, approval = events["decision.proposed"], events["decision.approved"]
         assert proposed.actor_id == officer.id and approval.actor_id == second_officer.id

@@ -106,7 +106,7 @@ def test_objection_upheld_revokes_the_award_and_promotes_the_reserve(
             select(Notification).where(Notification.title == "Your objection was upheld")
         ).all()
         assert len(rival_notes) == 1
-        actions = set(db.session.exec(select(AuditEvent.action)).all())
+        actions = set(db.session.exec(select(AuditEvent.action).order_by(AuditEvent.id)).all())
         assert {"objection.lodged", "objection.upheld", "award.revoked"} <= actions
         assert "proposal.promoted" in actions
 

@@ -108,9 +108,9 @@ def test_a_move_stamps_its_columns_and_writes_one_audit_event(ctx, make_project,
         officer.id,
     )
     events = db.session.exec(
-        select(AuditEvent).where(
-            AuditEvent.object_type == "award", AuditEvent.object_id == award.id
-        )
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "award", AuditEvent.object_id == award.id)
+        .order_by(AuditEvent.id)
     ).all()
     ended = [e for e in events if e.action == "award.terminated"]
     assert len(ended) == 1

@@ -71,7 +71,10 @@ def test_the_officer_records_the_task_book_and_the_project_runs(
         award = db.session.get(Award, award_id)
         assert award.status is AwardStatus.active
         assert str(award.task_book_signed_on) == "2026-03-09"
-        assert "award.started" in db.session.exec(select(AuditEvent.action)).all()
+        assert (
+            "award.started"
+            in db.session.exec(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+        )
         titles = db.session.exec(
             select(Notification.title).where(Notification.user_id == alice.id)
         ).all()

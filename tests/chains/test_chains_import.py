@@ -67,7 +67,9 @@ def test_a_valid_workbook_records_every_row(app, client, login, officer, chain):
         ).all()
         by_link = {row.link_id: row for row in recorded}
         audit = db.session.exec(
-            select(AuditEvent.action).where(AuditEvent.action.like("%import%"))
+            select(AuditEvent.action)
+            .where(AuditEvent.action.like("%import%"))
+            .order_by(AuditEvent.id)
         ).all()
     assert len(recorded) == 3
     second = by_link[chain.links[names[1]].id]

@@ -60,7 +60,7 @@ def test_removing_an_arrow_is_audited(app, client, login, officer, story_chain):
     assert client.post(f"/chains/{chain_id + 1}/relations/{relation.id}/remove").status_code == 404
     with app.app_context():
         assert db.session.exec(select(LinkRelation)).all() == []
-        actions = db.session.exec(select(AuditEvent.action)).all()
+        actions = db.session.exec(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert "link_relation.added" in actions and "link_relation.removed" in actions
 
 

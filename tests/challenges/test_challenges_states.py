@@ -57,7 +57,7 @@ def test_each_move_the_table_does_not_allow_is_refused(ctx, officer, challenge_i
     with pytest.raises(IllegalTransition):
         states.set_status(challenge, to, by=officer, reason="Because")
     assert challenge.status is current
-    assert db.session.exec(select(AuditEvent)).all() == []
+    assert db.session.exec(select(AuditEvent).order_by(AuditEvent.id)).all() == []
 
 
 def test_review_starts_only_once_the_deadline_has_passed(ctx, officer, make_challenge):
@@ -85,7 +85,7 @@ def test_publishing_and_cancelling_stamp_their_columns_and_are_audited(ctx, offi
     services.cancel(challenge, reason="Solved elsewhere", by=officer)
     assert challenge.cancelled_at == clock.now() and challenge.cancel_reason == "Solved elsewhere"
     cancelled = db.session.exec(
-        select(AuditEvent).where(AuditEvent.action == "challenge.cancelled")
+        select(AuditEvent).where(AuditEvent.action == "challenge.cancelled").order_by(AuditEvent.id)
     ).one()
     assert cancelled.before["status"] == "published"
     assert cancelled.after["cancel_reason"] == "Solved elsewhere"

@@ -37,7 +37,7 @@ def test_officer_issues_a_notice_whose_text_has_the_names_amounts_and_number(
     with app.app_context():
         notice = db.session.exec(select(Notice)).one()
         pdf = path_of(notice.stored_name).read_bytes()
-        events = [e.action for e in db.session.exec(select(AuditEvent))]
+        events = [e.action for e in db.session.exec(select(AuditEvent).order_by(AuditEvent.id))]
         inbox = db.session.exec(
             select(Notification).where(Notification.user_id == lead_user.id)
         ).all()

@@ -31,7 +31,9 @@ def test_revoking_a_confirmed_award_revokes_its_notice(app, client, make_award, 
         db.session.commit()
         assert db.session.get(Notice, notice.id).status is NoticeStatus.revoked
         events = db.session.exec(
-            select(AuditEvent.action).where(AuditEvent.object_type == "notice")
+            select(AuditEvent.action)
+            .where(AuditEvent.object_type == "notice")
+            .order_by(AuditEvent.id)
         ).all()
         assert "notice.revoked" in events
     page = client.get(f"/verify/{notice.code}").get_data(as_text=True)

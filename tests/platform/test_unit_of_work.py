@@ -128,7 +128,9 @@ def test_the_state_machine_refuses_a_move_its_table_does_not_allow_and_audits_th
     with pytest.raises(DomainError, match="Give a reason"):
         machine.move(officer, Light.off, by=officer, reason="  ")
     assert officer.language is Light.green and officer.email_verified_at is None
-    events = db.session.exec(select(AuditEvent).where(AuditEvent.action == "user.green")).all()
+    events = db.session.exec(
+        select(AuditEvent).where(AuditEvent.action == "user.green").order_by(AuditEvent.id)
+    ).all()
     assert [e.after for e in events] == [{"language": "green", "email_verified_at": None}]
     assert events[0].before["language"] == "red" and events[0].before["email_verified_at"]
 

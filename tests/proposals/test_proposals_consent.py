@@ -288,7 +288,7 @@ def test_nobody_accepts_on_behalf_of_another_organisation(
     assert member_row(app, proposal.id, c["beta"]).consent is ConsentStatus.invited
     with app.app_context():
         assert not db.session.exec(
-            select(AuditEvent).where(AuditEvent.action.like("consortium.%"))
+            select(AuditEvent).where(AuditEvent.action.like("consortium.%")).order_by(AuditEvent.id)
         ).all()
 
 
@@ -394,7 +394,9 @@ def test_a_member_withdraws_its_consent_before_the_deadline_and_the_proposal_is_
             select(Notification).where(Notification.kind == "consortium_withdrawn")
         ).all()
         events = db.session.exec(
-            select(AuditEvent).where(AuditEvent.action == "consortium.withdrawn")
+            select(AuditEvent)
+            .where(AuditEvent.action == "consortium.withdrawn")
+            .order_by(AuditEvent.id)
         ).all()
     assert {n.user_id for n in told} == {c["alice"].id, c["alice2"].id}
     assert [(e.actor_email, e.after["consent"]) for e in events] == [

@@ -74,7 +74,11 @@ def test_a_member_who_is_not_an_administrator_asks_and_the_administrator_submits
     with app.app_context():
         actions = {
             (e.action, e.actor_email)
-            for e in db.session.exec(select(AuditEvent).where(AuditEvent.object_type == "proposal"))
+            for e in db.session.exec(
+                select(AuditEvent)
+                .where(AuditEvent.object_type == "proposal")
+                .order_by(AuditEvent.id)
+            )
         }
     assert ("proposal.submission_requested", "wang@alpha.example") in actions
     assert ("proposal.submitted", "alice@alpha.example") in actions

@@ -82,7 +82,9 @@ def test_withdraw_and_resubmit_keeps_both_versions(
         actions = [
             e.action
             for e in db.session.exec(
-                select(AuditEvent).where(AuditEvent.object_id == proposal.id)
+                select(AuditEvent)
+                .where(AuditEvent.object_id == proposal.id)
+                .order_by(AuditEvent.id)
             ).all()
             if e.object_type == "proposal"
         ]

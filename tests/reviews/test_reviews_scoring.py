@@ -153,7 +153,7 @@ def test_a_submitted_review_cannot_be_changed_by_its_expert_until_an_officer_reo
     assert reopened.status_code == 302
     with app.app_context():
         event = db.session.exec(
-            select(AuditEvent).where(AuditEvent.action == "review.reopened")
+            select(AuditEvent).where(AuditEvent.action == "review.reopened").order_by(AuditEvent.id)
         ).one()
         assert event.after["reopen_reason"] == "Criterion 2 was misread."
 
