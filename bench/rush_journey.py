@@ -26,6 +26,8 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from typing import NamedTuple, Protocol
 
+from portal.demo.proposals import demo_pdf
+
 PDF_BYTES = 1024 * 1024
 SECTIONS = ("general", "members", "commitments", "milestones", "budget")
 WAN = Decimal(10000)
@@ -201,29 +203,8 @@ class Draft:
 def proposal_pdf(applicant: Applicant, round_: int, size: int = PDF_BYTES) -> bytes:
     """A valid one-page PDF of about `size` bytes, different for every applicant and round: a
     page of text and an embedded stream of incompressible bytes (as scans are)."""
-    text = f"Rush proposal of applicant {applicant.number}, draft {round_}".encode()
-    page = b"BT /F1 18 Tf 72 720 Td (" + text + b") Tj ET"
     filler = random.Random(f"{applicant.number}-{round_}").randbytes(size)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(page)).encode() + b" >>\nstream\n" + page + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length " + str(size).encode() + b" >>\nstream\n" + filler + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
-    out += f"startxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return demo_pdf(f"Rush proposal of applicant {applicant.number}, draft {round_}", filler)
 
 
 def multipart(fields: dict[str, str], name: str, filename: str, data: bytes) -> tuple[bytes, str]:

@@ -28,8 +28,9 @@ from portal.proposals.models import Attachment, Proposal
 ADMINISTRATORS = {"enterprise": "alice", "university": "bob", "institute": "carol"}
 
 
-def demo_pdf(title: str) -> bytes:
-    """A one-page PDF with a line of text (ASCII), with a correct cross-reference table."""
+def demo_pdf(title: str, filler: bytes = b"") -> bytes:
+    """A one-page PDF with a line of text (ASCII), with a correct cross-reference table; `filler`
+    is embedded as a stream of its own, to make a file of a given size (as a scan is)."""
     text = title.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
     stream = b"BT /F1 18 Tf 72 720 Td (" + text + b") Tj ET"
     objects = [
@@ -37,9 +38,11 @@ def demo_pdf(title: str) -> bytes:
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        _stream(stream),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    if filler:
+        objects.append(_stream(filler))
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -51,6 +54,10 @@ def demo_pdf(title: str) -> bytes:
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n".encode()
     out += f"startxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
+
+
+def _stream(data: bytes) -> bytes:
+    return b"<< /Length " + str(len(data)).encode() + b" >>\nstream\n" + data + b"\nendstream"
 
 
 def own_challenges(base: dict) -> list[Challenge]:
