@@ -9,35 +9,16 @@ from sqlmodel import Field, Relationship, SQLModel
 from portal.accounts.names import match_keys, name_keys
 from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
 from portal.db import checks, enum_type, set_after, set_iff
-from portal.i18n import lazy_gettext as _l
-from portal.labels import LabelledEnum
 from portal.relationships import through
-
-
-class Role(LabelledEnum):
-    admin = "admin", _l("Administrator")
-    officer = "officer", _l("Programme officer")
-    applicant = "applicant", _l("Applicant")
-    expert = "expert", _l("Expert")
-    # 第三方评估机构: reads chain KPIs and project figures, nothing more
-    evaluator = "evaluator", _l("Third-party evaluator")
-
-
-class OrgType(LabelledEnum):
-    enterprise = "enterprise", _l("Enterprise")
-    university = "university", _l("University")
-    institute = "institute", _l("Research institute")
-    other = "other", _l("Other")
-
-
-class OrgStatus(LabelledEnum):
-    """Platform staff verify an organisation against its business licence (营业执照); the
-    transitions are in portal/accounts/states.py."""
-
-    unverified = "unverified", _l("Waiting for verification")  # may draft, may not submit
-    verified = "verified", _l("Verified")
-    # with a reason; the administrator may upload a licence again
-    rejected = "rejected", _l("Not verified")
+from portal.vocabulary import (
+    InvitationPurpose,
+    InvitationStatus,
+    MembershipRole,
+    MembershipStatus,
+    OrgStatus,
+    OrgType,
+    Role,
+)
 
 
 class Organisation(Row, table=True):
@@ -206,22 +187,6 @@ class LoginAttempt(Row, table=True):
     at: datetime = moment(index=True)
 
 
-class MembershipStatus(LabelledEnum):
-    """The transitions are in portal/accounts/states.py."""
-
-    # asked to join; waits for an administrator of the organisation
-    pending = "pending", _l("Waiting for approval")
-    approved = "approved", _l("Approved")
-    refused = "refused", _l("Refused")  # perhaps with a reason
-    removed = "removed", _l("Removed")  # was approved; removed by an administrator
-
-
-class MembershipRole(LabelledEnum):
-    member = "member", _l("Organisation member")
-    # 单位管理员: approves members, submits, accepts invitations
-    administrator = "administrator", _l("Organisation administrator")
-
-
 class Membership(Row, table=True):
     """A person in an organisation (单位成员), and whether the organisation approved them.
 
@@ -249,24 +214,6 @@ class Membership(Row, table=True):
 
     user: User = through("Membership.user_id")
     organisation: Organisation = Relationship()
-
-
-class InvitationPurpose(LabelledEnum):
-    # an administrator invites a colleague into the organisation
-    colleague = "colleague", _l("Invitation to join the organisation")
-    # a lead invites an organisation not yet registered
-    consortium = "consortium", _l("Invitation to join a consortium")
-    # a lead names a team leader who has no account yet
-    leader = "leader", _l("Invitation to lead the team")
-
-
-class InvitationStatus(LabelledEnum):
-    """The transitions are in portal/accounts/states.py; an open invitation past its
-    `expires_at` cannot be used either."""
-
-    open = "open", _l("Not used yet")
-    used = "used", _l("Used")
-    revoked = "revoked", _l("Withdrawn")
 
 
 class Invitation(Row, table=True):

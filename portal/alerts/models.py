@@ -7,27 +7,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship
 
-from portal.accounts.models import Role
 from portal.challenges.models import Chain, ChainLink
 from portal.columns import Row, moment, refers_to, stamp
 from portal.db import enum_type
-from portal.i18n import lazy_gettext as _l
-from portal.labels import LabelledEnum
+from portal.vocabulary import ReminderKind, Role
 
 FOLLOWERS = (Role.applicant, Role.expert)  # who may follow chains and links
-
-
-class ReminderKind(LabelledEnum):
-    """The reminders the portal sends by itself (the times are REMINDER_* settings)."""
-
-    review_due = "review_due", _l("Review due soon")
-    review_overdue = "review_overdue", _l("Review overdue")
-    draft_deadline_week = "draft_deadline_week", _l("Draft: deadline within a week")
-    draft_deadline_day = "draft_deadline_day", _l("Draft: deadline within a day")
-    milestone_due = "milestone_due", _l("Milestone due soon")
-    milestone_overdue = "milestone_overdue", _l("Milestone overdue")
-    publicity_objections = "publicity_objections", _l("Publicity ended with open objections")
-    decision_approval = "decision_approval", _l("Decision waiting for approval")
 
 
 class SentReminder(Row, table=True):

@@ -33,7 +33,6 @@ from portal.awards.models import (
     AwardStatus,
     Decision,
     DecisionStatus,
-    DepartureKind,
     Objection,
     ObjectionStatus,
 )
@@ -52,6 +51,7 @@ from portal.proposals.models import Proposal, ProposalStatus
 from portal.reviews.links import feedback_path
 from portal.reviews.queries import applicants_of, proposals_in_review
 from portal.reviews.ranking import ProposalStats, Ranking, ranking
+from portal.vocabulary import DepartureKind
 
 APPROVAL_MODES = ("departures", "always", "never")
 WINNER, RESERVE, NOT_FUNDED = "winner", "reserve", "not_funded"

@@ -5,35 +5,23 @@ import sqlalchemy as sa
 from sqlmodel import Field, Relationship
 
 from portal.accounts.models import User
-from portal.challenges.models import INDICATOR_VALUE, Challenge, Comparison
+from portal.challenges.models import INDICATOR_VALUE, Challenge
 from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
 from portal.db import MONEY, checks, enum_type, partial_unique, set_iff, set_only_in, set_past
-from portal.i18n import lazy_gettext as _l
-from portal.labels import LabelledEnum
 from portal.proposals.models import Proposal
 from portal.relationships import children, in_order, through
+from portal.vocabulary import (
+    AwardStatus,
+    Comparison,
+    DecisionStatus,
+    GateOutcome,
+    MilestoneStatus,
+    ObjectionStatus,
+    ReportDecision,
+)
 
-
-class AwardStatus(LabelledEnum):
-    """in_publicity → confirmed → active → completed | terminated (portal/awards/states.py).
-
-    Confirmed means decided (立项): amount, execution period, milestone plan and targets are
-    fixed, and the award notice may be issued; the task book (任务书) is then due, and the
-    project becomes active when an officer records it signed."""
-
-    in_publicity = "in_publicity", _l("In publicity")  # 公示期
-    # 立项: the notice may be issued, the task book is due
-    confirmed = "confirmed", _l("Confirmed, task book due")
-    revoked = "revoked", _l("Revoked")  # after an upheld objection, or 撤销立项 later
-    active = "active", _l("Running")  # the task book is signed: the project is running
-    completed = "completed", _l("Completed")  # final acceptance passed
-    terminated = "terminated", _l("Terminated")
-    eliminated = "eliminated", _l("Eliminated")  # left a horse race at a stage gate
-
-    @property
-    def is_project(self) -> bool:
-        """Confirmed awards are projects (立项后), whatever became of them since."""
-        return self not in (AwardStatus.in_publicity, AwardStatus.revoked)
+# The tables do not use it; the awards pages import it from here.
+from portal.vocabulary import DepartureKind as DepartureKind
 
 
 class Award(Row, table=True):
@@ -136,17 +124,6 @@ class Award(Row, table=True):
         return sum(1 for m in self.milestones if m.status is not MilestoneStatus.cancelled)
 
 
-class MilestoneStatus(LabelledEnum):
-    """planned → reported → accepted | returned; returned → reported; open ones → cancelled."""
-
-    planned = "planned", _l("Planned")
-    reported = "reported", _l("Reported")
-    accepted = "accepted", _l("Accepted")  # releases the tranche
-    returned = "returned", _l("Returned")  # report again
-    # after termination, revocation or elimination at a stage gate
-    cancelled = "cancelled", _l("Cancelled")
-
-
 class Milestone(Row, table=True):
     """A milestone of a confirmed award and the tranche (拨付) its acceptance releases."""
 
@@ -206,12 +183,6 @@ class AwardIndicator(Row, table=True):
         return self.comparison.met_by(self.achieved, self.target)
 
 
-class ObjectionStatus(LabelledEnum):
-    open = "open", _l("Open")
-    upheld = "upheld", _l("Upheld")  # the award is revoked
-    dismissed = "dismissed", _l("Dismissed")
-
-
 class Objection(Row, table=True):
     """An objection (异议) lodged against an award during its publicity period."""
 
@@ -236,13 +207,6 @@ class Objection(Row, table=True):
 
     award: Award = Relationship(back_populates="objections")
     objector: User = through("Objection.objector_id")
-
-
-class ReportDecision(LabelledEnum):
-    pending = "pending", _l("Awaiting decision")
-    accepted = "accepted", _l("Accepted")
-    # by an officer, or when the project ended before a decision
-    returned = "returned", _l("Returned")
 
 
 class MilestoneReport(Row, table=True):
@@ -306,11 +270,6 @@ class Disbursement(Row, table=True):
     milestone: Milestone = Relationship()
 
 
-class GateOutcome(LabelledEnum):
-    continued = "continued", _l("Continues")
-    eliminated = "eliminated", _l("Eliminated")
-
-
 class StageGate(Row, table=True):
     """A stage gate of a horse race (赛马): each running team continues or is eliminated."""
 
@@ -340,24 +299,6 @@ class GateDecision(Row, table=True):
 
 
 # ---- the funding decision -------------------------------------------------------------------
-
-
-class DecisionStatus(LabelledEnum):
-    """proposed → effective | returned; effective → reopened (portal/awards/states.py)."""
-
-    proposed = "proposed", _l("Awaiting approval")
-    effective = "effective", _l("In effect")
-    returned = "returned", _l("Returned")
-    reopened = "reopened", _l("Reopened")
-
-
-class DepartureKind(LabelledEnum):
-    """The ways a decision departs from the experts' ranking; each needs its own reason."""
-
-    below_pass_mark = "below_pass_mark", _l("A winner below the pass mark")
-    passes_over = "passes_over", _l("A winner ranked below a passing proposal that is not funded")
-    too_few_reviews = "too_few_reviews", _l("A winner with fewer reviews than required")
-    reserve_order = "reserve_order", _l("A reserve order that differs from the ranking")
 
 
 class Decision(Row, table=True):

@@ -7,20 +7,20 @@ from sqlmodel import Field, Relationship
 from portal.accounts.models import User
 from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
 from portal.db import MONEY, checks, enum_type, set_after, set_iff
-from portal.i18n import lazy_gettext as _l
-from portal.labels import LabelledEnum
 from portal.relationships import children, in_order, through
+from portal.vocabulary import (
+    Aggregation,
+    ChallengeStatus,
+    CheckItem,
+    Comparison,
+    DeadlineChangeStatus,
+    Feedback,
+    FundingMode,
+    Stage,
+)
 
 INDICATOR_VALUE = sa.Numeric(20, 6)
 """An indicator's target, or a value committed to or reached: 14 digits and 6 decimals."""
-
-
-class Stage(LabelledEnum):
-    """Where a link sits on its industrial chain (环节)."""
-
-    upstream = "upstream", _l("Upstream")
-    midstream = "midstream", _l("Midstream")
-    downstream = "downstream", _l("Downstream")
 
 
 class Chain(Row, table=True):
@@ -49,80 +49,7 @@ class ChainLink(Row, table=True):
     chain: Chain = Relationship(back_populates="links")
 
 
-class ChallengeStatus(LabelledEnum):
-    """The states of a challenge (portal/challenges/states.py holds the transitions). `closed`
-    is never stored: a published challenge whose deadline has passed is closed when read (see
-    Challenge.effective_status), so no scheduler is needed and the deadline stays the one truth."""
-
-    draft = "draft", _l("Draft")
-    published = "published", _l("Open for proposals")
-    closed = "closed", _l("Closed")
-    reviewing = "reviewing", _l("Under review")
-    decided = "decided", _l("Decided")
-    cancelled = "cancelled", _l("Cancelled")
-
-
-class FundingMode(LabelledEnum):
-    single = "single", _l("Single winner")
-    # 赛马: several teams funded in parallel, then stage gates
-    horse_race = "horse_race", _l("Horse race: several teams funded in parallel")
-
-
-class Aggregation(LabelledEnum):
-    """How the experts' totals of a proposal are combined into its score."""
-
-    mean = "mean", _l("Mean")
-    trimmed_mean = "trimmed_mean", _l("Trimmed mean (drop the highest and lowest)")
-    median = "median", _l("Median")
-
-
-class Feedback(LabelledEnum):
-    """What the applicants of a challenge see of their review once the decision is made."""
-
-    none = "none", _l("Nothing")
-    scores = "scores", _l("Their scores and rank band")
-    comments = "comments", _l("Their scores, rank band and the reviewers' comments to applicants")
-
-    @property
-    def shares_scores(self) -> bool:
-        return self is not Feedback.none
-
-    @property
-    def shares_comments(self) -> bool:
-        return self is Feedback.comments
-
-
-class CheckItem(LabelledEnum):
-    """The default items of the formal check (形式审查); a challenge may add its own."""
-
-    documents = "documents", _l("Documents complete")
-    org_type = "org_type", _l("Eligible type of organisation")
-    region = "region", _l("Organisation in the region")
-    budget = "budget", _l("Budget within the funding cap")
-    members = "members", _l("All member organisations accepted")
-    pledge = "pledge", _l("Pledge signed by the team leader")
-
-
 DEFAULT_CHECKLIST = [item.value for item in CheckItem]
-
-
-class Comparison(LabelledEnum):
-    """How an indicator's value is held against its target; shown as its symbol."""
-
-    ge = "ge", _l("At least")
-    le = "le", _l("At most")
-    eq = "eq", _l("Exactly")
-
-    @property
-    def symbol(self) -> str:
-        return {"ge": "≥", "le": "≤", "eq": "="}[self.value]
-
-    def met_by(self, value: Decimal, target: Decimal) -> bool:
-        if self is Comparison.ge:
-            return value >= target
-        if self is Comparison.le:
-            return value <= target
-        return value == target
 
 
 class Challenge(Row, table=True):
@@ -298,12 +225,6 @@ class Clarification(Row, table=True):
     answered_at: datetime | None = stamp(index=True)
 
     challenge: Challenge = Relationship()
-
-
-class DeadlineChangeStatus(LabelledEnum):
-    proposed = "proposed", _l("Waiting for a second approver")
-    approved = "approved", _l("Approved")
-    returned = "returned", _l("Returned")
 
 
 class DeadlineChange(Row, table=True):

@@ -25,8 +25,7 @@ from portal.challenges.models import (
 )
 from portal.challenges.permissions import visible_challenges
 from portal.db import db
-from portal.i18n import lazy_gettext as _l
-from portal.labels import LabelledEnum
+from portal.vocabulary import CatalogueOrder
 
 
 def where_status(statement, status: ChallengeStatus, now: datetime):
@@ -52,14 +51,6 @@ def _open_first(now: datetime):
         ),
         else_=1,
     )
-
-
-class CatalogueOrder(LabelledEnum):
-    """The orders the catalogue offers."""
-
-    deadline = "deadline", _l("Deadline, soonest first")
-    newest = "newest", _l("Newest first")
-    funding = "funding", _l("Largest funding cap first")
 
 
 @dataclass

@@ -12,19 +12,7 @@ from sqlmodel import Field
 
 from portal.columns import Row, enum_field, moment, stamp
 from portal.db import checks, set_only_in
-from portal.i18n import lazy_gettext as _l
-from portal.labels import LabelledEnum
-
-
-class JobStatus(LabelledEnum):
-    """queued → running → done | retrying | failed; retrying → running; failed → queued (an
-    administrator's retry). portal/jobs/states.py moves them."""
-
-    queued = "queued", _l("Queued")
-    running = "running", _l("Running")
-    retrying = "retrying", _l("Failed, will retry")
-    failed = "failed", _l("Failed")
-    done = "done", _l("Done")
+from portal.vocabulary import JobStatus
 
 
 class Job(Row, table=True):

@@ -8,16 +8,7 @@ from portal.awards.models import Award
 from portal.challenges.models import Challenge
 from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
 from portal.db import MONEY, checks, set_only_in, set_past
-from portal.i18n import lazy_gettext as _l
-from portal.labels import LabelledEnum
-
-
-class NoticeStatus(LabelledEnum):
-    """valid → superseded | revoked; superseded → revoked (portal/notices/states.py)."""
-
-    valid = "valid", _l("Valid")
-    superseded = "superseded", _l("Superseded")  # a correction issued the next version
-    revoked = "revoked", _l("Revoked")  # the award was revoked
+from portal.vocabulary import BatchStatus, NoticeStatus
 
 
 class Notice(Row, table=True):
@@ -60,11 +51,6 @@ class Notice(Row, table=True):
     batch_id: int | None = Field(default=None, foreign_key="notice_batch.id", index=True)
 
     award: Award = Relationship()
-
-
-class BatchStatus(LabelledEnum):
-    running = "running", _l("In progress")
-    finished = "finished", _l("Finished")
 
 
 class NoticeBatch(Row, table=True):

@@ -8,56 +8,8 @@ from portal.accounts.models import Organisation, User
 from portal.challenges.models import INDICATOR_VALUE, Challenge, Indicator
 from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
 from portal.db import MONEY, checks, enum_type, set_after, set_iff
-from portal.i18n import lazy_gettext as _l
-from portal.labels import LabelledEnum
 from portal.relationships import children, in_order, through
-
-
-class ProposalStatus(LabelledEnum):
-    """Where a proposal stands; its moves are the table in `states.py`."""
-
-    draft = "draft", _l("Draft")
-    submitted = "submitted", _l("Submitted")
-    withdrawn = "withdrawn", _l("Withdrawn")
-    rejected = "rejected", _l("Rejected at the formal check")  # with a reason
-    in_review = "in_review", _l("In review")  # passed the formal check
-    awarded = "awarded", _l("Awarded")
-    reserve = "reserve", _l("Reserve")
-    not_funded = "not_funded", _l("Not funded")
-
-
-class MemberRole(LabelledEnum):
-    lead = "lead", _l("Lead organisation")  # 牵头单位
-    member = "member", _l("Member")  # 成员单位
-
-
-class ConsentStatus(LabelledEnum):
-    """A member organisation's answer to the lead's invitation (联合体确认)."""
-
-    # waiting for an administrator of the member organisation
-    invited = "invited", _l("Invited, no answer yet")
-    accepted = "accepted", _l("Accepted")
-    declined = "declined", _l("Declined")  # with a reason
-    # accepted, then withdrawn before the deadline
-    withdrawn = "withdrawn", _l("Consent withdrawn")
-
-
-class SignatureStatus(LabelledEnum):
-    signed = "signed", _l("Signed")
-    # what was signed has changed since (or the leader signed again)
-    void = "void", _l("No longer valid")
-
-
-class VoidCause(LabelledEnum):
-    """Why a signature no longer holds."""
-
-    commitments = "commitments", _l("the indicator commitments were changed")
-    milestones = "milestones", _l("the milestone plan was changed")
-    budget = "budget", _l("the budget was changed")
-    consortium = "consortium", _l("the consortium was changed")
-    leader = "leader", _l("another team leader was named")
-    consent = "consent", _l("a member organisation declined or withdrew its consent")
-    signed_again = "signed_again", _l("the team leader signed again")
+from portal.vocabulary import ConsentStatus, MemberRole, ProposalStatus, SignatureStatus, VoidCause
 
 
 class Proposal(Row, table=True):

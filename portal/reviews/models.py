@@ -8,10 +8,16 @@ from portal.accounts.models import Organisation, User
 from portal.challenges.models import Criterion
 from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
 from portal.db import checks, enum_type, set_after, set_iff
-from portal.i18n import lazy_gettext as _l
-from portal.labels import LabelledEnum
 from portal.proposals.models import Proposal
 from portal.relationships import children, through
+from portal.vocabulary import (
+    AppealStatus,
+    AssignmentStatus,
+    AvoidanceStatus,
+    CheckOutcome,
+    Recommendation,
+    ReviewStatus,
+)
 
 
 class PanelMember(Row, table=True):
@@ -37,13 +43,6 @@ class PanelSchedule(Row, table=True):
     due_on: date
     set_by_id: int | None = user_ref()
     set_at: datetime = moment()
-
-
-class AssignmentStatus(LabelledEnum):
-    assigned = "assigned", _l("Assigned")
-    # 回避: the expert stepped aside (or a conflict came to light)
-    recused = "recused", _l("Recused")
-    submitted = "submitted", _l("Submitted")
 
 
 class Assignment(Row, table=True):
@@ -97,12 +96,6 @@ class ConflictDeclaration(Row, table=True):
     proposal: Proposal | None = Relationship()
 
 
-class AvoidanceStatus(LabelledEnum):
-    pending = "pending", _l("Pending")
-    accepted = "accepted", _l("Accepted")
-    refused = "refused", _l("Refused")
-
-
 class AvoidanceRequest(Row, table=True):
     """An applicant asks that an expert (by e-mail) or an organisation (by its credit code) not
     review a proposal. As with a ConflictDeclaration, any valid code is accepted, and one that
@@ -130,18 +123,6 @@ class AvoidanceRequest(Row, table=True):
     proposal: Proposal = Relationship()
     organisation: Organisation | None = Relationship()
     expert: User | None = through("AvoidanceRequest.expert_id")
-
-
-class Recommendation(LabelledEnum):
-    fund = "fund", _l("Fund")
-    fund_with_changes = "fund_with_changes", _l("Fund with changes")
-    do_not_fund = "do_not_fund", _l("Do not fund")
-
-
-class ReviewStatus(LabelledEnum):
-    draft = "draft", _l("Draft")
-    # locked; only an officer may reopen it, with a reason
-    submitted = "submitted", _l("Submitted")
 
 
 class Review(Row, table=True):
@@ -194,11 +175,6 @@ class Score(Row, table=True):
     criterion: Criterion = Relationship()
 
 
-class CheckOutcome(LabelledEnum):
-    passed = "passed", _l("Passed")
-    rejected = "rejected", _l("Rejected")
-
-
 class FormalCheck(Row, table=True):
     """One ruling of the formal check (形式审查) on a proposal: the checklist as ticked, the
     outcome and, for a rejection, its reason. Written once, never changed."""
@@ -218,12 +194,6 @@ class FormalCheck(Row, table=True):
     checked_at: datetime = moment()
 
     checked_by: User = Relationship()
-
-
-class AppealStatus(LabelledEnum):
-    lodged = "lodged", _l("Waiting for a decision")
-    upheld = "upheld", _l("Upheld")
-    dismissed = "dismissed", _l("Dismissed")
 
 
 class Appeal(Row, table=True):
