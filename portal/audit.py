@@ -12,8 +12,8 @@ from flask import has_request_context, request
 from sqlmodel import Field, SQLModel
 
 from portal import clock
-from portal.audit_names import action_label
 from portal.db import UTCDateTime, db
+from portal.vocabulary import AuditAction
 
 
 class AuditEvent(SQLModel, table=True):
@@ -34,6 +34,12 @@ class AuditEvent(SQLModel, table=True):
     def label(self) -> str:
         """What happened, in the reader's language."""
         return action_label(self.action)
+
+
+def action_label(action: str) -> str:
+    """The label of a recorded action; the code itself for one that has none."""
+    found = AuditAction.find(action)
+    return found.label if found is not None else action
 
 
 def _plain(value: Any) -> Any:

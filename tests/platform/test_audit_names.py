@@ -3,7 +3,8 @@ filtering."""
 
 from __future__ import annotations
 
-from portal.audit_names import AuditAction, action_label
+from portal.audit import action_label
+from portal.vocabulary import AuditAction
 
 
 def test_the_audit_trail_reads_in_chinese_with_the_code_beside(client, make_user, login):
