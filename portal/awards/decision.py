@@ -370,7 +370,7 @@ def approve(decision: Decision, *, by: User) -> Decision:
         decision, by, _("You proposed this decision; another staff member must approve it.")
     )
     now = clock.now()
-    states.set_decision_status(decision, DecisionStatus.effective, by=by, now=now, approved=True)
+    states.set_decision_status(decision, DecisionStatus.effective, by=by, now=now)
     audit.record(
         by,
         "decision.approved",
