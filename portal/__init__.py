@@ -91,15 +91,18 @@ def register_blueprints(app: Flask) -> None:
     from portal.proposals import views as proposals
     from portal.reviews import views as reviews
 
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(accounts.bp)
-    app.register_blueprint(throttle_views.bp)
-    app.register_blueprint(challenges.bp)
-    app.register_blueprint(inbox_views.bp)
-    app.register_blueprint(reviews.bp)
-    app.register_blueprint(proposals.bp)
-    app.register_blueprint(awards.bp)
-    app.register_blueprint(notices.bp)
-    app.register_blueprint(chains.bp)
-    app.register_blueprint(alerts.bp)
-    app.register_blueprint(operations.bp)
+    for module in (
+        pages,
+        accounts,
+        throttle_views,
+        challenges,
+        inbox_views,
+        reviews,
+        proposals,
+        awards,
+        notices,
+        chains,
+        alerts,
+        operations,
+    ):
+        app.register_blueprint(module.bp)

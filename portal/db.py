@@ -20,6 +20,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, selectinload, sessionmaker
 from sqlmodel import Session, SQLModel, select
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -132,6 +133,10 @@ class Database:
 
     def remove(self) -> None:
         self._sessions.remove()
+
+    def all(self, statement: Select[V] | SelectOfScalar[V]) -> list[V]:
+        """Every row `statement` selects, as a list."""
+        return list(self.session.exec(statement))
 
     def lock(self, obj: M, *relations: Any) -> M:
         """`obj`'s row locked until the transaction ends, and read again (with `relations`

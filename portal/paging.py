@@ -63,7 +63,7 @@ def count(statement) -> int:
 def paginate(statement, size: int | None = None) -> tuple[list[Any], Page]:
     """The rows of the requested page and the Page that describes it (two queries)."""
     page = Page.from_request(count(statement), size)
-    rows = db.session.exec(statement.limit(page.size).offset(page.offset)).all()
+    rows = db.all(statement.limit(page.size).offset(page.offset))
     return list(rows), page
 
 

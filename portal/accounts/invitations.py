@@ -166,14 +166,14 @@ def invite_colleague(organisation: Organisation, email: str, *, by: User) -> Inv
     ).first()
     if already is not None:
         raise DomainError(_("%(email)s is already a member.", email=email), field="email")
-    for earlier in db.session.exec(
+    for earlier in db.all(
         select(Invitation).where(
             Invitation.email == email,
             Invitation.organisation_id == organisation.id,
             Invitation.purpose == InvitationPurpose.colleague,
             Invitation.status == InvitationStatus.open,
         )
-    ).all():
+    ):
         revoke(earlier, by=by)
     invitation, token = create_invitation(
         email=email, organisation=organisation, purpose=InvitationPurpose.colleague, by=by

@@ -68,7 +68,7 @@ def administrators_query(organisation_id: int) -> Select:
 
 
 def administrators(organisation_id: int) -> list[User]:
-    return list(db.session.exec(administrators_query(organisation_id)).all())
+    return db.all(administrators_query(organisation_id))
 
 
 def approved_count(organisation_id: int, role: models.MembershipRole | None = None) -> int:
@@ -105,30 +105,26 @@ def members(organisation_id: int) -> Select:
 def administrator_candidates(organisation_id: int) -> list[Membership]:
     """Whom staff may name administrator of an organisation: its members and those waiting to
     join."""
-    return list(db.session.exec(members(organisation_id).where(Membership.status.in_(LIVE))).all())
+    return db.all(members(organisation_id).where(Membership.status.in_(LIVE)))
 
 
 def open_colleague_invitations(organisation_id: int, now: datetime | None = None) -> list:
     """An organisation's invitations of colleagues that can still be used, newest first."""
-    return list(
-        db.session.exec(
-            select(Invitation)
-            .where(
-                Invitation.organisation_id == organisation_id,
-                Invitation.purpose == models.InvitationPurpose.colleague,
-                Invitation.status == models.InvitationStatus.open,
-                Invitation.expires_at > (now or clock.now()),
-            )
-            .order_by(Invitation.created_at.desc(), Invitation.id.desc())
-        ).all()
+    return db.all(
+        select(Invitation)
+        .where(
+            Invitation.organisation_id == organisation_id,
+            Invitation.purpose == models.InvitationPurpose.colleague,
+            Invitation.status == models.InvitationStatus.open,
+            Invitation.expires_at > (now or clock.now()),
+        )
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     )
 
 
 def platform_admins() -> list[User]:
     """The active admins, who are told of what waits for them (experts, licences)."""
-    return list(
-        db.session.exec(select(User).where(User.role == models.Role.admin, User.active)).all()
-    )
+    return db.all(select(User).where(User.role == models.Role.admin, User.active))
 
 
 # ---- the lists of staff's and admins' pages -----------------------------------------------------

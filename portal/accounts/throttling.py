@@ -197,12 +197,12 @@ def throttled_addresses() -> list[Throttle]:
     now, window = clock.now(), _address_window()
     limit = current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
     in_window = (*_counted_failures(), LoginAttempt.at > now - window)
-    addresses = db.session.exec(
+    addresses = db.all(
         select(LoginAttempt.remote_addr)
         .where(*in_window)
         .group_by(LoginAttempt.remote_addr)
         .having(func.count() >= limit)
-    ).all()
+    )
     if not addresses:
         return []
     times: dict[str, list[datetime]] = {address: [] for address in addresses}

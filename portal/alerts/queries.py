@@ -37,10 +37,6 @@ TO_REPORT = (MilestoneStatus.planned, MilestoneStatus.returned)  # the team's mo
 RUNNING = (AwardStatus.confirmed, AwardStatus.active)
 
 
-def _rows(statement) -> list:
-    return list(db.session.exec(statement).all())
-
-
 @dataclass(frozen=True)
 class DueReview:
     """An expert's open assignment and the moment its review is due."""
@@ -78,14 +74,14 @@ def open_reviews(
         statement = statement.where(Assignment.expert_id == expert_id)
     due = [
         DueReview(a, clock.end_of_local_day(due_on) if due_on else a.assigned_at + period)
-        for a, due_on in db.session.exec(statement).all()
+        for a, due_on in db.all(statement)
     ]
     return [d for d in due if due_by is None or d.due_at <= due_by]
 
 
 def _proposals_on_open_challenges(*conditions) -> list[Proposal]:
     """Proposals on published challenges, with their challenges, by deadline."""
-    return _rows(
+    return db.all(
         select(Proposal)
         .join(Challenge, Challenge.id == Proposal.challenge_id)
         .where(Challenge.status == ChallengeStatus.published, *conditions)
@@ -103,7 +99,7 @@ def drafts_closing(now: datetime, within: timedelta) -> list[Proposal]:
 
 def _milestones(*conditions) -> list[Milestone]:
     """Milestones with their awards and proposals, by due date."""
-    return _rows(
+    return db.all(
         select(Milestone)
         .join(Award, Award.id == Milestone.award_id)
         .join(Proposal, Proposal.id == Award.proposal_id)
@@ -124,7 +120,7 @@ def milestones_due(by: date) -> list[Milestone]:
 
 def publicity_ended_with_objections(now: datetime) -> list[Award]:
     """Awards whose publicity period has ended while an objection to them is still open."""
-    return _rows(
+    return db.all(
         select(Award)
         .where(
             Award.status == AwardStatus.in_publicity,
@@ -203,7 +199,7 @@ def milestones_of(user: User) -> list[Milestone]:
 
 def followable_chains() -> list[Chain]:
     """Every chain with its links, to choose what to follow."""
-    return _rows(select(Chain).options(selectinload(Chain.links)).order_by(Chain.name, Chain.id))
+    return db.all(select(Chain).options(selectinload(Chain.links)).order_by(Chain.name, Chain.id))
 
 
 def settings_of(user: User) -> AlertSettings | None:
@@ -229,7 +225,7 @@ def followers_of(challenge: Challenge) -> list[User]:
     link = challenge.chain_link
     if link is None:
         return []
-    return _rows(
+    return db.all(
         select(User)
         .where(
             User.active,
@@ -250,7 +246,7 @@ def followers_of(challenge: Challenge) -> list[User]:
 def drafters_hearing_answers(challenge_id: int, *, besides: int | None) -> list[User]:
     """The active applicants who asked to hear answered questions and whose organisation has a
     draft on the challenge (`besides`, the asker, is told anyway)."""
-    return _rows(
+    return db.all(
         select(User)
         .join(AlertSettings, AlertSettings.user_id == User.id)
         .where(
@@ -270,7 +266,7 @@ def drafters_hearing_answers(challenge_id: int, *, besides: int | None) -> list[
 
 def open_challenges() -> list[Challenge]:
     """Published challenges with their deadlines (the programme office's calendar)."""
-    return _rows(
+    return db.all(
         select(Challenge)
         .where(Challenge.status == ChallengeStatus.published, Challenge.deadline.is_not(None))
         .order_by(Challenge.deadline, Challenge.id)
@@ -279,7 +275,7 @@ def open_challenges() -> list[Challenge]:
 
 def publicity_periods() -> list[Award]:
     """Awards in publicity, with their proposals (the programme office's calendar)."""
-    return _rows(
+    return db.all(
         select(Award)
         .where(Award.status == AwardStatus.in_publicity)
         .options(selectinload(Award.proposal))
@@ -289,7 +285,7 @@ def publicity_periods() -> list[Award]:
 
 def decisions_waiting(proposed_by: datetime) -> list[Decision]:
     """Decisions proposed by `proposed_by` and still waiting for a second person's approval."""
-    return _rows(
+    return db.all(
         select(Decision)
         .where(Decision.status == DecisionStatus.proposed, Decision.proposed_at <= proposed_by)
         .options(selectinload(Decision.challenge))

@@ -129,12 +129,12 @@ def winners_allowed(challenge: Challenge) -> int:
 
 def _requested(challenge: Challenge) -> dict[int, Decimal]:
     return dict(
-        db.session.exec(
+        db.all(
             select(Proposal.id, Proposal.requested).where(
                 Proposal.challenge_id == challenge.id,
                 Proposal.status == ProposalStatus.in_review,
             )
-        ).all()
+        )
     )
 
 
@@ -370,7 +370,7 @@ def approve(decision: Decision, *, by: User) -> Decision:
         decision, by, _("You proposed this decision; another staff member must approve it.")
     )
     now = clock.now()
-    states.set_decision_status(decision, DecisionStatus.effective, by=by, now=now, approved=True)
+    states.set_decision_status(decision, DecisionStatus.effective, by=by, now=now)
     audit.record(
         by,
         "decision.approved",
@@ -457,25 +457,25 @@ def reopen(decision: Decision, *, by: User, reason: str) -> Decision:
         raise ValidationFailed({"reason": _("Say why the decision is reopened.")})
     now = clock.now()
     states.set_decision_status(decision, DecisionStatus.reopened, by=by, reason=reason, now=now)
-    awards = db.session.exec(
+    awards = db.all(
         select(Award).where(
             Award.challenge_id == challenge.id, Award.status == AwardStatus.in_publicity
         )
-    ).all()
+    )
     for award in awards:
         award = db.lock(award, Award.objections)
         why = _("The decision was reopened: %(reason)s", reason=reason)
         states.set_status(award, AwardStatus.revoked, by=by, reason=why, now=now)
         for objection in award.objections:
             _close_objection(objection, by=by, reason=why, now=now)
-    proposals = db.session.exec(
+    proposals = db.all(
         select(Proposal).where(
             Proposal.challenge_id == challenge.id,
             Proposal.status.in_(
                 [ProposalStatus.awarded, ProposalStatus.reserve, ProposalStatus.not_funded]
             ),
         )
-    ).all()
+    )
     for proposal in proposals:
         proposal_states.set_status(
             proposal, ProposalStatus.in_review, by=by, now=now, action="proposal.decision_reopened"

@@ -92,11 +92,11 @@ def award_of(proposal: Proposal) -> Award | None:
 def disbursed_by_award(award_ids: list[int]) -> dict[int, Decimal]:
     if not award_ids:
         return {}
-    rows = db.session.exec(
+    rows = db.all(
         select(Disbursement.award_id, func.sum(Disbursement.amount))
         .where(Disbursement.award_id.in_(award_ids))
         .group_by(Disbursement.award_id)
-    ).all()
+    )
     return {award_id: money(total) for award_id, total in rows}
 
 
@@ -142,7 +142,7 @@ def applicant_awards(user: User):
 
 def chains() -> list[Chain]:
     """The industrial chains, for the dashboard's filter."""
-    return list(db.session.exec(select(Chain).order_by(Chain.name)).all())
+    return db.all(select(Chain).order_by(Chain.name))
 
 
 @dataclass(frozen=True)
@@ -194,7 +194,7 @@ def overdue(user: User, today: date):
 
 
 def first_rows(statement, limit: int = FOCUS_LIMIT) -> list[Any]:
-    return list(db.session.exec(statement.limit(limit)).all())
+    return db.all(statement.limit(limit))
 
 
 def objections(user: User):
@@ -221,44 +221,34 @@ def objections_of(user: User):
 
 def reserve_candidates(challenge_id: int) -> list[Proposal]:
     """The challenge's reserve proposals, one of which may replace a revoked award."""
-    return list(
-        db.session.exec(
-            select(Proposal)
-            .where(Proposal.challenge_id == challenge_id, Proposal.status == ProposalStatus.reserve)
-            .options(selectinload(Proposal.lead_org))
-            .order_by(Proposal.id)
-        ).all()
+    return db.all(
+        select(Proposal)
+        .where(Proposal.challenge_id == challenge_id, Proposal.status == ProposalStatus.reserve)
+        .options(selectinload(Proposal.lead_org))
+        .order_by(Proposal.id)
     )
 
 
 def lead_users(award: Award) -> list[User]:
     """The applicants who speak for the award's lead organisation (told of every change)."""
-    return list(
-        db.session.exec(
-            select(User).where(
-                User.organisation_id == award.proposal.lead_org_id, User.role == Role.applicant
-            )
-        ).all()
+    return db.all(
+        select(User).where(
+            User.organisation_id == award.proposal.lead_org_id, User.role == Role.applicant
+        )
     )
 
 
 def active_staff() -> list[User]:
-    return list(
-        db.session.exec(
-            select(User).where(User.role.in_([Role.officer, Role.admin]), User.active)
-        ).all()
-    )
+    return db.all(select(User).where(User.role.in_([Role.officer, Role.admin]), User.active))
 
 
 def running_teams(challenge: Challenge) -> list[Award]:
     """The teams of a horse race still running, with their lead organisations."""
-    return list(
-        db.session.exec(
-            select(Award)
-            .where(Award.challenge_id == challenge.id, Award.status == AwardStatus.active)
-            .options(selectinload(Award.proposal).selectinload(Proposal.lead_org))
-            .order_by(Award.id)
-        ).all()
+    return db.all(
+        select(Award)
+        .where(Award.challenge_id == challenge.id, Award.status == AwardStatus.active)
+        .options(selectinload(Award.proposal).selectinload(Proposal.lead_org))
+        .order_by(Award.id)
     )
 
 
@@ -278,12 +268,12 @@ class Race:
 
 def race(challenge: Challenge) -> Race:
     """The teams of a horse race, what each has met and been paid, and the stage gates."""
-    awards = db.session.exec(
+    awards = db.all(
         select(Award)
         .where(Award.challenge_id == challenge.id, Award.status.in_(PROJECT_STATUSES))
         .options(*award_rows(), selectinload(Award.milestones))
         .order_by(Award.id)
-    ).all()
+    )
     paid = disbursed_by_award([a.id for a in awards])
     teams = [
         Team(
@@ -294,7 +284,7 @@ def race(challenge: Challenge) -> Race:
         )
         for a in awards
     ]
-    gates = db.session.exec(
+    gates = db.all(
         select(StageGate)
         .where(StageGate.challenge_id == challenge.id)
         .options(
@@ -303,7 +293,7 @@ def race(challenge: Challenge) -> Race:
             .selectinload(Award.proposal)
         )
         .order_by(StageGate.decided_at, StageGate.id)
-    ).all()
+    )
     return Race(teams=teams, gates=list(gates))
 
 
@@ -320,30 +310,26 @@ def next_report_number(milestone: Milestone) -> int:
 
 def pending_reports(award: Award) -> list[MilestoneReport]:
     """The award's reports still awaiting a decision, as the database holds them now."""
-    return list(
-        db.session.exec(
-            select(MilestoneReport)
-            .join(Milestone, Milestone.id == MilestoneReport.milestone_id)
-            .where(
-                Milestone.award_id == award.id,
-                MilestoneReport.decision == ReportDecision.pending,
-            )
-        ).all()
+    return db.all(
+        select(MilestoneReport)
+        .join(Milestone, Milestone.id == MilestoneReport.milestone_id)
+        .where(
+            Milestone.award_id == award.id,
+            MilestoneReport.decision == ReportDecision.pending,
+        )
     )
 
 
 def decisions_of(challenge: Challenge) -> list[Decision]:
     """Every decision of the challenge, the latest first, with the people who made them."""
-    return list(
-        db.session.exec(
-            select(Decision)
-            .where(Decision.challenge_id == challenge.id)
-            .options(
-                selectinload(Decision.proposed_by),
-                selectinload(Decision.approved_by),
-                selectinload(Decision.returned_by),
-                selectinload(Decision.reopened_by),
-            )
-            .order_by(Decision.round.desc())
+    return db.all(
+        select(Decision)
+        .where(Decision.challenge_id == challenge.id)
+        .options(
+            selectinload(Decision.proposed_by),
+            selectinload(Decision.approved_by),
+            selectinload(Decision.returned_by),
+            selectinload(Decision.reopened_by),
         )
+        .order_by(Decision.round.desc())
     )

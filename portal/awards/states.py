@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from portal import clock
 from portal.accounts.models import User
 from portal.awards.models import (
     Award,
@@ -43,6 +42,15 @@ TRANSITIONS = {
     A.confirmed: {A.active, A.revoked},
     A.active: {A.completed, A.terminated, A.revoked, A.eliminated},
 }
+
+
+def _tell_revoked(award: Award, to: AwardStatus, by: User | None, now: datetime) -> None:
+    """A revoked award tells the modules above (award_revoked): its notices are revoked in the
+    same transaction."""
+    if to is A.revoked:
+        award_revoked.send(award, by=by)
+
+
 MACHINE = StateMachine(
     "award",
     TRANSITIONS,
@@ -50,7 +58,13 @@ MACHINE = StateMachine(
     reasons=dict.fromkeys(ENDED_EARLY, "close_reason"),
     reason_required=ENDED_EARLY,
     movers={A.confirmed: "confirmed_by_id", **dict.fromkeys(CLOSED, "closed_by_id")},
+    after=_tell_revoked,
 )
+
+set_status = MACHINE.move
+"""The only writer of Award.status: checks the table, stamps when it was confirmed or closed and
+by whom (the audit event names them too), keeps the reason for ending early, and tells of a
+revoked award."""
 
 M = MilestoneStatus
 MILESTONE_TRANSITIONS = {
@@ -74,25 +88,6 @@ OBJECTION_MACHINE: StateMachine[Objection, ObjectionStatus] = StateMachine(
 )
 
 
-def set_status(
-    award: Award,
-    to: AwardStatus,
-    *,
-    by: User,
-    reason: str = "",
-    now: datetime | None = None,
-    action: str | None = None,
-) -> Award:
-    """The only writer of Award.status: checks the table, stamps when it was confirmed or
-    closed and by whom (the audit event names them too), keeps the reason for ending early. A
-    revoked award tells the modules above (award_revoked): its notices are revoked in the same
-    transaction."""
-    MACHINE.move(award, to, by=by, reason=reason, now=now, action=action)
-    if to is A.revoked:
-        award_revoked.send(award, by=by)
-    return award
-
-
 set_milestone_status = MILESTONE_MACHINE.move
 """The only writer of Milestone.status (an accepted milestone keeps when it was accepted)."""
 
@@ -105,6 +100,16 @@ DECISION_TRANSITIONS = {
     D.proposed: {D.effective, D.returned},
     D.effective: {D.reopened},
 }
+
+
+def _record_approval(decision: Decision, to: DecisionStatus, by: User, now: datetime) -> None:
+    """A decision that waited for a second staff member's approval takes effect by that
+    person's move: they are recorded as its approver."""
+    if to is D.effective and decision.needs_approval:
+        decision.approved_by_id = by.id
+        decision.approved_at = now
+
+
 DECISION_MACHINE = StateMachine(
     "decision",
     DECISION_TRANSITIONS,
@@ -116,24 +121,9 @@ DECISION_MACHINE = StateMachine(
         D.returned: "returned_by_id",
         D.reopened: "reopened_by_id",
     },
+    after=_record_approval,
 )
 
-
-def set_decision_status(
-    decision: Decision,
-    to: DecisionStatus,
-    *,
-    by: User,
-    reason: str = "",
-    now: datetime | None = None,
-    approved: bool = False,
-) -> Decision:
-    """The only writer of Decision.status: checks the table, stamps when and by whom it took
-    effect, was returned or reopened, keeps the reason; `approved` records `by` as the second
-    person whose approval made it effective."""
-    now = now or clock.now()
-    DECISION_MACHINE.move(decision, to, by=by, reason=reason, now=now)
-    if approved:
-        decision.approved_by_id = by.id
-        decision.approved_at = now
-    return decision
+set_decision_status = DECISION_MACHINE.move
+"""The only writer of Decision.status: checks the table, stamps when and by whom it took effect,
+was returned or reopened (and approved), keeps the reason."""

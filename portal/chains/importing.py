@@ -188,13 +188,13 @@ def read_rows(chain: Chain, quarter: str, data: bytes) -> list[tuple[int, object
     positions = _positions(header)
     links = {link.name.strip().casefold(): link for link in chain.links}
     taken = set(
-        db.session.exec(
+        db.all(
             select(LinkAssessment.link_id).where(
                 LinkAssessment.period == quarter,
                 LinkAssessment.superseded_at.is_(None),
                 LinkAssessment.link_id.in_([link.id for link in chain.links]),
             )
-        ).all()
+        )
     )
     problems: list[CellProblem] = []
     found: list[tuple[int, object, dict]] = []

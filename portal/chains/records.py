@@ -30,10 +30,8 @@ def links_in_order(chain: Chain) -> list[ChainLink]:
 
 
 def relations(chain_id: int) -> list[LinkRelation]:
-    return list(
-        db.session.exec(
-            select(LinkRelation).where(LinkRelation.chain_id == chain_id).order_by(LinkRelation.id)
-        ).all()
+    return db.all(
+        select(LinkRelation).where(LinkRelation.chain_id == chain_id).order_by(LinkRelation.id)
     )
 
 
@@ -99,7 +97,7 @@ def projects_on(link_ids: list[int], *, behind_at: AsAt | None = None) -> list[P
                 sa.or_(Milestone.accepted_at.is_(None), Milestone.accepted_at >= behind_at.moment),
             ),
         )
-    rows = db.session.exec(statement).all()
+    rows = db.all(statement)
     return [
         Project(award, title, lead, Decimal(paid or 0), met, planned)
         for award, title, lead, paid, met, planned in rows
@@ -117,7 +115,7 @@ def organisations_in(link_ids: list[int]) -> list[ActiveOrganisation]:
     """The organisations of the funded consortia on these links (they accepted to take part),
     with how many projects they are in and how many they lead."""
     lead = aliased(Proposal)
-    rows = db.session.exec(
+    rows = db.all(
         select(
             Organisation,
             func.count(func.distinct(Award.id)),
@@ -137,7 +135,7 @@ def organisations_in(link_ids: list[int]) -> list[ActiveOrganisation]:
         )
         .group_by(Organisation.id)
         .order_by(func.count(func.distinct(Award.id)).desc(), Organisation.name)
-    ).all()
+    )
     return [ActiveOrganisation(org, projects, leads) for org, projects, leads in rows]
 
 
@@ -150,7 +148,7 @@ class AssessmentRow:
 def assessments_of(link_id: int) -> list[AssessmentRow]:
     """Every assessment of the link, corrected ones included, newest quarter first and, within a
     quarter, the current row first."""
-    rows = db.session.exec(
+    rows = db.all(
         select(LinkAssessment, User.name)
         .outerjoin(User, User.id == LinkAssessment.recorded_by_id)
         .where(LinkAssessment.link_id == link_id)
@@ -160,5 +158,5 @@ def assessments_of(link_id: int) -> list[AssessmentRow]:
             LinkAssessment.recorded_at.desc(),
             LinkAssessment.id.desc(),
         )
-    ).all()
+    )
     return [AssessmentRow(assessment, name or "—") for assessment, name in rows]

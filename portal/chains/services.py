@@ -249,9 +249,9 @@ def release_link(link: ChainLink, *, by: User) -> None:
     ).first()
     if assessed is not None:
         raise DomainError(_("This link has assessments; it cannot be removed."))
-    for relation in db.session.exec(
+    for relation in db.all(
         select(LinkRelation).where(
             (LinkRelation.supplier_id == link.id) | (LinkRelation.customer_id == link.id)
         )
-    ).all():
+    ):
         remove_relation(relation, by=by)

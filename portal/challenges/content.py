@@ -279,27 +279,20 @@ def check_content(
 # ---- writing --------------------------------------------------------------------------------
 
 
+TEXT_FIELDS = frozenset({"title", "statement", "background", "deliverable", "region"})
+"""The content fields written without their surrounding spaces."""
+CLEANED_FIELDS = frozenset({"formal_checklist", "horse_race_teams", "allowed_org_types"})
+"""The content fields `apply_content` cleans before it writes them."""
+
+
 def apply_content(challenge: Challenge, data: ChallengeData) -> None:
     """Write checked `data` onto `challenge`, rows kept by their ids."""
-    challenge.title = data.title.strip()
-    challenge.chain_link_id = data.chain_link_id
-    for name in ("statement", "background", "deliverable", "region"):
-        setattr(challenge, name, (getattr(data, name) or "").strip())
-    for name in (
-        "funding_cap",
-        "cofunding",
-        "duration_months",
-        "deadline",
-        "funding_mode",
-        "max_members",
-        "aggregation",
-        "reviewers_per_proposal",
-        "blind_review",
-        "feedback",
-        "pass_mark",
-        "publicity_days",
-    ):
-        setattr(challenge, name, getattr(data, name))
+    for name in CONTENT_FIELDS:
+        value = getattr(data, name)
+        if name in TEXT_FIELDS:
+            value = (value or "").strip()
+        if name not in CLEANED_FIELDS:
+            setattr(challenge, name, value)
     challenge.formal_checklist = clean_checklist(data.formal_checklist)
     challenge.horse_race_teams = (
         data.horse_race_teams if data.funding_mode is FundingMode.horse_race else 1

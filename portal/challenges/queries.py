@@ -144,11 +144,11 @@ class ChainNames:
 def chains_with_links() -> list[ChainNames]:
     """Every chain by name with its links in order, in one query of plain rows (loading them as
     objects was a tenth of the catalogue's time)."""
-    rows = db.session.exec(
+    rows = db.all(
         select(Chain.id, Chain.name, ChainLink.id, ChainLink.name)
         .outerjoin(ChainLink, ChainLink.chain_id == Chain.id)
         .order_by(Chain.name, Chain.id, ChainLink.position, ChainLink.id)
-    ).all()
+    )
     found: dict[int, ChainNames] = {}
     for chain_id, chain_name, link_id, link_name in rows:
         chain = found.setdefault(chain_id, ChainNames(chain_id, chain_name, []))
@@ -158,44 +158,38 @@ def chains_with_links() -> list[ChainNames]:
 
 
 def link_choices() -> list[tuple[int, str]]:
-    rows = db.session.exec(
+    rows = db.all(
         select(ChainLink, Chain.name)
         .join(Chain, Chain.id == ChainLink.chain_id)
         .order_by(Chain.name, ChainLink.position, ChainLink.id)
-    ).all()
+    )
     return [(link.id, f"{chain} · {link.name}") for link, chain in rows]
 
 
 def versions(challenge: Challenge) -> list[ChallengeVersion]:
-    return list(
-        db.session.exec(
-            select(ChallengeVersion)
-            .where(ChallengeVersion.challenge_id == challenge.id)
-            .order_by(ChallengeVersion.version)
-        ).all()
+    return db.all(
+        select(ChallengeVersion)
+        .where(ChallengeVersion.challenge_id == challenge.id)
+        .order_by(ChallengeVersion.version)
     )
 
 
 def answered_clarifications(challenge: Challenge) -> list[Clarification]:
-    return list(
-        db.session.exec(
-            select(Clarification)
-            .where(
-                Clarification.challenge_id == challenge.id,
-                Clarification.answered_at.is_not(None),
-            )
-            .order_by(Clarification.answered_at, Clarification.id)
-        ).all()
+    return db.all(
+        select(Clarification)
+        .where(
+            Clarification.challenge_id == challenge.id,
+            Clarification.answered_at.is_not(None),
+        )
+        .order_by(Clarification.answered_at, Clarification.id)
     )
 
 
 def attachments(challenge: Challenge) -> list[ChallengeAttachment]:
-    return list(
-        db.session.exec(
-            select(ChallengeAttachment)
-            .where(ChallengeAttachment.challenge_id == challenge.id)
-            .order_by(ChallengeAttachment.uploaded_at, ChallengeAttachment.id)
-        ).all()
+    return db.all(
+        select(ChallengeAttachment)
+        .where(ChallengeAttachment.challenge_id == challenge.id)
+        .order_by(ChallengeAttachment.uploaded_at, ChallengeAttachment.id)
     )
 
 

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from portal import clock
-from portal.accounts.models import User
 from portal.challenges.models import (
     Challenge,
     ChallengeStatus,
@@ -25,7 +23,7 @@ from portal.challenges.models import (
     DeadlineChangeStatus,
 )
 from portal.i18n import gettext as _
-from portal.statemachine import IllegalTransition, StateMachine
+from portal.statemachine import StateMachine
 
 S = ChallengeStatus
 
@@ -36,14 +34,6 @@ TRANSITIONS: dict[ChallengeStatus, frozenset[ChallengeStatus]] = {
     S.decided: frozenset({S.reviewing}),  # the decision reopened (portal/awards/decision.py)
     S.cancelled: frozenset(),
 }
-
-MACHINE = StateMachine(
-    "challenge",
-    TRANSITIONS,
-    stamps={S.published: "published_at", S.cancelled: "cancelled_at"},
-    reasons={S.cancelled: "cancel_reason"},
-    reason_required=frozenset({S.cancelled}),
-)
 
 
 def refusal(to: ChallengeStatus) -> str:
@@ -56,37 +46,31 @@ def refusal(to: ChallengeStatus) -> str:
     }.get(to, _("This cannot be done now."))
 
 
-def may_move(challenge: Challenge, to: ChallengeStatus, now: datetime | None = None) -> bool:
-    """Whether the table allows `challenge` to move to `to` now (review waits for the
-    deadline)."""
-    if not MACHINE.allowed(challenge.status, to):
-        return False
+def _after_deadline(challenge: Challenge, to: ChallengeStatus, now: datetime) -> bool:
+    """Review waits for the deadline: a published challenge is reviewed once it has closed."""
     if to is S.reviewing and challenge.status is S.published:
-        return challenge.effective_status(now or clock.now()) is S.closed
+        return challenge.effective_status(now) is S.closed
     return True
 
 
-def check(challenge: Challenge, to: ChallengeStatus, now: datetime | None = None) -> None:
-    """Refuse at once, before anything else is checked, a move the table does not allow."""
-    if not may_move(challenge, to, now):
-        raise IllegalTransition(refusal(to))
+MACHINE = StateMachine(
+    "challenge",
+    TRANSITIONS,
+    stamps={S.published: "published_at", S.cancelled: "cancelled_at"},
+    reasons={S.cancelled: "cancel_reason"},
+    reason_required=frozenset({S.cancelled}),
+    condition=_after_deadline,
+    refusal=refusal,
+    updated="updated_at",
+)
 
+check = MACHINE.check
+"""Refuse at once, before anything else is checked, a move the table does not allow."""
 
-def set_status(
-    challenge: Challenge,
-    to: ChallengeStatus,
-    *,
-    by: User | None,
-    reason: str = "",
-    now: datetime | None = None,
-) -> Challenge:
-    """Move `challenge` to `to`: refused unless the table allows it; stamps published_at or
-    cancelled_at, keeps the cancellation's reason, and writes the audit event
-    ("challenge.<state>")."""
-    now = now or clock.now()
-    check(challenge, to, now)
-    challenge.updated_at = now
-    return MACHINE.move(challenge, to, by=by, reason=reason, now=now)
+set_status = MACHINE.move
+"""Move a challenge: refused unless the table allows it (review after the deadline); stamps
+published_at or cancelled_at, keeps the cancellation's reason, and writes the audit event
+("challenge.<state>")."""
 
 
 # ---- a deadline brought forward: proposed → approved | returned -------------------------------

@@ -51,8 +51,7 @@ def _along(span: tuple[int, int], step: int, steps: int) -> Decimal:
 def load(base: dict) -> dict:
     officer, admin = base["users"]["officer"], base["users"]["admin"]
     links = {
-        link.name: link
-        for link in db.session.exec(select(ChainLink).where(ChainLink.name.in_(STORIES))).all()
+        link.name: link for link in db.all(select(ChainLink).where(ChainLink.name.in_(STORIES)))
     }
     quarters = Quarter.current().back(QUARTERS)
     made = {}

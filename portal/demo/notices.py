@@ -97,7 +97,7 @@ def _printable(award: Award) -> bool:
 def _demo_awards(base: dict, officer: User) -> list[Award]:
     """Two confirmed awards for the valid and the corrected notice (the earlier loaders' own
     when they are complete enough to print) and, always our own, one to revoke."""
-    waiting = db.session.exec(queries.awards_without_notice().limit(20)).all()
+    waiting = db.all(queries.awards_without_notice().limit(20))
     ready = [a for a in queries.awards_for_notices(waiting) if _printable(a)][:2]
     orgs = base["orgs"]
     challenge = make_challenge("28纳米ArF光刻胶国产化", by=officer)

@@ -741,7 +741,7 @@ def add_notices(s: Scale) -> None:
     from portal.notices import queries as notice_queries
     from portal.notices import services as notice_services
 
-    waiting = db.session.exec(notice_queries.awards_without_notice().limit(NOTICES_ISSUED)).all()
+    waiting = db.all(notice_queries.awards_without_notice().limit(NOTICES_ISSUED))
     if not waiting:
         s.made["notices"] = 0
         return

@@ -34,9 +34,7 @@ def award_loading():
 
 
 def awards_for_notices(ids: Sequence[int]) -> list[Award]:
-    rows = db.session.exec(
-        select(Award).where(Award.id.in_(list(ids))).options(*award_loading())
-    ).all()
+    rows = db.all(select(Award).where(Award.id.in_(list(ids))).options(*award_loading()))
     by_id = {award.id: award for award in rows}
     return [by_id[i] for i in ids if i in by_id]
 
@@ -80,9 +78,7 @@ def notice_list(user: User):
 
 
 def versions_of(number: str) -> list[Notice]:
-    return list(
-        db.session.exec(select(Notice).where(Notice.number == number).order_by(Notice.version))
-    )
+    return db.all(select(Notice).where(Notice.number == number).order_by(Notice.version))
 
 
 def challenges_with_awards():
@@ -101,17 +97,17 @@ def challenges_with_awards():
 
 def challenge_awards(challenge_id: int) -> list[tuple[Award, Notice | None]]:
     """The issuable awards of a challenge with their current (valid) notice, if any."""
-    awards = db.session.exec(
+    awards = db.all(
         select(Award)
         .where(Award.challenge_id == challenge_id, Award.status.in_(ISSUABLE))
         .options(selectinload(Award.proposal).selectinload(Proposal.lead_org))
         .order_by(Award.id)
-    ).all()
-    notices = db.session.exec(
+    )
+    notices = db.all(
         select(Notice).where(
             Notice.award_id.in_([a.id for a in awards]), Notice.status == NoticeStatus.valid
         )
-    ).all()
+    )
     current = {n.award_id: n for n in notices}
     return [(award, current.get(award.id)) for award in awards]
 
@@ -121,15 +117,13 @@ def batch_notices(batch_id: int):
 
 
 def recent_batches(challenge_id: int, limit: int = 5) -> list[NoticeBatch]:
-    return list(
-        db.session.exec(
-            select(NoticeBatch)
-            .where(NoticeBatch.challenge_id == challenge_id)
-            .order_by(NoticeBatch.id.desc())
-            .limit(limit)
-        ).all()
+    return db.all(
+        select(NoticeBatch)
+        .where(NoticeBatch.challenge_id == challenge_id)
+        .order_by(NoticeBatch.id.desc())
+        .limit(limit)
     )
 
 
 def every_notice_of(batch_id: int) -> list[Notice]:
-    return list(db.session.exec(batch_notices(batch_id)).all())
+    return db.all(batch_notices(batch_id))

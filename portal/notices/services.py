@@ -227,12 +227,12 @@ def revoke_notices_for(award: Award, *, by: User | None) -> list[Notice]:
     the transaction that revoked it."""
     if award.status is not AwardStatus.revoked:
         raise DomainError(_("Notices are revoked only with their award."))
-    notices = db.session.exec(
+    notices = db.all(
         select(Notice)
         .where(Notice.award_id == award.id, Notice.status != NoticeStatus.revoked)
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).all()
+    )
     for notice in notices:
         require(can_revoke(by, notice))
         states.set_status(notice, NoticeStatus.revoked, by=by)
@@ -259,7 +259,7 @@ def start_batch(challenge: Challenge, *, by: User | None, language: str = "zh") 
     notice, so that every worker helps (they are queued when this transaction commits)."""
     require(can_issue(by, challenge))
     _check_language(language)
-    pending = db.session.exec(queries.awards_awaiting_notice(challenge.id)).all()
+    pending = db.all(queries.awards_awaiting_notice(challenge.id))
     if not pending:
         raise DomainError(_("Every confirmed award of this challenge already has its notice."))
     batch = NoticeBatch(

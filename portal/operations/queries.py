@@ -24,7 +24,7 @@ def mail_not_sent(user: User, limit: int = 20) -> tuple[list[OutboxMessage], int
     out), at most `limit`, and how many wait in all."""
     waiting = visible_outbox(user).where(OutboxMessage.sent_at.is_(None))
     total = db.session.exec(waiting.with_only_columns(func.count())).one()
-    rows = db.session.exec(
+    rows = db.all(
         waiting.order_by(OutboxMessage.attempts.desc(), OutboxMessage.created_at).limit(limit)
-    ).all()
+    )
     return list(rows), total

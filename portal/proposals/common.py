@@ -53,12 +53,10 @@ def check_open(proposal: Proposal, now: datetime, message: str) -> None:
 
 def lead_users(proposal: Proposal) -> list[User]:
     """The approved members of the lead organisation."""
-    return list(
-        db.session.exec(
-            select(User).where(
-                User.organisation_id == proposal.lead_org_id, User.role == Role.applicant
-            )
-        ).all()
+    return db.all(
+        select(User).where(
+            User.organisation_id == proposal.lead_org_id, User.role == Role.applicant
+        )
     )
 
 

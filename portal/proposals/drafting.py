@@ -115,12 +115,16 @@ def check_editable(proposal: Proposal, by: User, now: datetime) -> None:
         )
 
 
-def _begin_save(proposal: Proposal, by: User, revision: int | None, now: datetime) -> None:
-    """Check the guard and claim the next revision, refusing a save based on an older one.
+def _begin_save(
+    proposal: Proposal, by: User, revision: int | None, now: datetime | None
+) -> datetime:
+    """Check the guard and claim the next revision, refusing a save based on an older one;
+    the moment of the save (`now`, or the clock's).
 
     The compare-and-set happens in the database, so two saves racing each other cannot both
     pass: the second finds the revision changed and is refused.
     """
+    now = now or clock.now()
     check_editable(proposal, by, now)
     if revision is None or revision != proposal.revision:
         raise StaleDraft()
@@ -133,6 +137,7 @@ def _begin_save(proposal: Proposal, by: User, revision: int | None, now: datetim
     if result.rowcount != 1:
         raise StaleDraft()
     db.session.expire(proposal, ["revision", "updated_at"])
+    return now
 
 
 # What a save of each section may change of what the team leader signed.
@@ -145,10 +150,11 @@ VOIDED_BY = {
 }
 
 
-def _saved(proposal: Proposal, by: User, section: str, now: datetime) -> None:
+def _saved(proposal: Proposal, by: User, section: str, now: datetime) -> Proposal:
     """Audit the save; a change to what the leader signed voids the signature."""
     audit.record(by, "proposal.saved", proposal, after={"section": section})
     signature.void_if_changed(proposal, cause=VOIDED_BY[section], by=by, now=now)
+    return proposal
 
 
 def save_general(
@@ -171,8 +177,7 @@ def save_general(
     The leader is named by e-mail (see signature.name_leader); the typed name is shown until the
     leader signs with their own account.
     """
-    now = now or clock.now()
-    _begin_save(proposal, by, revision, now)
+    now = _begin_save(proposal, by, revision, now)
     member_orgs = {m.organisation_id for m in proposal.members}
     if leader_org_id is not None and leader_org_id not in member_orgs:
         raise ValidationFailed(
@@ -195,8 +200,7 @@ def save_general(
     )
     proposal.approach = approach or ""
     proposal.innovation = innovation or ""
-    _saved(proposal, by, "general", now)
-    return proposal
+    return _saved(proposal, by, "general", now)
 
 
 @dataclass
@@ -309,8 +313,7 @@ def save_members(
     created unverified and without members, under the name the lead typed, for whoever
     registers it to correct.
     """
-    now = now or clock.now()
-    _begin_save(proposal, by, revision, now)
+    now = _begin_save(proposal, by, revision, now)
     challenge = proposal.challenge
     lead = proposal.lead_org
     existing = {m.organisation_id: m for m in proposal.members}
@@ -352,8 +355,7 @@ def save_members(
         consent.invite(member, proposal, organisation=org, email=email, by=by, now=now)
     if proposal.leader_org_id not in {m.organisation_id for m in kept}:
         proposal.leader_org_id = None
-    _saved(proposal, by, "members", now)
-    return proposal
+    return _saved(proposal, by, "members", now)
 
 
 @dataclass
@@ -372,8 +374,7 @@ def save_commitments(
     now: datetime | None = None,
 ) -> Proposal:
     """The value committed for each indicator of the challenge, and any justification."""
-    now = now or clock.now()
-    _begin_save(proposal, by, revision, now)
+    now = _begin_save(proposal, by, revision, now)
     indicators = {ind.id for ind in proposal.challenge.indicators}
     current = {c.indicator_id: c for c in proposal.commitments}
     for row in rows:
@@ -385,8 +386,7 @@ def save_commitments(
             proposal.commitments.append(commitment)
         commitment.value = row.value
         commitment.justification = (row.justification or "").strip()
-    _saved(proposal, by, "commitments", now)
-    return proposal
+    return _saved(proposal, by, "commitments", now)
 
 
 @dataclass
@@ -417,8 +417,7 @@ def save_milestones(
     now: datetime | None = None,
 ) -> Proposal:
     """The milestone plan, row by row; empty rows are dropped."""
-    now = now or clock.now()
-    _begin_save(proposal, by, revision, now)
+    now = _begin_save(proposal, by, revision, now)
     proposal.milestones = [
         PlannedMilestone(
             position=i,
@@ -430,8 +429,7 @@ def save_milestones(
         )
         for i, row in enumerate(r for r in rows if not r.blank)
     ]
-    _saved(proposal, by, "milestones", now)
-    return proposal
+    return _saved(proposal, by, "milestones", now)
 
 
 def save_budget(
@@ -445,12 +443,10 @@ def save_budget(
     now: datetime | None = None,
 ) -> Proposal:
     """Funding requested, self-raised funds and each member's share (by member id)."""
-    now = now or clock.now()
-    _begin_save(proposal, by, revision, now)
+    now = _begin_save(proposal, by, revision, now)
     proposal.requested = requested
     proposal.self_funds = self_funds
     for member in proposal.members:
         if member.id in shares:
             member.budget_share = shares[member.id]
-    _saved(proposal, by, "budget", now)
-    return proposal
+    return _saved(proposal, by, "budget", now)

@@ -78,7 +78,7 @@ def open_challenges_for(
     found: list[Challenge] = []
     offset = 0
     while True:
-        rows = db.session.exec(candidates.offset(offset).limit(chunk)).all()
+        rows = db.all(candidates.offset(offset).limit(chunk))
         found += [
             c
             for c in rows
@@ -106,21 +106,17 @@ def submissions_for(challenge: Challenge, user: User):
 
 
 def status_counts(challenge: Challenge) -> dict[ProposalStatus, int]:
-    rows = db.session.exec(
+    rows = db.all(
         select(Proposal.status, func.count())
         .where(Proposal.challenge_id == challenge.id)
         .group_by(Proposal.status)
-    ).all()
+    )
     return dict(rows)
 
 
 def submissions_with_versions(challenge: Challenge, user: User) -> list[Proposal]:
     """The proposals handed in for a challenge with their submitted versions, for the export."""
-    return list(
-        db.session.exec(
-            submissions_for(challenge, user).options(selectinload(Proposal.versions))
-        ).all()
-    )
+    return db.all(submissions_for(challenge, user).options(selectinload(Proposal.versions)))
 
 
 def invitations_for(user: User):

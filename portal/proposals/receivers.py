@@ -39,17 +39,15 @@ def drop_commitments(challenge: Challenge, indicator_ids: Iterable[int]) -> int:
 
 def applicants_in_progress(challenge: Challenge) -> list[User]:
     """The users of every lead organisation with a draft or submitted proposal on `challenge`."""
-    return list(
-        db.session.exec(
-            select(User)
-            .join(Proposal, Proposal.lead_org_id == User.organisation_id)
-            .where(
-                Proposal.challenge_id == challenge.id,
-                Proposal.status.in_(IN_PROGRESS),
-                User.role == Role.applicant,
-            )
-            .order_by(User.id)
-        ).all()
+    return db.all(
+        select(User)
+        .join(Proposal, Proposal.lead_org_id == User.organisation_id)
+        .where(
+            Proposal.challenge_id == challenge.id,
+            Proposal.status.in_(IN_PROGRESS),
+            User.role == Role.applicant,
+        )
+        .order_by(User.id)
     )
 
 

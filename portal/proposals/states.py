@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from portal import clock
 from portal.accounts.models import User
 from portal.proposals.models import (
     ConsentStatus,
     ConsortiumMember,
     PledgeSignature,
-    Proposal,
     ProposalStatus,
     SignatureStatus,
     VoidCause,
@@ -50,7 +48,12 @@ MACHINE = StateMachine(
     "proposal",
     TRANSITIONS,
     stamps={ProposalStatus.submitted: "submitted_at", ProposalStatus.withdrawn: "withdrawn_at"},
-    reasons={ProposalStatus.rejected: "rejection_reason"},
+    # In review names the rejection's column too, so that an upheld appeal empties it (the
+    # CHECK constraints allow a reason only while rejected; the formal check's record keeps it).
+    reasons={
+        ProposalStatus.rejected: "rejection_reason",
+        ProposalStatus.in_review: "rejection_reason",
+    },
     reason_required=frozenset({ProposalStatus.rejected}),
     # A resubmitted proposal is no longer withdrawn, and one back in draft has no submission
     # that stands (its versions keep the history).
@@ -58,27 +61,15 @@ MACHINE = StateMachine(
         ProposalStatus.submitted: ("withdrawn_at",),
         ProposalStatus.draft: ("submitted_at", "withdrawn_at"),
     },
+    updated="updated_at",
 )
 
 
-def set_status(
-    proposal: Proposal,
-    to: ProposalStatus,
-    *,
-    by: User | None,
-    reason: str = "",
-    now: datetime | None = None,
-    action: str | None = None,
-) -> Proposal:
-    """The only writer of Proposal.status: refused unless TRANSITIONS allows the move; stamps
-    submitted_at, withdrawn_at or the rejection reason; one audit event ("proposal.<status>"
-    unless `action` names it as the pages and tests know it)."""
-    now = now or clock.now()
-    if proposal.status is ProposalStatus.rejected and MACHINE.allowed(proposal.status, to):
-        proposal.rejection_reason = ""  # an upheld appeal; the formal check's record keeps it
-    MACHINE.move(proposal, to, by=by, reason=reason, now=now, action=action)
-    proposal.updated_at = now
-    return proposal
+set_status = MACHINE.move
+"""The only writer of Proposal.status: refused unless TRANSITIONS allows the move; stamps
+submitted_at, withdrawn_at or the rejection reason (emptied by an upheld appeal) and updated_at;
+one audit event ("proposal.<status>" unless `action` names it as the pages and tests know
+it)."""
 
 
 # ---- a member organisation's consent (联合体确认) -----------------------------------------------

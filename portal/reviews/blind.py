@@ -58,11 +58,11 @@ def names_of(proposal: Proposal) -> list[str]:
     """Every name that would identify the consortium or its people: each organisation's name,
     short name and English name (with and without the legal form), its people's names, the
     team leader's contacts and the attachments' file names."""
-    members = db.session.exec(
+    members = db.all(
         select(ConsortiumMember)
         .where(ConsortiumMember.proposal_id == proposal.id)
         .options(selectinload(ConsortiumMember.organisation))
-    ).all()
+    )
     orgs = [m.organisation for m in members] + [proposal.lead_org, proposal.leader_org]
     names = set().union(*(identifying_names(org) for org in orgs if org is not None))
     org_ids = [m.organisation_id for m in members] + [proposal.lead_org_id]

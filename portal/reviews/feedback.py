@@ -72,13 +72,11 @@ class SummaryStatement:
 
 
 def _submitted_reviews(proposal: Proposal) -> list[Review]:
-    return list(
-        db.session.exec(
-            select(Review)
-            .where(Review.proposal_id == proposal.id, Review.status == ReviewStatus.submitted)
-            .options(selectinload(Review.scores).selectinload(Score.criterion))
-            .order_by(Review.submitted_at, Review.id)
-        )
+    return db.all(
+        select(Review)
+        .where(Review.proposal_id == proposal.id, Review.status == ReviewStatus.submitted)
+        .options(selectinload(Review.scores).selectinload(Score.criterion))
+        .order_by(Review.submitted_at, Review.id)
     )
 
 

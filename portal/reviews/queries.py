@@ -61,16 +61,14 @@ def all_scores(challenge: Challenge, *, expert: User | None = None) -> list[Revi
         statement = statement.where(
             Review.expert_id == expert.id, Review.assignment_id.in_(standing)
         )
-    return list(db.session.exec(statement))
+    return db.all(statement)
 
 
 def criteria_of(challenge: Challenge) -> list[Criterion]:
-    return list(
-        db.session.exec(
-            select(Criterion)
-            .where(Criterion.challenge_id == challenge.id)
-            .order_by(Criterion.position, Criterion.id)
-        )
+    return db.all(
+        select(Criterion)
+        .where(Criterion.challenge_id == challenge.id)
+        .order_by(Criterion.position, Criterion.id)
     )
 
 
@@ -78,14 +76,12 @@ def scores_of(review: Review | None) -> list[Score]:
     """A review's scores in the rubric's order, with their criteria (two queries)."""
     if review is None:
         return []
-    return list(
-        db.session.exec(
-            select(Score)
-            .join(Criterion, Criterion.id == Score.criterion_id)
-            .where(Score.review_id == review.id)
-            .options(selectinload(Score.criterion))
-            .order_by(Criterion.position, Criterion.id)
-        )
+    return db.all(
+        select(Score)
+        .join(Criterion, Criterion.id == Score.criterion_id)
+        .where(Score.review_id == review.id)
+        .options(selectinload(Score.criterion))
+        .order_by(Criterion.position, Criterion.id)
     )
 
 
@@ -94,15 +90,11 @@ def scores_of(review: Review | None) -> list[Score]:
 
 def applicants_of(proposal: Proposal) -> list[User]:
     """The active users of the lead organisation, who are told of the review's outcomes."""
-    return list(
-        db.session.exec(
-            select(User).where(User.organisation_id == proposal.lead_org_id, User.active)
-        )
-    )
+    return db.all(select(User).where(User.organisation_id == proposal.lead_org_id, User.active))
 
 
 def officers() -> list[User]:
-    return list(db.session.exec(select(User).where(User.role == Role.officer, User.active)))
+    return db.all(select(User).where(User.role == Role.officer, User.active))
 
 
 def expert(expert_id: int | None) -> User | None:
@@ -170,37 +162,31 @@ def assignments_by_proposal(proposal_ids: list[int]) -> dict[int, list[Assignmen
 
 
 def panel_of(challenge: Challenge) -> list[PanelMember]:
-    return list(
-        db.session.exec(
-            select(PanelMember)
-            .where(PanelMember.challenge_id == challenge.id)
-            .options(selectinload(PanelMember.expert))
-            .order_by(PanelMember.id)
-        )
+    return db.all(
+        select(PanelMember)
+        .where(PanelMember.challenge_id == challenge.id)
+        .options(selectinload(PanelMember.expert))
+        .order_by(PanelMember.id)
     )
 
 
 def panel_experts(challenge: Challenge) -> list[User]:
     """The active experts of the challenge's panel, by name."""
-    return list(
-        db.session.exec(
-            select(User)
-            .join(PanelMember, PanelMember.expert_id == User.id)
-            .where(PanelMember.challenge_id == challenge.id, User.active)
-            .order_by(User.name, User.id)
-        )
+    return db.all(
+        select(User)
+        .join(PanelMember, PanelMember.expert_id == User.id)
+        .where(PanelMember.challenge_id == challenge.id, User.active)
+        .order_by(User.name, User.id)
     )
 
 
 def experts_off_panel(challenge: Challenge) -> list[User]:
     """The active experts who may still join the challenge's panel, by name."""
     seated = select(PanelMember.expert_id).where(PanelMember.challenge_id == challenge.id)
-    return list(
-        db.session.exec(
-            select(User)
-            .where(User.role == Role.expert, User.active, User.id.not_in(seated))
-            .order_by(User.name, User.id)
-        )
+    return db.all(
+        select(User)
+        .where(User.role == Role.expert, User.active, User.id.not_in(seated))
+        .order_by(User.name, User.id)
     )
 
 
@@ -224,27 +210,23 @@ def detected_conflicts(
 
 
 def avoidance_requests_of(challenge: Challenge) -> list[AvoidanceRequest]:
-    return list(
-        db.session.exec(
-            select(AvoidanceRequest)
-            .join(Proposal, Proposal.id == AvoidanceRequest.proposal_id)
-            .where(Proposal.challenge_id == challenge.id)
-            .options(
-                selectinload(AvoidanceRequest.organisation),
-                selectinload(AvoidanceRequest.expert),
-            )
-            .order_by(AvoidanceRequest.requested_at, AvoidanceRequest.id)
+    return db.all(
+        select(AvoidanceRequest)
+        .join(Proposal, Proposal.id == AvoidanceRequest.proposal_id)
+        .where(Proposal.challenge_id == challenge.id)
+        .options(
+            selectinload(AvoidanceRequest.organisation),
+            selectinload(AvoidanceRequest.expert),
         )
+        .order_by(AvoidanceRequest.requested_at, AvoidanceRequest.id)
     )
 
 
 def avoidance_requests_for(proposal: Proposal) -> list[AvoidanceRequest]:
-    return list(
-        db.session.exec(
-            select(AvoidanceRequest)
-            .where(AvoidanceRequest.proposal_id == proposal.id)
-            .order_by(AvoidanceRequest.requested_at, AvoidanceRequest.id)
-        )
+    return db.all(
+        select(AvoidanceRequest)
+        .where(AvoidanceRequest.proposal_id == proposal.id)
+        .order_by(AvoidanceRequest.requested_at, AvoidanceRequest.id)
     )
 
 
@@ -253,14 +235,12 @@ def avoidance_requests_for(proposal: Proposal) -> list[AvoidanceRequest]:
 
 def candidates(proposal: Proposal) -> list[User]:
     """The panel's experts who may be assigned the proposal (permissions.ASSIGNMENT_RULES)."""
-    return list(
-        db.session.exec(
-            select(User)
-            .join(PanelMember, PanelMember.expert_id == User.id)
-            .join(Proposal, Proposal.challenge_id == PanelMember.challenge_id)
-            .where(Proposal.id == proposal.id, assignable(User, Proposal))
-            .order_by(User.name, User.id)
-        )
+    return db.all(
+        select(User)
+        .join(PanelMember, PanelMember.expert_id == User.id)
+        .join(Proposal, Proposal.challenge_id == PanelMember.challenge_id)
+        .where(Proposal.id == proposal.id, assignable(User, Proposal))
+        .order_by(User.name, User.id)
     )
 
 
@@ -286,7 +266,7 @@ def assignments_of(proposal: Proposal) -> list[Assignment]:
 
 
 def challenge_assignments(challenge_id: int) -> list[Assignment]:
-    return list(db.session.exec(select(Assignment).where(Assignment.challenge_id == challenge_id)))
+    return db.all(select(Assignment).where(Assignment.challenge_id == challenge_id))
 
 
 def has_live_assignments(challenge_id: int, expert_id: int) -> bool:
@@ -300,15 +280,13 @@ def has_live_assignments(challenge_id: int, expert_id: int) -> bool:
 
 
 def proposals_in_review(challenge: Challenge) -> list[Proposal]:
-    return list(
-        db.session.exec(
-            select(Proposal)
-            .where(
-                Proposal.challenge_id == challenge.id,
-                Proposal.status == ProposalStatus.in_review,
-            )
-            .order_by(Proposal.id)
+    return db.all(
+        select(Proposal)
+        .where(
+            Proposal.challenge_id == challenge.id,
+            Proposal.status == ProposalStatus.in_review,
         )
+        .order_by(Proposal.id)
     )
 
 
@@ -338,7 +316,7 @@ def open_assignments_in_conflict(
         statement = statement.where(Assignment.expert_id.in_(expert_ids))
     if proposal_ids is not None:
         statement = statement.where(Assignment.proposal_id.in_(proposal_ids))
-    return list(db.session.exec(statement))
+    return db.all(statement)
 
 
 # ---- the formal check's appeals and the panel's due date ------------------------------------
@@ -376,12 +354,12 @@ def overdue_assignments(challenge: Challenge, now: datetime) -> set[int]:
     if schedule is None or clock.local_date(now) <= schedule.due_on:
         return set()
     return set(
-        db.session.exec(
+        db.all(
             select(Assignment.id).where(
                 Assignment.challenge_id == challenge.id,
                 Assignment.status == AssignmentStatus.assigned,
             )
-        ).all()
+        )
     )
 
 
@@ -402,10 +380,8 @@ def my_assignments(user: User) -> Select:
 
 def my_proposals(user: User) -> list[Proposal]:
     """The proposals the expert may see, with their challenges (a conflict may name one)."""
-    return list(
-        db.session.exec(
-            visible_proposals(user).options(selectinload(Proposal.challenge)).order_by(Proposal.id)
-        )
+    return db.all(
+        visible_proposals(user).options(selectinload(Proposal.challenge)).order_by(Proposal.id)
     )
 
 

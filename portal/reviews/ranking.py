@@ -131,13 +131,11 @@ def divergence_threshold() -> float:
 
 def submitted_totals(challenge: Challenge) -> list[tuple[int, int, float]]:
     """(proposal id, expert id, total) of every submitted review of the challenge: one query."""
-    return list(
-        db.session.exec(
-            select(Review.proposal_id, Review.expert_id, sa.cast(Review.total, sa.Float)).where(
-                Review.challenge_id == challenge.id,
-                Review.status == ReviewStatus.submitted,
-                Review.total.is_not(None),
-            )
+    return db.all(
+        select(Review.proposal_id, Review.expert_id, sa.cast(Review.total, sa.Float)).where(
+            Review.challenge_id == challenge.id,
+            Review.status == ReviewStatus.submitted,
+            Review.total.is_not(None),
         )
     )
 
@@ -201,9 +199,7 @@ def ranking(challenge: Challenge) -> Ranking:
     ordered = sorted(rows.values(), key=key)
     for i, row in enumerate(ordered, start=1):
         row.rank = i
-    names = dict(
-        db.session.exec(select(User.id, User.name).where(User.id.in_(list(by_reviewer)))).all()
-    )
+    names = dict(db.all(select(User.id, User.name).where(User.id.in_(list(by_reviewer)))))
     reviewers = [
         ReviewerStats(
             expert_name=names[rid],
