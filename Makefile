@@ -110,7 +110,7 @@ translations: $(VENV)/.installed
 
 # Extract new strings into the catalogues (then translate the empty msgstr in the .po files).
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --no-location --sort-output --width 100 .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ln:1,2 -o portal/translations/messages.pot --no-location --sort-output --width 100 .
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching --ignore-obsolete --width 100
 
 clean:

@@ -8,6 +8,8 @@ exactly what Flask-Babel's do.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from babel.support import NullTranslations, Translations
 from flask import g
 from flask_babel import get_locale, get_translations
@@ -43,6 +45,23 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
 
 def lazy_gettext(string: str, **variables) -> LazyString:
     return LazyString(gettext, string, **variables)
+
+
+@dataclass(frozen=True)
+class Plural:
+    """A message with a singular and a plural form whose count is not known yet: filling it in
+    (`plural % params`) translates it under the locale then in force, in the form that
+    `params["num"]` calls for. The lazy counterpart of ngettext, for a catalogue of messages."""
+
+    singular: str
+    plural: str
+
+    def __mod__(self, params: dict) -> str:
+        return catalogue().ungettext(self.singular, self.plural, params["num"]) % params
+
+
+def lazy_ngettext(singular: str, plural: str) -> Plural:
+    return Plural(singular, plural)
 
 
 def current_language() -> str:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import format_datetime, get_locale
+from flask_babel.speaklater import LazyString
 
 # Babel's fields that are plain digits in every language, as strftime writes them.
 _DIGIT_FIELDS = {"yyyy": "%Y", "MM": "%m", "dd": "%d", "HH": "%H", "mm": "%M", "ss": "%S"}
@@ -68,6 +69,17 @@ def format_local(moment: datetime | None, pattern: str = "yyyy-MM-dd HH:mm") -> 
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(_zone(current_app.config["TIME_ZONE"])).strftime(digits)
+
+
+def lazy_money(amount: Decimal | int | float | None) -> LazyString:
+    """format_money(amount) worked out when the text is shown, under the locale then in force:
+    a sum in a lazy message (a notification's), written for each reader in their language."""
+    return LazyString(format_money, amount)
+
+
+def lazy_local(moment: datetime | None) -> LazyString:
+    """format_local(moment) worked out when the text is shown, as lazy_money."""
+    return LazyString(format_local, moment)
 
 
 def machine_time(moment: datetime) -> str:

@@ -139,19 +139,13 @@ def tell_administrators(membership: Membership) -> None:
     """The organisation's administrators learn that someone asks to join (inbox and e-mail)."""
     name, email = membership.user.name, membership.user.email
     org = membership.organisation
-    org_name = org.name
     notify(
         administrators(org.id),
         "membership_requested",
-        lambda: _("%(name)s asks to join %(org)s", name=name, org=org_name),
-        lambda: _(
-            "%(name)s (%(email)s) registered with the credit code of %(org)s. Approve or refuse "
-            "the request on your organisation's page.",
-            name=name,
-            email=email,
-            org=org_name,
-        ),
         link=ORGANISATION_PAGE,
+        name=name,
+        email=email,
+        org=org.name,
     )
 
 
@@ -198,14 +192,7 @@ def approve(membership: Membership, *, by: User, now: datetime | None = None) ->
     states.set_membership_status(
         membership, MembershipStatus.approved, by=by, action="membership.approved", now=now
     )
-    org_name = organisation.name
-    notify(
-        [user],
-        "membership_approved",
-        lambda: _("You are now a member of %(org)s", org=org_name),
-        lambda: _("You can now see and prepare your organisation's proposals."),
-        link="/proposals",
-    )
+    notify([user], "membership_approved", link="/proposals", org=organisation.name)
     return membership
 
 
@@ -226,13 +213,12 @@ def refuse(
         reason=reason,
         now=now,
     )
-    org_name = organisation.name
     notify(
         [membership.user],
-        "membership_refused",
-        lambda: _("%(org)s did not approve your request to join", org=org_name),
-        lambda: _("Reason: %(reason)s", reason=reason) if reason else "",
+        "membership_refused" if reason else "membership_refused.without_reason",
         link="/membership",
+        org=organisation.name,
+        reason=reason,
     )
     return membership
 
@@ -246,13 +232,7 @@ def promote(membership: Membership, *, by: User) -> Membership:
     if membership.role is MembershipRole.administrator:
         raise DomainError(_("%(name)s is already an administrator.", name=membership.user.name))
     _set_role(membership, MembershipRole.administrator, by=by, action="membership.promoted")
-    org_name = organisation.name
-    notify(
-        [membership.user],
-        "membership_promoted",
-        lambda: _("You are now an administrator of %(org)s", org=org_name),
-        link=ORGANISATION_PAGE,
-    )
+    notify([membership.user], "membership_promoted", link=ORGANISATION_PAGE, org=organisation.name)
     return membership
 
 
@@ -292,14 +272,7 @@ def remove(membership: Membership, *, by: User, now: datetime | None = None) -> 
     states.set_membership_status(
         membership, MembershipStatus.removed, by=by, action="membership.removed", now=now
     )
-    org_name = organisation.name
-    notify(
-        [membership.user],
-        "membership_removed",
-        lambda: _("You are no longer a member of %(org)s", org=org_name),
-        lambda: _("An administrator of %(org)s removed you from it.", org=org_name),
-        link="/membership",
-    )
+    notify([membership.user], "membership_removed", link="/membership", org=organisation.name)
     return membership
 
 
@@ -341,11 +314,5 @@ def name_administrator(
         _set_role(
             membership, MembershipRole.administrator, by=by, action="membership.named_administrator"
         )
-    org_name = organisation.name
-    notify(
-        [user],
-        "membership_named_administrator",
-        lambda: _("Platform staff made you the administrator of %(org)s", org=org_name),
-        link=ORGANISATION_PAGE,
-    )
+    notify([user], "membership_named_administrator", link=ORGANISATION_PAGE, org=organisation.name)
     return membership

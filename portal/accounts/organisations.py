@@ -110,12 +110,11 @@ def upload_licence(
         organisation,
         after={"filename": stored.filename, "sha256": stored.sha256, "size": stored.size},
     )
-    name = organisation.name
     notify(
         platform_admins(),
         "organisation_licence_uploaded",
-        lambda: _("%(org)s uploaded its business licence for verification", org=name),
         link=staff_page(organisation),
+        org=organisation.name,
     )
     return organisation
 
@@ -123,8 +122,15 @@ def upload_licence(
 # ---- platform staff -----------------------------------------------------------------------------
 
 
-def _tell_administrators(organisation: Organisation, kind: str, title, body=lambda: "") -> None:
-    notify(administrators(organisation.id), kind, title, body, link=ORGANISATION_PAGE)
+def _tell_administrators(organisation: Organisation, kind: str, **params) -> None:
+    """Notify the organisation's administrators of `kind`; its name is the message's `org`."""
+    notify(
+        administrators(organisation.id),
+        kind,
+        link=ORGANISATION_PAGE,
+        org=organisation.name,
+        **params,
+    )
 
 
 def verify(organisation: Organisation, *, by: User, now: datetime | None = None) -> Organisation:
@@ -134,13 +140,7 @@ def verify(organisation: Organisation, *, by: User, now: datetime | None = None)
     if not organisation.licence_stored_name:
         raise DomainError(_("There is no business licence to check yet."))
     states.set_organisation_status(organisation, OrgStatus.verified, by=by, now=now)
-    name = organisation.name
-    _tell_administrators(
-        organisation,
-        "organisation_verified",
-        lambda: _("%(org)s has been verified", org=name),
-        lambda: _("Platform staff checked the business licence. Your proposals can be submitted."),
-    )
+    _tell_administrators(organisation, "organisation_verified")
     return organisation
 
 
@@ -152,17 +152,7 @@ def reject(
     _decided(organisation, OrgStatus.rejected)
     reason = given_text(reason, "reason", _("Say why, so that the administrator can correct it."))
     states.set_organisation_status(organisation, OrgStatus.rejected, by=by, reason=reason, now=now)
-    name = organisation.name
-    _tell_administrators(
-        organisation,
-        "organisation_rejected",
-        lambda: _("%(org)s was not verified", org=name),
-        lambda: _(
-            "Reason: %(reason)s\nCorrect this and upload the business licence again on your "
-            "organisation's page.",
-            reason=reason,
-        ),
-    )
+    _tell_administrators(organisation, "organisation_rejected", reason=reason)
     return organisation
 
 
@@ -212,11 +202,5 @@ def edit(organisation: Organisation, details: Details, *, by: User, reason: str)
     audit.record(
         by, "organisation.edited", organisation, before=before, after={**after, "reason": reason}
     )
-    name = organisation.name
-    _tell_administrators(
-        organisation,
-        "organisation_edited",
-        lambda: _("Platform staff changed the details of %(org)s", org=name),
-        lambda: _("Reason: %(reason)s", reason=reason),
-    )
+    _tell_administrators(organisation, "organisation_edited", reason=reason)
     return organisation

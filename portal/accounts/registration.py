@@ -131,9 +131,6 @@ def register_expert(
     if user is None:
         return None
     notify(
-        platform_admins(),
-        "expert_registered",
-        lambda: _("Expert %(name)s is waiting for activation", name=user.name),
-        link="/admin/users?state=inactive",
+        platform_admins(), "expert_registered", link="/admin/users?state=inactive", name=user.name
     )
     return user

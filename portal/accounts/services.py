@@ -171,7 +171,7 @@ def set_active(target: User, active: bool, *, by: User) -> User:
         after=audit.snapshot(target, "active"),
     )
     if active:
-        notify([target], "account_activated", lambda: _("Your account has been activated."))
+        notify([target], "account_activated")
     return target
 
 

@@ -15,7 +15,7 @@ reminder).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,9 +30,8 @@ from portal.alerts import queries
 from portal.alerts.models import ReminderKind, SentReminder
 from portal.awards.queries import active_staff
 from portal.db import db
-from portal.i18n import gettext as _
 from portal.notifications.services import notify
-from portal.presentation import format_local
+from portal.presentation import lazy_local
 from portal.reviews.links import score_path
 
 OFFICER_OBJECTIONS_PATH = "/officer/objections"
@@ -40,14 +39,14 @@ OFFICER_OBJECTIONS_PATH = "/officer/objections"
 
 @dataclass(frozen=True)
 class Reminder:
-    """One reminder about one object, for the people it concerns."""
+    """One reminder about one object, for the people it concerns; its message is the
+    notification `reminder_<kind>`, filled in with `params`."""
 
     kind: ReminderKind
     object_id: int
     occasion: str
     people: list[User]
-    title: Callable[[], str]
-    body: Callable[[], str]
+    params: dict[str, object]
     link: str
 
     @property
@@ -69,41 +68,17 @@ def _reviews(now: datetime) -> Iterable[Reminder]:
     for item in due:
         assignment, due_at = item.assignment, item.due_at
         challenge = assignment.proposal.challenge
-        number, title, proposal_id = challenge.number, challenge.title, assignment.proposal_id
         expert = experts.get(assignment.expert_id)
         if expert is None:
             continue
-        if due_at <= now:
-            yield Reminder(
-                ReminderKind.review_overdue,
-                assignment.id,
-                due_at.isoformat(),
-                [expert],
-                lambda number=number: _("Your review for %(number)s is overdue", number=number),
-                lambda title=title, due_at=due_at: _(
-                    "Your review of a proposal for “%(title)s” was due %(due)s. Please submit "
-                    "it, or tell the programme office if you cannot.",
-                    title=title,
-                    due=format_local(due_at),
-                ),
-                score_path(proposal_id),
-            )
-        else:
-            yield Reminder(
-                ReminderKind.review_due,
-                assignment.id,
-                due_at.isoformat(),
-                [expert],
-                lambda number=number, due_at=due_at: _(
-                    "Your review for %(number)s is due %(due)s",
-                    number=number,
-                    due=format_local(due_at),
-                ),
-                lambda title=title: _(
-                    "A proposal for “%(title)s” is waiting for your scores.", title=title
-                ),
-                score_path(proposal_id),
-            )
+        yield Reminder(
+            ReminderKind.review_overdue if due_at <= now else ReminderKind.review_due,
+            assignment.id,
+            due_at.isoformat(),
+            [expert],
+            {"number": challenge.number, "title": challenge.title, "due": lazy_local(due_at)},
+            score_path(assignment.proposal_id),
+        )
 
 
 def _drafts(now: datetime) -> Iterable[Reminder]:
@@ -112,8 +87,7 @@ def _drafts(now: datetime) -> Iterable[Reminder]:
     applicants = queries.applicants_of(p.lead_org_id for p in drafts)
     for proposal in drafts:
         challenge = proposal.challenge
-        deadline, number = challenge.deadline, challenge.number
-        name = proposal.title or challenge.title
+        deadline = challenge.deadline
         kind = (
             ReminderKind.draft_deadline_day
             if deadline <= now + last
@@ -124,16 +98,11 @@ def _drafts(now: datetime) -> Iterable[Reminder]:
             proposal.id,
             deadline.isoformat(),
             applicants.get(proposal.lead_org_id, []),
-            lambda number=number, deadline=deadline: _(
-                "The deadline of %(number)s is %(deadline)s",
-                number=number,
-                deadline=format_local(deadline),
-            ),
-            lambda name=name: _(
-                "Your organisation's proposal “%(name)s” is still a draft. Submit it before the "
-                "deadline: a draft is not considered.",
-                name=name,
-            ),
+            {
+                "number": challenge.number,
+                "deadline": lazy_local(deadline),
+                "name": proposal.title or challenge.title,
+            },
             f"/proposals/{proposal.id}",
         )
 
@@ -146,32 +115,13 @@ def _milestones(now: datetime) -> Iterable[Reminder]:
     leaders = queries.users_by_id(a.proposal.leader_user_id for a in awards)
     for milestone in milestones:
         award = milestone.award
-        due, title, project = milestone.due_date, milestone.title, award.proposal.title
-        overdue = due < today
+        due = milestone.due_date
         yield Reminder(
-            ReminderKind.milestone_overdue if overdue else ReminderKind.milestone_due,
+            ReminderKind.milestone_overdue if due < today else ReminderKind.milestone_due,
             milestone.id,
             due.isoformat(),
             queries.team_of(award, applicants, leaders),
-            (
-                lambda title=title, project=project: _(
-                    "Milestone “%(title)s” of %(project)s is overdue", title=title, project=project
-                )
-            )
-            if overdue
-            else (
-                lambda title=title, project=project, due=due: _(
-                    "Milestone “%(title)s” of %(project)s is due %(due)s",
-                    title=title,
-                    project=project,
-                    due=due.isoformat(),
-                )
-            ),
-            lambda due=due: _(
-                "It is due %(due)s. Report what was delivered on the project page; accepting it "
-                "releases the tranche.",
-                due=due.isoformat(),
-            ),
+            {"title": milestone.title, "project": award.proposal.title, "due": due.isoformat()},
             f"/projects/{award.id}",
         )
 
@@ -180,19 +130,12 @@ def _publicity(now: datetime) -> Iterable[Reminder]:
     awards = queries.publicity_ended_with_objections(now)
     staff = active_staff() if awards else []
     for award in awards:
-        project, number = award.proposal.title, award.challenge.number
         yield Reminder(
             ReminderKind.publicity_objections,
             award.id,
             award.publicity_ends_at.isoformat(),
             staff,
-            lambda project=project: _(
-                "The publicity of %(project)s has ended with objections open", project=project
-            ),
-            lambda number=number: _(
-                "Resolve the open objections before the award on %(number)s can be confirmed.",
-                number=number,
-            ),
+            {"project": award.proposal.title, "number": award.challenge.number},
             OFFICER_OBJECTIONS_PATH,
         )
 
@@ -203,19 +146,12 @@ def _approvals(now: datetime) -> Iterable[Reminder]:
     decisions = queries.decisions_waiting(now - _days("REMINDER_DECISION_APPROVAL_DAYS"))
     staff = active_staff() if decisions else []
     for decision in decisions:
-        number = decision.challenge.number
         yield Reminder(
             ReminderKind.decision_approval,
             decision.id,
             decision.proposed_at.isoformat(),
             [person for person in staff if person.id != decision.proposed_by_id],
-            lambda number=number: _(
-                "The decision on %(number)s is still waiting for approval", number=number
-            ),
-            lambda: _(
-                "Another staff member proposed it; approve it or return it with a reason. "
-                "Applicants hear nothing until it takes effect."
-            ),
+            {"number": decision.challenge.number},
             f"/officer/challenges/{decision.challenge_id}/decision",
         )
 
@@ -288,13 +224,7 @@ def run_due(now: datetime | None = None) -> Counter[ReminderKind]:
                 continue
             sent_before.add(key)
             if _claim(reminder, person, now):
-                notify(
-                    [person],
-                    f"reminder_{reminder.kind}",
-                    reminder.title,
-                    reminder.body,
-                    link=reminder.link,
-                )
+                notify([person], f"reminder_{reminder.kind}", link=reminder.link, **reminder.params)
                 sent[reminder.kind] += 1
             db.session.commit()
     return sent

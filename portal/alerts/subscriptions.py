@@ -16,7 +16,7 @@ from portal.db import db
 from portal.errors import ValidationFailed, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
-from portal.presentation import format_local
+from portal.presentation import lazy_local
 
 
 def _settings(user: User) -> AlertSettings:
@@ -84,20 +84,15 @@ def reset_feed(*, by: User) -> str:
 
 def tell_followers(challenge: Challenge) -> int:
     """Tell whoever follows the challenge's chain or link that it has been published."""
-    number, title = challenge.number, challenge.title
     link = challenge.chain_link
-    where = f"{link.chain.name} · {link.name}" if link is not None else ""
-    deadline = challenge.deadline
     made = notify(
         queries.followers_of(challenge),
         "challenge_published",
-        lambda: _("New challenge on %(where)s: %(number)s", where=where, number=number),
-        lambda: _(
-            "“%(title)s” is open for proposals until %(deadline)s.",
-            title=title,
-            deadline=format_local(deadline),
-        ),
-        link=f"/challenges/{number}",
+        link=f"/challenges/{challenge.number}",
+        where=f"{link.chain.name} · {link.name}" if link is not None else "",
+        number=challenge.number,
+        title=challenge.title,
+        deadline=lazy_local(challenge.deadline),
     )
     return len(made)
 
@@ -105,12 +100,12 @@ def tell_followers(challenge: Challenge) -> int:
 def tell_drafters(clarification: Clarification) -> int:
     """Tell the applicants drafting for the challenge, who asked for it, of an answer."""
     challenge = clarification.challenge
-    number, question, answer = challenge.number, clarification.question, clarification.answer
     made = notify(
         queries.drafters_hearing_answers(challenge.id, besides=clarification.asked_by_id),
         "clarification_published",
-        lambda: _("A question on %(number)s was answered", number=number),
-        lambda: _("Question: %(question)s\nAnswer: %(answer)s", question=question, answer=answer),
-        link=f"/challenges/{number}#clarifications",
+        link=f"/challenges/{challenge.number}#clarifications",
+        number=challenge.number,
+        question=clarification.question,
+        answer=clarification.answer,
     )
     return len(made)

@@ -56,14 +56,10 @@ from portal.vocabulary import DepartureKind
 APPROVAL_MODES = ("departures", "always", "never")
 WINNER, RESERVE, NOT_FUNDED = "winner", "reserve", "not_funded"
 
-OUTCOME_TITLES = {
-    ProposalStatus.awarded: lambda t: _("Your proposal “%(title)s” has been selected", title=t),
-    ProposalStatus.reserve: lambda t: _(
-        "Your proposal “%(title)s” is on the reserve list", title=t
-    ),
-    ProposalStatus.not_funded: lambda t: _(
-        "Your proposal “%(title)s” was not selected for funding", title=t
-    ),
+OUTCOME_MESSAGES = {
+    ProposalStatus.awarded: "proposal_decided.awarded",
+    ProposalStatus.reserve: "proposal_decided.reserve",
+    ProposalStatus.not_funded: "proposal_decided.not_funded",
 }
 
 
@@ -334,12 +330,11 @@ def propose(
         "proposed_by_id",
     )
     if decision.needs_approval:
-        number = challenge.number
         notify(
             [u for u in queries.active_staff() if u.id != by.id],
             "decision_proposed",
-            lambda: _("A decision of %(number)s awaits your approval", number=number),
             link=f"/officer/challenges/{challenge.id}/decision",
+            number=challenge.number,
         )
     else:
         _take_effect(challenge, decision, by=by, now=now)
@@ -393,14 +388,13 @@ def return_decision(decision: Decision, *, by: User, reason: str) -> Decision:
     )
     reason = given_text(reason, "reason", _("Say why the decision is returned."))
     states.set_decision_status(decision, DecisionStatus.returned, by=by, reason=reason)
-    number = decision.challenge.number
     proposer = db.session.get(User, decision.proposed_by_id) if decision.proposed_by_id else None
     notify(
         [proposer] if proposer else [],
         "decision_returned",
-        lambda: _("Your decision of %(number)s was returned", number=number),
-        lambda: reason,
         link=f"/officer/challenges/{decision.challenge_id}/decision",
+        number=decision.challenge.number,
+        reason=reason,
     )
     return decision
 
@@ -426,12 +420,11 @@ def _take_effect(
             start_publicity(proposal, by=by)  # 公示
     challenge_states.set_status(challenge, ChallengeStatus.decided, by=by, now=now)
     for proposal in proposals:
-        message, title = OUTCOME_TITLES[proposal.status], proposal.title
         notify(
             applicants_of(proposal),
-            "proposal_decided",
-            lambda m=message, t=title: m(t),
+            OUTCOME_MESSAGES[proposal.status],
             link=feedback_path(proposal.id),
+            title=proposal.title,
         )
 
 
@@ -481,19 +474,14 @@ def reopen(decision: Decision, *, by: User, reason: str) -> Decision:
             proposal, ProposalStatus.in_review, by=by, now=now, action="proposal.decision_reopened"
         )
     challenge_states.set_status(challenge, ChallengeStatus.reviewing, by=by, now=now)
-    number = challenge.number
     for proposal in proposals:
-        title = proposal.title
         notify(
             applicants_of(proposal),
             "decision_reopened",
-            lambda t=title: _("The decision on “%(title)s” has been reopened", title=t),
-            lambda: _(
-                "The funding decision of %(number)s is being made again: %(reason)s",
-                number=number,
-                reason=reason,
-            ),
             link=feedback_path(proposal.id),
+            title=proposal.title,
+            number=challenge.number,
+            reason=reason,
         )
     return decision
 
@@ -503,12 +491,7 @@ def _close_objection(objection: Objection, *, by: User, reason: str, now) -> Non
         states.set_objection_status(
             objection, ObjectionStatus.upheld, by=by, reason=reason, now=now
         )
-        notify(
-            [objection.objector],
-            "objection_resolved",
-            lambda: _("Your objection was upheld"),
-            lambda: reason,
-        )
+        notify([objection.objector], "objection_resolved.upheld", reason=reason)
 
 
 # ---- in one step ------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from portal.db import db, money
 from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
-from portal.presentation import format_money
+from portal.presentation import format_money, lazy_money
 
 CENT = Decimal("0.01")
 
@@ -148,13 +148,7 @@ def report_milestone(
     states.set_milestone_status(milestone, MilestoneStatus.reported, by=by)
     if award.confirmed_by_id:
         officer = db.session.get(User, award.confirmed_by_id)
-        title = milestone.title
-        notify(
-            [officer],
-            "milestone_reported",
-            lambda: _("Milestone reported: %(title)s", title=title),
-            link=project_link(award),
-        )
+        notify([officer], "milestone_reported", link=project_link(award), title=milestone.title)
     return report
 
 
@@ -210,14 +204,8 @@ def accept_report(
         recorded_at=clock.now(),
     )
     audit.created(by, "disbursement.recorded", disbursement)
-    title = milestone.title
     tell_team(
-        award,
-        "milestone_accepted",
-        lambda: _("Milestone accepted: %(title)s", title=title),
-        lambda: _(
-            "The tranche of %(amount)s is released.", amount=format_money(disbursement.amount)
-        ),
+        award, "milestone_accepted", title=milestone.title, amount=lazy_money(disbursement.amount)
     )
     return disbursement
 
@@ -228,13 +216,7 @@ def return_report(report: MilestoneReport, *, by: User, comments: str) -> Milest
     comments = given_text(comments, "comments", _("Say what must change in a new report."))
     _decide(report, ReportDecision.returned, by=by, comments=comments)
     states.set_milestone_status(milestone, MilestoneStatus.returned, by=by)
-    title = milestone.title
-    tell_team(
-        award,
-        "milestone_returned",
-        lambda: _("Milestone report returned: %(title)s", title=title),
-        lambda: comments,
-    )
+    tell_team(award, "milestone_returned", title=milestone.title, reason=comments)
     return report
 
 

@@ -41,7 +41,7 @@ from portal.db import db, money
 from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
-from portal.presentation import format_local, format_money
+from portal.presentation import format_money, lazy_local
 from portal.proposals import states as proposal_states
 from portal.proposals.models import Proposal, ProposalStatus
 
@@ -69,12 +69,8 @@ def start_publicity(proposal: Proposal, *, by: User | None) -> Award:
     )
     award.proposal = proposal
     audit.created(by, "award.publicity_started", award)
-    title = proposal.title
     tell_team(
-        award,
-        "award_in_publicity",
-        lambda: _("Your project %(title)s is in publicity", title=title),
-        lambda: _("The publicity period ends %(end)s.", end=format_local(award.publicity_ends_at)),
+        award, "award_in_publicity", title=proposal.title, end=lazy_local(award.publicity_ends_at)
     )
     return award
 
@@ -99,12 +95,11 @@ def lodge_objection(
         objection.evidence_size = stored.size
         objection.evidence_sha256 = stored.sha256
     audit.created(by, "objection.lodged", objection)
-    title = award.proposal.title
     notify(
         queries.active_staff(),
         "objection_lodged",
-        lambda: _("Objection lodged against %(title)s", title=title),
         link=f"/officer/objections/{objection.id}",
+        title=award.proposal.title,
     )
     return objection
 
@@ -133,10 +128,9 @@ def resolve_objection(
         _revoke(award, by=by, reason=reason, cause=objection)
     notify(
         [objection.objector],
-        "objection_resolved",
-        lambda: _("Your objection was upheld") if upheld else _("Your objection was dismissed"),
-        lambda: reason,
+        "objection_resolved.upheld" if upheld else "objection_resolved.dismissed",
         link=f"/publicity/{award.challenge.number}",
+        reason=reason,
     )
     if promote_id is not None:
         promote_reserve(promote_id, by=by, replacing=award)
@@ -151,19 +145,8 @@ def _revoke(award: Award, *, by: User, reason: str, cause: Objection) -> None:
     for other in award.objections:
         if other is not cause and other.status is ObjectionStatus.open:
             states.set_objection_status(other, ObjectionStatus.upheld, by=by, reason=reason)
-            notify(
-                [other.objector],
-                "objection_resolved",
-                lambda: _("Your objection was upheld"),
-                lambda: reason,
-            )
-    title = award.proposal.title
-    tell_team(
-        award,
-        "award_revoked",
-        lambda: _("The award of %(title)s has been revoked", title=title),
-        lambda: reason,
-    )
+            notify([other.objector], "objection_resolved.upheld", reason=reason)
+    tell_team(award, "award_revoked", title=award.proposal.title, reason=reason)
 
 
 def promote_reserve(proposal_id: int, *, by: User, replacing: Award) -> Award:
@@ -229,17 +212,11 @@ def confirm_award(
     award.milestones = milestones.planned_milestones(plan)
     award.indicators = award_targets.award_indicators(indicator_rows, targets)
     states.set_status(award, AwardStatus.confirmed, by=by, now=now)
-    title = award.proposal.title
-    days = current_app.config["NOTICE_TASK_BOOK_DAYS"]
     tell_team(
         award,
         "award_confirmed",
-        lambda: _("Your project %(title)s is confirmed", title=title),
-        lambda: _(
-            "Sign the task book with the programme office within %(days)s days of the "
-            "award notice; the project starts when it is signed.",
-            days=days,
-        ),
+        title=award.proposal.title,
+        days=current_app.config["NOTICE_TASK_BOOK_DAYS"],
     )
     return award
 
@@ -264,13 +241,7 @@ def start_project(award: Award, *, by: User, task_book_signed_on: date | None) -
         raise ValidationFailed({"task_book_signed_on": problem})
     award.task_book_signed_on = task_book_signed_on
     states.set_status(award, AwardStatus.active, by=by, action="award.started")
-    title = award.proposal.title
-    tell_team(
-        award,
-        "project_started",
-        lambda: _("Project %(title)s has started", title=title),
-        lambda: _("The task book is signed; report each milestone as it falls due."),
-    )
+    tell_team(award, "project_started", title=award.proposal.title)
     return award
 
 
@@ -307,12 +278,7 @@ def complete_project(
         )
     award.acceptance_comments = (comments or "").strip()
     states.set_status(award, AwardStatus.completed, by=by)
-    title = award.proposal.title
-    tell_team(
-        award,
-        "project_completed",
-        lambda: _("Project %(title)s passed final acceptance", title=title),
-    )
+    tell_team(award, "project_completed", title=award.proposal.title)
     return award
 
 
@@ -355,14 +321,11 @@ def terminate_project(
     award.refund_due = refund
     states.set_status(award, to, by=by, reason=reason)
     milestones.cancel_open_milestones(award, by=by)
-    title = award.proposal.title
     tell_team(
         award,
         "award_revoked" if revoke else "project_terminated",
-        (lambda: _("The award of %(title)s has been revoked", title=title))
-        if revoke
-        else (lambda: _("Project %(title)s has been terminated", title=title)),
-        lambda: reason,
+        title=award.proposal.title,
+        reason=reason,
     )
     return award
 
@@ -413,14 +376,10 @@ def decide_stage_gate(
 
 
 def _tell_gate_outcome(award: Award, gate: str, outcome: GateOutcome, reason: str) -> None:
-    title = award.proposal.title
     tell_team(
         award,
-        "stage_gate",
-        lambda: (
-            _("%(title)s continues after %(gate)s", title=title, gate=gate)
-            if outcome is GateOutcome.continued
-            else _("%(title)s was eliminated at %(gate)s", title=title, gate=gate)
-        ),
-        lambda: reason,
+        "stage_gate.continued" if outcome is GateOutcome.continued else "stage_gate.eliminated",
+        title=award.proposal.title,
+        gate=gate,
+        reason=reason,
     )

@@ -3,8 +3,6 @@ their own language, with a link to the project's page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from portal.awards import queries
 from portal.awards.models import Award
 from portal.notifications.services import notify
@@ -14,8 +12,6 @@ def project_link(award: Award) -> str:
     return f"/projects/{award.id}"
 
 
-def tell_team(
-    award: Award, kind: str, title: Callable[[], str], body: Callable[[], str] = lambda: ""
-) -> None:
-    """Notify the project's team of `kind`; `title` and `body` as for notify()."""
-    notify(queries.lead_users(award), kind, title, body, link=project_link(award))
+def tell_team(award: Award, kind: str, **params) -> None:
+    """Notify the project's team of `kind`, filled in with `params` as by notify()."""
+    notify(queries.lead_users(award), kind, link=project_link(award), **params)

@@ -62,8 +62,8 @@ def answer(clarification: Clarification, answer: str, *, by: User) -> Clarificat
     notify(
         [db.session.get(User, clarification.asked_by_id)],
         "clarification_answered",
-        lambda: _("Your question on %(number)s has been answered", number=number),
         link=f"/challenges/{number}#clarifications",
+        number=number,
     )
     signals.question_answered.send(clarification, by=by)  # applicants drafting may be told
     return clarification

@@ -158,17 +158,12 @@ def _record(draft: Draft, pdf: bytes, *, by: User | None, batch: NoticeBatch | N
     audit.created(
         by, "notice.issued", notice, "number", "version", "award_id", "sha256", "language"
     )
-    number, version = notice.number, notice.version
     notify(
         lead_users(draft.award),
-        "notice_issued",
-        lambda: (
-            _("Award notice %(number)s issued", number=number)
-            if version == 1
-            else _("Award notice %(number)s corrected (version %(v)s)", number=number, v=version)
-        ),
-        lambda: _("The award notice of your project is ready to download."),
+        "notice_issued" if notice.version == 1 else "notice_issued.corrected",
         link=current_app.url_map.bind("").build("notices.show", {"notice_id": notice.id}),
+        number=notice.number,
+        v=notice.version,
     )
     return notice
 

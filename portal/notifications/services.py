@@ -11,22 +11,17 @@ from sqlmodel import update
 
 from portal import clock
 from portal.db import db
+from portal.notifications import messages
 from portal.notifications.mail import public_link, queue
 from portal.notifications.models import Notification, Reader, Recipient
 
 
 def notify(
-    users: Iterable[Recipient],
-    kind: str,
-    title,
-    body=lambda: "",
-    link: str = "",
+    users: Iterable[Recipient], kind: str, *, link: str = "", **params
 ) -> list[Notification]:
-    """Write a notification for each active recipient, in their own language.
-
-    `title` and `body` are callables returning translated text, called once per recipient
-    under that recipient's locale (e.g. `lambda: _("Proposal %(n)s submitted", n=number)`).
-    """
+    """Write the notification `kind` (an entry of portal.notifications.messages) for each active
+    recipient, its title and body filled in with `params` in the recipient's own language."""
+    message = messages.message(kind)
     default = current_app.config["BABEL_DEFAULT_LOCALE"] if has_app_context() else "en"
     made = []
     seen: set[int] = set()
@@ -35,21 +30,17 @@ def notify(
             continue
         seen.add(user.id)
         with force_locale(user.language or default):
+            title, body = message.render(params)
             note = Notification(
                 user_id=user.id,
-                kind=kind,
-                title=str(title()),
-                body=str(body()),
+                kind=messages.kind_of(kind),
+                title=title,
+                body=body,
                 link=link,
                 created_at=clock.now(),
             )
             db.session.add(note)
-            queue(
-                db.session,
-                user.email,
-                note.title,
-                f"{note.body}\n\n{public_link(note.link)}".strip(),
-            )
+            queue(db.session, user.email, title, f"{body}\n\n{public_link(link)}".strip())
         made.append(note)
     return made
 

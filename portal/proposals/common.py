@@ -3,6 +3,7 @@ the people to tell."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from portal.accounts.models import Organisation, Role, User
 from portal.challenges.models import Challenge, Indicator
 from portal.db import db
 from portal.errors import DomainError
+from portal.notifications.services import notify
 from portal.presentation import format_local
 from portal.proposals.models import Commitment, Proposal
 
@@ -62,6 +64,23 @@ def lead_users(proposal: Proposal) -> list[User]:
 
 def lead_administrators(proposal: Proposal) -> list[User]:
     return administrators(proposal.lead_org_id)
+
+
+def tell(
+    users: Iterable[User], kind: str, proposal: Proposal, by: User, *, link: str = "", **params
+) -> None:
+    """Notify `users` of `kind`, something `by` did to the proposal, as notify() does: the
+    message names who did it (`who`), the proposal (`title`) and its challenge (`challenge`).
+    The link is the proposal's page unless another is given."""
+    notify(
+        users,
+        kind,
+        link=link or f"/proposals/{proposal.id}",
+        who=by.name,
+        title=proposal.title,
+        challenge=proposal.challenge.number,
+        **params,
+    )
 
 
 def lock_proposal(proposal: Proposal) -> Proposal:

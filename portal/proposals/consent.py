@@ -10,7 +10,6 @@ consortium the leader signed for, and the lead's administrators are told.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app, has_app_context
@@ -33,9 +32,8 @@ from portal.db import db
 from portal.errors import DomainError, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.mail import queue
-from portal.notifications.services import notify
 from portal.proposals import signature
-from portal.proposals.common import Problem, check_open, lead_administrators, lock_proposal
+from portal.proposals.common import Problem, check_open, lead_administrators, lock_proposal, tell
 from portal.proposals.links import INVITATIONS_PATH
 from portal.proposals.models import (
     ConsentStatus,
@@ -98,24 +96,14 @@ def invite(
     lead, title, number = proposal.lead_org.name, proposal.title, proposal.challenge.number
     recipients = administrators(organisation.id)
     if recipients:
-        org_name = organisation.name
-        notify(
+        tell(
             recipients,
             "consortium_invited",
-            lambda: _(
-                "%(lead)s invites %(org)s to join its consortium for “%(title)s” (%(challenge)s)",
-                lead=lead,
-                org=org_name,
-                title=title,
-                challenge=number,
-            ),
-            lambda: _(
-                "%(who)s of %(lead)s asked. As an administrator of your organisation you accept "
-                "or decline on the invitations page.",
-                who=by.name,
-                lead=lead,
-            ),
+            proposal,
+            by,
             link=INVITATIONS_PATH,
+            lead=lead,
+            org=organisation.name,
         )
     elif email and invitable_by_email(organisation):
         member.invited_email = email
@@ -213,17 +201,7 @@ def accept(member: ConsortiumMember, *, by: User, now: datetime | None = None) -
     proposal, member = _locked(member, by)
     _answerable(proposal, member, now)
     set_consent(member, ConsentStatus.accepted, by=by, now=now)
-    _tell_lead(
-        proposal,
-        member,
-        by,
-        "consortium_accepted",
-        lambda **names: _(
-            "%(org)s accepted to join the consortium of “%(title)s” for %(challenge)s "
-            "(answered by %(who)s)",
-            **names,
-        ),
-    )
+    _tell_lead(proposal, member, by, "consortium_accepted")
     return member
 
 
@@ -239,18 +217,7 @@ def decline(
     _answerable(proposal, member, now)
     set_consent(member, ConsentStatus.declined, by=by, reason=reason, now=now)
     signature.void_current(proposal, cause=VoidCause.consent, by=by, now=now)
-    _tell_lead(
-        proposal,
-        member,
-        by,
-        "consortium_declined",
-        lambda **names: _(
-            "%(org)s declined to join the consortium of “%(title)s” for %(challenge)s "
-            "(answered by %(who)s)",
-            **names,
-        ),
-        reason,
-    )
+    _tell_lead(proposal, member, by, "consortium_declined", reason=reason)
     return member
 
 
@@ -291,13 +258,8 @@ def withdraw_consent(
         proposal,
         member,
         by,
-        "consortium_withdrawn",
-        lambda **names: _(
-            "%(org)s withdrew its consent to the consortium of “%(title)s” for %(challenge)s "
-            "(%(who)s); the proposal is a draft again",
-            **names,
-        ),
-        reason,
+        "consortium_withdrawn" if reason else "consortium_withdrawn.without_reason",
+        reason=reason,
     )
     return member
 
@@ -307,24 +269,18 @@ def _tell_lead(
     member: ConsortiumMember,
     by: User,
     kind: str,
-    title: Callable[..., str],
-    reason: str = "",
+    **params,
 ) -> None:
-    """Tell the lead organisation's administrators how `member` answered: `title(**names)`
-    says it with the organisation, the proposal, the challenge and who answered; the reason,
-    if any, follows."""
-    names = {
-        "org": member.organisation.name,
-        "title": proposal.title,
-        "challenge": proposal.challenge.number,
-        "who": by.name,
-    }
-    notify(
+    """Tell the lead organisation's administrators how `member` answered (`kind`, as
+    common.tell does); the message names the organisation (`org`) too."""
+    tell(
         lead_administrators(proposal),
         kind,
-        lambda: title(**names),
-        lambda: _("Their reason: %(reason)s", reason=reason) if reason else "",
+        proposal,
+        by,
         link=f"/proposals/{proposal.id}#members",
+        org=member.organisation.name,
+        **params,
     )
 
 

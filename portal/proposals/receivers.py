@@ -15,9 +15,8 @@ from portal.accounts.models import Role, User
 from portal.challenges import signals
 from portal.challenges.models import Challenge
 from portal.db import db
-from portal.i18n import gettext as _
 from portal.notifications.services import notify
-from portal.presentation import format_local
+from portal.presentation import lazy_local
 from portal.proposals.models import Commitment, Proposal, ProposalStatus
 
 IN_PROGRESS = (ProposalStatus.draft, ProposalStatus.submitted)
@@ -66,29 +65,16 @@ def _amended(
     deadline_to: datetime | None = None,
     **_kw,
 ) -> None:
-    number, title = challenge.number, challenge.title
-
-    def body() -> str:
-        text = _(
-            "“%(title)s” has changed. Reason: %(reason)s. Check your proposal against the new "
-            "version.",
-            title=title,
-            reason=reason,
-        )
-        if deadline_to is not None:
-            text += " " + _(
-                "The deadline moves from %(before)s to %(after)s.",
-                before=format_local(deadline_from),
-                after=format_local(deadline_to),
-            )
-        return text
-
     notify(
         applicants_in_progress(challenge),
-        "challenge_amended",
-        lambda: _("Challenge %(number)s was amended (version %(n)s)", number=number, n=version),
-        body,
-        link=f"/challenges/{number}",
+        "challenge_amended" if deadline_to is None else "challenge_amended.deadline_moved",
+        link=f"/challenges/{challenge.number}",
+        number=challenge.number,
+        n=version,
+        title=challenge.title,
+        reason=reason,
+        before=lazy_local(deadline_from),
+        after=lazy_local(deadline_to),
     )
 
 
@@ -96,11 +82,10 @@ def _amended(
 def _cancelled(challenge: Challenge, *, reason: str, was_published: bool, **_kw) -> None:
     if not was_published:  # a draft has no proposals
         return
-    number = challenge.number
     notify(
         applicants_in_progress(challenge),
         "challenge_cancelled",
-        lambda: _("Challenge %(number)s was cancelled", number=number),
-        lambda: _("Reason: %(reason)s", reason=reason),
-        link=f"/challenges/{number}",
+        link=f"/challenges/{challenge.number}",
+        number=challenge.number,
+        reason=reason,
     )

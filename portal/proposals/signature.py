@@ -31,7 +31,6 @@ from portal.errors import DomainError, ValidationFailed, require
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.notifications.mail import queue
-from portal.notifications.services import notify
 from portal.presentation import plain_number
 from portal.proposals.common import (
     Problem,
@@ -40,6 +39,7 @@ from portal.proposals.common import (
     lead_administrators,
     leader_organisation,
     lock_proposal,
+    tell,
 )
 from portal.proposals.links import pledge_path
 from portal.proposals.models import (
@@ -133,22 +133,7 @@ def name_leader(
         return
     if account is not None:
         if account.id != by.id:
-            notify(
-                [account],
-                "leader_named",
-                lambda: _(
-                    "%(who)s of %(lead)s named you team leader of “%(title)s” for %(challenge)s",
-                    who=by.name,
-                    lead=lead,
-                    title=title,
-                    challenge=number,
-                ),
-                lambda: _(
-                    "Open the pledge to confirm that you lead the team and to sign it with your "
-                    "password."
-                ),
-                link=pledge_path(proposal),
-            )
+            tell([account], "leader_named", proposal, by, link=pledge_path(proposal), lead=lead)
         return
     organisation = db.session.get(Organisation, leader_org_id)
     _invitation, token = invitations.create_invitation(
@@ -437,16 +422,5 @@ def sign_pledge(
     if previous is not None and previous.status is SignatureStatus.signed:
         void_signature(previous, cause=VoidCause.signed_again, by=by, now=now)
     signature = record_signature(proposal, by, now, remote_addr)
-    title, number = proposal.title, proposal.challenge.number
-    notify(
-        lead_administrators(proposal),
-        "pledge_signed",
-        lambda: _(
-            "%(who)s signed the pledge of “%(title)s” for %(challenge)s as its team leader",
-            who=by.name,
-            title=title,
-            challenge=number,
-        ),
-        link=f"/proposals/{proposal.id}",
-    )
+    tell(lead_administrators(proposal), "pledge_signed", proposal, by)
     return signature

@@ -16,10 +16,14 @@ from portal.accounts.models import User
 from portal.db import db
 from portal.errors import DomainError, require
 from portal.i18n import gettext as _
-from portal.i18n import ngettext
-from portal.notifications.services import notify
 from portal.proposals.checklist import IncompleteProposal, completeness_problems
-from portal.proposals.common import check_open, lead_administrators, lead_users, lock_proposal
+from portal.proposals.common import (
+    check_open,
+    lead_administrators,
+    lead_users,
+    lock_proposal,
+    tell,
+)
 from portal.proposals.models import Proposal, ProposalStatus, SubmittedVersion
 from portal.proposals.permissions import EDITABLE, can_edit, can_submit, can_withdraw
 from portal.proposals.snapshot import SubmittedContent
@@ -98,19 +102,7 @@ def submit_proposal(
     version = freeze(proposal, by=by, now=now)
     set_status(proposal, ProposalStatus.submitted, by=by, now=now)
     proposal.revision += 1
-    title, challenge_number, number = proposal.title, proposal.challenge.number, version.number
-    notify(
-        lead_users(proposal),
-        "proposal_submitted",
-        lambda: _(
-            "Proposal “%(title)s” for %(challenge)s submitted by %(who)s (version %(n)s)",
-            title=title,
-            challenge=challenge_number,
-            who=by.name,
-            n=number,
-        ),
-        link=f"/proposals/{proposal.id}",
-    )
+    tell(lead_users(proposal), "proposal_submitted", proposal, by, n=version.number)
     return version
 
 
@@ -139,18 +131,7 @@ def withdraw_proposal(proposal: Proposal, *, by: User, now: datetime | None = No
     for version in proposal.versions:
         if version.withdrawn_at is None:
             version.withdrawn_at = now
-    title, challenge_number = proposal.title, proposal.challenge.number
-    notify(
-        lead_users(proposal),
-        "proposal_withdrawn",
-        lambda: _(
-            "%(who)s withdrew proposal “%(title)s” for %(challenge)s",
-            who=by.name,
-            title=title,
-            challenge=challenge_number,
-        ),
-        link=f"/proposals/{proposal.id}",
-    )
+    tell(lead_users(proposal), "proposal_withdrawn", proposal, by)
     return proposal
 
 
@@ -168,31 +149,7 @@ def request_submission(proposal: Proposal, *, by: User, now: datetime | None = N
             )
         )
     audit.record(by, "proposal.submission_requested", proposal)
-    title, challenge_number = proposal.title, proposal.challenge.number
     open_points = len(completeness_problems(proposal, now))
-    notify(
-        recipients,
-        "submission_requested",
-        lambda: _(
-            "%(who)s asks you to submit “%(title)s” for %(challenge)s",
-            who=by.name,
-            title=title,
-            challenge=challenge_number,
-        ),
-        lambda: (
-            ngettext(
-                "As an administrator of your organisation you submit its proposals. "
-                "The checklist has %(num)s open point.",
-                "As an administrator of your organisation you submit its proposals. "
-                "The checklist has %(num)s open points.",
-                open_points,
-            )
-            if open_points
-            else _(
-                "As an administrator of your organisation you submit its proposals. "
-                "The checklist is complete."
-            )
-        ),
-        link=f"/proposals/{proposal.id}",
-    )
+    kind = "submission_requested" if open_points else "submission_requested.complete"
+    tell(recipients, kind, proposal, by, num=open_points)
     return proposal

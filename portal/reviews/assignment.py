@@ -21,7 +21,6 @@ from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
-from portal.i18n import ngettext
 from portal.notifications.services import notify
 from portal.proposals.models import Proposal, ProposalStatus
 from portal.reviews import queries, states
@@ -116,14 +115,7 @@ def assign(
     assignment = _new_assignment(proposal, expert, by)
     audit.created(by, "assignment.created", assignment)
     if notify_expert:
-        number = challenge.number
-        notify(
-            [expert],
-            "review_assigned",
-            lambda: _("A proposal of challenge %(number)s awaits your review", number=number),
-            lambda: _("Open your reviews to read and score it."),
-            link=MY_REVIEWS_PATH,
-        )
+        notify([expert], "review_assigned", link=MY_REVIEWS_PATH, number=challenge.number)
     return assignment
 
 
@@ -211,21 +203,15 @@ def _notify_assigned_in_bulk(
     by_expert: dict[int, int] = {}
     for a in made:
         by_expert[a.expert_id] = by_expert.get(a.expert_id, 0) + 1
-    number = challenge.number
     for expert in experts:
         n = by_expert.get(expert.id)
         if n:
             notify(
                 [expert],
-                "review_assigned",
-                lambda n=n: ngettext(
-                    "%(num)s proposal of challenge %(number)s awaits your review",
-                    "%(num)s proposals of challenge %(number)s await your review",
-                    n,
-                    number=number,
-                ),
-                lambda: _("Open your reviews to read and score them."),
+                "review_assigned.several",
                 link=MY_REVIEWS_PATH,
+                num=n,
+                number=challenge.number,
             )
 
 
@@ -240,13 +226,12 @@ def recuse(assignment: Assignment, *, reason: str, by: User) -> Assignment:
         raise DomainError(_("Only an open assignment can be recused; a submitted review stays."))
     reason = given_text(reason, "reason", _("Give the reason for your recusal."))
     states.set_status(assignment, AssignmentStatus.recused, by=by, reason=reason)
-    number = assignment.proposal.challenge.number
     notify(
         queries.officers(),
         "review_recused",
-        lambda: _("An expert recused from a proposal of challenge %(number)s", number=number),
-        lambda: _("Reason: %(reason)s", reason=reason),
         link=challenge_path(assignment.challenge_id),
+        number=assignment.proposal.challenge.number,
+        reason=reason,
     )
     return assignment
 
@@ -389,12 +374,7 @@ def decide_avoidance(request: AvoidanceRequest, *, accept: bool, by: User) -> Av
         )
     notify(
         queries.applicants_of(request.proposal),
-        "avoidance_decided",
-        lambda: (
-            _("Your avoidance request was accepted")
-            if accept
-            else _("Your avoidance request was refused")
-        ),
+        "avoidance_decided.accepted" if accept else "avoidance_decided.refused",
     )
     return request
 
@@ -420,11 +400,11 @@ def set_due_date(challenge: Challenge, *, due_on: date | None, by: User) -> Pane
     db.session.flush()
     audit.record(by, "panel.due_date_set", schedule, before=before, after=audit.snapshot(schedule))
     experts = queries.panel_experts(challenge)
-    number, day = challenge.number, due_on.isoformat()
     notify(
         experts,
         "reviews_due",
-        lambda: _("Reviews for challenge %(number)s are due on %(day)s", number=number, day=day),
         link=MY_REVIEWS_PATH,
+        number=challenge.number,
+        day=due_on.isoformat(),
     )
     return schedule

@@ -26,7 +26,7 @@ from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
-from portal.presentation import format_local
+from portal.presentation import format_local, lazy_local
 from portal.proposals import consent, signature
 from portal.proposals import states as proposal_states
 from portal.proposals.models import Proposal, ProposalStatus
@@ -129,13 +129,7 @@ def mark_eligible(proposal: Proposal, *, by: User, items: list[str] | None = Non
     proposal_states.set_status(
         proposal, ProposalStatus.in_review, by=by, action="proposal.eligible"
     )
-    title = proposal.title
-    notify(
-        applicants_of(proposal),
-        "proposal_eligible",
-        lambda: _("Your proposal “%(title)s” passed the formal check", title=title),
-        lambda: _("It now goes to expert review."),
-    )
+    notify(applicants_of(proposal), "proposal_eligible", title=proposal.title)
     return proposal
 
 
@@ -160,16 +154,12 @@ def reject_proposal(
     ticked = _ticked(proposal, items or [])
     check = _record(proposal, ticked, CheckOutcome.rejected, reason, by)
     proposal_states.set_status(proposal, ProposalStatus.rejected, by=by, reason=reason)
-    title, until = proposal.title, appeal_deadline(check)
     notify(
         applicants_of(proposal),
         "proposal_rejected",
-        lambda: _("Your proposal “%(title)s” did not pass the formal check", title=title),
-        lambda: _(
-            "Reason: %(reason)s. You may appeal once, until %(until)s.",
-            reason=reason,
-            until=format_local(until),
-        ),
+        title=proposal.title,
+        reason=reason,
+        until=lazy_local(appeal_deadline(check)),
     )
     return proposal
 
@@ -229,13 +219,12 @@ def lodge_appeal(proposal: Proposal, *, grounds: str, by: User) -> Appeal:
     db.session.add(appeal)
     db.session.flush()  # the audit keeps its id
     audit.created(by, "appeal.lodged", appeal)
-    number, pid = proposal.challenge.number, proposal.id
     notify(
         officers(),
         "appeal_lodged",
-        lambda: _("Appeal against the formal check: %(number)s #%(id)s", number=number, id=pid),
-        lambda: _("A staff member other than the one who rejected it decides the appeal."),
         link=appeal_path(appeal.id),
+        number=proposal.challenge.number,
+        id=proposal.id,
     )
     return appeal
 
@@ -263,15 +252,10 @@ def decide_appeal(appeal: Appeal, *, uphold: bool, answer: str, by: User) -> App
         proposal_states.set_status(
             proposal, ProposalStatus.in_review, by=by, action="proposal.appeal_upheld"
         )
-    title = proposal.title
     notify(
         applicants_of(proposal),
-        "appeal_decided",
-        lambda: (
-            _("Your appeal for “%(title)s” was upheld", title=title)
-            if uphold
-            else _("Your appeal for “%(title)s” was dismissed", title=title)
-        ),
-        lambda: _("Reason: %(reason)s", reason=answer),
+        "appeal_decided.upheld" if uphold else "appeal_decided.dismissed",
+        title=proposal.title,
+        reason=answer,
     )
     return appeal

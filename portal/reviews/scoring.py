@@ -204,12 +204,11 @@ def reopen_review(review: Review, *, reason: str, by: User) -> Review:
     reason = given_text(reason, "reason", _("Give the reason for reopening the review."))
     states.set_status(review, ReviewStatus.draft, by=by, reason=reason)
     states.set_status(assignment, AssignmentStatus.assigned, by=by)
-    number = challenge.number
     notify(
         [assignment.expert],
         "review_reopened",
-        lambda: _("Your review for challenge %(number)s was reopened", number=number),
-        lambda: _("Reason: %(reason)s", reason=reason),
         link=score_path(review.proposal_id),
+        number=challenge.number,
+        reason=reason,
     )
     return review

@@ -101,7 +101,7 @@ def test_admin_pages_answer_403_to_officers_and_404_for_an_unknown_account(clien
 def test_someone_elses_notification_answers_404(app, client, people, login):
     with app.test_request_context():
         alice = db.session.exec(select(User).where(User.email == "alice@alpha.example")).one()
-        note = notify([alice], "test", lambda: "For Alice", link="/organisation")[0]
+        note = notify([alice], "account_activated", link="/organisation")[0]
         db.session.commit()
     login("bea@beta.example")
     assert client.post(f"/inbox/{note.id}/open").status_code == 404

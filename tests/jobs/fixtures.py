@@ -14,11 +14,11 @@ from portal.notifications.models import OutboxMessage
 from portal.notifications.services import notify
 
 
-def tell(app, *emails: str, title: str = "Award notice %(number)s issued", number="N-1"):
+def tell(app, *emails: str, number="N-1"):
     """Notify these users (in their own languages) and commit, as a service's change would."""
     with app.test_request_context():
         users = db.session.exec(select(User).where(User.email.in_(emails))).all()
-        notify(users, "test", lambda: _(title, number=number), lambda: "Download it.")
+        notify(users, "notice_issued", number=number)
         db.session.commit()
 
 

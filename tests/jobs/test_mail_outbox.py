@@ -17,7 +17,7 @@ def test_a_notification_reaches_a_real_smtp_server_and_is_marked_sent(app, smtp,
 
     (received,) = smtp.to("ann@alpha.example")
     assert received.subject == "Award notice N-1 issued"
-    assert "Download it." in received.body
+    assert "The award notice of your project is ready to download." in received.body
     (message,) = outbox(app)
     assert message.sent_at is not None and message.attempts == 1 and message.language == "en"
     (job,) = jobs_named(app, "mail.send")
@@ -45,7 +45,7 @@ def test_a_change_rolled_back_sends_nothing(app, smtp, make_user):
 
     user = make_user("ann@alpha.example")
     with app.test_request_context():
-        notify([db.session.merge(user)], "test", lambda: "Never")
+        notify([db.session.merge(user)], "account_activated")
         db.session.rollback()
 
     assert outbox(app) == [] and jobs_named(app, "mail.send") == []

@@ -29,7 +29,14 @@ def test_every_message_in_the_code_has_a_chinese_translation():
 
     root = Path(__file__).resolve().parents[2]
     method_map = [("portal/**.py", "python"), ("templates/**.html", "jinja2")]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "_l": None,
+        "lazy_gettext": None,
+        "_ln": (1, 2),
+    }
     found = {
         message if isinstance(message, str) else message[0]
         for _file, _line, message, _comments, _context in extract_from_dir(

@@ -1,24 +1,21 @@
 """Every kind of notification the portal sends, rendered for a reader of Chinese, contains no word
 of the English message catalogue.
 
-The kinds are read from the portal's source (the kind passed to each `notify(...)`), so a new
-kind counts at once. The demo journey is run for people whose language is Chinese (the programme's
-default, which the demo's accounts keep), and then each act the demo does not do is done once on
-its data; the kinds written must be every kind of the source.
+The kinds are read from the catalogue of notification messages, so a new kind counts at once.
+The demo journey is run for people whose language is Chinese (the programme's default, which the
+demo's accounts keep), and then each act the demo does not do is done once on its data; the
+kinds written must be every kind of the catalogue.
 """
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import SQLModel, select
 
-import portal
 from portal import clock
 from portal.accounts import membership, organisations, registration
 from portal.accounts import services as accounts
@@ -31,7 +28,7 @@ from portal.accounts.models import (
     User,
 )
 from portal.alerts import reminders, subscriptions
-from portal.alerts.models import AlertSettings, ReminderKind, Subscription
+from portal.alerts.models import AlertSettings, Subscription
 from portal.awards import decision as decisions
 from portal.awards.models import (
     Award,
@@ -47,6 +44,7 @@ from portal.challenges.content import ChallengeData
 from portal.challenges.models import Challenge, ChallengeStatus
 from portal.db import db
 from portal.demo.load import licence_scan, load_demo
+from portal.notifications.messages import MESSAGES, kind_of
 from portal.notifications.models import Notification
 from portal.proposals import consent, drafting, submission
 from portal.proposals.models import ConsentStatus, ConsortiumMember, Proposal, ProposalStatus
@@ -56,38 +54,10 @@ from portal.reviews.models import Assignment, AssignmentStatus, Review, ReviewSt
 from portal.reviews.ranking import ranking as rank
 from tests.pagecheck_tools import catalogue_words, english_on_page, user_words
 
-SOURCE = Path(portal.__file__).parent
 
-
-def _constants(node: ast.AST) -> set[str]:
-    return {c.value for c in ast.walk(node) if isinstance(c, ast.Constant) and c.value}
-
-
-# The functions that pass a kind on to notify(), and the position of the kind among their
-# arguments.
-KIND_ARGUMENT = {"notify": 1, "_tell_administrators": 1, "tell_team": 1, "_tell_lead": 3}
-
-
-def kinds_in_source() -> set[str]:
-    """The kind of every notify(...) call, or of a call to a function that passes its kind on: a
-    string, a choice of strings, or the reminders' `reminder_<kind>`."""
-    kinds: set[str] = set()
-    for path in SOURCE.rglob("*.py"):
-        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            name = getattr(call, "func", None) and getattr(call.func, "id", None)
-            if not isinstance(call, ast.Call) or name not in KIND_ARGUMENT:
-                continue
-            by_keyword = {k.arg: k.value for k in call.keywords}
-            position = KIND_ARGUMENT[name]
-            kind = call.args[position] if len(call.args) > position else by_keyword["kind"]
-            if isinstance(kind, ast.Constant | ast.IfExp):
-                kinds |= _constants(kind)
-            elif isinstance(kind, ast.JoinedStr):
-                assert ast.unparse(kind) == "f'reminder_{reminder.kind}'", path
-                kinds |= {f"reminder_{k.value}" for k in ReminderKind}
-            else:
-                assert ast.unparse(kind) == "kind", f"{path}: a kind this test cannot read"
-    return kinds
+def kinds_in_catalogue() -> set[str]:
+    """The kind of every message of the catalogue (an entry `kind.case` is of `kind`)."""
+    return {kind_of(name) for name in MESSAGES}
 
 
 def one(model, *where):
@@ -281,7 +251,7 @@ def test_every_kind_of_notification_reads_in_chinese(app, monkeypatch):
         db.session.commit()
         rows = all_rows()
 
-    assert {n.kind for n in notes} == kinds_in_source()
+    assert {n.kind for n in notes} == kinds_in_catalogue()
     english, typed = catalogue_words(), user_words(rows)
     untranslated = {
         f"{n.kind}: {n.title} / {n.body}": sorted(found)

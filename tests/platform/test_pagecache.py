@@ -146,11 +146,9 @@ def test_a_change_saved_by_a_colleague_shows_at_once(app, make_user, make_org):
 
     as_another_worker(
         app,
-        lambda s: notify(
-            [s.get(User, alice_account.id)], "test", lambda: "Your proposal was returned"
-        ),
+        lambda s: notify([s.get(User, alice_account.id)], "account_activated"),
     )
-    assert "Your proposal was returned" in alice.get("/inbox/").get_data(as_text=True)
+    assert "Your account has been activated." in alice.get("/inbox/").get_data(as_text=True)
 
 
 def test_no_one_is_served_another_users_page(app, make_user, cache_on):
