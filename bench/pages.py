@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from portal.accounts.models import Role, User
-from portal.challenges.models import ChainLink, Challenge, ChallengeStatus
+from portal.accounts.models import User
+from portal.challenges.models import ChainLink, Challenge
 from portal.proposals.models import Proposal
+from portal.vocabulary import ChallengeStatus, Role
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,12 @@ from sqlmodel import select
 
 from bench.rush_journey import Applicant
 from portal.accounts import membership
-from portal.accounts.models import OrgType, Role, User
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.accounts.models import User
+from portal.challenges.models import Challenge
 from portal.db import db
 from portal.demo import build
 from portal.proposals import consent, drafting
+from portal.vocabulary import ChallengeStatus, OrgType, Role
 
 HOURS_LEFT = 2
 INDICATORS = (  # name, comparison, target, unit, test method

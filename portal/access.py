@@ -11,7 +11,7 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from portal import formstash
-from portal.accounts.models import Role
+from portal.vocabulary import Role
 
 F = TypeVar("F", bound=Callable)
 STAFF = (Role.officer, Role.admin)

@@ -14,38 +14,30 @@ from sqlmodel import select
 
 from portal import clock
 from portal.accounts import creditcode
-from portal.accounts.models import (
-    Membership,
-    MembershipRole,
-    MembershipStatus,
-    Organisation,
-    OrgStatus,
-    OrgType,
-    Role,
-    User,
-)
-from portal.challenges.models import (
-    Chain,
-    ChainLink,
-    Challenge,
-    ChallengeStatus,
-    Comparison,
-    Criterion,
-    Indicator,
-    Stage,
-)
+from portal.accounts.models import Membership, Organisation, User
+from portal.challenges.models import Chain, ChainLink, Challenge, Criterion, Indicator
 from portal.db import db
 from portal.proposals.models import (
     Commitment,
-    ConsentStatus,
     ConsortiumMember,
-    MemberRole,
     PlannedMilestone,
     Proposal,
-    ProposalStatus,
     SubmittedVersion,
 )
 from portal.proposals.snapshot import SubmittedContent
+from portal.vocabulary import (
+    ChallengeStatus,
+    Comparison,
+    ConsentStatus,
+    MemberRole,
+    MembershipRole,
+    MembershipStatus,
+    OrgStatus,
+    OrgType,
+    ProposalStatus,
+    Role,
+    Stage,
+)
 
 PASSWORD = "correct horse battery"
 _codes = itertools.count(1)

@@ -28,10 +28,10 @@ from wtforms.validators import (
 
 from portal.accounts import creditcode, passwords
 from portal.accounts.invitations import OrganisationDetails
-from portal.accounts.models import OrgStatus, OrgType, Role
 from portal.accounts.organisations import Details
 from portal.formtools import PortalForm
 from portal.i18n import lazy_gettext as _l
+from portal.vocabulary import OrgStatus, OrgType, Role
 
 
 def _text(field) -> str:

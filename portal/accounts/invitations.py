@@ -21,13 +21,7 @@ from sqlmodel import select
 from portal import audit, clock
 from portal.accounts import models, states
 from portal.accounts.membership import join
-from portal.accounts.models import (
-    Invitation,
-    InvitationPurpose,
-    InvitationStatus,
-    Organisation,
-    User,
-)
+from portal.accounts.models import Invitation, Organisation, User
 from portal.accounts.permissions import can_administer, can_revoke
 from portal.accounts.queries import approved_count, membership_of
 from portal.accounts.services import find_user, hash_password
@@ -37,6 +31,7 @@ from portal.i18n import current_language
 from portal.i18n import gettext as _
 from portal.notifications.mail import public_link, queue
 from portal.presentation import format_local
+from portal.vocabulary import InvitationPurpose, InvitationStatus
 
 DEFAULT_DAYS = 14
 

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from portal import audit
 from portal.accounts import states
-from portal.accounts.models import Membership, MembershipRole, MembershipStatus, Organisation, User
+from portal.accounts.models import Membership, Organisation, User
 from portal.accounts.permissions import (
     can_administer,
     can_verify,
@@ -35,6 +35,7 @@ from portal.db import db
 from portal.errors import DomainError, NotAllowed, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
+from portal.vocabulary import MembershipRole, MembershipStatus
 
 ORGANISATION_PAGE = "/organisation"
 

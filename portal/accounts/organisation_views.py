@@ -23,7 +23,6 @@ from portal.accounts import (
     queries,
     registration,
 )
-from portal.accounts.models import MembershipRole, MembershipStatus, Role
 from portal.accounts.permissions import (
     can_administer,
     get_invitation_or_404,
@@ -37,6 +36,7 @@ from portal.paging import paginate
 from portal.parsing import safe_next
 from portal.storage import send_stored
 from portal.unit_of_work import form_page, perform
+from portal.vocabulary import MembershipRole, MembershipStatus, Role
 
 # ---- someone who speaks for no organisation -----------------------------------------------------
 

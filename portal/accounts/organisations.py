@@ -16,13 +16,14 @@ from werkzeug.datastructures import FileStorage
 
 from portal import audit, clock, storage
 from portal.accounts import creditcode, states
-from portal.accounts.models import Organisation, OrgStatus, OrgType, User
+from portal.accounts.models import Organisation, User
 from portal.accounts.permissions import can_administer, can_verify
 from portal.accounts.queries import administrators, platform_admins
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
+from portal.vocabulary import OrgStatus, OrgType
 
 LICENCE_FIELD = "licence"
 ORGANISATION_PAGE = "/organisation"

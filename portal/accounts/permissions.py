@@ -22,8 +22,9 @@ from sqlmodel import false, select
 from sqlmodel.sql.expression import Select
 
 from portal.accounts import models
-from portal.accounts.models import Invitation, Membership, Organisation, Role, User
+from portal.accounts.models import Invitation, Membership, Organisation, User
 from portal.db import db
+from portal.vocabulary import Role
 
 
 def _logged_in(user: User) -> bool:

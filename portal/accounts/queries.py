@@ -12,10 +12,11 @@ from sqlmodel.sql.expression import Select
 
 from portal import clock
 from portal.accounts import models
-from portal.accounts.models import Invitation, Membership, MembershipStatus, Organisation, User
+from portal.accounts.models import Invitation, Membership, Organisation, User
 from portal.accounts.permissions import can_manage_accounts, visible_organisations, visible_users
 from portal.audit import AuditEvent
 from portal.db import db
+from portal.vocabulary import MembershipStatus
 
 LIVE = (MembershipStatus.pending, MembershipStatus.approved)
 

@@ -18,7 +18,7 @@ from werkzeug.security import check_password_hash
 from portal import audit, clock
 from portal.accounts import tokens
 from portal.accounts.membership import tell_administrators
-from portal.accounts.models import MembershipStatus, User
+from portal.accounts.models import User
 from portal.accounts.queries import membership_of
 from portal.accounts.services import find_user, hash_password, normalise_email
 from portal.db import db
@@ -26,6 +26,7 @@ from portal.errors import ValidationFailed
 from portal.i18n import gettext as _
 from portal.notifications.mail import public_link, queue
 from portal.presentation import format_local
+from portal.vocabulary import MembershipStatus
 
 
 def _link(endpoint: str, **values) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from portal import audit, clock
 from portal.accounts import creditcode, membership, recovery
-from portal.accounts.models import Membership, Organisation, OrgType, Role, User
+from portal.accounts.models import Membership, Organisation, User
 from portal.accounts.queries import platform_admins
 from portal.accounts.services import find_organisation, find_user, hash_password, normalise_email
 from portal.db import db
@@ -23,6 +23,7 @@ from portal.errors import ValidationFailed
 from portal.i18n import current_language
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
+from portal.vocabulary import OrgType, Role
 
 
 def _new_account(email: str, password: str, **fields) -> User | None:

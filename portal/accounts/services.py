@@ -9,13 +9,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import audit, clock
 from portal.accounts import creditcode, passwords, throttling
-from portal.accounts.models import Organisation, Role, User
+from portal.accounts.models import Organisation, User
 from portal.accounts.permissions import can_manage_accounts
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed, require
 from portal.i18n import current_language, ngettext
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
+from portal.vocabulary import Role
 
 # Verifying against this hash when the e-mail is unknown keeps the response time the same, so
 # that timing does not reveal which accounts exist.

@@ -9,13 +9,14 @@ from flask_login import current_user
 
 from portal.access import staff_required
 from portal.accounts import forms, membership, organisations, queries
-from portal.accounts.models import MembershipRole, Organisation
+from portal.accounts.models import Organisation
 from portal.accounts.permissions import get_organisation_or_404
 from portal.accounts.views import bp
 from portal.i18n import gettext as _
 from portal.paging import paginate
 from portal.storage import send_stored
 from portal.unit_of_work import form_page, perform
+from portal.vocabulary import MembershipRole
 
 
 @bp.get("/officer/organisations")

@@ -20,9 +20,10 @@ from datetime import datetime
 
 from portal import audit, clock
 from portal.accounts import models
-from portal.accounts.models import InvitationStatus, Membership, MembershipStatus, OrgStatus, User
+from portal.accounts.models import Membership, User
 from portal.db import db
 from portal.statemachine import StateMachine
+from portal.vocabulary import InvitationStatus, MembershipStatus, OrgStatus
 
 ORGANISATION_TRANSITIONS = {
     OrgStatus.unverified: {OrgStatus.verified, OrgStatus.rejected},

@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from portal.access import roles_required
 from portal.accounts import forms, throttling
-from portal.accounts.models import Role
 from portal.i18n import gettext as _
 from portal.paging import paginate
 from portal.unit_of_work import perform
+from portal.vocabulary import Role
 
 bp = Blueprint("throttles", __name__)
 

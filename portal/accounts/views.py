@@ -12,7 +12,6 @@ from flask_login import current_user, login_user
 
 from portal.access import login_required, public, roles_required
 from portal.accounts import forms, queries, registration, services, sessions
-from portal.accounts.models import Role
 from portal.accounts.permissions import get_user_or_404
 from portal.formtools import PortalForm, form_status
 from portal.i18n import gettext as _
@@ -20,6 +19,7 @@ from portal.i18n import lazy_gettext as _l
 from portal.paging import paginate
 from portal.parsing import safe_next
 from portal.unit_of_work import form_page, perform, submit_form
+from portal.vocabulary import Role
 
 bp = Blueprint("accounts", __name__)
 

@@ -19,10 +19,11 @@ from flask_babel import force_locale
 from icalendar import Calendar, Event
 
 from portal import clock
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.alerts import queries
 from portal.i18n import gettext as _
 from portal.reviews.links import score_path
+from portal.vocabulary import Role
 
 PRODUCT = "-//Jiebang Portal//Alerts//EN"
 

@@ -14,9 +14,10 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import select
 from sqlmodel.sql.expression import Select
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.alerts.models import FOLLOWERS, AlertSettings, Subscription
 from portal.db import db
+from portal.vocabulary import Role
 
 
 def _signed_in(user: User | None) -> bool:

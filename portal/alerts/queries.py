@@ -15,21 +15,23 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import exists, select
 
 from portal import clock
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.alerts.models import FOLLOWERS, AlertSettings, Subscription
-from portal.awards.models import (
-    Award,
+from portal.awards.models import Award, Decision, Milestone
+from portal.challenges.models import Chain, Challenge
+from portal.db import db
+from portal.proposals.models import Proposal
+from portal.reviews.models import Assignment, PanelSchedule
+from portal.vocabulary import (
+    AssignmentStatus,
     AwardStatus,
-    Decision,
+    ChallengeStatus,
     DecisionStatus,
-    Milestone,
     MilestoneStatus,
     ObjectionStatus,
+    ProposalStatus,
+    Role,
 )
-from portal.challenges.models import Chain, Challenge, ChallengeStatus
-from portal.db import db
-from portal.proposals.models import Proposal, ProposalStatus
-from portal.reviews.models import Assignment, AssignmentStatus, PanelSchedule
 
 DRAFTING = (ProposalStatus.draft,)
 HANDED_IN = (ProposalStatus.draft, ProposalStatus.submitted)

@@ -27,12 +27,13 @@ from sqlmodel import select
 from portal import clock, jobs
 from portal.accounts.models import User
 from portal.alerts import queries
-from portal.alerts.models import ReminderKind, SentReminder
+from portal.alerts.models import SentReminder
 from portal.awards.queries import active_staff
 from portal.db import db
 from portal.notifications.services import notify
 from portal.presentation import lazy_local
 from portal.reviews.links import score_path
+from portal.vocabulary import ReminderKind
 
 OFFICER_OBJECTIONS_PATH = "/officer/objections"
 

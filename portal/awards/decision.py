@@ -28,18 +28,11 @@ from sqlmodel import func, select
 from portal import audit, clock
 from portal.accounts.models import User
 from portal.awards import queries, states
-from portal.awards.models import (
-    Award,
-    AwardStatus,
-    Decision,
-    DecisionStatus,
-    Objection,
-    ObjectionStatus,
-)
+from portal.awards.models import Award, Decision, Objection
 from portal.awards.permissions import can_approve, can_decide, can_reopen
 from portal.awards.services import start_publicity
 from portal.challenges import states as challenge_states
-from portal.challenges.models import Challenge, ChallengeStatus, FundingMode
+from portal.challenges.models import Challenge
 from portal.db import db, money
 from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
@@ -47,11 +40,19 @@ from portal.i18n import ngettext
 from portal.notifications.services import notify
 from portal.presentation import format_money
 from portal.proposals import states as proposal_states
-from portal.proposals.models import Proposal, ProposalStatus
+from portal.proposals.models import Proposal
 from portal.reviews.links import feedback_path
 from portal.reviews.queries import applicants_of, proposals_in_review
 from portal.reviews.ranking import ProposalStats, Ranking, ranking
-from portal.vocabulary import DepartureKind
+from portal.vocabulary import (
+    AwardStatus,
+    ChallengeStatus,
+    DecisionStatus,
+    DepartureKind,
+    FundingMode,
+    ObjectionStatus,
+    ProposalStatus,
+)
 
 APPROVAL_MODES = ("departures", "always", "never")
 WINNER, RESERVE, NOT_FUNDED = "winner", "reserve", "not_funded"

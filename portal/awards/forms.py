@@ -27,13 +27,14 @@ from portal.awards import milestones
 from portal.awards import targets as award_targets
 from portal.awards.decision import NOT_FUNDED, RESERVE, WINNER
 from portal.awards.milestones import PlannedTranche
-from portal.awards.models import Award, AwardStatus, GateOutcome
+from portal.awards.models import Award
 from portal.awards.queries import local_today
 from portal.formtools import FiniteDecimalField, PortalForm
 from portal.i18n import lazy_gettext as _l
 from portal.money import MoneyField
 from portal.parsing import DayField, HiddenNumberField, parse_id
 from portal.proposals.models import Proposal
+from portal.vocabulary import AwardStatus, GateOutcome
 
 VALUE = {"places": None}
 

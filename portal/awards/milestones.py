@@ -16,16 +16,7 @@ from werkzeug.datastructures import FileStorage
 from portal import audit, clock, storage
 from portal.accounts.models import User
 from portal.awards import queries, states
-from portal.awards.models import (
-    Award,
-    AwardStatus,
-    Disbursement,
-    Milestone,
-    MilestoneReport,
-    MilestoneStatus,
-    ReportDecision,
-    ReportEvidence,
-)
+from portal.awards.models import Award, Disbursement, Milestone, MilestoneReport, ReportEvidence
 from portal.awards.permissions import can_manage, can_report
 from portal.awards.tell import project_link, tell_team
 from portal.db import db, money
@@ -33,6 +24,7 @@ from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
 from portal.presentation import format_money, lazy_money
+from portal.vocabulary import AwardStatus, MilestoneStatus, ReportDecision
 
 CENT = Decimal("0.01")
 

@@ -20,9 +20,6 @@ from portal.vocabulary import (
     ReportDecision,
 )
 
-# The tables do not use it; the awards pages import it from here.
-from portal.vocabulary import DepartureKind as DepartureKind
-
 
 class Award(Row, table=True):
     """The award (立项) of a winning proposal; once confirmed it is a project with milestones."""

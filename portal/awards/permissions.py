@@ -20,21 +20,27 @@ from flask import abort
 from sqlmodel import false, or_, select
 from sqlmodel.sql.expression import Select
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.awards.models import (
     Award,
-    AwardStatus,
     Decision,
-    DecisionStatus,
     Milestone,
     MilestoneReport,
     Objection,
     ReportEvidence,
 )
-from portal.challenges.models import Challenge, ChallengeStatus, FundingMode
+from portal.challenges.models import Challenge
 from portal.challenges.permissions import visible_challenges
 from portal.db import db
-from portal.proposals.models import ConsentStatus, ConsortiumMember, Proposal
+from portal.proposals.models import ConsortiumMember, Proposal
+from portal.vocabulary import (
+    AwardStatus,
+    ChallengeStatus,
+    ConsentStatus,
+    DecisionStatus,
+    FundingMode,
+    Role,
+)
 
 
 def is_staff(user: Any) -> bool:

@@ -14,25 +14,29 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import func, select
 
 from portal import clock
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.awards.models import (
     Award,
-    AwardStatus,
     Decision,
     Disbursement,
     GateDecision,
     Milestone,
     MilestoneReport,
-    MilestoneStatus,
     Objection,
-    ObjectionStatus,
-    ReportDecision,
     StageGate,
 )
 from portal.awards.permissions import awards_in_publicity, visible_awards, visible_objections
 from portal.challenges.models import Chain, ChainLink, Challenge
 from portal.db import db, money
-from portal.proposals.models import Proposal, ProposalStatus
+from portal.proposals.models import Proposal
+from portal.vocabulary import (
+    AwardStatus,
+    MilestoneStatus,
+    ObjectionStatus,
+    ProposalStatus,
+    ReportDecision,
+    Role,
+)
 
 PROJECT_STATUSES = [s for s in AwardStatus if s.is_project]
 OPEN_MILESTONE = [MilestoneStatus.planned, MilestoneStatus.reported, MilestoneStatus.returned]

@@ -19,15 +19,7 @@ from portal.accounts.models import User
 from portal.awards import milestones, queries, states
 from portal.awards import targets as award_targets
 from portal.awards.milestones import PlannedTranche
-from portal.awards.models import (
-    Award,
-    AwardStatus,
-    GateDecision,
-    GateOutcome,
-    Objection,
-    ObjectionStatus,
-    StageGate,
-)
+from portal.awards.models import Award, GateDecision, Objection, StageGate
 from portal.awards.permissions import (
     can_decide_gate,
     can_manage,
@@ -36,14 +28,15 @@ from portal.awards.permissions import (
     can_resolve,
 )
 from portal.awards.tell import tell_team
-from portal.challenges.models import Challenge, FundingMode
+from portal.challenges.models import Challenge
 from portal.db import db, money
 from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
 from portal.presentation import format_money, lazy_local
 from portal.proposals import states as proposal_states
-from portal.proposals.models import Proposal, ProposalStatus
+from portal.proposals.models import Proposal
+from portal.vocabulary import AwardStatus, FundingMode, GateOutcome, ObjectionStatus, ProposalStatus
 
 # ---- publicity and objections -------------------------------------------------------------
 

@@ -20,18 +20,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from portal.accounts.models import User
-from portal.awards.models import (
-    Award,
-    AwardStatus,
-    Decision,
-    DecisionStatus,
-    Milestone,
-    MilestoneStatus,
-    Objection,
-    ObjectionStatus,
-)
+from portal.awards.models import Award, Decision, Milestone, Objection
 from portal.awards.signals import award_revoked
 from portal.statemachine import StateMachine
+from portal.vocabulary import AwardStatus, DecisionStatus, MilestoneStatus, ObjectionStatus
 
 A = AwardStatus
 CLOSED = (A.revoked, A.terminated, A.eliminated, A.completed)

@@ -8,13 +8,13 @@ from decimal import Decimal
 
 from portal import audit
 from portal.accounts.models import User
-from portal.awards.models import Award, AwardIndicator, AwardStatus
+from portal.awards.models import Award, AwardIndicator
 from portal.awards.permissions import can_manage
-from portal.challenges.models import Comparison
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed, require
 from portal.i18n import gettext as _
 from portal.presentation import plain_number
+from portal.vocabulary import AwardStatus, Comparison
 
 
 @dataclass

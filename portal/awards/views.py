@@ -16,19 +16,11 @@ from flask_login import current_user
 
 from portal import clock, storage
 from portal.access import login_required, public, roles_required, staff_required
-from portal.accounts.models import Role
 from portal.awards import decision as decisions
 from portal.awards import forms, milestones, queries, services
 from portal.awards import objections as objection_rulings
 from portal.awards import targets as award_targets
-from portal.awards.models import (
-    Award,
-    AwardStatus,
-    DecisionStatus,
-    DepartureKind,
-    ObjectionStatus,
-    ReportDecision,
-)
+from portal.awards.models import Award
 from portal.awards.permissions import (
     can_approve,
     can_reopen,
@@ -44,14 +36,22 @@ from portal.awards.permissions import (
     is_lead_user,
     is_staff,
 )
-from portal.challenges.models import ChallengeStatus
 from portal.errors import ValidationFailed
 from portal.formtools import form_status
 from portal.i18n import gettext as _
 from portal.pagecache import cached_public_page
 from portal.paging import count, paginate
-from portal.proposals.models import ProposalStatus
 from portal.unit_of_work import form_page, submit_form
+from portal.vocabulary import (
+    AwardStatus,
+    ChallengeStatus,
+    DecisionStatus,
+    DepartureKind,
+    ObjectionStatus,
+    ProposalStatus,
+    ReportDecision,
+    Role,
+)
 
 bp = Blueprint("awards", __name__)
 

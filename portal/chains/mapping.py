@@ -11,7 +11,8 @@ from typing import NamedTuple
 
 from portal.chains.figures import Figures
 from portal.chains.models import LinkRelation
-from portal.challenges.models import ChainLink, Stage
+from portal.challenges.models import ChainLink
+from portal.vocabulary import Stage
 
 BOX_WIDTH, BOX_HEIGHT = 230, 92
 COLUMN_GAP, ROW_GAP = 100, 26

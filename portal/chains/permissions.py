@@ -16,10 +16,11 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import select
 from sqlmodel.sql.expression import Select
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.chains.models import LinkAssessment, LinkRelation
 from portal.challenges.models import Chain, ChainLink
 from portal.db import db
+from portal.vocabulary import Role
 
 
 def _signed_in(user: User | None) -> bool:

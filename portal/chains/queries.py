@@ -24,32 +24,34 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import func, select
 from sqlmodel.sql.expression import Select
 
-from portal.accounts.models import Organisation, OrgType
+from portal.accounts.models import Organisation
 from portal.awards.models import (
     Award,
     AwardIndicator,
-    AwardStatus,
     Decision,
-    DecisionStatus,
     Disbursement,
     GateDecision,
-    GateOutcome,
     Milestone,
-    MilestoneStatus,
     StageGate,
 )
 from portal.chains.figures import Assessed, Figures
 from portal.chains.models import LinkAssessment
 from portal.chains.periods import Quarter, zone
-from portal.challenges.models import (
-    ChainLink,
-    Challenge,
+from portal.challenges.models import ChainLink, Challenge
+from portal.db import MONEY, UTCDateTime, db
+from portal.proposals.models import ConsortiumMember, Proposal
+from portal.vocabulary import (
+    AwardStatus,
     ChallengeStatus,
     Comparison,
+    ConsentStatus,
+    DecisionStatus,
     FundingMode,
+    GateOutcome,
+    MilestoneStatus,
+    OrgType,
+    ProposalStatus,
 )
-from portal.db import MONEY, UTCDateTime, db
-from portal.proposals.models import ConsentStatus, ConsortiumMember, Proposal, ProposalStatus
 
 CLOSED_BADLY = (AwardStatus.terminated, AwardStatus.eliminated, AwardStatus.revoked)
 NOT_HANDED_IN = (ProposalStatus.draft, ProposalStatus.withdrawn)

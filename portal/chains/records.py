@@ -13,13 +13,14 @@ from sqlalchemy.orm import aliased, selectinload
 from sqlmodel import func, select
 
 from portal.accounts.models import Organisation, User
-from portal.awards.models import Award, Disbursement, Milestone, MilestoneStatus
+from portal.awards.models import Award, Disbursement, Milestone
 from portal.chains.models import LinkAssessment, LinkRelation
 from portal.chains.periods import AsAt
-from portal.challenges.models import Chain, ChainLink, Challenge, Stage
+from portal.challenges.models import Chain, ChainLink, Challenge
 from portal.challenges.permissions import visible_challenges
 from portal.db import MONEY, db
-from portal.proposals.models import ConsentStatus, ConsortiumMember, Proposal
+from portal.proposals.models import ConsortiumMember, Proposal
+from portal.vocabulary import ConsentStatus, MilestoneStatus, Stage
 
 STAGES = tuple(Stage)
 

@@ -8,7 +8,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from portal.access import public, roles_required, staff_required
-from portal.accounts.models import Role
 from portal.chains import charts, importing, overview, records, report, services
 from portal.chains.forms import (
     AssessmentForm,
@@ -34,6 +33,7 @@ from portal.i18n import ngettext
 from portal.pagecache import cached_public_page
 from portal.paging import paginate
 from portal.unit_of_work import form_page, perform, unit_of_work
+from portal.vocabulary import Role
 
 bp = Blueprint("chains", __name__, url_prefix="/chains")
 BRAIN = (Role.officer, Role.evaluator)

@@ -8,11 +8,12 @@ from sqlmodel import func, select
 from portal import audit
 from portal.accounts.models import User
 from portal.challenges import signals
-from portal.challenges.models import Chain, ChainLink, Challenge, Stage
+from portal.challenges.models import Chain, ChainLink, Challenge
 from portal.challenges.permissions import can_manage
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
+from portal.vocabulary import Stage
 
 
 def _record_saved(by: User, kind: str, obj: Chain | ChainLink, before: dict | None) -> None:

@@ -16,18 +16,13 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from portal import audit
-from portal.accounts.models import OrgType
 from portal.challenges import signals
 from portal.challenges.models import (
     CONTENT_FIELDS,
     DEFAULT_CHECKLIST,
-    Aggregation,
     ChainLink,
     Challenge,
-    Comparison,
     Criterion,
-    Feedback,
-    FundingMode,
     Indicator,
 )
 from portal.db import db
@@ -35,6 +30,7 @@ from portal.errors import ValidationFailed
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.presentation import plain_number
+from portal.vocabulary import Aggregation, Comparison, Feedback, FundingMode, OrgType
 
 TITLE_MAX = 200
 TEXT_MAX = 20000

@@ -21,17 +21,14 @@ from sqlmodel import select
 from portal import audit
 from portal.accounts.models import User
 from portal.challenges import states
-from portal.challenges.models import (
-    Challenge,
-    DeadlineChange,
-    DeadlineChangeStatus,
-)
+from portal.challenges.models import Challenge, DeadlineChange
 from portal.challenges.permissions import can_manage
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, given_text, require
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.presentation import format_local
+from portal.vocabulary import DeadlineChangeStatus
 
 
 def min_application_days() -> int:

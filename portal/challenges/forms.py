@@ -30,7 +30,6 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from portal.accounts.models import OrgType
 from portal.challenges.content import (
     DEFAULT_RUBRIC,
     QUESTION_MAX,
@@ -44,19 +43,7 @@ from portal.challenges.content import (
     RubricItem,
     blind_team_conflict,
 )
-from portal.challenges.models import (
-    CONTENT_FIELDS,
-    DEFAULT_CHECKLIST,
-    Aggregation,
-    Chain,
-    Challenge,
-    ChallengeStatus,
-    CheckItem,
-    Comparison,
-    Feedback,
-    FundingMode,
-    Stage,
-)
+from portal.challenges.models import CONTENT_FIELDS, DEFAULT_CHECKLIST, Chain, Challenge
 from portal.challenges.queries import CatalogueFilters, CatalogueOrder
 from portal.errors import DomainError, ValidationFailed
 from portal.formtools import PortalForm, TypedTextField, required_text
@@ -73,6 +60,16 @@ from portal.parsing import (
     supported_day,
 )
 from portal.presentation import plain_number
+from portal.vocabulary import (
+    Aggregation,
+    ChallengeStatus,
+    CheckItem,
+    Comparison,
+    Feedback,
+    FundingMode,
+    OrgType,
+    Stage,
+)
 
 NUMBER_LIMIT = Decimal("1e13")
 

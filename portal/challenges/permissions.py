@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import select
 from sqlmodel.sql.expression import Select
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.challenges.models import (
     Chain,
     ChainLink,
@@ -32,6 +32,7 @@ from portal.challenges.models import (
     DeadlineChange,
 )
 from portal.db import db
+from portal.vocabulary import Role
 
 Row = TypeVar("Row", ChallengeAttachment, ChainLink)
 Managed = TypeVar("Managed", Clarification, DeadlineChange)

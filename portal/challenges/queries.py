@@ -19,13 +19,12 @@ from portal.challenges.models import (
     ChainLink,
     Challenge,
     ChallengeAttachment,
-    ChallengeStatus,
     ChallengeVersion,
     Clarification,
 )
 from portal.challenges.permissions import visible_challenges
 from portal.db import db
-from portal.vocabulary import CatalogueOrder
+from portal.vocabulary import CatalogueOrder, ChallengeStatus
 
 
 def where_status(statement, status: ChallengeStatus, now: datetime):

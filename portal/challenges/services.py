@@ -27,15 +27,14 @@ from portal.challenges.content import (
 from portal.challenges.models import (
     Challenge,
     ChallengeAttachment,
-    ChallengeStatus,
     ChallengeVersion,
     DeadlineChange,
-    DeadlineChangeStatus,
 )
 from portal.challenges.permissions import can_manage
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed, require
 from portal.i18n import gettext as _
+from portal.vocabulary import ChallengeStatus, DeadlineChangeStatus
 
 
 class PublicationRefused(ValidationFailed):

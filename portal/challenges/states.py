@@ -16,14 +16,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from portal.challenges.models import (
-    Challenge,
-    ChallengeStatus,
-    DeadlineChange,
-    DeadlineChangeStatus,
-)
+from portal.challenges.models import Challenge, DeadlineChange
 from portal.i18n import gettext as _
 from portal.statemachine import StateMachine
+from portal.vocabulary import ChallengeStatus, DeadlineChangeStatus
 
 S = ChallengeStatus
 

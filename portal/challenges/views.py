@@ -10,17 +10,10 @@ from flask_login import current_user
 
 from portal import clock, storage
 from portal.access import public, roles_required, staff_required
-from portal.accounts.models import Role
 from portal.challenges import chains, clarifications, deadlines, forms, queries, services
 from portal.challenges.content import DEFAULT_RUBRIC, content_of
 from portal.challenges.deadlines import pending_change as deadlines_pending
-from portal.challenges.models import (
-    Challenge,
-    ChallengeStatus,
-    ChallengeVersion,
-    CheckItem,
-    DeadlineChange,
-)
+from portal.challenges.models import Challenge, ChallengeVersion, DeadlineChange
 from portal.challenges.permissions import (
     can_ask,
     get_chain_or_404,
@@ -36,6 +29,7 @@ from portal.i18n import ngettext
 from portal.pagecache import cached_public_page
 from portal.paging import paginate
 from portal.unit_of_work import form_page, perform, submit_form
+from portal.vocabulary import ChallengeStatus, CheckItem, Role
 
 bp = Blueprint("challenges", __name__)
 

@@ -21,11 +21,12 @@ from portal import clock
 from portal.accounts.models import Organisation, User
 from portal.awards import milestones, queries, services
 from portal.awards import targets as award_targets
-from portal.awards.models import Award, GateOutcome, MilestoneReport
-from portal.challenges.models import ChainLink, Challenge, ChallengeStatus, Comparison, FundingMode
+from portal.awards.models import Award, MilestoneReport
+from portal.challenges.models import ChainLink, Challenge
 from portal.db import db
 from portal.demo import build
-from portal.proposals.models import Commitment, Proposal, ProposalStatus
+from portal.proposals.models import Commitment, Proposal
+from portal.vocabulary import ChallengeStatus, Comparison, FundingMode, GateOutcome, ProposalStatus
 
 INDICATORS = (
     ("纯度 Purity", Comparison.ge, "99.9999", "%", "第三方检测"),

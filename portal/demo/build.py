@@ -19,18 +19,29 @@ from portal import clock
 from portal.accounts import creditcode
 from portal.accounts import states as account_states
 from portal.accounts.membership import administrators
-from portal.accounts.models import MembershipStatus, Organisation, OrgStatus, OrgType, Role, User
+from portal.accounts.models import Organisation, User
 from portal.accounts.services import hash_password
 from portal.challenges import services as challenge_services
 from portal.challenges import states as challenge_states
 from portal.challenges.content import DEFAULT_RUBRIC, ChallengeData, CriterionRow, IndicatorRow
-from portal.challenges.models import Chain, ChainLink, Challenge, ChallengeStatus, Stage
+from portal.challenges.models import Chain, ChainLink, Challenge
 from portal.db import db
 from portal.proposals import models as proposal_rows
 from portal.proposals import signature, submission
-from portal.proposals.models import ConsentStatus, MemberRole, Proposal, ProposalStatus
+from portal.proposals.models import Proposal
 from portal.proposals.states import set_consent
 from portal.reviews import services as review_services
+from portal.vocabulary import (
+    ChallengeStatus,
+    ConsentStatus,
+    MemberRole,
+    MembershipStatus,
+    OrgStatus,
+    OrgType,
+    ProposalStatus,
+    Role,
+    Stage,
+)
 
 PASSWORD = "portal-demo"
 # Team leaders with an account of their own; others get leaderN@.

@@ -15,13 +15,13 @@ from decimal import Decimal
 from sqlmodel import select
 
 from portal import clock
-from portal.accounts.models import Role
 from portal.accounts.services import create_user
 from portal.chains import services
 from portal.chains.models import LinkAssessment
 from portal.chains.periods import Quarter
 from portal.challenges.models import Chain, ChainLink
 from portal.db import db
+from portal.vocabulary import Role
 
 QUARTERS = 8
 SOURCE = "链长办季度调研；海关进口数据"

@@ -14,8 +14,8 @@ from pathlib import Path
 from portal import clock
 from portal.challenges import chains, clarifications, services
 from portal.challenges.content import DEFAULT_RUBRIC, ChallengeData, CriterionRow, IndicatorRow
-from portal.challenges.models import Aggregation, Comparison, FundingMode, Stage
 from portal.db import db
+from portal.vocabulary import Aggregation, Comparison, FundingMode, Stage
 
 CHAINS = {  # name: the leader's title, description, links upstream, midstream and downstream
     "集成电路": (

@@ -11,7 +11,7 @@ from sqlmodel import func, select
 from werkzeug.datastructures import FileStorage
 
 from portal.accounts import invitations, membership, organisations
-from portal.accounts.models import Organisation, OrgType, Role, User
+from portal.accounts.models import Organisation, User
 from portal.db import db
 from portal.demo import alerts as alerts_demo
 from portal.demo import awards as awards_demo
@@ -21,6 +21,7 @@ from portal.demo import challenges as challenges_demo
 from portal.demo import notices as notices_demo
 from portal.demo import proposals as proposals_demo
 from portal.demo import reviews as reviews_demo
+from portal.vocabulary import OrgType, Role
 
 ORGANISATIONS = (  # key, name, type, credit code without its check digit, region
     ("enterprise", "深芯微电子有限公司", OrgType.enterprise, "91440300MA5F0A1B2", "广东省深圳市"),

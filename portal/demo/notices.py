@@ -15,14 +15,14 @@ from portal import clock
 from portal.accounts.models import Organisation, User
 from portal.awards import services as award_services
 from portal.awards.models import Award
-from portal.challenges.models import Challenge, ChallengeStatus, Comparison
+from portal.challenges.models import Challenge
 from portal.db import db
 from portal.demo import awards as awards_demo
 from portal.demo import build
 from portal.errors import DomainError
 from portal.notices import content, queries, services
 from portal.notices.seal import seal_svg
-from portal.proposals.models import ProposalStatus
+from portal.vocabulary import ChallengeStatus, Comparison, ProposalStatus
 
 INDICATORS = (
     ("分辨率 Resolution", Comparison.le, "28", "nm", "第三方检测报告"),

@@ -18,12 +18,13 @@ from flask_babel import force_locale
 from portal import clock, storage
 from portal.accounts.models import Organisation, User
 from portal.challenges import services as challenge_services
-from portal.challenges.models import Challenge, Stage
+from portal.challenges.models import Challenge
 from portal.db import db
 from portal.demo import build
 from portal.demo.challenges import STANDALONE, challenge_data
 from portal.proposals import consent, drafting, signature, submission
 from portal.proposals.models import Attachment, Proposal
+from portal.vocabulary import Stage
 
 ADMINISTRATORS = {"enterprise": "alice", "university": "bob", "institute": "carol"}
 

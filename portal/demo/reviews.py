@@ -11,19 +11,13 @@ from flask import current_app
 from sqlmodel import select
 
 from portal import clock
-from portal.accounts.models import OrgType
 from portal.awards import decision
-from portal.challenges.models import (
-    Aggregation,
-    Challenge,
-    ChallengeStatus,
-    Comparison,
-    Feedback,
-)
+from portal.challenges.models import Challenge
 from portal.db import db
 from portal.demo import build
 from portal.reviews import assignment, formal, scoring
 from portal.reviews.models import Assignment
+from portal.vocabulary import Aggregation, ChallengeStatus, Comparison, Feedback, OrgType
 
 INDICATORS = (("国产化率 Local share", Comparison.ge, "90", "%", "第三方检测报告"),)
 RUBRIC = (("技术先进性 Technical merit", 40), ("团队能力 Team", 30), ("可行性 Feasibility", 30))

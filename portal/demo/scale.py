@@ -24,53 +24,44 @@ from portal import clock
 from portal.accounts import creditcode
 from portal.accounts import models as accounts
 from portal.accounts.services import hash_password
-from portal.awards.models import (
-    Award,
-    AwardIndicator,
-    AwardStatus,
-    Decision,
-    DecisionStatus,
-    Disbursement,
-    Milestone,
-    MilestoneStatus,
-)
+from portal.awards.models import Award, AwardIndicator, Decision, Disbursement, Milestone
 from portal.chains.models import LinkAssessment
 from portal.challenges.models import (
     DEFAULT_CHECKLIST,
-    Aggregation,
     Chain,
     ChainLink,
     Challenge,
-    ChallengeStatus,
     ChallengeVersion,
-    Comparison,
     Criterion,
-    Feedback,
-    FundingMode,
     Indicator,
-    Stage,
 )
 from portal.db import db
 from portal.demo import chains as chains_demo
 from portal.proposals.models import (
     Commitment,
-    ConsentStatus,
     ConsortiumMember,
-    MemberRole,
     PlannedMilestone,
     Proposal,
-    ProposalStatus,
     SubmittedVersion,
 )
 from portal.proposals.snapshot import SubmittedContent
-from portal.reviews.models import (
-    Assignment,
+from portal.reviews.models import Assignment, PanelMember, Review, Score
+from portal.vocabulary import (
+    Aggregation,
     AssignmentStatus,
-    PanelMember,
+    AwardStatus,
+    ChallengeStatus,
+    Comparison,
+    ConsentStatus,
+    DecisionStatus,
+    Feedback,
+    FundingMode,
+    MemberRole,
+    MilestoneStatus,
+    ProposalStatus,
     Recommendation,
-    Review,
     ReviewStatus,
-    Score,
+    Stage,
 )
 
 PROPOSALS_PER_CHALLENGE = 20

@@ -7,7 +7,8 @@ from sqlmodel import select
 from sqlmodel.sql.expression import Select
 
 from portal.db import db
-from portal.jobs.models import Job, JobStatus
+from portal.jobs.models import Job
+from portal.vocabulary import JobStatus
 
 
 def counts() -> dict[JobStatus, int]:

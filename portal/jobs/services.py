@@ -34,8 +34,9 @@ from portal.db import db
 from portal.errors import DomainError
 from portal.i18n import gettext as _
 from portal.jobs import engine, states
-from portal.jobs.models import Job, JobStatus
+from portal.jobs.models import Job
 from portal.jobs.registry import REGISTRY, Retry, periodic_definitions
+from portal.vocabulary import JobStatus
 
 log = logging.getLogger("portal.jobs")
 WAITING = (JobStatus.queued, JobStatus.retrying)

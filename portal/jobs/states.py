@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from portal.db import db
-from portal.jobs.models import Job, JobStatus
+from portal.jobs.models import Job
+from portal.vocabulary import JobStatus
 
 TRANSITIONS = {
     JobStatus.queued: {JobStatus.running},

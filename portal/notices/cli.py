@@ -18,10 +18,11 @@ from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError
 from portal.notices import queries, services
-from portal.notices.models import BatchStatus, NoticeBatch
+from portal.notices.models import NoticeBatch
 from portal.notices.rendering import warm_fonts
 from portal.schema import require_current_schema
 from portal.storage import path_of
+from portal.vocabulary import BatchStatus
 
 notices = AppGroup("notices", help="Award notices.")
 

@@ -16,7 +16,7 @@ from portal.errors import DomainError
 from portal.i18n import gettext as _
 from portal.notices.rendering import data_url, qr_data_url
 from portal.numerals import amount_in_capitals
-from portal.proposals.models import MemberRole
+from portal.vocabulary import MemberRole
 
 LANGUAGES = ("zh", "en")
 TEMPLATES = {"zh": "notices/pdf/notice_zh.html", "en": "notices/pdf/notice_en.html"}

@@ -14,7 +14,7 @@ from flask import abort
 from sqlmodel import false, select
 from sqlmodel.sql.expression import Select
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.awards.models import Award
 from portal.awards.permissions import is_staff
 from portal.challenges import permissions as challenge_permissions
@@ -22,6 +22,7 @@ from portal.challenges.models import Challenge
 from portal.db import db
 from portal.notices.models import Notice, NoticeBatch
 from portal.proposals.models import Proposal
+from portal.vocabulary import Role
 
 
 def visible_notices(user: Any) -> Select:

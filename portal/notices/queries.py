@@ -9,12 +9,13 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import func, select
 
 from portal.accounts.models import User
-from portal.awards.models import Award, AwardStatus
+from portal.awards.models import Award
 from portal.challenges.models import Challenge
 from portal.db import db
-from portal.notices.models import Notice, NoticeBatch, NoticeStatus
+from portal.notices.models import Notice, NoticeBatch
 from portal.notices.permissions import visible_notices
 from portal.proposals.models import ConsortiumMember, Proposal
+from portal.vocabulary import AwardStatus, NoticeStatus
 
 ISSUABLE = (AwardStatus.confirmed, AwardStatus.active)
 

@@ -23,7 +23,7 @@ from sqlmodel import select
 
 from portal import audit, clock, jobs, sequences
 from portal.accounts.models import User
-from portal.awards.models import Award, AwardStatus
+from portal.awards.models import Award
 from portal.awards.queries import lead_users, local_today
 from portal.awards.signals import award_revoked
 from portal.challenges.models import Challenge
@@ -31,11 +31,12 @@ from portal.db import db
 from portal.errors import DomainError, require
 from portal.i18n import gettext as _
 from portal.notices import content, queries, states
-from portal.notices.models import BatchStatus, Notice, NoticeBatch, NoticeStatus
+from portal.notices.models import Notice, NoticeBatch
 from portal.notices.permissions import can_correct, can_issue, can_revoke
 from portal.notices.rendering import Job, Renderer, RenderingError, render_serially
 from portal.notifications.services import notify
 from portal.storage import store_bytes
+from portal.vocabulary import AwardStatus, BatchStatus, NoticeStatus
 
 
 @dataclass

@@ -7,8 +7,9 @@ revoked); a superseded version is revoked with the rest. Batch: running → fini
 
 from __future__ import annotations
 
-from portal.notices.models import BatchStatus, Notice, NoticeBatch, NoticeStatus
+from portal.notices.models import Notice, NoticeBatch
 from portal.statemachine import StateMachine
+from portal.vocabulary import BatchStatus, NoticeStatus
 
 TRANSITIONS = {
     NoticeStatus.valid: {NoticeStatus.superseded, NoticeStatus.revoked},

@@ -23,12 +23,11 @@ from flask import (
 from flask_login import current_user
 
 from portal.access import login_required, public, roles_required, staff_required
-from portal.accounts.models import Role
 from portal.awards.permissions import get_award_or_404
 from portal.challenges.models import Challenge
 from portal.i18n import gettext as _
 from portal.notices import content, forms, queries, services
-from portal.notices.models import BatchStatus, Notice, NoticeStatus
+from portal.notices.models import Notice
 from portal.notices.permissions import (
     get_batch_or_404,
     get_challenge_or_404,
@@ -38,6 +37,7 @@ from portal.notices.permissions import (
 from portal.paging import paginate
 from portal.storage import path_of, send_stored
 from portal.unit_of_work import form_page
+from portal.vocabulary import BatchStatus, NoticeStatus, Role
 
 bp = Blueprint("notices", __name__)
 

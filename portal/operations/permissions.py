@@ -6,10 +6,11 @@ from flask import abort
 from sqlmodel import false, select
 from sqlmodel.sql.expression import Select
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.db import db
 from portal.jobs.models import Job
 from portal.notifications.models import OutboxMessage
+from portal.vocabulary import Role
 
 
 def _is_admin(user: User) -> bool:

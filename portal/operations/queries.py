@@ -8,9 +8,9 @@ from sqlmodel.sql.expression import Select
 from portal.accounts.models import User
 from portal.db import db
 from portal.jobs import queries as job_queries
-from portal.jobs.models import JobStatus
 from portal.notifications.models import OutboxMessage
 from portal.operations.permissions import visible_jobs, visible_outbox
+from portal.vocabulary import JobStatus
 
 counts = job_queries.counts
 

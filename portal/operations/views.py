@@ -7,14 +7,13 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.access import roles_required
-from portal.accounts.models import Role
 from portal.i18n import gettext as _
 from portal.jobs import services as job_services
-from portal.jobs.models import JobStatus
 from portal.operations import queries
 from portal.operations.permissions import get_job_or_404
 from portal.paging import paginate
 from portal.unit_of_work import perform
+from portal.vocabulary import JobStatus, Role
 
 bp = Blueprint("operations", __name__)
 

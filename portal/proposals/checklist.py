@@ -9,7 +9,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from portal import clock
-from portal.accounts.models import OrgStatus
 from portal.challenges.models import Challenge
 from portal.errors import ValidationFailed
 from portal.i18n import gettext as _
@@ -17,9 +16,10 @@ from portal.i18n import ngettext
 from portal.presentation import format_money, plain_number
 from portal.proposals import consent, signature
 from portal.proposals.common import Problem, indicator_commitments
-from portal.proposals.models import MemberRole, Proposal
+from portal.proposals.models import Proposal
 from portal.proposals.permissions import region_matches
 from portal.proposals.queries import current_attachments
+from portal.vocabulary import MemberRole, OrgStatus
 
 
 class IncompleteProposal(ValidationFailed):

@@ -10,13 +10,14 @@ from datetime import datetime
 from sqlmodel import select
 
 from portal.accounts.membership import administrators
-from portal.accounts.models import Organisation, Role, User
+from portal.accounts.models import Organisation, User
 from portal.challenges.models import Challenge, Indicator
 from portal.db import db
 from portal.errors import DomainError
 from portal.notifications.services import notify
 from portal.presentation import format_local
 from portal.proposals.models import Commitment, Proposal
+from portal.vocabulary import Role
 
 
 @dataclass(frozen=True)

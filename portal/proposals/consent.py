@@ -20,14 +20,7 @@ from portal import audit, clock
 from portal.accounts import invitations
 from portal.accounts.invitations import invitation_link
 from portal.accounts.membership import administrators
-from portal.accounts.models import (
-    InvitationPurpose,
-    Membership,
-    MembershipRole,
-    Organisation,
-    OrgStatus,
-    User,
-)
+from portal.accounts.models import Membership, Organisation, User
 from portal.db import db
 from portal.errors import DomainError, given_text, require
 from portal.i18n import gettext as _
@@ -35,16 +28,18 @@ from portal.notifications.mail import queue
 from portal.proposals import signature
 from portal.proposals.common import Problem, check_open, lead_administrators, lock_proposal, tell
 from portal.proposals.links import INVITATIONS_PATH
-from portal.proposals.models import (
+from portal.proposals.models import ConsortiumMember, Proposal
+from portal.proposals.permissions import EDITABLE, can_answer_invitation
+from portal.proposals.states import set_consent, set_status
+from portal.vocabulary import (
     ConsentStatus,
-    ConsortiumMember,
+    InvitationPurpose,
     MemberRole,
-    Proposal,
+    MembershipRole,
+    OrgStatus,
     ProposalStatus,
     VoidCause,
 )
-from portal.proposals.permissions import EDITABLE, can_answer_invitation
-from portal.proposals.states import set_consent, set_status
 
 ANSWERABLE = (ProposalStatus.draft, ProposalStatus.withdrawn, ProposalStatus.submitted)
 

@@ -18,7 +18,7 @@ from sqlmodel import update
 from portal import audit, clock
 from portal.accounts import creditcode
 from portal.accounts.membership import administrators
-from portal.accounts.models import Organisation, OrgStatus, OrgType, Role, User
+from portal.accounts.models import Organisation, User
 from portal.accounts.services import find_organisation, normalise_email
 from portal.challenges.models import Challenge
 from portal.db import db
@@ -27,16 +27,10 @@ from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.proposals import consent, signature
 from portal.proposals.common import deadline_text
-from portal.proposals.models import (
-    Commitment,
-    ConsortiumMember,
-    MemberRole,
-    PlannedMilestone,
-    Proposal,
-    VoidCause,
-)
+from portal.proposals.models import Commitment, ConsortiumMember, PlannedMilestone, Proposal
 from portal.proposals.permissions import EDITABLE, can_edit, eligibility_problem, region_matches
 from portal.proposals.queries import led_proposal
+from portal.vocabulary import MemberRole, OrgStatus, OrgType, Role, VoidCause
 
 
 class StaleDraft(DomainError):

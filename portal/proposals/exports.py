@@ -11,9 +11,9 @@ from portal.accounts.models import User
 from portal.challenges.models import Challenge
 from portal.i18n import gettext as _
 from portal.presentation import format_local
-from portal.proposals.models import MemberRole
 from portal.proposals.queries import submissions_with_versions
 from portal.proposals.snapshot import SubmittedContent
+from portal.vocabulary import MemberRole
 
 
 def _cell(value) -> str:

@@ -21,7 +21,6 @@ from wtforms import (
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from portal.accounts.models import OrgType
 from portal.formtools import FiniteDecimalField, PortalForm
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
@@ -31,6 +30,7 @@ from portal.presentation import format_money
 from portal.proposals.common import indicator_commitments
 from portal.proposals.drafting import CommitmentInput, MemberInput, MilestoneInput
 from portal.proposals.models import Proposal
+from portal.vocabulary import OrgType
 
 # A request under this share of the funding cap is flagged: most likely typed in yuan.
 IMPLAUSIBLY_SMALL = Decimal("0.01")

@@ -23,21 +23,19 @@ from sqlmodel import and_, false, func, or_, select
 from sqlmodel.sql.expression import Select
 
 from portal.accounts.membership import is_administrator
-from portal.accounts.models import Organisation, Role, User
+from portal.accounts.models import Organisation, User
 from portal.accounts.services import normalise_email
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.challenges.models import Challenge
 from portal.db import db
 from portal.i18n import gettext as _
 from portal.proposals.models import (
     Attachment,
-    ConsentStatus,
     ConsortiumMember,
-    MemberRole,
     PledgeSignature,
     Proposal,
-    ProposalStatus,
     SubmittedVersion,
 )
+from portal.vocabulary import ChallengeStatus, ConsentStatus, MemberRole, ProposalStatus, Role
 
 EDITABLE = (ProposalStatus.draft, ProposalStatus.withdrawn)
 

@@ -9,16 +9,11 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import func, or_, select
 
 from portal.accounts.models import Organisation, User
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.challenges.models import Challenge
 from portal.db import db
-from portal.proposals.models import (
-    Attachment,
-    ConsentStatus,
-    ConsortiumMember,
-    Proposal,
-    ProposalStatus,
-)
+from portal.proposals.models import Attachment, ConsortiumMember, Proposal
 from portal.proposals.permissions import invitations_to, region_matches, visible_proposals
+from portal.vocabulary import ChallengeStatus, ConsentStatus, ProposalStatus
 
 
 def organisation_of(user: User) -> Organisation | None:

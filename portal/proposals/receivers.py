@@ -11,13 +11,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import select
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.challenges import signals
 from portal.challenges.models import Challenge
 from portal.db import db
 from portal.notifications.services import notify
 from portal.presentation import lazy_local
-from portal.proposals.models import Commitment, Proposal, ProposalStatus
+from portal.proposals.models import Commitment, Proposal
+from portal.vocabulary import ProposalStatus, Role
 
 IN_PROGRESS = (ProposalStatus.draft, ProposalStatus.submitted)
 

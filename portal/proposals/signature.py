@@ -24,7 +24,7 @@ from portal import audit, clock
 from portal.accounts import invitations
 from portal.accounts.invitations import invitation_link
 from portal.accounts.membership import is_administrator, membership_of
-from portal.accounts.models import InvitationPurpose, Organisation, Role, User
+from portal.accounts.models import Organisation, User
 from portal.accounts.services import find_user, normalise_email
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed, require
@@ -42,14 +42,10 @@ from portal.proposals.common import (
     tell,
 )
 from portal.proposals.links import pledge_path
-from portal.proposals.models import (
-    PledgeSignature,
-    Proposal,
-    SignatureStatus,
-    VoidCause,
-)
+from portal.proposals.models import PledgeSignature, Proposal
 from portal.proposals.permissions import EDITABLE, can_sign
 from portal.proposals.states import void_signature
+from portal.vocabulary import InvitationPurpose, Role, SignatureStatus, VoidCause
 
 PLEDGE_TEXT = _l(
     "We, the lead organisation and every member of this consortium, pledge that everything in "

@@ -18,13 +18,12 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from portal.accounts.models import OrgType
-from portal.challenges.models import Comparison
 from portal.presentation import plain_number
 from portal.proposals.common import indicator_commitments, leader_organisation
-from portal.proposals.models import MemberRole, Proposal
+from portal.proposals.models import Proposal
 from portal.proposals.queries import current_attachments
 from portal.proposals.signature import current_signature
+from portal.vocabulary import Comparison, MemberRole, OrgType
 
 SCHEMA = 1
 

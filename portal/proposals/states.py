@@ -12,15 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from portal.accounts.models import User
-from portal.proposals.models import (
-    ConsentStatus,
-    ConsortiumMember,
-    PledgeSignature,
-    ProposalStatus,
-    SignatureStatus,
-    VoidCause,
-)
+from portal.proposals.models import ConsortiumMember, PledgeSignature
 from portal.statemachine import StateMachine
+from portal.vocabulary import ConsentStatus, ProposalStatus, SignatureStatus, VoidCause
 
 TRANSITIONS: dict[ProposalStatus, set[ProposalStatus]] = {
     ProposalStatus.draft: {ProposalStatus.submitted},

@@ -24,10 +24,11 @@ from portal.proposals.common import (
     lock_proposal,
     tell,
 )
-from portal.proposals.models import Proposal, ProposalStatus, SubmittedVersion
+from portal.proposals.models import Proposal, SubmittedVersion
 from portal.proposals.permissions import EDITABLE, can_edit, can_submit, can_withdraw
 from portal.proposals.snapshot import SubmittedContent
 from portal.proposals.states import set_status
+from portal.vocabulary import ProposalStatus
 
 
 def _organisation_act(allowed: bool, proposal: Proposal, by: User, refusal: str) -> None:

@@ -20,7 +20,6 @@ from flask_login import current_user
 from portal import clock
 from portal.access import login_required, roles_required, staff_required
 from portal.accounts.membership import is_administrator
-from portal.accounts.models import Role
 from portal.errors import DomainError, NotAllowed
 from portal.formtools import first_display
 from portal.i18n import gettext as _
@@ -38,13 +37,7 @@ from portal.proposals import (
     signature,
     submission,
 )
-from portal.proposals.models import (
-    ConsentStatus,
-    ConsortiumMember,
-    Proposal,
-    ProposalStatus,
-    SignatureStatus,
-)
+from portal.proposals.models import ConsortiumMember, Proposal
 from portal.proposals.permissions import (
     EDITABLE,
     can_edit,
@@ -59,6 +52,7 @@ from portal.proposals.permissions import (
 from portal.proposals.snapshot import SubmittedContent
 from portal.storage import send_stored
 from portal.unit_of_work import form_page, perform, submit_form
+from portal.vocabulary import ConsentStatus, ProposalStatus, Role, SignatureStatus
 
 bp = Blueprint("proposals", __name__)
 APPLICANT_OR_STAFF = (Role.applicant, Role.officer, Role.admin)

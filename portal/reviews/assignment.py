@@ -15,21 +15,19 @@ from datetime import date
 
 from portal import audit, clock
 from portal.accounts import creditcode
-from portal.accounts.models import Organisation, Role, User
+from portal.accounts.models import Organisation, User
 from portal.audit import snapshot
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
-from portal.proposals.models import Proposal, ProposalStatus
+from portal.proposals.models import Proposal
 from portal.reviews import queries, states
 from portal.reviews.links import MY_REVIEWS_PATH, challenge_path
 from portal.reviews.models import (
     Assignment,
-    AssignmentStatus,
     AvoidanceRequest,
-    AvoidanceStatus,
     ConflictDeclaration,
     PanelMember,
     PanelSchedule,
@@ -44,6 +42,13 @@ from portal.reviews.permissions import (
     can_request_avoidance,
 )
 from portal.reviews.services import start_review
+from portal.vocabulary import (
+    AssignmentStatus,
+    AvoidanceStatus,
+    ChallengeStatus,
+    ProposalStatus,
+    Role,
+)
 
 ACTIVE = (AssignmentStatus.assigned, AssignmentStatus.submitted)
 CLOSED_PANEL = (ChallengeStatus.decided, ChallengeStatus.cancelled, ChallengeStatus.draft)

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
-from portal.challenges.models import ChallengeStatus, Feedback
 from portal.db import db
 from portal.i18n import gettext as _
 from portal.proposals.models import Proposal
-from portal.reviews.models import Review, ReviewStatus, Score
+from portal.reviews.models import Review, Score
 from portal.reviews.ranking import ranking
+from portal.vocabulary import ChallengeStatus, Feedback, ReviewStatus
 
 BANDS = (10, 25, 50, 75)
 

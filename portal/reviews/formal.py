@@ -21,7 +21,6 @@ from sqlmodel import select
 
 from portal import audit, clock
 from portal.accounts.models import User
-from portal.challenges.models import CheckItem
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
@@ -29,15 +28,16 @@ from portal.notifications.services import notify
 from portal.presentation import format_local, lazy_local
 from portal.proposals import consent, signature
 from portal.proposals import states as proposal_states
-from portal.proposals.models import Proposal, ProposalStatus
+from portal.proposals.models import Proposal
 from portal.proposals.permissions import region_matches
 from portal.proposals.queries import current_attachments
 from portal.reviews import states
 from portal.reviews.links import appeal_path
-from portal.reviews.models import Appeal, AppealStatus, CheckOutcome, FormalCheck
+from portal.reviews.models import Appeal, FormalCheck
 from portal.reviews.permissions import can_appeal, can_check, can_decide_appeal
 from portal.reviews.queries import applicants_of, officers
 from portal.reviews.services import checkable
+from portal.vocabulary import AppealStatus, CheckItem, CheckOutcome, ProposalStatus
 
 REASON_MAX = 2000
 

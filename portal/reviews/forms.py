@@ -20,8 +20,9 @@ from portal.parsing import DayField, HiddenNumberField, coerce_id
 from portal.proposals.models import Proposal
 from portal.reviews import queries
 from portal.reviews.formal import ChecklistRow
-from portal.reviews.models import Recommendation, Review
+from portal.reviews.models import Review
 from portal.reviews.scoring import ScoreInput
+from portal.vocabulary import Recommendation
 
 
 class FormalCheckForm(PortalForm):

@@ -38,21 +38,26 @@ from sqlmodel import and_, case, exists, false, func, or_, select
 from sqlmodel.sql.expression import Select
 
 from portal.accounts.membership import is_administrator
-from portal.accounts.models import AffiliationKey, Organisation, OrganisationNameKey, Role, User
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.accounts.models import AffiliationKey, Organisation, OrganisationNameKey, User
+from portal.challenges.models import Challenge
 from portal.db import db
 from portal.i18n import lazy_gettext as _l
-from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
+from portal.proposals.models import ConsortiumMember, Proposal
 from portal.reviews.models import (
     Appeal,
     Assignment,
-    AssignmentStatus,
     AvoidanceRequest,
-    AvoidanceStatus,
     ConflictDeclaration,
     FormalCheck,
     PanelMember,
     Review,
+)
+from portal.vocabulary import (
+    AssignmentStatus,
+    AvoidanceStatus,
+    ChallengeStatus,
+    ProposalStatus,
+    Role,
 )
 
 # The SQL rules below take the expert and the proposal as entities (the classes, or aliases),

@@ -12,20 +12,18 @@ from sqlmodel import and_, or_, select
 from sqlmodel.sql.expression import Select
 
 from portal import clock
-from portal.accounts.models import Organisation, Role, User
-from portal.challenges.models import Challenge, ChallengeStatus, Criterion
+from portal.accounts.models import Organisation, User
+from portal.challenges.models import Challenge, Criterion
 from portal.db import db
-from portal.proposals.models import ConsortiumMember, Proposal, ProposalStatus
+from portal.proposals.models import ConsortiumMember, Proposal
 from portal.reviews.models import (
     Appeal,
     Assignment,
-    AssignmentStatus,
     AvoidanceRequest,
     ConflictDeclaration,
     PanelMember,
     PanelSchedule,
     Review,
-    ReviewStatus,
     Score,
 )
 from portal.reviews.permissions import (
@@ -36,6 +34,7 @@ from portal.reviews.permissions import (
     visible_challenges,
     visible_proposals,
 )
+from portal.vocabulary import AssignmentStatus, ChallengeStatus, ProposalStatus, ReviewStatus, Role
 
 
 def all_scores(challenge: Challenge, *, expert: User | None = None) -> list[Review]:

@@ -29,10 +29,11 @@ from flask import current_app
 from sqlmodel import select
 
 from portal.accounts.models import Organisation, User
-from portal.challenges.models import Aggregation, Challenge
+from portal.challenges.models import Challenge
 from portal.db import db
-from portal.proposals.models import Proposal, ProposalStatus
-from portal.reviews.models import Review, ReviewStatus
+from portal.proposals.models import Proposal
+from portal.reviews.models import Review
+from portal.vocabulary import Aggregation, ProposalStatus, ReviewStatus
 
 REVIEWED_STATES = (
     ProposalStatus.in_review,

@@ -10,22 +10,16 @@ from decimal import Decimal, InvalidOperation
 from portal import audit, clock
 from portal.accounts.models import User
 from portal.audit import snapshot
-from portal.challenges.models import ChallengeStatus, Criterion
+from portal.challenges.models import Criterion
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
 from portal.reviews import states
 from portal.reviews.links import score_path
-from portal.reviews.models import (
-    Assignment,
-    AssignmentStatus,
-    Recommendation,
-    Review,
-    ReviewStatus,
-    Score,
-)
+from portal.reviews.models import Assignment, Review, Score
 from portal.reviews.permissions import can_reopen, can_score
+from portal.vocabulary import AssignmentStatus, ChallengeStatus, Recommendation, ReviewStatus
 
 TEN = Decimal(10)
 

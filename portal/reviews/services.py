@@ -11,11 +11,12 @@ from __future__ import annotations
 from portal import clock
 from portal.accounts.models import User
 from portal.challenges import states as challenge_states
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError, require
 from portal.i18n import gettext as _
 from portal.reviews.permissions import can_check
+from portal.vocabulary import ChallengeStatus
 
 
 def check_open(challenge: Challenge) -> bool:

@@ -16,17 +16,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from portal.accounts.models import User
-from portal.reviews.models import (
-    Appeal,
-    AppealStatus,
-    Assignment,
-    AssignmentStatus,
-    AvoidanceRequest,
-    AvoidanceStatus,
-    Review,
-    ReviewStatus,
-)
+from portal.reviews.models import Appeal, Assignment, AvoidanceRequest, Review
 from portal.statemachine import StateMachine
+from portal.vocabulary import AppealStatus, AssignmentStatus, AvoidanceStatus, ReviewStatus
 
 ASSIGNMENT = StateMachine(
     "assignment",

@@ -11,7 +11,6 @@ from flask_login import current_user
 
 from portal import clock
 from portal.access import login_required, roles_required, staff_required
-from portal.accounts.models import Role
 from portal.challenges.models import Challenge
 from portal.formtools import first_display
 from portal.i18n import gettext as _
@@ -29,7 +28,6 @@ from portal.reviews import (
 )
 from portal.reviews.blind import anonymous_copy, proposal_view
 from portal.reviews.feedback import statement_table, summary_statement
-from portal.reviews.models import AvoidanceStatus, ReviewStatus
 from portal.reviews.permissions import (
     can_appeal,
     can_decide_appeal,
@@ -44,6 +42,7 @@ from portal.reviews.permissions import (
 from portal.reviews.ranking import ranking as rank
 from portal.storage import send_data, send_stored
 from portal.unit_of_work import form_page, perform
+from portal.vocabulary import AvoidanceStatus, ReviewStatus, Role
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 

@@ -17,22 +17,15 @@ from sqlalchemy.orm import defer, joinedload
 from sqlmodel import func, select
 
 from portal import clock
-from portal.accounts.models import Organisation, OrgStatus, Role, User
+from portal.accounts.models import Organisation, User
 from portal.accounts.queries import organisations_for
 from portal.awards import models as awarding
-from portal.awards.models import (
-    Award,
-    Decision,
-    DecisionStatus,
-    Milestone,
-    MilestoneReport,
-    Objection,
-)
+from portal.awards.models import Award, Decision, Milestone, MilestoneReport, Objection
 from portal.awards.permissions import visible_awards, visible_objections, visible_reports
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.challenges.models import Challenge
 from portal.challenges.queries import unanswered_queue
 from portal.db import db
-from portal.notices.models import Notice, NoticeStatus
+from portal.notices.models import Notice
 from portal.notices.permissions import visible_notices
 from portal.proposals import models as proposing
 from portal.proposals.checklist import completeness_problems
@@ -43,9 +36,17 @@ from portal.proposals.permissions import (
     led_by,
     visible_proposals,
 )
-from portal.reviews.models import Assignment, AssignmentStatus
+from portal.reviews.models import Assignment
 from portal.reviews.permissions import visible_assignments
 from portal.reviews.queries import desk_challenges
+from portal.vocabulary import (
+    AssignmentStatus,
+    ChallengeStatus,
+    DecisionStatus,
+    NoticeStatus,
+    OrgStatus,
+    Role,
+)
 
 SHOWN = 8  # rows per queue on the workbench; the queue's own page lists the rest
 DUE_WITHIN_DAYS = 30

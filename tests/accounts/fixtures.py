@@ -8,14 +8,9 @@ import pytest
 from sqlmodel import select
 
 from portal.accounts import invitations
-from portal.accounts.models import (
-    Invitation,
-    InvitationPurpose,
-    Membership,
-    Organisation,
-    User,
-)
+from portal.accounts.models import Invitation, Membership, Organisation, User
 from portal.db import db
+from portal.vocabulary import InvitationPurpose
 from tests.factories import committing
 
 

@@ -5,9 +5,10 @@ from sqlmodel import select
 
 from portal.accounts import creditcode
 from portal.accounts.membership import is_administrator
-from portal.accounts.models import Membership, MembershipStatus, Organisation, OrgStatus, Role, User
+from portal.accounts.models import Membership, Organisation, User
 from portal.audit import AuditEvent
 from portal.db import db
+from portal.vocabulary import MembershipStatus, OrgStatus, Role
 from tests.factories import PASSWORD, fresh_credit_code
 
 

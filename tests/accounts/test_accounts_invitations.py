@@ -6,14 +6,9 @@ import pytest
 
 from portal import clock
 from portal.accounts import invitations
-from portal.accounts.models import (
-    InvitationPurpose,
-    MembershipRole,
-    MembershipStatus,
-    Organisation,
-    User,
-)
+from portal.accounts.models import Organisation, User
 from portal.db import db
+from portal.vocabulary import InvitationPurpose, MembershipRole, MembershipStatus
 
 
 @pytest.fixture

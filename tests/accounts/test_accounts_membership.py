@@ -14,23 +14,20 @@ from werkzeug.routing import IntegerConverter
 from portal import clock, storage
 from portal.accounts import invitations
 from portal.accounts import membership as memberships
-from portal.accounts.models import (
-    Invitation,
-    InvitationPurpose,
-    InvitationStatus,
-    Membership,
-    MembershipRole,
-    MembershipStatus,
-    Organisation,
-    OrgType,
-    User,
-)
+from portal.accounts.models import Invitation, Membership, Organisation, User
 from portal.audit import AuditEvent
 from portal.awards.models import AwardIndicator, Milestone, MilestoneReport, ReportEvidence
 from portal.db import db
 from portal.errors import DomainError
 from portal.notices.models import Notice
 from portal.notifications.models import Notification
+from portal.vocabulary import (
+    InvitationPurpose,
+    InvitationStatus,
+    MembershipRole,
+    MembershipStatus,
+    OrgType,
+)
 from tests.accounts.fixtures import membership_id
 from tests.factories import PASSWORD, committing
 from tests.notices.fixtures import make_award  # noqa: F401  (requested by name below)

@@ -10,10 +10,11 @@ import pytest
 from PIL import Image
 from sqlmodel import select
 
-from portal.accounts.models import Membership, MembershipRole, Organisation, OrgStatus
+from portal.accounts.models import Membership, Organisation
 from portal.audit import AuditEvent
 from portal.db import db
 from portal.notifications.models import Notification
+from portal.vocabulary import MembershipRole, OrgStatus
 from tests.proposals.fixtures import PDF
 
 

@@ -13,19 +13,12 @@ from sqlmodel import func, select
 
 from portal import clock
 from portal.accounts import invitations, membership, organisations, states
-from portal.accounts.models import (
-    Invitation,
-    InvitationStatus,
-    Membership,
-    MembershipStatus,
-    Organisation,
-    OrgStatus,
-    User,
-)
+from portal.accounts.models import Invitation, Membership, Organisation, User
 from portal.audit import AuditEvent
 from portal.db import db
 from portal.errors import DomainError
 from portal.statemachine import IllegalTransition
+from portal.vocabulary import InvitationStatus, MembershipStatus, OrgStatus
 from tests.accounts.fixtures import invitation_now
 
 

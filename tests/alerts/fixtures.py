@@ -17,7 +17,8 @@ from portal.awards.models import Award
 from portal.db import db
 from portal.notifications.models import Notification
 from portal.proposals.models import Proposal
-from portal.reviews.models import Assignment, AssignmentStatus
+from portal.reviews.models import Assignment
+from portal.vocabulary import AssignmentStatus
 from tests.factories import committing
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from portal import clock
-from portal.alerts.models import ReminderKind
 from portal.awards import services as award_services
-from portal.awards.models import Award, Decision, DecisionStatus
+from portal.awards.models import Award, Decision
 from portal.db import db
 from portal.reviews.assignment import set_due_date
+from portal.vocabulary import DecisionStatus, ReminderKind
 from tests.awards.helpers import START
 from tests.together import together
 

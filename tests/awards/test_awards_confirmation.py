@@ -11,10 +11,11 @@ from sqlmodel import select
 from portal import clock
 from portal.awards import milestones, services
 from portal.awards import targets as award_targets
-from portal.awards.models import Award, AwardIndicator, AwardStatus
-from portal.challenges.models import Comparison, Indicator
+from portal.awards.models import Award, AwardIndicator
+from portal.challenges.models import Indicator
 from portal.db import db
 from portal.errors import ValidationFailed
+from portal.vocabulary import AwardStatus, Comparison
 from tests.awards.helpers import START, confirm_as_proposed, sign_task_book
 
 

@@ -11,19 +11,19 @@ from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.awards import decision as decisions
 from portal.awards import objections, services
-from portal.awards.models import (
-    Award,
-    AwardStatus,
-    Decision,
-    DecisionStatus,
-    Objection,
-    ObjectionStatus,
-)
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.awards.models import Award, Decision, Objection
+from portal.challenges.models import Challenge
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
 from portal.notifications.models import Notification
-from portal.proposals.models import Proposal, ProposalStatus
+from portal.proposals.models import Proposal
+from portal.vocabulary import (
+    AwardStatus,
+    ChallengeStatus,
+    DecisionStatus,
+    ObjectionStatus,
+    ProposalStatus,
+)
 from tests.awards.helpers import confirm_as_proposed, within
 from tests.pagecheck import page_problems
 from tests.together import PEOPLE, together

@@ -9,9 +9,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from portal.awards.models import Decision, DecisionStatus
+from portal.awards.models import Decision
 from portal.db import db
 from portal.notifications.models import Notification
+from portal.vocabulary import DecisionStatus
 from tests.browser.test_browser_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

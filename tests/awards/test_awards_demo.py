@@ -5,17 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from portal.awards.models import (
-    Award,
-    AwardStatus,
-    Milestone,
-    MilestoneReport,
-    MilestoneStatus,
-    Objection,
-    ObjectionStatus,
-    ReportDecision,
-)
+from portal.awards.models import Award, Milestone, MilestoneReport, Objection
 from portal.db import db
+from portal.vocabulary import AwardStatus, MilestoneStatus, ObjectionStatus, ReportDecision
 
 pytestmark = pytest.mark.slow
 

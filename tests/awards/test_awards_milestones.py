@@ -12,17 +12,10 @@ from sqlmodel import func, select
 from portal import clock
 from portal.accounts.models import User
 from portal.awards import milestones, services
-from portal.awards.models import (
-    Award,
-    AwardStatus,
-    Disbursement,
-    Milestone,
-    MilestoneReport,
-    MilestoneStatus,
-    ReportDecision,
-)
+from portal.awards.models import Award, Disbursement, Milestone, MilestoneReport
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
+from portal.vocabulary import AwardStatus, MilestoneStatus, ReportDecision
 from tests.awards.helpers import START, pdf, pending_report
 
 

@@ -10,11 +10,12 @@ from sqlmodel import select
 from portal import clock
 from portal.audit import AuditEvent
 from portal.awards import services
-from portal.awards.models import Award, AwardStatus, Objection, ObjectionStatus
+from portal.awards.models import Award, Objection
 from portal.db import db
 from portal.errors import DomainError
 from portal.notifications.models import Notification
-from portal.proposals.models import Proposal, ProposalStatus
+from portal.proposals.models import Proposal
+from portal.vocabulary import AwardStatus, ObjectionStatus, ProposalStatus
 from tests.awards.helpers import START, confirm_as_proposed, pdf
 
 

@@ -8,9 +8,10 @@ import pytest
 from sqlmodel import select
 
 from portal.awards import milestones, queries, services
-from portal.awards.models import Award, AwardStatus, GateOutcome, MilestoneStatus
+from portal.awards.models import Award
 from portal.db import db
 from portal.errors import DomainError, ValidationFailed
+from portal.vocabulary import AwardStatus, GateOutcome, MilestoneStatus
 from tests.awards.helpers import START, pending_report
 
 

@@ -13,20 +13,11 @@ from sqlmodel import select
 from portal import clock
 from portal.audit import AuditEvent
 from portal.awards import services, states
-from portal.awards.models import (
-    Award,
-    AwardStatus,
-    Decision,
-    DecisionStatus,
-    Milestone,
-    MilestoneReport,
-    MilestoneStatus,
-    Objection,
-    ObjectionStatus,
-)
+from portal.awards.models import Award, Decision, Milestone, MilestoneReport, Objection
 from portal.db import db
 from portal.errors import DomainError
 from portal.statemachine import IllegalTransition
+from portal.vocabulary import AwardStatus, DecisionStatus, MilestoneStatus, ObjectionStatus
 from tests.awards.helpers import START, pending_report
 
 A, M, OB = AwardStatus, MilestoneStatus, ObjectionStatus

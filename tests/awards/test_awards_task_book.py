@@ -12,10 +12,11 @@ from sqlmodel import select
 from portal import clock
 from portal.audit import AuditEvent
 from portal.awards import milestones, services
-from portal.awards.models import Award, AwardStatus, MilestoneStatus
+from portal.awards.models import Award
 from portal.db import db
 from portal.errors import DomainError
 from portal.notifications.models import Notification
+from portal.vocabulary import AwardStatus, MilestoneStatus
 from tests.awards.helpers import START, confirm_as_proposed, within
 
 

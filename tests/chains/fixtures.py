@@ -15,33 +15,28 @@ from portal import clock
 from portal.awards.models import (
     Award,
     AwardIndicator,
-    AwardStatus,
     Decision,
-    DecisionStatus,
     Disbursement,
     GateDecision,
-    GateOutcome,
     Milestone,
-    MilestoneStatus,
     StageGate,
 )
 from portal.chains.models import LinkAssessment
-from portal.challenges.models import (
-    Chain,
-    ChainLink,
-    Challenge,
+from portal.challenges.models import Chain, ChainLink, Challenge
+from portal.db import db
+from portal.proposals.models import ConsortiumMember, Proposal
+from portal.vocabulary import (
+    AwardStatus,
     ChallengeStatus,
     Comparison,
-    FundingMode,
-    Stage,
-)
-from portal.db import db
-from portal.proposals.models import (
     ConsentStatus,
-    ConsortiumMember,
+    DecisionStatus,
+    FundingMode,
+    GateOutcome,
     MemberRole,
-    Proposal,
+    MilestoneStatus,
     ProposalStatus,
+    Stage,
 )
 from tests.factories import committing
 

@@ -7,7 +7,8 @@ import pytest
 from sqlmodel import select
 
 from portal.db import db
-from portal.proposals.models import Proposal, ProposalStatus
+from portal.proposals.models import Proposal
+from portal.vocabulary import ProposalStatus
 
 
 def rules_of(app, *blueprints: str):

@@ -6,8 +6,9 @@ import pytest
 from sqlmodel import select
 
 from portal.chains.models import LinkAssessment
-from portal.challenges.models import ChainLink, Challenge, FundingMode
+from portal.challenges.models import ChainLink, Challenge
 from portal.db import db
+from portal.vocabulary import FundingMode
 
 pytestmark = pytest.mark.slow
 

@@ -12,18 +12,19 @@ import pytest
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
-from portal.awards.models import (
-    Award,
-    AwardStatus,
-    Decision,
-    Disbursement,
-    GateDecision,
-    MilestoneStatus,
-)
+from portal.awards.models import Award, Decision, Disbursement, GateDecision
 from portal.chains.models import LinkAssessment
-from portal.challenges.models import ChainLink, Challenge, ChallengeStatus, FundingMode
+from portal.challenges.models import ChainLink, Challenge
 from portal.db import db
-from portal.proposals.models import ConsentStatus, ConsortiumMember, Proposal, ProposalStatus
+from portal.proposals.models import ConsortiumMember, Proposal
+from portal.vocabulary import (
+    AwardStatus,
+    ChallengeStatus,
+    ConsentStatus,
+    FundingMode,
+    MilestoneStatus,
+    ProposalStatus,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 QUARTER_ENDS = {  # the first moment after each quarter, in Shanghai

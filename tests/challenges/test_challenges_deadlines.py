@@ -11,16 +11,11 @@ from sqlmodel import func, select
 from portal import clock
 from portal.accounts.models import User
 from portal.challenges import services
-from portal.challenges.models import (
-    Challenge,
-    ChallengeStatus,
-    ChallengeVersion,
-    DeadlineChange,
-    DeadlineChangeStatus,
-)
+from portal.challenges.models import Challenge, ChallengeVersion, DeadlineChange
 from portal.db import db
 from portal.errors import DomainError, NotAllowed
 from portal.notifications.models import Notification
+from portal.vocabulary import ChallengeStatus, DeadlineChangeStatus
 from tests.challenges.fixtures import draft_data, form_values, publish_challenge
 
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)  # 16:00 in Shanghai

@@ -3,8 +3,9 @@
 import pytest
 from sqlmodel import select
 
-from portal.challenges.models import Challenge, ChallengeStatus, Clarification, FundingMode
+from portal.challenges.models import Challenge, Clarification
 from portal.db import db
+from portal.vocabulary import ChallengeStatus, FundingMode
 
 pytestmark = pytest.mark.slow
 

@@ -6,9 +6,10 @@ import pytest
 from sqlmodel import select
 
 from portal import clock
-from portal.challenges.models import Challenge, ChallengeStatus, ChallengeVersion
+from portal.challenges.models import Challenge, ChallengeVersion
 from portal.db import db
 from portal.notifications.models import Notification
+from portal.vocabulary import ChallengeStatus
 from tests.challenges.fixtures import challenge_form, publish_challenge
 
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)

@@ -8,8 +8,9 @@ from sqlmodel import select
 
 from portal import clock
 from portal.challenges.content import DEFAULT_RUBRIC, judges_the_team
-from portal.challenges.models import Challenge, Feedback
+from portal.challenges.models import Challenge
 from portal.db import db
+from portal.vocabulary import Feedback
 from tests.challenges.fixtures import challenge_form
 
 WARNING = "blind review hides the team"

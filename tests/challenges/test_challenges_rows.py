@@ -8,9 +8,10 @@ from sqlmodel import select
 
 from portal import clock
 from portal.challenges.content import IndicatorRow, content_of
-from portal.challenges.models import Challenge, Comparison
+from portal.challenges.models import Challenge
 from portal.db import db
 from portal.proposals.models import Commitment
+from portal.vocabulary import Comparison
 from tests.challenges.fixtures import INDICATORS, challenge_form, form_values, publish_challenge
 
 

@@ -10,10 +10,10 @@ from portal import clock
 from portal.audit import AuditEvent
 from portal.challenges import services
 from portal.challenges.content import ChallengeData, CriterionRow
-from portal.challenges.models import ChallengeStatus
 from portal.db import db
 from portal.errors import DomainError, NotAllowed, ValidationFailed
 from portal.proposals.models import Commitment
+from portal.vocabulary import ChallengeStatus
 from tests.challenges.fixtures import draft_data
 
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)

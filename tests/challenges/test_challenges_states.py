@@ -12,10 +12,11 @@ from portal import clock
 from portal.audit import AuditEvent
 from portal.challenges import services, states
 from portal.challenges.content import ChallengeData
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.challenges.models import Challenge
 from portal.db import db, make_engine
 from portal.schema import alembic_config
 from portal.statemachine import IllegalTransition
+from portal.vocabulary import ChallengeStatus
 from tests.challenges.fixtures import draft_data
 from tests.platform.test_migrations import database_at
 

@@ -12,7 +12,8 @@ from portal import clock, jobs
 from portal.audit import AuditEvent
 from portal.db import db
 from portal.jobs import engine, registry, services, states
-from portal.jobs.models import Job, JobStatus
+from portal.jobs.models import Job
+from portal.vocabulary import JobStatus
 from tests.jobs.fixtures import jobs_named, rows
 
 CALLS: list[str] = []

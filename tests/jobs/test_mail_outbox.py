@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from portal import clock
-from portal.jobs.models import JobStatus
+from portal.vocabulary import JobStatus
 from tests.jobs.fixtures import drain, expected_title, jobs_named, outbox, tell
 
 

@@ -17,11 +17,12 @@ from portal.accounts.models import User
 from portal.challenges.models import Challenge
 from portal.db import db
 from portal.jobs.engine import huey_for, pending
-from portal.jobs.models import Job, JobStatus
+from portal.jobs.models import Job
 from portal.notices import services
-from portal.notices.models import BatchStatus, Notice, NoticeBatch
+from portal.notices.models import Notice, NoticeBatch
 from portal.notifications.models import OutboxMessage
-from portal.proposals.models import Proposal, ProposalStatus
+from portal.proposals.models import Proposal
+from portal.vocabulary import BatchStatus, JobStatus, ProposalStatus
 from tests.factories import PASSWORD
 from tests.jobs.fixtures import outbox, rows, tell
 from tests.jobs.processes import Browser, wait_until

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from portal import clock
-from portal.awards.models import Award, AwardStatus, Milestone
+from portal.awards.models import Award, Milestone
 from portal.db import db
 from portal.notices.seal import seal_svg
+from portal.vocabulary import AwardStatus
 from tests.factories import committing
 
 

@@ -10,7 +10,8 @@ from sqlmodel import delete, select
 
 from portal.awards.models import Award, Milestone
 from portal.db import db
-from portal.notices.models import BatchStatus, Notice, NoticeBatch
+from portal.notices.models import Notice, NoticeBatch
+from portal.vocabulary import BatchStatus
 from tests.notices.fixtures import issue
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,8 @@ import pytest
 from sqlmodel import select
 
 from portal.db import db
-from portal.notices.models import Notice, NoticeStatus
+from portal.notices.models import Notice
+from portal.vocabulary import NoticeStatus
 
 pytestmark = pytest.mark.slow
 

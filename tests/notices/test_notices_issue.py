@@ -11,10 +11,11 @@ from sqlmodel import select
 
 from portal.audit import AuditEvent
 from portal.db import db
-from portal.notices.models import Notice, NoticeStatus
+from portal.notices.models import Notice
 from portal.notices.rendering import RenderingError, html_to_pdf
 from portal.notifications.models import Notification
 from portal.storage import path_of
+from portal.vocabulary import NoticeStatus
 from tests.notices.fixtures import pdf_fonts, pdf_text
 
 PROJECT = "国产28纳米ArF光刻胶研发与产业化"

@@ -9,9 +9,10 @@ from sqlmodel import select
 from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.awards import services
-from portal.awards.models import Award, AwardStatus
+from portal.awards.models import Award
 from portal.db import db
-from portal.notices.models import Notice, NoticeStatus
+from portal.notices.models import Notice
+from portal.vocabulary import AwardStatus, NoticeStatus
 from tests.notices.fixtures import issue
 
 

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from portal import clock
 from portal.db import db
 from portal.notices import states
-from portal.notices.models import BatchStatus, Notice, NoticeBatch, NoticeStatus
+from portal.notices.models import Notice, NoticeBatch
 from portal.statemachine import IllegalTransition
+from portal.vocabulary import BatchStatus, NoticeStatus
 
 V, S, R = NoticeStatus.valid, NoticeStatus.superseded, NoticeStatus.revoked
 NOTICE_JOURNEY = {(V, S), (V, R), (S, R)}

@@ -7,11 +7,12 @@ import io
 from sqlmodel import select
 
 from portal.accounts.models import User
-from portal.awards.models import Award, AwardStatus
+from portal.awards.models import Award
 from portal.db import db
 from portal.notices import services
-from portal.notices.models import Notice, NoticeStatus
+from portal.notices.models import Notice
 from portal.storage import path_of
+from portal.vocabulary import AwardStatus, NoticeStatus
 from tests.notices.fixtures import issue
 
 PROJECT = "高纯电子特气国产化"

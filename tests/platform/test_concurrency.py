@@ -17,10 +17,11 @@ from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.challenges.models import Challenge
 from portal.db import db, sqlite_begin
-from portal.proposals.models import Proposal, ProposalStatus, SubmittedVersion
+from portal.proposals.models import Proposal, SubmittedVersion
 from portal.reviews import assignment as reviews
-from portal.reviews.models import Assignment, AssignmentStatus, Review, ReviewStatus
+from portal.reviews.models import Assignment, Review
 from portal.sequences import Sequence
+from portal.vocabulary import AssignmentStatus, ProposalStatus, ReviewStatus
 from tests.factories import PASSWORD
 from tests.proposals.fixtures import attach, current_revision, sign_as_leader
 from tests.together import PEOPLE, together

@@ -20,7 +20,7 @@ from wtforms import FieldList, FormField
 from wtforms.form import BaseForm
 
 from portal import clock, create_app
-from portal.accounts.models import Invitation, Membership, Organisation, Role, User
+from portal.accounts.models import Invitation, Membership, Organisation, User
 from portal.accounts.sessions import LOGGED_IN_AT, SEEN_AT
 from portal.alerts.models import Subscription
 from portal.awards.models import (
@@ -38,7 +38,6 @@ from portal.challenges.models import (
     ChainLink,
     Challenge,
     ChallengeAttachment,
-    ChallengeStatus,
     ChallengeVersion,
     Clarification,
     DeadlineChange,
@@ -48,14 +47,8 @@ from portal.jobs.models import Job
 from portal.notices.models import Notice, NoticeBatch
 from portal.notifications.models import Notification
 from portal.proposals.models import Attachment, Proposal, SubmittedVersion
-from portal.reviews.models import (
-    Appeal,
-    Assignment,
-    AssignmentStatus,
-    AvoidanceRequest,
-    PanelMember,
-    Review,
-)
+from portal.reviews.models import Appeal, Assignment, AvoidanceRequest, PanelMember, Review
+from portal.vocabulary import AssignmentStatus, ChallengeStatus, Role
 from tests.hostile import CONTROL, HOSTILE_VALUES, SCRIPT, form_values, hostile_bodies
 
 pytestmark = pytest.mark.slow

@@ -15,7 +15,7 @@ from sqlmodel import SQLModel
 from portal.i18n import lazy_gettext as _l
 from portal.labels import LabelledEnum
 from portal.models import import_all_models
-from portal.proposals.models import ProposalStatus
+from portal.vocabulary import ProposalStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -19,39 +19,38 @@ from sqlmodel import SQLModel, select
 from portal import clock
 from portal.accounts import membership, organisations, registration
 from portal.accounts import services as accounts
-from portal.accounts.models import (
-    Membership,
-    MembershipRole,
-    MembershipStatus,
-    Organisation,
-    OrgStatus,
-    User,
-)
+from portal.accounts.models import Membership, Organisation, User
 from portal.alerts import reminders, subscriptions
 from portal.alerts.models import AlertSettings, Subscription
 from portal.awards import decision as decisions
-from portal.awards.models import (
-    Award,
-    AwardStatus,
-    Decision,
-    DecisionStatus,
-    Milestone,
-    MilestoneStatus,
-)
+from portal.awards.models import Award, Decision, Milestone
 from portal.challenges import clarifications
 from portal.challenges import services as challenges
 from portal.challenges.content import ChallengeData
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.challenges.models import Challenge
 from portal.db import db
 from portal.demo.load import licence_scan, load_demo
 from portal.notifications.messages import MESSAGES, kind_of
 from portal.notifications.models import Notification
 from portal.proposals import consent, drafting, submission
-from portal.proposals.models import ConsentStatus, ConsortiumMember, Proposal, ProposalStatus
+from portal.proposals.models import ConsortiumMember, Proposal
 from portal.reviews import assignment as assignments
 from portal.reviews import formal, scoring
-from portal.reviews.models import Assignment, AssignmentStatus, Review, ReviewStatus
+from portal.reviews.models import Assignment, Review
 from portal.reviews.ranking import ranking as rank
+from portal.vocabulary import (
+    AssignmentStatus,
+    AwardStatus,
+    ChallengeStatus,
+    ConsentStatus,
+    DecisionStatus,
+    MembershipRole,
+    MembershipStatus,
+    MilestoneStatus,
+    OrgStatus,
+    ProposalStatus,
+    ReviewStatus,
+)
 from tests.pagecheck_tools import catalogue_words, english_on_page, user_words
 
 

@@ -8,9 +8,10 @@ from sqlmodel import select
 
 from portal import clock, pagecache
 from portal.accounts import membership, services
-from portal.accounts.models import Membership, Role, User
+from portal.accounts.models import Membership, User
 from portal.db import db
 from portal.notifications.services import notify
+from portal.vocabulary import Role
 from tests.factories import PASSWORD
 
 

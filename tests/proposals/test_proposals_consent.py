@@ -14,24 +14,18 @@ from sqlmodel import select
 
 from portal import clock
 from portal.accounts import invitations
-from portal.accounts.models import (
-    Invitation,
-    InvitationPurpose,
-    Membership,
-    MembershipRole,
-    Organisation,
-    OrgStatus,
-    User,
-)
+from portal.accounts.models import Invitation, Membership, Organisation, User
 from portal.audit import AuditEvent
 from portal.awards.permissions import get_award_or_404
 from portal.awards.services import start_publicity
 from portal.db import db
 from portal.notifications.models import Notification
-from portal.proposals.models import (
+from portal.proposals.models import ConsortiumMember, Proposal
+from portal.vocabulary import (
     ConsentStatus,
-    ConsortiumMember,
-    Proposal,
+    InvitationPurpose,
+    MembershipRole,
+    OrgStatus,
     ProposalStatus,
     SignatureStatus,
     VoidCause,

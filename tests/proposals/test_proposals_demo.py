@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from portal.accounts.models import Invitation, InvitationPurpose
+from portal.accounts.models import Invitation
 from portal.proposals import checklist, signature
-from portal.proposals.models import ConsentStatus, Proposal, ProposalStatus, SignatureStatus
+from portal.proposals.models import Proposal
+from portal.vocabulary import ConsentStatus, InvitationPurpose, ProposalStatus, SignatureStatus
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ from portal import clock
 from portal.accounts.models import Organisation
 from portal.db import db
 from portal.notifications.models import Notification
-from portal.proposals.models import ProposalStatus
+from portal.vocabulary import ProposalStatus
 from tests.factories import PASSWORD
 from tests.proposals.fixtures import (
     current_revision,

@@ -9,7 +9,8 @@ from sqlmodel import select
 from portal.audit import AuditEvent
 from portal.db import db
 from portal.notifications.models import Notification
-from portal.proposals.models import ProposalStatus, SubmittedVersion
+from portal.proposals.models import SubmittedVersion
+from portal.vocabulary import ProposalStatus
 from tests.proposals.fixtures import attach, load, sign_as_leader
 
 

@@ -11,7 +11,8 @@ from sqlmodel import select
 from portal import clock
 from portal.db import db
 from portal.proposals import drafting
-from portal.proposals.models import Proposal, ProposalStatus
+from portal.proposals.models import Proposal
+from portal.vocabulary import ProposalStatus
 from tests.proposals.fixtures import (
     PDF,
     attach,

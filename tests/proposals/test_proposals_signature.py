@@ -10,20 +10,20 @@ from urllib.parse import parse_qs, urlparse
 from sqlmodel import select
 
 from portal.accounts import invitations
-from portal.accounts.models import InvitationPurpose, MembershipStatus, User
+from portal.accounts.models import User
 from portal.audit import AuditEvent
 from portal.db import db
 from portal.notifications.models import Notification
 from portal.proposals import signature, submission
-from portal.proposals.models import (
-    Commitment,
-    PledgeSignature,
-    Proposal,
+from portal.proposals.models import Commitment, PledgeSignature, Proposal
+from portal.reviews.blind import proposal_view
+from portal.vocabulary import (
+    InvitationPurpose,
+    MembershipStatus,
     ProposalStatus,
     SignatureStatus,
     VoidCause,
 )
-from portal.reviews.blind import proposal_view
 from tests.factories import PASSWORD
 from tests.proposals.fixtures import (
     attach,

@@ -14,15 +14,10 @@ from sqlmodel import select
 from portal import clock
 from portal.db import db
 from portal.demo import scale
-from portal.proposals.models import (
-    Attachment,
-    ConsortiumMember,
-    MemberRole,
-    Proposal,
-    SubmittedVersion,
-)
+from portal.proposals.models import Attachment, ConsortiumMember, Proposal, SubmittedVersion
 from portal.proposals.snapshot import Budget, Leader, SubmittedContent
 from portal.reviews.blind import proposal_view
+from portal.vocabulary import MemberRole
 from tests.proposals.fixtures import attach, load, sign_as_leader
 
 

@@ -15,17 +15,9 @@ from portal.audit import AuditEvent
 from portal.db import db
 from portal.errors import DomainError
 from portal.proposals import states
-from portal.proposals.models import (
-    ConsentStatus,
-    ConsortiumMember,
-    MemberRole,
-    PledgeSignature,
-    Proposal,
-    ProposalStatus,
-    SignatureStatus,
-    VoidCause,
-)
+from portal.proposals.models import ConsortiumMember, PledgeSignature, Proposal
 from portal.statemachine import IllegalTransition
+from portal.vocabulary import ConsentStatus, MemberRole, ProposalStatus, SignatureStatus, VoidCause
 
 ILLEGAL_MOVES = [
     (start, to)

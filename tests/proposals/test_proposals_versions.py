@@ -11,7 +11,8 @@ from portal import clock, storage
 from portal.audit import AuditEvent
 from portal.db import db
 from portal.notifications.models import Notification
-from portal.proposals.models import Attachment, ProposalStatus
+from portal.proposals.models import Attachment
+from portal.vocabulary import ProposalStatus
 from tests.proposals.fixtures import attach, current_revision, load, sign_as_leader
 
 

@@ -11,15 +11,15 @@ import pytest
 from sqlmodel import select
 
 from portal import clock
-from portal.challenges.models import Challenge, ChallengeStatus
+from portal.challenges.models import Challenge
 from portal.db import db
-from portal.proposals.models import Proposal, ProposalStatus
-from portal.reviews.models import (
-    Assignment,
+from portal.proposals.models import Proposal
+from portal.reviews.models import Assignment, PanelMember, Review
+from portal.vocabulary import (
     AssignmentStatus,
-    PanelMember,
+    ChallengeStatus,
+    ProposalStatus,
     Recommendation,
-    Review,
     ReviewStatus,
 )
 from tests.factories import committing

@@ -5,11 +5,11 @@ from collections import Counter
 
 from sqlmodel import select
 
-from portal.challenges.models import ChallengeStatus
 from portal.db import db
 from portal.notifications.models import Notification
 from portal.reviews.assignment import auto_assign
-from portal.reviews.models import Assignment, AssignmentStatus
+from portal.reviews.models import Assignment
+from portal.vocabulary import AssignmentStatus, ChallengeStatus
 
 
 def test_every_proposal_gets_its_reviewers_and_loads_differ_by_at_most_one(

@@ -15,9 +15,10 @@ from portal.reviews.assignment import (
     declare_conflict,
     request_avoidance,
 )
-from portal.reviews.models import Assignment, AssignmentStatus, AvoidanceRequest
+from portal.reviews.models import Assignment, AvoidanceRequest
 from portal.reviews.permissions import visible_proposals
 from portal.reviews.queries import detected_conflicts
+from portal.vocabulary import AssignmentStatus
 
 
 def _get(model, obj):

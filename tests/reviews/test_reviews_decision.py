@@ -7,12 +7,13 @@ from sqlmodel import select
 
 from portal import clock
 from portal.awards import decision
-from portal.challenges.models import DEFAULT_CHECKLIST, Challenge, ChallengeStatus, Feedback
+from portal.challenges.models import DEFAULT_CHECKLIST, Challenge
 from portal.db import db
 from portal.notifications.models import Notification
-from portal.proposals.models import Proposal, ProposalStatus
+from portal.proposals.models import Proposal
 from portal.reviews import scoring
 from portal.reviews.assignment import assign
+from portal.vocabulary import ChallengeStatus, Feedback, ProposalStatus
 
 
 def status_of(app, model, obj):

@@ -3,12 +3,12 @@ exactly what it promises, and the experts' confidential comments never reach an 
 
 import pytest
 
-from portal.challenges.models import Feedback
 from portal.db import db
 from portal.proposals.models import Proposal
 from portal.reviews import scoring
 from portal.reviews.assignment import assign
 from portal.reviews.feedback import rank_band
+from portal.vocabulary import Feedback
 
 CONFIDENTIAL = "Confidential: the lead's finances look shaky."
 CRITERION_COMMENT = "Strong resin data."

@@ -11,9 +11,10 @@ from portal import clock
 from portal.challenges.models import DEFAULT_CHECKLIST
 from portal.db import db
 from portal.errors import DomainError, NotAllowed
-from portal.proposals.models import Proposal, ProposalStatus
+from portal.proposals.models import Proposal
 from portal.reviews import formal
-from portal.reviews.models import Appeal, AppealStatus, CheckOutcome, FormalCheck
+from portal.reviews.models import Appeal, FormalCheck
+from portal.vocabulary import AppealStatus, CheckOutcome, ProposalStatus
 
 ALL = {"items": DEFAULT_CHECKLIST}
 

@@ -11,7 +11,8 @@ from portal.errors import NotAllowed
 from portal.proposals.models import Proposal
 from portal.reviews import scoring
 from portal.reviews.assignment import assign
-from portal.reviews.models import Assignment, Review, ReviewStatus
+from portal.reviews.models import Assignment, Review
+from portal.vocabulary import ReviewStatus
 
 
 @pytest.fixture

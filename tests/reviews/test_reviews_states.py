@@ -9,15 +9,9 @@ import sqlalchemy as sa
 from portal import clock
 from portal.db import db
 from portal.reviews import states
-from portal.reviews.models import (
-    Assignment,
-    AssignmentStatus,
-    AvoidanceRequest,
-    AvoidanceStatus,
-    Review,
-    ReviewStatus,
-)
+from portal.reviews.models import Assignment, AvoidanceRequest, Review
 from portal.statemachine import IllegalTransition
+from portal.vocabulary import AssignmentStatus, AvoidanceStatus, ReviewStatus
 from tests.factories import committing
 
 ENTITIES = {

@@ -22,13 +22,8 @@ from portal.db import db
 from portal.proposals.models import Proposal
 from portal.reviews import scoring
 from portal.reviews.assignment import assign
-from portal.reviews.models import (
-    Assignment,
-    AssignmentStatus,
-    AvoidanceRequest,
-    AvoidanceStatus,
-    ConflictDeclaration,
-)
+from portal.reviews.models import Assignment, AvoidanceRequest, ConflictDeclaration
+from portal.vocabulary import AssignmentStatus, AvoidanceStatus
 from tests.factories import committing
 
 
