@@ -30,6 +30,17 @@ class Row(SQLModel):
     id: int | None = Field(default=None, primary_key=True)
 
 
+class FileRow(Row):
+    """A table whose rows are files kept by portal.storage, with the four columns its
+    `StoredFile` names, so a row is made from what was stored:
+    `ChallengeAttachment(**asdict(stored), challenge_id=…)`."""
+
+    filename: str = Field(max_length=200)  # the name the user gave, for display
+    stored_name: str = Field(max_length=200)  # where it is kept, relative to STORAGE_ROOT
+    size: int
+    sha256: str = Field(max_length=64)
+
+
 def enum_field(default: enum.Enum, *, index: bool = False) -> Any:
     """A column of `default`'s enum (stored as its value: portal.db.enum_type), `default` until
     set: `status: ProposalStatus = enum_field(ProposalStatus.draft, index=True)`."""

@@ -7,7 +7,7 @@ project are serialised, and the sum paid can never exceed the award.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
@@ -128,14 +128,7 @@ def report_milestone(
     for upload in evidence:
         if upload is not None and upload.filename:
             stored = storage.store_pdf(upload, field="evidence", folder="reports")
-            report.evidence.append(
-                ReportEvidence(
-                    filename=stored.filename,
-                    stored_name=stored.stored_name,
-                    size=stored.size,
-                    sha256=stored.sha256,
-                )
-            )
+            report.evidence.append(ReportEvidence(**asdict(stored)))
     db.session.add(report)
     states.set_milestone_status(milestone, MilestoneStatus.reported, by=by)
     if award.confirmed_by_id:

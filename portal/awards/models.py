@@ -6,7 +6,7 @@ from sqlmodel import Field, Relationship
 
 from portal.accounts.models import User
 from portal.challenges.models import INDICATOR_VALUE, Challenge
-from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
+from portal.columns import FileRow, Row, enum_field, moment, refers_to, stamp, user_ref
 from portal.db import MONEY, checks, enum_type, partial_unique, set_iff, set_only_in, set_past
 from portal.proposals.models import Proposal
 from portal.relationships import children, in_order, through
@@ -237,16 +237,12 @@ class MilestoneReport(Row, table=True):
     evidence: list["ReportEvidence"] = in_order("report", "ReportEvidence.id")
 
 
-class ReportEvidence(Row, table=True):
+class ReportEvidence(FileRow, table=True):
     """A PDF sent with a milestone report."""
 
     __tablename__ = "report_evidence"
 
     report_id: int = refers_to("milestone_report")
-    filename: str = Field(max_length=200)
-    stored_name: str = Field(max_length=200)
-    size: int
-    sha256: str = Field(max_length=64)
 
     report: MilestoneReport = Relationship(back_populates="evidence")
 

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, Relationship
 
 from portal.accounts.models import User
-from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
+from portal.columns import FileRow, Row, enum_field, moment, refers_to, stamp, user_ref
 from portal.db import MONEY, checks, enum_type, set_after, set_iff
 from portal.relationships import children, in_order, through
 from portal.vocabulary import (
@@ -198,16 +198,12 @@ class ChallengeVersion(Row, table=True):
     published_by_id: int | None = user_ref()
 
 
-class ChallengeAttachment(Row, table=True):
+class ChallengeAttachment(FileRow, table=True):
     """A PDF guide published with a challenge."""
 
     __tablename__ = "challenge_attachment"
 
     challenge_id: int = refers_to("challenge")
-    filename: str = Field(max_length=200)
-    stored_name: str = Field(max_length=200)
-    size: int
-    sha256: str = Field(max_length=64)
     uploaded_at: datetime = moment()
 
 

@@ -8,6 +8,7 @@ signals.py. The state itself moves only through states.set_status. The unit of w
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 
 from werkzeug.datastructures import FileStorage
@@ -260,11 +261,8 @@ def add_attachment(challenge: Challenge, upload: FileStorage, *, by: User) -> Ch
         raise DomainError(_("Guides can be added to a draft or a published challenge only."))
     stored = storage.store_pdf(upload, field="file", folder="challenges")
     attachment = ChallengeAttachment(
+        **asdict(stored),
         challenge_id=challenge.id,
-        filename=stored.filename,
-        stored_name=stored.stored_name,
-        size=stored.size,
-        sha256=stored.sha256,
         uploaded_at=clock.now(),
     )
     audit.created(by, "challenge.guide_added", attachment)

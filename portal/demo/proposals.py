@@ -10,6 +10,7 @@ this loader publishes two of its own so that it stands alone.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import timedelta
 from decimal import Decimal
 
@@ -179,12 +180,9 @@ def _build(
     stored = storage.store_bytes(demo_pdf(f"Proposal: {title}"), "方案书 proposal.pdf", "proposals")
     db.session.add(
         Attachment(
+            **asdict(stored),
             proposal_id=proposal.id,
             title="揭榜方案书 Proposal document",
-            filename=stored.filename,
-            stored_name=stored.stored_name,
-            size=stored.size,
-            sha256=stored.sha256,
             uploaded_at=clock.now(),
             uploaded_by_id=lead.id,
         )

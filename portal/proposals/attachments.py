@@ -7,6 +7,7 @@ committed (db.on_commit): a save that fails and rolls back keeps the row and its
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 
 from flask import current_app
@@ -56,12 +57,9 @@ def add_attachment(
         )
     stored = storage.store_pdf(upload, field="file", folder="proposals")
     attachment = Attachment(
+        **asdict(stored),
         proposal_id=proposal.id,
         title=(title or "").strip() or stored.filename,
-        filename=stored.filename,
-        stored_name=stored.stored_name,
-        size=stored.size,
-        sha256=stored.sha256,
         uploaded_at=now,
         uploaded_by_id=by.id,
     )

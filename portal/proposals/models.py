@@ -6,7 +6,7 @@ from sqlmodel import Field, Relationship
 
 from portal.accounts.models import Organisation, User
 from portal.challenges.models import INDICATOR_VALUE, Challenge, Indicator
-from portal.columns import Row, enum_field, moment, refers_to, stamp, user_ref
+from portal.columns import FileRow, Row, enum_field, moment, refers_to, stamp, user_ref
 from portal.db import MONEY, checks, enum_type, set_after, set_iff
 from portal.relationships import children, in_order, through
 from portal.vocabulary import ConsentStatus, MemberRole, ProposalStatus, SignatureStatus, VoidCause
@@ -139,7 +139,7 @@ class PlannedMilestone(Row, table=True):
     proposal: Proposal = Relationship(back_populates="milestones")
 
 
-class Attachment(Row, table=True):
+class Attachment(FileRow, table=True):
     """A PDF attached to a proposal. Files are never changed; one that belongs to a submitted
     version is kept even if the draft later drops it (removed_at)."""
 
@@ -147,10 +147,6 @@ class Attachment(Row, table=True):
 
     proposal_id: int = refers_to("proposal")
     title: str = Field(default="", max_length=200)
-    filename: str = Field(max_length=200)
-    stored_name: str = Field(max_length=200)
-    size: int
-    sha256: str = Field(max_length=64)
     uploaded_at: datetime = moment()
     uploaded_by_id: int | None = user_ref()
     removed_at: datetime | None = stamp()
