@@ -194,6 +194,13 @@ def main() -> None:
         baseline = best(args.runs + 1, f"{hello.url}/hello", args.connections, args.seconds)
     finally:
         hello.stop()
+    plain = Server("bench.plain:app", env, args.workers, args.threads)
+    try:
+        url_of_plain = f"{plain.url}/challenges"
+        plain_figures = best(args.runs, url_of_plain, args.connections, args.seconds)
+        plain_single = best(args.runs, url_of_plain, 1, max(3, args.seconds // 2))
+    finally:
+        plain.stop()
 
     found = targets(url)
     rows = load_pages(PAGES, found, env, args)
@@ -217,12 +224,25 @@ def main() -> None:
         f"{'hello (bare Flask)':<34}{baseline['rps']:>9.0f}{baseline['p50']:>9.1f}"
         f"{baseline['p99']:>9.1f}{'':>12}{1:>9.2f}{'':>7}"
     )
+    print(
+        f"{'plain catalogue (bench/plain.py)':<34}{plain_figures['rps']:>9.0f}"
+        f"{plain_figures['p50']:>9.1f}{plain_figures['p99']:>9.1f}{plain_single['p50']:>12.1f}"
+        f"{plain_figures['rps'] / baseline['rps']:>9.2f}{'':>7}"
+    )
     for page, _path, figures, single in rows:
         ratio = figures["rps"] / baseline["rps"]
         print(
             f"{page.name:<34}{figures['rps']:>9.0f}{figures['p50']:>9.1f}{figures['p99']:>9.1f}"
             f"{single['p50']:>12.1f}{ratio:>9.2f}{page.goal:>7}"
         )
+
+    catalogue = next(
+        figures for page, _p, figures, _s in rows if page.name.startswith("public catalogue (no")
+    )
+    print(
+        f"the plain page serves {plain_figures['rps'] / catalogue['rps']:.1f}× the portal's "
+        "catalogue without its cache (goal: at most 3×)"
+    )
 
     print()
     print("SQL queries per page, at 10 and at 1,000 rows shown")
