@@ -48,6 +48,10 @@ def test_make_run_serves_pages_and_runs_jobs_without_redis(tmp_path):
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        # A terminal's shell starts a command with Ctrl-C at its default; a runner that started
+        # this suite in the background hands its processes SIGINT ignored, which Python and the
+        # web server would keep.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         wait_until(lambda: listening(port), 300, "make run to serve")
