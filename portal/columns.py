@@ -17,17 +17,24 @@ schema stays the one the migrations build (tests/platform/test_migrations.py com
 from __future__ import annotations
 
 import enum
+import re
 from typing import Any
 
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from portal.db import UTCDateTime, enum_type
 
 
 class Row(SQLModel):
-    """A table whose rows are known by a number the database gives them (`id`)."""
+    """A table whose rows are known by a number the database gives them (`id`), named after its
+    class in snake case (`PlannedMilestone` is the table `planned_milestone`)."""
 
     id: int | None = Field(default=None, primary_key=True)
+
+    @declared_attr  # type: ignore[misc]
+    def __tablename__(cls) -> str:
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
 
 
 class FileRow(Row):

@@ -25,7 +25,6 @@ class Organisation(Row, table=True):
     """A firm, university or institute. Knowing its credit code proves nothing (it is public):
     people speak for it only through an approved Membership."""
 
-    __tablename__ = "organisation"
     __table_args__ = (
         *checks(
             rejected_iff_reason="(status = 'rejected') = (rejection_reason != '')",
@@ -55,8 +54,6 @@ class Organisation(Row, table=True):
 
 
 class User(UserMixin, Row, table=True):
-    __tablename__ = "user"
-
     email: str = Field(max_length=254, unique=True)
     name: str = Field(max_length=100)
     password_hash: str = Field(max_length=255)
@@ -173,7 +170,6 @@ class LoginAttempt(Row, table=True):
     """Every login attempt, so that throttling holds across worker processes and hosts
     (portal/accounts/throttling.py reads them)."""
 
-    __tablename__ = "login_attempt"
     __table_args__ = (sa.Index("ix_login_attempt_pair_at", "email", "remote_addr", "at"),)
 
     email: str = Field(max_length=254)
@@ -194,7 +190,6 @@ class Membership(Row, table=True):
     the user speaks for no organisation. An organisation keeps at least one administrator.
     """
 
-    __tablename__ = "membership"
     __table_args__ = (
         sa.UniqueConstraint("user_id", "organisation_id"),
         *checks(
@@ -223,7 +218,6 @@ class Invitation(Row, table=True):
     Only the SHA-256 of the token is stored; the token itself travels only in the e-mail.
     """
 
-    __tablename__ = "invitation"
     __table_args__ = (
         *checks(
             used_iff_stamped=set_iff("used_at", "used"),

@@ -21,7 +21,6 @@ class SentReminder(Row, table=True):
     so that two schedulers running at once tell each person once. The occasion is the date the
     reminder is about (a deadline, a due date): when it moves, the reminder is sent again."""
 
-    __tablename__ = "sent_reminder"
     __table_args__ = (sa.UniqueConstraint("kind", "user_id", "object_id", "occasion"),)
 
     kind: ReminderKind = Field(sa_type=enum_type(ReminderKind))
@@ -51,8 +50,6 @@ class AlertSettings(Row, table=True):
     """One person's choices: whether answered questions on the challenges their organisation is
     drafting for reach them, and the secret token of their calendar feed (None until they ask
     for one; resetting replaces it, and the old address answers 404)."""
-
-    __tablename__ = "alert_settings"
 
     user_id: int = refers_to("user", unique=True)
     answered_questions: bool = Field(default=False)

@@ -24,7 +24,6 @@ from portal.vocabulary import (
 class Award(Row, table=True):
     """The award (立项) of a winning proposal; once confirmed it is a project with milestones."""
 
-    __tablename__ = "award"
     __table_args__ = (
         # What the database holds for each state (migration 0010 repeats it): a closed award
         # has its time, and a reason when it was revoked, terminated or eliminated; a confirmed
@@ -124,7 +123,6 @@ class Award(Row, table=True):
 class Milestone(Row, table=True):
     """A milestone of a confirmed award and the tranche (拨付) its acceptance releases."""
 
-    __tablename__ = "milestone"
     __table_args__ = (
         sa.UniqueConstraint("award_id", "position"),
         *checks(
@@ -160,8 +158,6 @@ class AwardIndicator(Row, table=True):
     """An indicator the project must reach. `committed` is what the proposal promised and the
     floor of `target`: targets may be raised, never lowered (不得降低考核指标)."""
 
-    __tablename__ = "award_indicator"
-
     award_id: int = refers_to("award")
     indicator_id: int | None = Field(default=None, foreign_key="indicator.id")
     position: int = Field(default=0)
@@ -183,7 +179,6 @@ class AwardIndicator(Row, table=True):
 class Objection(Row, table=True):
     """An objection (异议) lodged against an award during its publicity period."""
 
-    __tablename__ = "objection"
     __table_args__ = checks(
         resolved="(status = 'open' AND resolved_at IS NULL AND resolution = '') OR "
         "(status IN ('upheld', 'dismissed') AND resolved_at IS NOT NULL AND resolution <> '')",
@@ -209,7 +204,6 @@ class Objection(Row, table=True):
 class MilestoneReport(Row, table=True):
     """What the lead organisation reports for a milestone, and the officer's decision on it."""
 
-    __tablename__ = "milestone_report"
     __table_args__ = (
         sa.UniqueConstraint("milestone_id", "number"),
         *checks(
@@ -240,8 +234,6 @@ class MilestoneReport(Row, table=True):
 class ReportEvidence(FileRow, table=True):
     """A PDF sent with a milestone report."""
 
-    __tablename__ = "report_evidence"
-
     report_id: int = refers_to("milestone_report")
 
     report: MilestoneReport = Relationship(back_populates="evidence")
@@ -249,8 +241,6 @@ class ReportEvidence(FileRow, table=True):
 
 class Disbursement(Row, table=True):
     """A tranche paid (拨付) when its milestone was accepted; one per milestone at most."""
-
-    __tablename__ = "disbursement"
 
     award_id: int = refers_to("award")
     milestone_id: int = refers_to("milestone", unique=True)
@@ -266,8 +256,6 @@ class Disbursement(Row, table=True):
 class StageGate(Row, table=True):
     """A stage gate of a horse race (赛马): each running team continues or is eliminated."""
 
-    __tablename__ = "stage_gate"
-
     challenge_id: int = refers_to("challenge")
     name: str = Field(max_length=200)
     decided_at: datetime = moment()
@@ -279,7 +267,6 @@ class StageGate(Row, table=True):
 class GateDecision(Row, table=True):
     """One team's outcome at a stage gate, with the reason."""
 
-    __tablename__ = "gate_decision"
     __table_args__ = (sa.UniqueConstraint("gate_id", "award_id"),)
 
     gate_id: int = refers_to("stage_gate")
@@ -300,7 +287,6 @@ class Decision(Row, table=True):
     and who approved it. A challenge has at most one decision proposed or in effect; the
     returned and reopened ones stay as its history (`round` 1, 2, …)."""
 
-    __tablename__ = "decision"
     __table_args__ = (
         sa.UniqueConstraint("challenge_id", "round"),
         partial_unique(

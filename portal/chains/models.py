@@ -24,7 +24,6 @@ PERCENT = sa.Numeric(5, 2)
 
 
 class LinkAssessment(Row, table=True):
-    __tablename__ = "link_assessment"
     __table_args__ = (
         partial_unique(
             "uq_link_assessment_current", "link_id", "period", where="superseded_at IS NULL"
@@ -61,7 +60,6 @@ class LinkAssessment(Row, table=True):
 
 
 class LinkRelation(Row, table=True):
-    __tablename__ = "link_relation"
     __table_args__ = (
         sa.UniqueConstraint("supplier_id", "customer_id"),
         *checks(

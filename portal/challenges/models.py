@@ -26,8 +26,6 @@ INDICATOR_VALUE = sa.Numeric(20, 6)
 class Chain(Row, table=True):
     """An industrial chain (产业链), e.g. 集成电路, led by a chain leader (链长)."""
 
-    __tablename__ = "chain"
-
     name: str = Field(max_length=100, unique=True)
     leader_title: str = Field(default="", max_length=200)
     description: str = Field(default="")
@@ -38,7 +36,6 @@ class Chain(Row, table=True):
 class ChainLink(Row, table=True):
     """A link (环节) of a chain; every challenge sits on one."""
 
-    __tablename__ = "chain_link"
     __table_args__ = (sa.UniqueConstraint("chain_id", "name"),)
 
     chain_id: int = refers_to("chain")
@@ -60,7 +57,6 @@ class Challenge(Row, table=True):
     published (published_at, version 1 and up) unless it is a draft or was cancelled as one; a
     cancelled one has its time and reason, and no other has either; `closed` is never stored."""
 
-    __tablename__ = "challenge"
     __table_args__ = (
         *checks(
             closed_is_derived="status <> 'closed'",
@@ -157,8 +153,6 @@ in the order the form and the list of changes show them."""
 class Indicator(Row, table=True):
     """A technical indicator (技术指标): what the winning team must reach, and how it is tested."""
 
-    __tablename__ = "indicator"
-
     challenge_id: int = refers_to("challenge")
     position: int = Field(default=0)
     name: str = Field(max_length=200)
@@ -173,8 +167,6 @@ class Indicator(Row, table=True):
 class Criterion(Row, table=True):
     """A review criterion of the rubric; the weights of a challenge sum to 100."""
 
-    __tablename__ = "criterion"
-
     challenge_id: int = refers_to("challenge")
     position: int = Field(default=0)
     name: str = Field(max_length=200)
@@ -187,7 +179,6 @@ class Criterion(Row, table=True):
 class ChallengeVersion(Row, table=True):
     """The text of a challenge as published (version 1) or amended (2, 3, …), never changed."""
 
-    __tablename__ = "challenge_version"
     __table_args__ = (sa.UniqueConstraint("challenge_id", "version"),)
 
     challenge_id: int = refers_to("challenge")
@@ -201,16 +192,12 @@ class ChallengeVersion(Row, table=True):
 class ChallengeAttachment(FileRow, table=True):
     """A PDF guide published with a challenge."""
 
-    __tablename__ = "challenge_attachment"
-
     challenge_id: int = refers_to("challenge")
     uploaded_at: datetime = moment()
 
 
 class Clarification(Row, table=True):
     """A question (答疑) asked on a published challenge; public once answered, without the asker."""
-
-    __tablename__ = "clarification"
 
     challenge_id: int = refers_to("challenge")
     asked_by_id: int = Field(foreign_key="user.id")
@@ -228,7 +215,6 @@ class DeadlineChange(Row, table=True):
     takes effect (as a new version) only when they approve it within the notice period's rule.
     Its status changes only through portal/challenges/states.py."""
 
-    __tablename__ = "deadline_change"
     __table_args__ = (
         *checks(
             decided_iff_stamped=set_after("decided_at", "proposed"),

@@ -16,7 +16,6 @@ from portal.vocabulary import JobStatus
 
 
 class Job(Row, table=True):
-    __tablename__ = "job"
     __table_args__ = (
         sa.Index("ix_job_due", "status", "run_at"),
         # A running job holds a lease (until when its worker is trusted to be alive); a

@@ -18,7 +18,6 @@ class Notice(Row, table=True):
     on this version, shown by the public verification page.
     """
 
-    __tablename__ = "notice"
     __table_args__ = (
         sa.UniqueConstraint("award_id", "version"),
         sa.UniqueConstraint("number", "version"),
@@ -56,7 +55,6 @@ class Notice(Row, table=True):
 class NoticeBatch(Row, table=True):
     """Notices issued for every confirmed award of a challenge, in steps of a few at a time."""
 
-    __tablename__ = "notice_batch"
     __table_args__ = checks(
         finished=set_past("finished_at", ("running",), ("finished",)),
     )

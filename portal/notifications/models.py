@@ -42,8 +42,6 @@ class Reader(Protocol):
 class Notification(Row, table=True):
     """One message in a user's in-app inbox, written in the recipient's language."""
 
-    __tablename__ = "notification"
-
     user_id: int = refers_to("user")
     kind: str = Field(max_length=60)
     title: str = Field(max_length=300)
@@ -58,8 +56,6 @@ class OutboxMessage(Row, table=True):
     language; a job sends it (portal/notifications/mail.py) and marks it sent. A message whose
     sending fails stays here, tried again with longer and longer waits, and is listed for the
     administrators until it leaves: none is ever dropped."""
-
-    __tablename__ = "outbox_message"
 
     to: str = Field(max_length=320)
     subject: str = Field(max_length=300)

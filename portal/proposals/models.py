@@ -21,7 +21,6 @@ class Proposal(Row, table=True):
     row written around it is refused by the database too.
     """
 
-    __tablename__ = "proposal"
     __table_args__ = (
         sa.UniqueConstraint("challenge_id", "lead_org_id"),
         *checks(
@@ -79,7 +78,6 @@ class ConsortiumMember(Row, table=True):
     invitation (`consent`); the lead organisation's own row is accepted by definition.
     """
 
-    __tablename__ = "consortium_member"
     __table_args__ = (
         sa.UniqueConstraint("proposal_id", "organisation_id"),
         *checks(
@@ -111,7 +109,6 @@ class ConsortiumMember(Row, table=True):
 class Commitment(Row, table=True):
     """The value the team commits to for one indicator; below target needs a justification."""
 
-    __tablename__ = "commitment"
     __table_args__ = (sa.UniqueConstraint("proposal_id", "indicator_id"),)
 
     proposal_id: int = refers_to("proposal")
@@ -125,8 +122,6 @@ class Commitment(Row, table=True):
 
 class PlannedMilestone(Row, table=True):
     """A row of the milestone plan; the shares of a proposal sum to 100 %."""
-
-    __tablename__ = "planned_milestone"
 
     proposal_id: int = refers_to("proposal")
     position: int = Field(default=0)
@@ -143,8 +138,6 @@ class Attachment(FileRow, table=True):
     """A PDF attached to a proposal. Files are never changed; one that belongs to a submitted
     version is kept even if the draft later drops it (removed_at)."""
 
-    __tablename__ = "attachment"
-
     proposal_id: int = refers_to("proposal")
     title: str = Field(default="", max_length=200)
     uploaded_at: datetime = moment()
@@ -157,7 +150,6 @@ class Attachment(FileRow, table=True):
 class SubmittedVersion(Row, table=True):
     """A frozen copy of a proposal as submitted: what reviewers score, and the history."""
 
-    __tablename__ = "submitted_version"
     __table_args__ = (sa.UniqueConstraint("proposal_id", "number"),)
 
     proposal_id: int = refers_to("proposal")
@@ -180,7 +172,6 @@ class PledgeSignature(Row, table=True):
     can never make a proposal submittable again.
     """
 
-    __tablename__ = "pledge_signature"
     __table_args__ = (
         *checks(
             void_iff_stamped=set_iff("voided_at", "void"),

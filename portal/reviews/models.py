@@ -23,7 +23,6 @@ from portal.vocabulary import (
 class PanelMember(Row, table=True):
     """An expert on the review panel of a challenge; assignments are made from the panel."""
 
-    __tablename__ = "panel_member"
     __table_args__ = (sa.UniqueConstraint("challenge_id", "expert_id"),)
 
     challenge_id: int = refers_to("challenge")
@@ -37,8 +36,6 @@ class PanelMember(Row, table=True):
 class PanelSchedule(Row, table=True):
     """When the review panel of a challenge is due to have submitted its reviews."""
 
-    __tablename__ = "panel_schedule"
-
     challenge_id: int = refers_to("challenge", unique=True)
     due_on: date
     set_by_id: int | None = user_ref()
@@ -49,7 +46,6 @@ class Assignment(Row, table=True):
     """One expert asked to review one proposal. An expert is assigned a proposal at most once.
     The status changes only through portal/reviews/states.py."""
 
-    __tablename__ = "assignment"
     __table_args__ = (
         sa.UniqueConstraint("proposal_id", "expert_id"),
         *checks(
@@ -83,8 +79,6 @@ class ConflictDeclaration(Row, table=True):
     the code at the time; one that registers later is matched by `credit_code`.
     """
 
-    __tablename__ = "conflict_declaration"
-
     expert_id: int = refers_to("user")
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     credit_code: str = Field(default="", max_length=18, index=True)
@@ -101,7 +95,6 @@ class AvoidanceRequest(Row, table=True):
     review a proposal. As with a ConflictDeclaration, any valid code is accepted, and one that
     registers later is matched by `credit_code`."""
 
-    __tablename__ = "avoidance_request"
     __table_args__ = (
         *checks(
             decided_iff_stamped=set_after("decided_at", "pending"),
@@ -129,7 +122,6 @@ class Review(Row, table=True):
     """An expert's review of one assigned proposal: a score per criterion and a total (0–100).
     The status changes only through portal/reviews/states.py."""
 
-    __tablename__ = "review"
     __table_args__ = (
         # The ranking reads a challenge's submitted reviews. A lone index on the status, which
         # most reviews share, misled SQLite's planner into scanning every submitted review.
@@ -163,7 +155,6 @@ class Review(Row, table=True):
 class Score(Row, table=True):
     """The score (0–10 in half points) of one criterion in one review."""
 
-    __tablename__ = "score"
     __table_args__ = (sa.UniqueConstraint("review_id", "criterion_id"),)
 
     review_id: int = refers_to("review")
@@ -179,7 +170,6 @@ class FormalCheck(Row, table=True):
     """One ruling of the formal check (形式审查) on a proposal: the checklist as ticked, the
     outcome and, for a rejection, its reason. Written once, never changed."""
 
-    __tablename__ = "formal_check"
     __table_args__ = (
         *checks(
             rejected_has_reason="outcome != 'rejected' OR reason != ''",
@@ -200,7 +190,6 @@ class Appeal(Row, table=True):
     """The applicant's one appeal against a rejection at the formal check, decided by a staff
     member other than the one who rejected. Its status changes only through states.py."""
 
-    __tablename__ = "appeal"
     __table_args__ = (
         *checks(
             decided_iff_stamped=set_after("decided_at", "lodged"),
