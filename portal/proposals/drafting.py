@@ -9,7 +9,7 @@ signature (signature.void_if_changed); adding a member organisation invites it (
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +30,7 @@ from portal.proposals.common import deadline_text
 from portal.proposals.models import Commitment, ConsortiumMember, PlannedMilestone, Proposal
 from portal.proposals.permissions import EDITABLE, can_edit, eligibility_problem, region_matches
 from portal.proposals.queries import led_proposal
+from portal.proposals.snapshot import FrozenMilestone
 from portal.vocabulary import MemberRole, OrgStatus, OrgType, Role, VoidCause
 
 
@@ -383,13 +384,9 @@ def save_commitments(
     return _saved(proposal, by, "commitments", now)
 
 
-@dataclass
-class MilestoneInput:
-    title: str = ""
-    due_date: date | None = None
-    deliverable: str = ""
-    verification: str = ""
-    share_percent: Decimal | None = None
+@dataclass(frozen=True)
+class MilestoneInput(FrozenMilestone):
+    """A row of the milestone plan as the applicant typed it: the fields a submission freezes."""
 
     @property
     def blank(self) -> bool:
