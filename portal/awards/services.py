@@ -1,5 +1,5 @@
 """Awards and projects: every change of an award's state is one function here (milestones and
-their tranches are in milestones.py).
+their tranches are in milestones.py, the ruling on an objection in objections.py).
 
 Publicity (公示) → objections (异议) → confirmation (立项) → the task book (任务书) signed, the
 project runs → final acceptance (验收) or termination; stage gates for horse races (赛马).
@@ -25,7 +25,6 @@ from portal.awards.permissions import (
     can_manage,
     can_object,
     can_publicise,
-    can_resolve,
 )
 from portal.awards.tell import tell_team
 from portal.challenges.models import Challenge
@@ -34,7 +33,6 @@ from portal.errors import DomainError, ValidationFailed, given_text, require
 from portal.i18n import gettext as _
 from portal.notifications.services import notify
 from portal.presentation import format_money, lazy_local
-from portal.proposals import states as proposal_states
 from portal.proposals.models import Proposal
 from portal.vocabulary import AwardStatus, FundingMode, GateOutcome, ObjectionStatus, ProposalStatus
 
@@ -95,66 +93,6 @@ def lodge_objection(
         title=award.proposal.title,
     )
     return objection
-
-
-def resolve_objection(
-    objection: Objection,
-    *,
-    by: User,
-    upheld: bool,
-    reason: str,
-    promote_id: int | None = None,
-) -> Objection:
-    """Uphold (the award is revoked, a reserve may be promoted) or dismiss an objection."""
-    require(can_resolve(by, objection))
-    if promote_id is not None and not upheld:
-        raise ValidationFailed(
-            {"promote": _("A reserve proposal can only be promoted when the objection is upheld.")}
-        )
-    award = db.lock(objection.award, Award.objections)
-    if objection.status is not ObjectionStatus.open:
-        raise DomainError(_("This objection has already been resolved."))
-    reason = given_text(reason, "reason", _("Give the reason for the decision."))
-    decision = ObjectionStatus.upheld if upheld else ObjectionStatus.dismissed
-    states.set_objection_status(objection, decision, by=by, reason=reason)
-    if upheld:
-        _revoke(award, by=by, reason=reason, cause=objection)
-    notify(
-        [objection.objector],
-        "objection_resolved.upheld" if upheld else "objection_resolved.dismissed",
-        link=f"/publicity/{award.challenge.number}",
-        reason=reason,
-    )
-    if promote_id is not None:
-        promote_reserve(promote_id, by=by, replacing=award)
-    return objection
-
-
-def _revoke(award: Award, *, by: User, reason: str, cause: Objection) -> None:
-    """An upheld objection revokes the award in publicity; the other open objections to it are
-    upheld with the same reason."""
-    states.set_status(award, AwardStatus.revoked, by=by, reason=reason)
-    proposal_states.set_status(award.proposal, ProposalStatus.not_funded, by=by)
-    for other in award.objections:
-        if other is not cause and other.status is ObjectionStatus.open:
-            states.set_objection_status(other, ObjectionStatus.upheld, by=by, reason=reason)
-            notify([other.objector], "objection_resolved.upheld", reason=reason)
-    tell_team(award, "award_revoked", title=award.proposal.title, reason=reason)
-
-
-def promote_reserve(proposal_id: int, *, by: User, replacing: Award) -> Award:
-    """A reserve proposal takes a revoked award's place and gets its own publicity period."""
-    require(can_manage(by, replacing))
-    if replacing.status is not AwardStatus.revoked:
-        raise DomainError(_("A reserve proposal can only replace a revoked award."))
-    proposal = next(
-        (p for p in queries.reserve_candidates(replacing.challenge_id) if p.id == proposal_id),
-        None,
-    )
-    if proposal is None:
-        raise ValidationFailed({"promote": _("Choose a reserve proposal of the same challenge.")})
-    proposal_states.set_status(proposal, ProposalStatus.awarded, by=by, action="proposal.promoted")
-    return start_publicity(proposal, by=by)
 
 
 # ---- confirmation and the task book -------------------------------------------------------

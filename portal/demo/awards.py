@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from portal import clock
 from portal.accounts.models import Organisation, User
-from portal.awards import milestones, queries, services
+from portal.awards import milestones, objections, queries, services
 from portal.awards import targets as award_targets
 from portal.awards.models import Award, MilestoneReport
 from portal.challenges.models import ChainLink, Challenge
@@ -163,7 +163,7 @@ def _load(base: dict) -> dict:
     upheld = services.lodge_objection(
         revoked, by=users["alice"], reason="团队负责人同时承担另一在研项目，超出限项规定。"
     )
-    services.resolve_objection(
+    objections.resolve(
         upheld,
         by=officer,
         upheld=True,
@@ -175,7 +175,7 @@ def _load(base: dict) -> dict:
         by=users["alice"],
         reason="怀疑预算虚高。",
     )
-    services.resolve_objection(dismissed, by=officer, upheld=False, reason="预算经专家复核合理。")
+    objections.resolve(dismissed, by=officer, upheld=False, reason="预算经专家复核合理。")
 
     # Running, completed and terminated projects, decided 300 days ago.
     running = {}

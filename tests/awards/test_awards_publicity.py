@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from portal import clock
 from portal.audit import AuditEvent
-from portal.awards import services
+from portal.awards import objections, services
 from portal.awards.models import Award, Objection
 from portal.db import db
 from portal.errors import DomainError
@@ -122,7 +122,7 @@ def test_a_dismissed_objection_leaves_the_award_standing(
     rival = make_user("rival@gamma.example", org="Gamma Labs")
     award = db.session.get(Award, award_id)
     objection = services.lodge_objection(award, by=rival, reason="I dislike them.")
-    services.resolve_objection(objection, by=officer, upheld=False, reason="No rule was broken.")
+    objections.resolve(objection, by=officer, upheld=False, reason="No rule was broken.")
     db.session.commit()
     assert award.status is AwardStatus.in_publicity
     assert objection.status is ObjectionStatus.dismissed
@@ -179,7 +179,7 @@ def test_confirmation_is_refused_during_publicity_and_while_an_objection_is_open
     with pytest.raises(DomainError, match="objection is still open"):
         confirm_as_proposed(award_id, officer.id)
 
-    services.resolve_objection(objection, by=officer, upheld=False, reason="None found.")
+    objections.resolve(objection, by=officer, upheld=False, reason="None found.")
     award = confirm_as_proposed(award_id, officer.id)
     assert award.status is AwardStatus.confirmed
 
