@@ -138,8 +138,27 @@ def can_manage(user: Any, award: Award) -> bool:
     return is_staff(user)
 
 
+def can_start(user: Any, award: Award) -> bool:
+    """The task book is recorded once the award is confirmed, and only then."""
+    return can_manage(user, award) and award.status is AwardStatus.confirmed
+
+
+def can_complete(user: Any, award: Award) -> bool:
+    """Final acceptance is for a running project."""
+    return can_manage(user, award) and award.status is AwardStatus.active
+
+
+def can_end(user: Any, award: Award) -> bool:
+    """A confirmed award can be revoked, a running project terminated; nothing else ends."""
+    return can_manage(user, award) and award.status in (AwardStatus.confirmed, AwardStatus.active)
+
+
 def can_report(user: Any, milestone: Milestone) -> bool:
     return is_lead_user(user, milestone.award)
+
+
+def can_decide_report(user: Any, report: MilestoneReport) -> bool:
+    return can_manage(user, report.milestone.award)
 
 
 def decided_by(challenge_id: int) -> int | None:
@@ -222,8 +241,15 @@ AWARD_NEEDS: dict[str, Rule] = {
     "read": _anyone,
     "object": can_object,
     "manage": can_manage,
+    "start": can_start,
+    "complete": can_complete,
+    "end": can_end,
     "report": is_lead_user,
 }
+
+
+MILESTONE_NEEDS: dict[str, Rule] = {"read": _anyone, "report": can_report}
+REPORT_NEEDS: dict[str, Rule] = {"read": _anyone, "decide": can_decide_report}
 
 
 def get_award_or_404(
@@ -237,23 +263,18 @@ def get_award_or_404(
 
 
 def get_milestone_or_404(
-    milestone_id: int, user: Any, need: str = "read", award_id: int | None = None
+    milestone_id: int, user: Any, award_id: int, need: str = "read"
 ) -> Milestone:
-    """A milestone (of the award `award_id`, when given, as in the page's address)."""
-    statement = visible_milestones(user).where(Milestone.id == milestone_id)
-    if award_id is not None:
-        statement = statement.where(Milestone.award_id == award_id)
-    return _one_or_404(statement, user, need, {"read": _anyone, "report": can_report})
+    """A milestone of the award `award_id` (the award in the page's address)."""
+    of_award = (Milestone.id == milestone_id, Milestone.award_id == award_id)
+    return _one_or_404(visible_milestones(user).where(*of_award), user, need, MILESTONE_NEEDS)
 
 
 def get_report_or_404(
-    report_id: int, user: Any, need: str = "read", award_id: int | None = None
+    report_id: int, user: Any, award_id: int, need: str = "read"
 ) -> MilestoneReport:
-    statement = visible_reports(user).where(MilestoneReport.id == report_id)
-    if award_id is not None:
-        statement = statement.where(Milestone.award_id == award_id)
-    needs = {"read": _anyone, "decide": lambda u, r: can_manage(u, r.milestone.award)}
-    return _one_or_404(statement, user, need, needs)
+    of_award = (MilestoneReport.id == report_id, Milestone.award_id == award_id)
+    return _one_or_404(visible_reports(user).where(*of_award), user, need, REPORT_NEEDS)
 
 
 def get_evidence_or_404(evidence_id: int, user: Any, award_id: int) -> ReportEvidence:

@@ -43,7 +43,6 @@ from portal.pagecache import cached_public_page
 from portal.paging import count, paginate
 from portal.unit_of_work import form_page, submit_form
 from portal.vocabulary import (
-    AwardStatus,
     ChallengeStatus,
     DecisionStatus,
     DepartureKind,
@@ -184,9 +183,7 @@ def confirm(award_id: int):
 @bp.route("/projects/<int:award_id>/start", methods=["GET", "POST"])
 @staff_required
 def start(award_id: int):
-    award = get_award_or_404(award_id, current_user, need="manage")
-    if award.status is not AwardStatus.confirmed:
-        abort(404)
+    award = get_award_or_404(award_id, current_user, need="start")
     form = forms.TaskBookForm.for_editing(award)
     return form_page(
         form,
@@ -323,9 +320,9 @@ def change_target(award_id: int, indicator_id: int):
 @bp.route("/projects/<int:award_id>/acceptance", methods=["GET", "POST"])
 @staff_required
 def acceptance(award_id: int):
-    award = get_award_or_404(award_id, current_user, need="manage", load=queries.with_indicators())
-    if award.status is not AwardStatus.active:
-        abort(404)
+    award = get_award_or_404(
+        award_id, current_user, need="complete", load=queries.with_indicators()
+    )
     form = forms.AcceptanceForm.for_editing(award)
     return form_page(
         form,
@@ -340,9 +337,7 @@ def acceptance(award_id: int):
 @staff_required
 def terminate(award_id: int):
     """Terminate a running project, or revoke the award (a confirmed one can only be revoked)."""
-    award = get_award_or_404(award_id, current_user, need="manage")
-    if award.status not in (AwardStatus.confirmed, AwardStatus.active):
-        abort(404)
+    award = get_award_or_404(award_id, current_user, need="end")
     form = forms.TerminateForm.for_editing(award)
     return form_page(
         form,
