@@ -169,32 +169,13 @@ class SubmittedContent:
                 for m in proposal.members
             ),
             commitments=tuple(commitments),
-            milestones=tuple(
-                FrozenMilestone(
-                    title=ms.title,
-                    due_date=ms.due_date,
-                    deliverable=ms.deliverable,
-                    verification=ms.verification,
-                    share_percent=ms.share_percent,
-                )
-                for ms in proposal.milestones
-            ),
+            milestones=tuple(_copy(FrozenMilestone, m) for m in proposal.milestones),
             budget=Budget(
                 requested=proposal.requested,
                 self_funds=proposal.self_funds,
                 funding_cap=challenge.funding_cap,
             ),
-            attachments=tuple(
-                FrozenAttachment(
-                    id=a.id,
-                    title=a.title,
-                    filename=a.filename,
-                    size=a.size,
-                    sha256=a.sha256,
-                    stored_name=a.stored_name,
-                )
-                for a in current_attachments(proposal)
-            ),
+            attachments=tuple(_copy(FrozenAttachment, a) for a in current_attachments(proposal)),
             pledge=Pledge()
             if signed is None
             else Pledge(
@@ -212,6 +193,11 @@ class SubmittedContent:
 
     def to_json(self) -> dict[str, Any]:
         return _write(self)
+
+
+def _copy(cls: type, row: Any) -> Any:
+    """A frozen `cls` of the attributes of `row` that have its fields' names."""
+    return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
 
 
 # ---- JSON, by the fields' types -----------------------------------------------------------------
