@@ -148,6 +148,18 @@ def _project_url(award: Award) -> str:
     return url_for(".project", award_id=award.id)
 
 
+def _project_form(award: Award, form, action, template: str, success: str):
+    """A page whose form moves a project on (its task book, final acceptance, its end):
+    `action(award, by=…, **form.to_input())`, then back to the project."""
+    return form_page(
+        form,
+        lambda: action(award, by=current_user, **form.to_input()),
+        lambda: render_template(template, form=form, award=award),
+        success=success,
+        to=_project_url(award),
+    )
+
+
 @bp.route("/officer/awards/<int:award_id>/confirm", methods=["GET", "POST"])
 @staff_required
 def confirm(award_id: int):
@@ -185,13 +197,8 @@ def confirm(award_id: int):
 def start(award_id: int):
     award = get_award_or_404(award_id, current_user, need="start")
     form = forms.TaskBookForm.for_editing(award)
-    return form_page(
-        form,
-        lambda: services.start_project(award, by=current_user, **form.to_input()),
-        lambda: render_template("awards/start.html", form=form, award=award),
-        success=_("The task book is recorded; the project is running."),
-        to=_project_url(award),
-    )
+    said = _("The task book is recorded; the project is running.")
+    return _project_form(award, form, services.start_project, "awards/start.html", said)
 
 
 # ---- dashboards -----------------------------------------------------------------------------
@@ -320,17 +327,11 @@ def change_target(award_id: int, indicator_id: int):
 @bp.route("/projects/<int:award_id>/acceptance", methods=["GET", "POST"])
 @staff_required
 def acceptance(award_id: int):
-    award = get_award_or_404(
-        award_id, current_user, need="complete", load=queries.with_indicators()
-    )
+    indicators = queries.with_indicators()
+    award = get_award_or_404(award_id, current_user, need="complete", load=indicators)
     form = forms.AcceptanceForm.for_editing(award)
-    return form_page(
-        form,
-        lambda: services.complete_project(award, by=current_user, **form.to_input()),
-        lambda: render_template("awards/acceptance.html", form=form, award=award),
-        success=_("The project passed final acceptance and is completed."),
-        to=_project_url(award),
-    )
+    said = _("The project passed final acceptance and is completed.")
+    return _project_form(award, form, services.complete_project, "awards/acceptance.html", said)
 
 
 @bp.route("/projects/<int:award_id>/terminate", methods=["GET", "POST"])
@@ -339,15 +340,12 @@ def terminate(award_id: int):
     """Terminate a running project, or revoke the award (a confirmed one can only be revoked)."""
     award = get_award_or_404(award_id, current_user, need="end")
     form = forms.TerminateForm.for_editing(award)
-    return form_page(
-        form,
-        lambda: services.terminate_project(award, by=current_user, **form.to_input()),
-        lambda: render_template("awards/terminate.html", form=form, award=award),
-        success=_("The award has been revoked, and its award notices with it.")
+    said = (
+        _("The award has been revoked, and its award notices with it.")
         if form.revoke.data
-        else _("The project has been terminated."),
-        to=_project_url(award),
+        else _("The project has been terminated.")
     )
+    return _project_form(award, form, services.terminate_project, "awards/terminate.html", said)
 
 
 # ---- horse race -----------------------------------------------------------------------------
