@@ -19,12 +19,12 @@ from flask import current_app
 from sqlmodel import select
 
 from portal import audit, clock
-from portal.accounts import models, states
+from portal.accounts import models, passwords, states
 from portal.accounts.membership import join
 from portal.accounts.models import Invitation, Organisation, User
 from portal.accounts.permissions import can_administer, can_revoke
 from portal.accounts.queries import approved_count, membership_of
-from portal.accounts.services import find_user, hash_password
+from portal.accounts.services import find_user
 from portal.db import db
 from portal.errors import DomainError, require
 from portal.i18n import current_language
@@ -285,7 +285,7 @@ def register_through(
     user = User(
         email=invitation.email,
         name=name.strip(),
-        password_hash=hash_password(password),
+        password_hash=passwords.hashed(password),
         role=models.Role.applicant,
         created_at=now,
         email_verified_at=now,

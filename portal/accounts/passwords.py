@@ -1,4 +1,13 @@
-"""Passwords that are hard to guess: long enough, not common, not made of the person's own name
+"""Passwords: the one place they are hashed and checked, and what makes one hard to guess.
+
+Hashing (werkzeug's scrypt) costs about a tenth of a second of one core and runs outside
+Python's lock. At a deadline, dozens of people log in and sign within seconds; run all at
+once, their hashes would take every core and each page of every other user would wait behind
+them. A process hashes one password at a time (`HASHING_AT_ONCE`): the others wait their turn
+without using the CPU, so the rest of the portal's requests keep their speed, and the same
+number of log-ins are done each second.
+
+Passwords that are hard to guess: long enough, not common, not made of the person's own name
 or e-mail address.
 
 zxcvbn estimates how many guesses a password would take, matching it against its bundled lists
@@ -14,8 +23,10 @@ that uses the person's own words must score 4, that is, be strong without them.
 from __future__ import annotations
 
 import re
+import threading
 
 from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from portal.i18n import gettext as _
@@ -23,6 +34,20 @@ from portal.i18n import gettext as _
 MIN_SCORE = 3
 MIN_SCORE_WITH_OWN_WORDS = 4
 CHECKED_LENGTH = 72  # zxcvbn refuses longer input; a longer password is judged by its start
+HASHING_AT_ONCE = 1  # per process
+_hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
+
+
+def hashed(password: str) -> str:
+    """What the database keeps of a password."""
+    with _hashing:
+        return generate_password_hash(password)
+
+
+def matches(password_hash: str, password: str | None) -> bool:
+    """Whether `password` is the one `password_hash` was made of."""
+    with _hashing:
+        return check_password_hash(password_hash, password or "")
 
 
 def own_words(name: str, email: str) -> list[str]:

@@ -13,14 +13,13 @@ from datetime import datetime
 
 from flask import current_app, url_for
 from flask_babel import force_locale
-from werkzeug.security import check_password_hash
 
 from portal import audit, clock
-from portal.accounts import tokens
+from portal.accounts import passwords, tokens
 from portal.accounts.membership import tell_administrators
 from portal.accounts.models import User
 from portal.accounts.queries import membership_of
-from portal.accounts.services import find_user, hash_password, normalise_email
+from portal.accounts.services import find_user, normalise_email
 from portal.db import db
 from portal.errors import ValidationFailed
 from portal.i18n import gettext as _
@@ -155,7 +154,7 @@ def password_reset_user(token: str) -> User:
 def reset_password(token: str, password: str, now: datetime | None = None) -> User:
     """A new password; the link stops working and every session of the account ends."""
     user = password_reset_user(token)
-    user.password_hash = hash_password(password)
+    user.password_hash = passwords.hashed(password)
     user.session_version += 1
     if user.email_verified_at is None:
         user.email_verified_at = now or clock.now()  # the link reached the address
@@ -171,7 +170,7 @@ def request_address_change(user: User, *, new_email: str, password: str) -> str:
     followed). An address that has an account already is told so, and nothing else happens;
     the page answers the same either way. Returns the new address as typed, normalised."""
     problems: dict[str | None, str] = {}
-    if not check_password_hash(user.password_hash, password or ""):
+    if not passwords.matches(user.password_hash, password):
         problems["password"] = _("The password is not right.")
     new_email = normalise_email(new_email)
     if new_email == user.email:

@@ -14,10 +14,10 @@ proves nothing, so an administrator of the organisation decides.
 from __future__ import annotations
 
 from portal import audit, clock
-from portal.accounts import creditcode, membership, recovery
+from portal.accounts import creditcode, membership, passwords, recovery
 from portal.accounts.models import Membership, Organisation, User
 from portal.accounts.queries import platform_admins
-from portal.accounts.services import find_organisation, find_user, hash_password, normalise_email
+from portal.accounts.services import find_organisation, find_user, normalise_email
 from portal.db import db
 from portal.errors import ValidationFailed
 from portal.i18n import current_language
@@ -28,7 +28,7 @@ from portal.vocabulary import OrgType, Role
 
 def _new_account(email: str, password: str, **fields) -> User | None:
     """A new, unconfirmed account; None (and the owner told) when the address has one."""
-    password_hash = hash_password(password)
+    password_hash = passwords.hashed(password)
     existing = find_user(email)
     if existing is not None:
         recovery.tell_owner_of_registration(existing)

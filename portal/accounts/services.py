@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import current_app
 from sqlmodel import select
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import audit, clock
 from portal.accounts import creditcode, passwords, throttling
@@ -20,11 +19,7 @@ from portal.vocabulary import Role
 
 # Verifying against this hash when the e-mail is unknown keeps the response time the same, so
 # that timing does not reveal which accounts exist.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
-
-
-def hash_password(password: str) -> str:
-    return generate_password_hash(password)
+_DUMMY_HASH = passwords.hashed("not-a-real-password")
 
 
 def normalise_email(email: str) -> str:
@@ -58,7 +53,7 @@ def authenticate(email: str, password: str, remote_addr: str) -> User:
     with db.reading():  # the hash is checked without holding SQLite's write lock
         waiting = throttling.wait(email, remote_addr)
         user = find_user(email) if waiting is None else None
-        ok = waiting is None and check_password_hash(
+        ok = waiting is None and passwords.matches(
             user.password_hash if user else _DUMMY_HASH, password
         )
     if waiting is not None:
@@ -121,7 +116,7 @@ def create_user(
     user = User(
         email=email,
         name=name.strip(),
-        password_hash=hash_password(password),
+        password_hash=passwords.hashed(password),
         role=role,
         affiliation=affiliation.strip(),
         created_at=clock.now(),
@@ -133,12 +128,12 @@ def create_user(
 
 
 def change_password(user: User, *, current: str, new: str) -> None:
-    if not check_password_hash(user.password_hash, current):
+    if not passwords.matches(user.password_hash, current):
         raise ValidationFailed({"current": _("The current password is not right.")})
     weakness = passwords.problem(new, name=user.name, email=user.email)
     if weakness:
         raise ValidationFailed({"password": weakness})
-    user.password_hash = hash_password(new)
+    user.password_hash = passwords.hashed(new)
     user.session_version += 1
     audit.record(user, "user.password_changed", user)
 

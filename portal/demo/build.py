@@ -16,11 +16,10 @@ from decimal import Decimal
 from sqlmodel import func, select
 
 from portal import clock
-from portal.accounts import creditcode
+from portal.accounts import creditcode, passwords
 from portal.accounts import states as account_states
 from portal.accounts.membership import administrators
 from portal.accounts.models import Organisation, User
-from portal.accounts.services import hash_password
 from portal.challenges import services as challenge_services
 from portal.challenges import states as challenge_states
 from portal.challenges.content import DEFAULT_RUBRIC, ChallengeData, CriterionRow, IndicatorRow
@@ -52,7 +51,7 @@ _hashed: list[str] = []
 def account(email: str, name: str, role: Role, **fields) -> User:
     """A demo account, its address confirmed, with the demo password."""
     if not _hashed:
-        _hashed.append(hash_password(PASSWORD))
+        _hashed.append(passwords.hashed(PASSWORD))
     user = User(
         email=email,
         name=name,

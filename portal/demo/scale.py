@@ -21,9 +21,8 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 from portal import clock
-from portal.accounts import creditcode
+from portal.accounts import creditcode, passwords
 from portal.accounts import models as accounts
-from portal.accounts.services import hash_password
 from portal.awards.models import Award, AwardIndicator, Decision, Disbursement, Milestone
 from portal.chains.models import LinkAssessment
 from portal.challenges.models import (
@@ -196,7 +195,7 @@ def add_chains(s: Scale) -> None:
 
 def add_people(s: Scale, n_orgs: int) -> None:
     """Organisations with one applicant each, and the experts."""
-    pw = hash_password("portal-demo")
+    pw = passwords.hashed("portal-demo")
     orgs, users, memberships = [], [], []
     types = list(accounts.OrgType)  # enterprise, university, institute, other
     suffixes = ["技术有限公司", "大学", "研究院", "创新中心"]

@@ -18,10 +18,9 @@ from decimal import Decimal
 
 from flask import current_app, has_app_context
 from flask_babel import force_locale
-from werkzeug.security import check_password_hash
 
 from portal import audit, clock
-from portal.accounts import invitations
+from portal.accounts import invitations, passwords
 from portal.accounts.invitations import invitation_link
 from portal.accounts.membership import is_administrator, membership_of
 from portal.accounts.models import Organisation, User
@@ -407,7 +406,7 @@ def sign_pledge(
     problems = {}
     if not leads_the_team:
         problems["leads_the_team"] = _("Confirm that you lead this team.")
-    if not check_password_hash(by.password_hash, password or ""):
+    if not passwords.matches(by.password_hash, password):
         problems["password"] = _("The password is not right.")
     if problems:
         raise ValidationFailed(problems)

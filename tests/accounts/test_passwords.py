@@ -1,7 +1,12 @@
 """A password must be hard to guess: not common, not the person's own name or e-mail address;
 the reason is shown at the password field wherever a password is chosen."""
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 from sqlmodel import select
+from werkzeug.security import generate_password_hash
 
 from portal.accounts import passwords
 from portal.accounts.models import User
@@ -132,3 +137,31 @@ def test_own_words_include_the_parts_a_guesser_would_try():
     words = passwords.own_words("Dana Wu", "dana.wu@delta-photonics.example")
     assert {"dana wu", "danawu", "dana", "dana.wu", "delta-photonics", "example"} <= set(words)
     assert "wu" not in words  # too short to mean anything
+
+
+def test_a_process_hashes_one_password_at_a_time_and_each_is_checked(monkeypatch):
+    """Twenty people log in at once: their hashes are computed in turn, never side by side, and
+    each answer is still the right one."""
+    running, most = [0], [0]
+    lock = threading.Lock()
+    check = passwords.check_password_hash
+
+    def counted_check(password_hash: str, password: str) -> bool:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.01)
+        try:
+            return check(password_hash, password)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(passwords, "check_password_hash", counted_check)
+    stored = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+    tries = [PASSWORD if i % 2 else "wrong" for i in range(20)]
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda typed: passwords.matches(stored, typed), tries))
+
+    assert most[0] == passwords.HASHING_AT_ONCE == 1
+    assert answers == [typed == PASSWORD for typed in tries]

@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 
 from bench.rush_journey import Answer, Journey, Refused, lost_updates
 from bench.rush_seed import seed
-from portal.accounts import services
+from portal.accounts import passwords
 from portal.db import db
 from portal.proposals.models import SubmittedVersion
 from tests.factories import PASSWORD
@@ -130,7 +130,7 @@ def rush_safely(rush):
 def test_others_save_while_a_login_checks_its_password(app, make_user, monkeypatch):
     make_user("lead@alpha.example")
     checking, saved = threading.Event(), threading.Event()
-    check = services.check_password_hash
+    check = passwords.check_password_hash
 
     def slow_check(*args):
         """A password hash that takes until someone else has saved (at most ten seconds)."""
@@ -138,7 +138,7 @@ def test_others_save_while_a_login_checks_its_password(app, make_user, monkeypat
         saved.wait(timeout=10)
         return check(*args)
 
-    monkeypatch.setattr(services, "check_password_hash", slow_check)
+    monkeypatch.setattr(passwords, "check_password_hash", slow_check)
     answers = []
 
     def log_in() -> None:
