@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import func, select
 
 from portal import clock
-from portal.accounts.models import User
+from portal.accounts.models import Organisation, User
 from portal.awards.models import (
     Award,
     Decision,
@@ -170,18 +170,25 @@ def totals(statement) -> Totals:
 
 
 def _milestones_of_running_projects(user: User):
+    """The open milestones of the running projects `user` sees, earliest due first, as rows of
+    what the dashboard shows (plain columns: no award, proposal or organisation is loaded)."""
     return (
-        select(Milestone)
+        select(
+            Milestone.award_id,
+            Milestone.due_date,
+            Milestone.title,
+            Milestone.tranche,
+            Milestone.status,
+            Proposal.title.label("project"),
+            Organisation.name.label("lead"),
+        )
         .join(Award, Award.id == Milestone.award_id)
+        .join(Proposal, Proposal.id == Award.proposal_id)
+        .join(Organisation, Organisation.id == Proposal.lead_org_id)
         .where(
             Award.id.in_(visible_awards(user).with_only_columns(Award.id)),
             Award.status == AwardStatus.active,
             Milestone.status.in_(OPEN_MILESTONE),
-        )
-        .options(
-            selectinload(Milestone.award)
-            .selectinload(Award.proposal)
-            .selectinload(Proposal.lead_org)
         )
         .order_by(Milestone.due_date, Milestone.id)
     )
