@@ -80,6 +80,8 @@ class ConsortiumMember(Row, table=True):
 
     __table_args__ = (
         sa.UniqueConstraint("proposal_id", "organisation_id"),
+        # what an organisation takes part in (every applicant page asks): one index for both
+        sa.Index("ix_consortium_member_organisation_consent", "organisation_id", "consent"),
         *checks(
             declined_has_reason="consent != 'declined' OR consent_reason != ''",
             decided_iff_stamped=set_after("consent_decided_at", "invited", status="consent"),
