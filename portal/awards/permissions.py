@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import abort
-from sqlmodel import false, or_, select
+from sqlmodel import false, select
 from sqlmodel.sql.expression import Select
 
 from portal.accounts.models import User
@@ -32,11 +32,11 @@ from portal.awards.models import (
 from portal.challenges.models import Challenge
 from portal.challenges.permissions import visible_challenges
 from portal.db import db
-from portal.proposals.models import ConsortiumMember, Proposal
+from portal.proposals.models import Proposal
+from portal.proposals.permissions import taking_part
 from portal.vocabulary import (
     AwardStatus,
     ChallengeStatus,
-    ConsentStatus,
     DecisionStatus,
     FundingMode,
     Role,
@@ -65,18 +65,7 @@ def _of_own_organisation(user: Any):
     invitation."""
     if getattr(user, "role", None) is not Role.applicant or user.organisation_id is None:
         return false()
-    member = (
-        select(ConsortiumMember.id)
-        .where(
-            ConsortiumMember.proposal_id == Proposal.id,
-            ConsortiumMember.organisation_id == user.organisation_id,
-            ConsortiumMember.consent == ConsentStatus.accepted,
-        )
-        .exists()
-    )
-    return Award.proposal_id.in_(
-        select(Proposal.id).where(or_(Proposal.lead_org_id == user.organisation_id, member))
-    )
+    return Award.proposal_id.in_(taking_part(user.organisation_id))
 
 
 def visible_awards(user: Any) -> Select:

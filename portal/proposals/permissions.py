@@ -71,14 +71,20 @@ def visible_proposals(user: User) -> Select:
     organisation_id = _applicant_org(user)
     if organisation_id is None:
         return statement.where(false())
-    # The ids of both kinds, each found by its index: "led OR an EXISTS on members" made the
-    # database test every proposal of the portal, on every applicant page.
+    return statement.where(Proposal.id.in_(taking_part(organisation_id)))
+
+
+def taking_part(organisation_id: int):
+    """The ids of the proposals an organisation leads or has joined (its consent accepted).
+
+    The ids of both kinds, each found by its index: "led OR an EXISTS on members" made the
+    database test every proposal of the portal, on every applicant page."""
     led = select(Proposal.id).where(Proposal.lead_org_id == organisation_id)
     joined = select(ConsortiumMember.proposal_id).where(
         ConsortiumMember.organisation_id == organisation_id,
         ConsortiumMember.consent == ConsentStatus.accepted,
     )
-    return statement.where(Proposal.id.in_(union(led, joined)))
+    return union(led, joined)
 
 
 def led_by(user: User) -> Select:
