@@ -62,4 +62,7 @@
   document.addEventListener("input", function (event) {
     if (event.target.dataset && event.target.dataset.money) { update(event.target); }
   });
+  // What was typed before this script ran (it is deferred, and a page can be typed into as
+  // soon as it is drawn) is read back too.
+  document.querySelectorAll("input[data-money]").forEach(update);
 })();
