@@ -250,9 +250,16 @@ def _view_writes() -> bool:
     return getattr(view, "writes_to_database", False)
 
 
+# Connections each process may hold: more than the threads a process serves (the README runs
+# 16), so that a thread never waits for a connection while another only waits its turn to hash.
+POOL = {"pool_size": 10, "max_overflow": 20}
+
+
 def make_engine(url: str, echo: bool = False) -> sa.Engine:
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, echo=echo, connect_args={"timeout": 30})
+        in_memory = sa.engine.make_url(url).database in (None, "", ":memory:")  # one connection
+        pool = {} if in_memory else POOL
+        engine = sa.create_engine(url, echo=echo, connect_args={"timeout": 30}, **pool)
 
         @event.listens_for(engine, "connect")
         def sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -276,7 +283,7 @@ def make_engine(url: str, echo: bool = False) -> sa.Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return sa.create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return sa.create_engine(url, echo=echo, pool_pre_ping=True, **POOL)
 
 
 db = Database()
