@@ -94,7 +94,7 @@ class ConsortiumMember(Row, table=True):
     responsibility: str = Field(default="", max_length=1000)
     budget_share: Decimal | None = Field(default=None, sa_type=MONEY)  # yuan of the requested
     position: int = Field(default=0)
-    consent: ConsentStatus = enum_field(ConsentStatus.invited, index=True)
+    consent: ConsentStatus = enum_field(ConsentStatus.invited)
     invited_at: datetime | None = stamp()
     # The address the lead gave for an organisation that was not registered yet (its invitation
     # went there); empty when the organisation's administrators were told in the portal.
