@@ -117,6 +117,26 @@ def test_the_task_book_page_is_for_confirmed_awards_and_officers(
     assert client.get(f"/projects/{make_project()}/start").status_code == 404
 
 
+def test_each_step_of_a_project_opens_only_in_its_state(client, login, confirmed, make_project):
+    """Confirmed: the task book, or revoking it; running: final acceptance, or terminating it."""
+    confirmed_id, _alice = confirmed
+    running_id = make_project()
+    login("officer@example.gov.cn")
+    opens = {
+        (step, award_id): client.get(f"/projects/{award_id}/{step}").status_code
+        for step in ("start", "acceptance", "terminate")
+        for award_id in (confirmed_id, running_id)
+    }
+    assert opens == {
+        ("start", confirmed_id): 200,
+        ("start", running_id): 404,
+        ("acceptance", confirmed_id): 404,
+        ("acceptance", running_id): 200,
+        ("terminate", confirmed_id): 200,
+        ("terminate", running_id): 200,
+    }
+
+
 def test_an_award_whose_task_book_never_comes_is_revoked(app, client, login, confirmed, officer):
     award_id, _alice = confirmed
     login(officer.email)
