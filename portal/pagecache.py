@@ -11,6 +11,10 @@ so a role change, a deactivation or a removal from an organisation shows on the 
 render in a few milliseconds without help (bench/README.md has the figures).
 
 Only a 200 HTML answer that set no header of its own and left the session untouched is kept.
+
+When a page has expired and many visitors ask for it at once (each address every few seconds,
+in a crowd), one of them renders it and the others wait for that rendering and are served it:
+a crowd costs one rendering, not one each, all taking the CPU at the same moment.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import wraps
-from threading import Lock
+from threading import Event, Lock
 
 from flask import Response, current_app, request, session
 from flask_babel import get_locale
@@ -35,6 +39,7 @@ class _Store:
         self.max_bytes = max_bytes
         self.size = 0
         self.entries: OrderedDict[Hashable, tuple[object, bytes, str]] = OrderedDict()
+        self.rendering: dict[Hashable, Event] = {}
         self.lock = Lock()
 
     def get(self, key: Hashable) -> tuple[object, bytes, str] | None:
@@ -60,6 +65,21 @@ class _Store:
         with self.lock:
             self.entries.clear()
             self.size = 0
+
+    def claim(self, key: Hashable) -> tuple[Event, bool]:
+        """The rendering of `key` under way: (its event, True) for the caller who is to render
+        it, (its event, False) for those who may wait for it."""
+        with self.lock:
+            event = self.rendering.get(key)
+            if event is not None:
+                return event, False
+            event = self.rendering[key] = Event()
+            return event, True
+
+    def done(self, key: Hashable, event: Event) -> None:
+        with self.lock:
+            self.rendering.pop(key, None)
+        event.set()
 
 
 _public = _Store(MAX_BYTES)
@@ -90,13 +110,23 @@ def cached_public_page(view: Callable) -> Callable:
         if not seconds or request.method != "GET" or session:
             return view(*args, **kwargs)
         key = (request.full_path, str(get_locale()))
-        now = time.monotonic()
         entry = _public.get(key)
-        if entry is not None and entry[0] > now:
+        if entry is not None and entry[0] > time.monotonic():
             return _replay(entry)
-        response = current_app.make_response(view(*args, **kwargs))
-        if _keepable(response):
-            _public.put(key, now + seconds, response)
-        return response
+        rendering, mine = _public.claim(key)
+        if not mine:
+            rendering.wait(timeout=seconds)
+            entry = _public.get(key)
+            if entry is not None and entry[0] > time.monotonic():
+                return _replay(entry)
+            return view(*args, **kwargs)  # not kept (or too slow): rendered for this visitor
+        try:
+            now = time.monotonic()
+            response = current_app.make_response(view(*args, **kwargs))
+            if _keepable(response):
+                _public.put(key, now + seconds, response)
+            return response
+        finally:
+            _public.done(key, rendering)
 
     return wrapper

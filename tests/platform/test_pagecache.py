@@ -1,6 +1,8 @@
 """Anonymous visitors may be served a public page a few seconds old; a logged-in user's page is
 rendered for them on every request, so that what changed about them shows on the next one."""
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -9,6 +11,7 @@ from sqlmodel import select
 from portal import clock, pagecache
 from portal.accounts import membership, services
 from portal.accounts.models import Membership, User
+from portal.challenges import queries as challenge_queries
 from portal.db import db
 from portal.notifications.services import notify
 from portal.vocabulary import Role
@@ -34,6 +37,33 @@ def test_a_visitor_sees_a_new_challenge_once_the_cached_page_expires(
     later = pagecache.time.monotonic() + 6
     monkeypatch.setattr(pagecache.time, "monotonic", lambda: later)
     assert "Second challenge" in client.get("/challenges").get_data(as_text=True)
+
+
+def test_a_crowd_at_an_expired_page_costs_one_rendering(app, make_challenge, cache_on, monkeypatch):
+    """Ten visitors ask for the catalogue at the same moment: one renders it, the nine others
+    wait for that rendering and are served the same page."""
+    make_challenge(title="Crowded challenge")
+    renderings = []
+    catalogue = challenge_queries.catalogue
+
+    def slow_catalogue(*args, **kwargs):
+        renderings.append(1)
+        time.sleep(0.3)  # long enough for the whole crowd to arrive meanwhile
+        return catalogue(*args, **kwargs)
+
+    monkeypatch.setattr(challenge_queries, "catalogue", slow_catalogue)
+
+    def visit(_n: int) -> str:
+        try:
+            return app.test_client().get("/challenges").get_data(as_text=True)
+        finally:
+            db.remove()
+
+    with ThreadPoolExecutor(max_workers=10) as crowd:
+        pages = list(crowd.map(visit, range(10)))
+
+    assert len(renderings) == 1
+    assert all("Crowded challenge" in page for page in pages)
 
 
 def test_logged_in_users_always_see_the_live_page(
