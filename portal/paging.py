@@ -67,8 +67,10 @@ def paginate(statement, size: int | None = None) -> tuple[list[Any], Page]:
     return list(rows), page
 
 
-def list_page(template: str, statement, rows_as: str, **context: Any) -> str:
+def list_page(
+    template: str, statement, rows_as: str, size: int | None = None, **context: Any
+) -> str:
     """A list page: `template` drawn with the requested page of `statement`'s rows (named
     `rows_as`) and the Page that describes it."""
-    rows, page = paginate(statement)
+    rows, page = paginate(statement, size)
     return render_template(template, page=page, **{rows_as: rows}, **context)

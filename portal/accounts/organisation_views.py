@@ -32,7 +32,7 @@ from portal.accounts.permissions import (
 from portal.accounts.views import bp
 from portal.formtools import PortalForm
 from portal.i18n import gettext as _
-from portal.paging import paginate
+from portal.paging import list_page
 from portal.parsing import safe_next
 from portal.storage import send_stored
 from portal.unit_of_work import form_page, perform
@@ -132,7 +132,6 @@ def _own_organisation(need: str = "read") -> models.Organisation:
 def _organisation_page(**forms_shown):
     organisation = _own_organisation()
     is_admin = can_administer(current_user, organisation)
-    members, page = paginate(queries.members(organisation.id))
     shown = {
         "invite_form": forms.InviteColleagueForm(formdata=None, prefix="invite"),
         "details_form": forms.OrganisationDetailsForm.from_model(
@@ -141,12 +140,12 @@ def _organisation_page(**forms_shown):
         "licence_form": forms.LicenceForm(formdata=None, prefix="licence"),
         **forms_shown,
     }
-    return render_template(
+    return list_page(
         "accounts/organisation.html",
+        queries.members(organisation.id),
+        "members",
         organisation=organisation,
         is_admin=is_admin,
-        members=members,
-        page=page,
         administrators=queries.approved_count(organisation.id, MembershipRole.administrator),
         invitations=queries.open_colleague_invitations(organisation.id) if is_admin else [],
         confirm=forms.ConfirmForm(),

@@ -13,7 +13,7 @@ from portal.accounts.models import Organisation
 from portal.accounts.permissions import get_organisation_or_404
 from portal.accounts.views import bp
 from portal.i18n import gettext as _
-from portal.paging import paginate
+from portal.paging import list_page
 from portal.storage import send_stored
 from portal.unit_of_work import form_page, perform
 from portal.vocabulary import MembershipRole
@@ -23,10 +23,8 @@ from portal.vocabulary import MembershipRole
 @staff_required
 def staff_organisations():
     search = forms.OrganisationSearchForm(request.args)
-    found, page = paginate(queries.organisations_for(current_user, **search.filters()))
-    return render_template(
-        "accounts/staff_organisations.html", organisations=found, page=page, search=search
-    )
+    found = queries.organisations_for(current_user, **search.filters())
+    return list_page("accounts/staff_organisations.html", found, "organisations", search=search)
 
 
 def _name_form(organisation: Organisation, form=None):
@@ -44,12 +42,11 @@ def _name_form(organisation: Organisation, form=None):
 
 
 def _show(organisation: Organisation, reject_form=None, name_form=None) -> str:
-    members, page = paginate(queries.members(organisation.id))
-    return render_template(
+    return list_page(
         "accounts/staff_organisation.html",
+        queries.members(organisation.id),
+        "members",
         organisation=organisation,
-        members=members,
-        page=page,
         reject_form=reject_form or forms.RejectOrganisationForm(formdata=None, prefix="reject"),
         name_form=_name_form(organisation, name_form),
         confirm=forms.ConfirmForm(),

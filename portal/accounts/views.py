@@ -16,7 +16,7 @@ from portal.accounts.permissions import get_user_or_404
 from portal.formtools import PortalForm, form_status
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
-from portal.paging import paginate
+from portal.paging import list_page
 from portal.parsing import safe_next
 from portal.unit_of_work import form_page, perform, submit_form
 from portal.vocabulary import Role
@@ -133,11 +133,10 @@ def account():
 @roles_required(Role.admin)
 def admin_users():
     search = forms.UserSearchForm(request.args)
-    users, page = paginate(queries.users_for(current_user, **search.filters()))
-    return render_template(
+    return list_page(
         "admin/users.html",
-        users=users,
-        page=page,
+        queries.users_for(current_user, **search.filters()),
+        "users",
         search=search,
         role_form=forms.RoleForm(),
         confirm=forms.ConfirmForm(),
@@ -191,5 +190,5 @@ def admin_create_user():
 @roles_required(Role.admin)
 def admin_audit():
     filters = forms.AuditFilterForm(request.args)
-    events, page = paginate(queries.audit_trail(current_user, **filters.filters()), size=50)
-    return render_template("admin/audit.html", events=events, page=page, filters=filters)
+    events = queries.audit_trail(current_user, **filters.filters())
+    return list_page("admin/audit.html", events, "events", size=50, filters=filters)

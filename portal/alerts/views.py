@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, url_for
 from flask_login import current_user
 
 from portal.access import login_required, public
@@ -13,7 +13,7 @@ from portal.alerts import calendar, permissions, queries, subscriptions
 from portal.alerts.forms import AnswersForm, SubscribeForm
 from portal.formtools import first_display
 from portal.i18n import gettext as _
-from portal.paging import paginate
+from portal.paging import list_page
 from portal.unit_of_work import form_page, perform
 
 bp = Blueprint("alerts", __name__)
@@ -32,19 +32,18 @@ def _page(subscribe_form: SubscribeForm | None = None, answers_form: AnswersForm
     )
     if answers_form is None or first_display(answers_form):
         answers_form = AnswersForm.from_model(settings, formdata=None)
-    followed, page = paginate(permissions.visible_subscriptions(current_user))
     token = settings.feed_token if settings else None
     may = {
         "can_subscribe": permissions.can_subscribe(current_user),
         "can_hear_answers": permissions.can_hear_answers(current_user),
     }
-    return render_template(
+    return list_page(
         "alerts/index.html",
+        permissions.visible_subscriptions(current_user),
+        "followed",
         **may,
         subscribe_form=subscribe_form,
         answers_form=answers_form,
-        followed=followed,
-        page=page,
         feed_url=feed_address(token) if token else None,
     )
 

@@ -40,7 +40,7 @@ from portal.errors import ValidationFailed
 from portal.formtools import form_status
 from portal.i18n import gettext as _
 from portal.pagecache import cached_public_page
-from portal.paging import count, paginate
+from portal.paging import count, list_page, paginate
 from portal.unit_of_work import form_page, submit_form
 from portal.vocabulary import (
     ChallengeStatus,
@@ -67,16 +67,15 @@ def moments():
 @public
 @cached_public_page
 def publicity():
-    awards, page = paginate(queries.in_publicity())
-    return render_template("awards/publicity.html", awards=awards, page=page, challenge=None)
+    return list_page("awards/publicity.html", queries.in_publicity(), "awards", challenge=None)
 
 
 @bp.get("/publicity/<number>")
 @public
 def challenge_publicity(number: str):
     challenge = get_challenge_or_404(number, current_user)
-    awards, page = paginate(queries.in_publicity(challenge.id))
-    return render_template("awards/publicity.html", awards=awards, page=page, challenge=challenge)
+    statement = queries.in_publicity(challenge.id)
+    return list_page("awards/publicity.html", statement, "awards", challenge=challenge)
 
 
 @bp.route("/publicity/awards/<int:award_id>/objection", methods=["GET", "POST"])
@@ -96,15 +95,13 @@ def lodge_objection(award_id: int):
 @bp.get("/objections/mine")
 @login_required
 def my_objections():
-    objections, page = paginate(queries.objections_of(current_user))
-    return render_template("awards/my_objections.html", objections=objections, page=page)
+    return list_page("awards/my_objections.html", queries.objections_of(current_user), "objections")
 
 
 @bp.get("/officer/objections")
 @staff_required
 def objections():
-    rows, page = paginate(queries.objections(current_user))
-    return render_template("awards/objections.html", objections=rows, page=page)
+    return list_page("awards/objections.html", queries.objections(current_user), "objections")
 
 
 @bp.route("/officer/objections/<int:objection_id>", methods=["GET", "POST"])

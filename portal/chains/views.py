@@ -31,7 +31,7 @@ from portal.formtools import first_display, form_status
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.pagecache import cached_public_page
-from portal.paging import paginate
+from portal.paging import list_page, paginate
 from portal.unit_of_work import form_page, perform, unit_of_work
 from portal.vocabulary import Role
 
@@ -65,8 +65,7 @@ def _download(content: bytes, mimetype: str, filename: str) -> Response:
 @bp.get("")
 @public
 def index():
-    chains, page = paginate(visible_chains(current_user))
-    return render_template("chains/index.html", chains=chains, page=page)
+    return list_page("chains/index.html", visible_chains(current_user), "chains")
 
 
 @bp.get("/<int:chain_id>")
@@ -77,8 +76,8 @@ def summary(chain_id: int):
     chain = get_chain_or_404(chain_id, current_user)
     view = overview.build(chain, Quarter.current(), public=True)
     link_ids = [link.id for link in view.links]
-    challenges, page = paginate(records.challenges_on(link_ids, staff=False))
-    return render_template("chains/summary.html", view=view, challenges=challenges, page=page)
+    statement = records.challenges_on(link_ids, staff=False)
+    return list_page("chains/summary.html", statement, "challenges", view=view)
 
 
 @bp.get("/<int:chain_id>/funding.svg")

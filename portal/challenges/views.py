@@ -27,7 +27,7 @@ from portal.formtools import first_display, form_status
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.pagecache import cached_public_page
-from portal.paging import paginate
+from portal.paging import list_page, paginate
 from portal.unit_of_work import form_page, perform, submit_form
 from portal.vocabulary import ChallengeStatus, CheckItem, Role
 
@@ -118,12 +118,11 @@ def _page_values(challenge: Challenge, now: datetime) -> dict:
 def catalogue():
     now = clock.now()
     form = forms.CatalogueForm(request.args, chains=queries.chains_with_links(), drafts=False)
-    challenges, page = paginate(queries.catalogue(form.to_input(), now))
-    return render_template(
+    return list_page(
         "challenges/catalogue.html",
+        queries.catalogue(form.to_input(), now),
+        "challenges",
         form=form,
-        challenges=challenges,
-        page=page,
         now=now,
         countdown=countdown,
     )
@@ -196,14 +195,8 @@ def ask(number: str):
 def officer_list():
     now = clock.now()
     form = forms.CatalogueForm(request.args, chains=queries.chains_with_links(), drafts=True)
-    challenges, page = paginate(queries.officer_list(current_user, form.to_input(), now))
-    return render_template(
-        "challenges/officer/list.html",
-        form=form,
-        challenges=challenges,
-        page=page,
-        now=now,
-    )
+    statement = queries.officer_list(current_user, form.to_input(), now)
+    return list_page("challenges/officer/list.html", statement, "challenges", form=form, now=now)
 
 
 def _challenge_form(cls=forms.ChallengeForm, challenge: Challenge | None = None):
@@ -462,8 +455,7 @@ def officer_chains():
 
 
 def _chains_page(form: forms.ChainForm) -> str:
-    rows, page = paginate(queries.chains())
-    return render_template("challenges/officer/chains.html", chains=rows, page=page, form=form)
+    return list_page("challenges/officer/chains.html", queries.chains(), "chains", form=form)
 
 
 def _chain_url(chain_id: int) -> str:

@@ -34,7 +34,7 @@ from portal.notices.permissions import (
     get_notice_or_404,
     notice_to_verify,
 )
-from portal.paging import paginate
+from portal.paging import list_page
 from portal.storage import path_of, send_stored
 from portal.unit_of_work import form_page
 from portal.vocabulary import BatchStatus, NoticeStatus, Role
@@ -53,8 +53,7 @@ def _notice_url(notice: Notice) -> str:
 @bp.get("/notices/")
 @roles_required(Role.applicant, Role.officer)
 def index():
-    notices, page = paginate(queries.notice_list(current_user))
-    return render_template("notices/index.html", notices=notices, page=page)
+    return list_page("notices/index.html", queries.notice_list(current_user), "notices")
 
 
 @bp.get("/notices/<int:notice_id>")
@@ -99,8 +98,7 @@ def correct(notice_id: int):
 @bp.get("/notices/challenges")
 @staff_required
 def challenges():
-    rows, page = paginate(queries.challenges_with_awards())
-    return render_template("notices/challenges.html", rows=rows, page=page)
+    return list_page("notices/challenges.html", queries.challenges_with_awards(), "rows")
 
 
 @bp.get("/notices/challenges/<int:challenge_id>")
@@ -154,8 +152,8 @@ def start_batch(challenge_id: int):
 @staff_required
 def batch(batch_id: int):
     batch_ = get_batch_or_404(batch_id, current_user)
-    notices, page = paginate(queries.batch_notices(batch_.id))
-    return render_template("notices/batch.html", batch=batch_, notices=notices, page=page)
+    statement = queries.batch_notices(batch_.id)
+    return list_page("notices/batch.html", statement, "notices", batch=batch_)
 
 
 @bp.get("/notices/batches/<int:batch_id>/progress")

@@ -3,7 +3,7 @@ failed and done, with a button that runs a failed job again; and the mail not se
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
 
 from portal.access import roles_required
@@ -11,7 +11,7 @@ from portal.i18n import gettext as _
 from portal.jobs import services as job_services
 from portal.operations import queries
 from portal.operations.permissions import get_job_or_404
-from portal.paging import paginate
+from portal.paging import list_page
 from portal.unit_of_work import perform
 from portal.vocabulary import JobStatus, Role
 
@@ -22,12 +22,11 @@ bp = Blueprint("operations", __name__)
 @roles_required(Role.admin)
 def jobs():
     status = JobStatus.__members__.get(request.args.get("status", ""))
-    rows, page = paginate(queries.jobs(current_user, status))
     mail, mail_waiting = queries.mail_not_sent(current_user)
-    return render_template(
+    return list_page(
         "admin/jobs.html",
-        jobs=rows,
-        page=page,
+        queries.jobs(current_user, status),
+        "jobs",
         status=status,
         counts=queries.counts(),
         states=list(JobStatus),

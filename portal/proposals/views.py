@@ -24,7 +24,7 @@ from portal.errors import DomainError, NotAllowed
 from portal.formtools import first_display
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
-from portal.paging import Page, paginate
+from portal.paging import Page, list_page
 from portal.presentation import plain_number
 from portal.proposals import attachments as files
 from portal.proposals import (
@@ -130,13 +130,12 @@ def _refusal_status(refusal: DomainError | None) -> int:
 @bp.get("/proposals")
 @roles_required(Role.applicant)
 def dashboard():
-    proposals, page = paginate(queries.my_proposals(current_user))
     org = queries.organisation_of(current_user)
     open_challenges = queries.open_challenges_for(org, clock.now(), limit=6)
-    return render_template(
+    return list_page(
         "proposals/dashboard.html",
-        proposals=proposals,
-        page=page,
+        queries.my_proposals(current_user),
+        "proposals",
         org=org,
         open_challenges=open_challenges[:5],
         more_open=len(open_challenges) > 5,
@@ -470,11 +469,10 @@ def pledge(proposal_id: int):
 @bp.get("/proposals/invitations")
 @roles_required(Role.applicant)
 def invitations():
-    rows, page = paginate(queries.invitations_for(current_user))
-    return render_template(
+    return list_page(
         "proposals/invitations.html",
-        invitations=rows,
-        page=page,
+        queries.invitations_for(current_user),
+        "invitations",
         may_answer=is_administrator(current_user, current_user.organisation_id),
         now=clock.now(),
         confirm=forms.ConfirmForm(),
@@ -544,13 +542,12 @@ def withdraw_consent(member_id: int):
 @staff_required
 def officer_list(number: str):
     challenge = get_public_challenge_or_404(number)
-    proposals, page = paginate(queries.submissions_for(challenge, current_user))
     counts = queries.status_counts(challenge)
-    return render_template(
+    return list_page(
         "proposals/officer_list.html",
+        queries.submissions_for(challenge, current_user),
+        "proposals",
         challenge=challenge,
-        proposals=proposals,
-        page=page,
         counts=[(s, counts.get(s, 0)) for s in ProposalStatus],
         total=sum(counts.values()),
     )

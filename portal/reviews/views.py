@@ -14,7 +14,7 @@ from portal.access import login_required, roles_required, staff_required
 from portal.challenges.models import Challenge
 from portal.formtools import first_display
 from portal.i18n import gettext as _
-from portal.paging import Page, paginate
+from portal.paging import Page, list_page, paginate
 from portal.pdfs import UnreadablePdf
 from portal.proposals.models import Proposal
 from portal.reviews import (
@@ -54,8 +54,8 @@ bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 @staff_required
 def challenges():
     now = clock.now()
-    rows, page = paginate(queries.desk_challenges(current_user, now))
-    return render_template("reviews/challenges.html", challenges=rows, page=page, now=now)
+    statement = queries.desk_challenges(current_user, now)
+    return list_page("reviews/challenges.html", statement, "challenges", now=now)
 
 
 def _panel_form(challenge: Challenge, form: forms.PanelForm | None = None) -> forms.PanelForm:
@@ -462,8 +462,8 @@ def declare_conflict():
 
 
 def _conflicts_page(form: forms.DeclareConflictForm) -> str:
-    declared, page = paginate(queries.my_declarations(current_user))
-    return render_template("reviews/conflicts.html", form=form, declared=declared, page=page)
+    statement = queries.my_declarations(current_user)
+    return list_page("reviews/conflicts.html", statement, "declared", form=form)
 
 
 # ---- applicants --------------------------------------------------------------------------------
