@@ -19,6 +19,7 @@ from wtforms.validators import InputRequired, Length
 
 from portal import formstash
 from portal.errors import DomainError, ValidationFailed
+from portal.i18n import WTFormsTranslations, wtforms_translations
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
@@ -110,7 +111,11 @@ def place_errors(form: FlaskForm, problems: DomainError | dict[str | None, str])
 
 
 class PortalForm(FlaskForm):
-    """The base of every form with fields: the form protocol of DESIGN §4."""
+    """The base of every form: the form protocol of DESIGN §4."""
+
+    class Meta:
+        def get_translations(self, form: FlaskForm) -> WTFormsTranslations:
+            return wtforms_translations
 
     @classmethod
     def from_model(cls, obj: Any, **kwargs: Any) -> PortalForm:

@@ -9,28 +9,58 @@ exactly what Flask-Babel's do.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from babel.support import NullTranslations, Translations
 from flask import g
 from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
+from wtforms.i18n import messages_path
 
 _catalogues: dict[object, Translations | NullTranslations] = {}
+# The last locale asked for and its catalogue: a page asks for the same one a hundred times, and
+# finding a babel Locale in a dict compares it by its name, which costs more than the lookup.
+_last: tuple[object, Translations | NullTranslations] = (None, NullTranslations())
 
 
 def catalogue() -> Translations | NullTranslations:
     """The catalogue of the locale in force (the request's, or one set by force_locale)."""
+    global _last
     try:
         locale = g._flask_babel.babel_locale
     except (AttributeError, RuntimeError):
         return get_translations()
     if locale is None:
         return get_translations()
+    last_locale, found = _last
+    if last_locale is locale:
+        return found
     try:
-        return _catalogues[locale]
+        found = _catalogues[locale]
     except KeyError:
         _catalogues[locale] = found = get_translations()
-        return found
+    _last = (locale, found)
+    return found
+
+
+@cache
+def _wtforms_catalogue(locale: str) -> Translations | NullTranslations:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class WTFormsTranslations:
+    """WTForms' own messages ("Not a valid choice.") in the language of the page, each
+    language's catalogue read once per process: Flask-WTF's translations read it from disk on
+    every request that shows a form."""
+
+    def gettext(self, string: str) -> str:
+        return _wtforms_catalogue(str(get_locale())).ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+wtforms_translations = WTFormsTranslations()
 
 
 def gettext(string: str, **variables) -> str:

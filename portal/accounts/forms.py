@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     EmailField,
@@ -194,7 +193,7 @@ class RoleForm(PortalForm):
         return {"role": Role(self.role.data)}
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PortalForm):
     """An empty form: the CSRF token of a one-button action."""
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -28,7 +27,7 @@ LEVEL_LABELS = (
 LEVELS = [(str(level), label) for level, label in enumerate(LEVEL_LABELS)]
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(PortalForm):
     """The quarter a chain or link page shows (a GET form)."""
 
     class Meta:

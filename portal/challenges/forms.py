@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import get_locale
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -483,7 +482,7 @@ class DeadlineReturnForm(PortalForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PortalForm):
     """A POST with nothing but its CSRF token: the confirmation step."""
 
 

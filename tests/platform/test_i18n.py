@@ -67,3 +67,16 @@ def test_chinese_terms_beside_headings_are_not_repeated_in_chinese(client):
     chinese = client.get("/challenges", headers={"Accept-Language": "zh"}).get_data(as_text=True)
     assert '<h1>Challenges <span lang="zh-Hans">榜单</span></h1>' in english
     assert "<h1>榜单</h1>" in chinese
+
+
+def test_a_form_s_own_checks_speak_the_language_of_the_page(client):
+    """WTForms' messages ("Field cannot be longer than …") come from catalogues kept per
+    language: a Chinese and an English visitor in one process each read their own."""
+    too_long = "/challenges?q=" + "x" * 201
+    chinese = client.get(too_long, headers={"Accept-Language": "zh"}).get_data(as_text=True)
+    english = client.get(too_long, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "字段长度不能超过 200 个字符" in chinese and "cannot be longer" not in chinese
+    assert "Field cannot be longer than 200 characters" in english
+    assert "字段长度不能超过" not in english
+    again = client.get(too_long, headers={"Accept-Language": "zh"}).get_data(as_text=True)
+    assert "字段长度不能超过 200 个字符" in again
