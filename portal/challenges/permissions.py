@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import abort
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import select
 from sqlmodel.sql.expression import Select
 
@@ -91,7 +91,7 @@ NEEDS: dict[str, Callable[[User | None, Challenge], bool]] = {
 def _whole() -> tuple:
     """What every challenge page shows: its link and chain, indicators and criteria."""
     return (
-        selectinload(Challenge.chain_link).selectinload(ChainLink.chain),
+        joinedload(Challenge.chain_link).joinedload(ChainLink.chain),
         selectinload(Challenge.indicators),
         selectinload(Challenge.criteria),
     )

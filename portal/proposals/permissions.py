@@ -18,7 +18,7 @@ from datetime import datetime
 
 from flask import abort
 from sqlalchemy import union
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import and_, false, func, or_, select
 from sqlmodel.sql.expression import Select
 
@@ -39,11 +39,12 @@ from portal.vocabulary import ChallengeStatus, ConsentStatus, MemberRole, Propos
 
 EDITABLE = (ProposalStatus.draft, ProposalStatus.withdrawn)
 
-# What the proposal pages read of a proposal, loaded with it (templates never start a query).
+# What the proposal pages read of a proposal, loaded with it (templates never start a query):
+# what a proposal has one of in the same statement, what it has many of one statement each.
 LOADED_WITH_PROPOSAL = (
-    selectinload(Proposal.challenge).selectinload(Challenge.indicators),
-    selectinload(Proposal.lead_org),
-    selectinload(Proposal.leader_org),
+    joinedload(Proposal.challenge).selectinload(Challenge.indicators),
+    joinedload(Proposal.lead_org),
+    joinedload(Proposal.leader_org),
     selectinload(Proposal.members).selectinload(ConsortiumMember.organisation),
     selectinload(Proposal.commitments),
     selectinload(Proposal.milestones),
