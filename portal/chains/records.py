@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 from sqlmodel import func, select
 
 from portal.accounts.models import Organisation, User
@@ -42,7 +42,7 @@ def challenges_on(link_ids: list[int], *, staff: bool):
     statement = select(Challenge) if staff else visible_challenges(None)
     return (
         statement.where(Challenge.chain_link_id.in_(link_ids))
-        .options(selectinload(Challenge.chain_link))
+        .options(joinedload(Challenge.chain_link))
         .order_by(Challenge.published_at.desc(), Challenge.id.desc())
     )
 
@@ -84,7 +84,7 @@ def projects_on(link_ids: list[int], *, behind_at: AsAt | None = None) -> list[P
         .join(Organisation, Organisation.id == Proposal.lead_org_id)
         .join(Challenge, Challenge.id == Award.challenge_id)
         .where(Challenge.chain_link_id.in_(link_ids), Award.confirmed_at.is_not(None))
-        .options(selectinload(Award.challenge).selectinload(Challenge.chain_link))
+        .options(contains_eager(Award.challenge).joinedload(Challenge.chain_link))
         .order_by(Award.confirmed_at.desc(), Award.id.desc())
     )
     if behind_at is not None:

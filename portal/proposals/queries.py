@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlmodel import func, or_, select
 
 from portal.accounts.models import Organisation, User
@@ -42,10 +42,7 @@ def my_proposals(user: User):
     return (
         visible_proposals(user)
         .join(Challenge, Challenge.id == Proposal.challenge_id)
-        .options(
-            selectinload(Proposal.challenge),
-            selectinload(Proposal.lead_org),
-        )
+        .options(contains_eager(Proposal.challenge), joinedload(Proposal.lead_org))
         .order_by(Challenge.deadline.desc(), Proposal.id.desc())
     )
 
@@ -93,7 +90,7 @@ def submissions_for(challenge: Challenge, user: User):
             Proposal.status != ProposalStatus.draft,
         )
         .options(
-            selectinload(Proposal.lead_org),
+            joinedload(Proposal.lead_org),
             selectinload(Proposal.members).selectinload(ConsortiumMember.organisation),
         )
         .order_by(Proposal.submitted_at.desc(), Proposal.id.desc())
@@ -121,9 +118,9 @@ def invitations_for(user: User):
     return (
         invitations_to(user)
         .options(
-            selectinload(ConsortiumMember.proposal).selectinload(Proposal.challenge),
-            selectinload(ConsortiumMember.proposal).selectinload(Proposal.lead_org),
-            selectinload(ConsortiumMember.consent_decided_by),
+            joinedload(ConsortiumMember.proposal).joinedload(Proposal.challenge),
+            joinedload(ConsortiumMember.proposal).joinedload(Proposal.lead_org),
+            joinedload(ConsortiumMember.consent_decided_by),
         )
         .order_by(waiting_first, ConsortiumMember.invited_at.desc(), ConsortiumMember.id.desc())
     )
