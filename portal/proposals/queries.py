@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 from sqlmodel import func, or_, select
 
 from portal.accounts.models import Organisation, User
@@ -53,7 +53,8 @@ def open_challenges_for(
     """Published challenges still open that `org` may lead a proposal for and has not yet,
     soonest deadline first (at most `limit`). The type and region rules are checked in Python
     (the allowed types are a JSON list), reading the candidates a chunk at a time so that a
-    dashboard showing five does not load every open challenge."""
+    dashboard showing five does not load every open challenge. Only the columns the rules and
+    the lists read are loaded: fifty challenges with their long texts cost more than the query."""
     if org is None:
         return []
     already = select(Proposal.challenge_id).where(Proposal.lead_org_id == org.id)
@@ -65,6 +66,16 @@ def open_challenges_for(
             Challenge.id.not_in(already),
         )
         .order_by(Challenge.deadline.asc(), Challenge.id.asc())
+        .options(
+            load_only(
+                Challenge.number,
+                Challenge.title,
+                Challenge.funding_cap,
+                Challenge.deadline,
+                Challenge.allowed_org_types,
+                Challenge.region,
+            )
+        )
     )
     chunk = 50 if limit else None
     found: list[Challenge] = []
