@@ -3,8 +3,9 @@
 `cached_public_page` keeps the public catalogue, challenge, chain and publicity pages as visitors
 without a session see them, PUBLIC_CACHE_SECONDS (default 5) per address, query string and
 language; 0 turns it off. A burst of visitors costs one rendering and no query; a visitor sees a
-change at most that many seconds late, on every host alike (each keeps its own copy for as
-long). Deadlines are enforced by the services, never by what a cached page said.
+change at most that many seconds late (twice that while the page is being drawn again, below),
+on every host alike (each keeps its own copy for as long). Deadlines are enforced by the
+services, never by what a cached page said.
 
 Pages of logged-in users are never kept: each is rendered for the user loaded on that request,
 so a role change, a deactivation or a removal from an organisation shows on the next page. They
@@ -13,8 +14,10 @@ render in a few milliseconds without help (bench/README.md has the figures).
 Only a 200 HTML answer that set no header of its own and left the session untouched is kept.
 
 When a page has expired and many visitors ask for it at once (each address every few seconds,
-in a crowd), one of them renders it and the others wait for that rendering and are served it:
-a crowd costs one rendering, not one each, all taking the CPU at the same moment.
+in a crowd), one of them renders it and the others are served the copy that has just expired,
+at once, while it is drawn again ("stale while revalidate"): a crowd costs one rendering, not
+one each all taking the CPU at the same moment, and nobody waits for it. A copy that expired
+more than PUBLIC_CACHE_SECONDS ago is not served: those visitors wait for the new rendering.
 """
 
 from __future__ import annotations
@@ -111,17 +114,19 @@ def cached_public_page(view: Callable) -> Callable:
             return view(*args, **kwargs)
         key = (request.full_path, str(get_locale()))
         entry = _public.get(key)
-        if entry is not None and entry[0] > time.monotonic():
+        now = time.monotonic()
+        if entry is not None and entry[0] > now:
             return _replay(entry)
         rendering, mine = _public.claim(key)
         if not mine:
+            if entry is not None and entry[0] + seconds > now:
+                return _replay(entry)  # expired a moment ago: served while it is drawn again
             rendering.wait(timeout=seconds)
             entry = _public.get(key)
             if entry is not None and entry[0] > time.monotonic():
                 return _replay(entry)
             return view(*args, **kwargs)  # not kept (or too slow): rendered for this visitor
         try:
-            now = time.monotonic()
             response = current_app.make_response(view(*args, **kwargs))
             if _keepable(response):
                 _public.put(key, now + seconds, response)

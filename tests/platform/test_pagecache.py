@@ -39,16 +39,15 @@ def test_a_visitor_sees_a_new_challenge_once_the_cached_page_expires(
     assert "Second challenge" in client.get("/challenges").get_data(as_text=True)
 
 
-def test_a_crowd_at_an_expired_page_costs_one_rendering(app, make_challenge, cache_on, monkeypatch):
-    """Ten visitors ask for the catalogue at the same moment: one renders it, the nine others
-    wait for that rendering and are served the same page."""
-    make_challenge(title="Crowded challenge")
+def _crowd_while_the_catalogue_is_drawn(app, monkeypatch, visitors: int = 10) -> list[str]:
+    """The pages a crowd is served when it asks for the catalogue at the same moment, while its
+    first visitor draws it (slowly, so that the others arrive meanwhile); it is drawn once."""
     renderings = []
     catalogue = challenge_queries.catalogue
 
     def slow_catalogue(*args, **kwargs):
         renderings.append(1)
-        time.sleep(0.3)  # long enough for the whole crowd to arrive meanwhile
+        time.sleep(0.4)
         return catalogue(*args, **kwargs)
 
     monkeypatch.setattr(challenge_queries, "catalogue", slow_catalogue)
@@ -59,11 +58,47 @@ def test_a_crowd_at_an_expired_page_costs_one_rendering(app, make_challenge, cac
         finally:
             db.remove()
 
-    with ThreadPoolExecutor(max_workers=10) as crowd:
-        pages = list(crowd.map(visit, range(10)))
-
+    with ThreadPoolExecutor(max_workers=visitors) as crowd:
+        pages = list(crowd.map(visit, range(visitors)))
     assert len(renderings) == 1
+    return pages
+
+
+def test_a_crowd_at_a_page_not_kept_yet_costs_one_rendering(
+    app, make_challenge, cache_on, monkeypatch
+):
+    """Ten visitors ask for the catalogue at the same moment: one renders it, the nine others
+    wait for that rendering and are served the same page."""
+    make_challenge(title="Crowded challenge")
+    pages = _crowd_while_the_catalogue_is_drawn(app, monkeypatch)
     assert all("Crowded challenge" in page for page in pages)
+
+
+def _kept_then_changed(client, make_challenge, monkeypatch, expired_for: float) -> None:
+    """The catalogue kept with a first challenge, a second one added since, and the kept copy
+    expired `expired_for` seconds ago."""
+    make_challenge(title="First challenge")
+    client.get("/challenges")
+    make_challenge(title="Second challenge")
+    later = pagecache.time.monotonic() + 5 + expired_for
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: later)
+
+
+def test_a_crowd_is_served_the_copy_of_a_moment_ago_while_it_is_drawn_again(
+    app, client, make_challenge, cache_on, monkeypatch
+):
+    _kept_then_changed(client, make_challenge, monkeypatch, expired_for=1)
+    pages = _crowd_while_the_catalogue_is_drawn(app, monkeypatch, visitors=6)
+    assert all("First challenge" in page for page in pages)
+    assert sum("Second challenge" in page for page in pages) == 1  # the one who drew it
+
+
+def test_a_copy_that_expired_long_ago_is_never_served(
+    app, client, make_challenge, cache_on, monkeypatch
+):
+    _kept_then_changed(client, make_challenge, monkeypatch, expired_for=6)
+    pages = _crowd_while_the_catalogue_is_drawn(app, monkeypatch, visitors=6)
+    assert all("Second challenge" in page for page in pages)
 
 
 def test_logged_in_users_always_see_the_live_page(
