@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 import time
+from multiprocessing.connection import wait
 from pathlib import Path
 
 import click
@@ -108,9 +109,13 @@ def run_batch(batch, out: Path | None, workers: int, echo=click.echo) -> int:
             echo(f"{batch.done}/{batch.total}")
         if finished or not open_jobs:
             break
-        if workers and not any(h.is_alive() for h in helpers):
+        alive = [helper.sentinel for helper in helpers if helper.is_alive()]
+        if workers and not alive:
             jobs.drain(group=group)  # attempts that came due again, or jobs a dead worker held
-        time.sleep(0.5)
+        if alive:
+            wait(alive, timeout=0.5)  # a helper that ends (the batch done) wakes this at once
+        else:
+            time.sleep(0.5)
     for helper in helpers:
         helper.join()
     issued = queries.every_notice_of(batch.id)
