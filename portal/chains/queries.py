@@ -180,7 +180,7 @@ def _money(expression) -> sa.ColumnElement:
     return sa.type_coerce(expression, MONEY)
 
 
-def _challenges(m, chain_id: int):
+def _challenges(m, chain_id: sa.BindParameter):
     at = m.c.at
     published = sa.and_(Challenge.published_at.is_not(None), Challenge.published_at < at)
     live = sa.and_(
@@ -215,7 +215,7 @@ def _challenges(m, chain_id: int):
     )
 
 
-def _competition(m, chain_id: int):
+def _competition(m, chain_id: sa.BindParameter):
     """Proposals handed in to the challenges whose deadline has passed."""
     statement = (
         select(m.c.p, Challenge.chain_link_id.label("link_id"), func.count().label("proposals"))
@@ -257,7 +257,7 @@ def _per_link(m, first: Select, one, measures: Callable[[Any], list[sa.ColumnEle
     )
 
 
-def _funded(m, chain_id: int):
+def _funded(m, chain_id: sa.BindParameter):
     """Money awarded and co-funding, projects, and which challenges run or are completed."""
     at = m.c.at
     closed = sa.and_(Award.closed_at.is_not(None), Award.closed_at < at)
@@ -294,7 +294,7 @@ def _funded(m, chain_id: int):
     )
 
 
-def _disbursed(m, chain_id: int):
+def _disbursed(m, chain_id: sa.BindParameter):
     statement = (
         select(
             m.c.p,
@@ -310,7 +310,7 @@ def _disbursed(m, chain_id: int):
     return statement.group_by(m.c.p, Challenge.chain_link_id)
 
 
-def _consortia(m, chain_id: int):
+def _consortia(m, chain_id: sa.BindParameter):
     """The members of funded consortia (lead included; members that accepted), by type and
     region, and the consortia that mix at least two of enterprise, university and institute.
     A consortium's make-up does not depend on the quarter: it is counted once per project, in a
@@ -366,7 +366,7 @@ def _consortia(m, chain_id: int):
     )
 
 
-def _milestones(m, chain_id: int):
+def _milestones(m, chain_id: sa.BindParameter):
     """Milestones due by the quarter's day, those accepted on or before their due date, and the
     projects running then with a milestone past due and not accepted (behind schedule)."""
     at = m.c.at
@@ -388,7 +388,7 @@ def _milestones(m, chain_id: int):
     )
 
 
-def _attainment(m, chain_id: int):
+def _attainment(m, chain_id: sa.BindParameter):
     """Indicators of completed projects: measured at acceptance, and met against what the team
     committed (not the raised target)."""
     achieved, committed = AwardIndicator.achieved, AwardIndicator.committed
@@ -414,7 +414,7 @@ def _attainment(m, chain_id: int):
     return statement.group_by(m.c.p, Challenge.chain_link_id)
 
 
-def _eliminations(m, chain_id: int):
+def _eliminations(m, chain_id: sa.BindParameter):
     statement = (
         select(m.c.p, Challenge.chain_link_id.label("link_id"), func.count().label("eliminated"))
         .select_from(m)
@@ -438,7 +438,7 @@ FAMILIES = (
 )
 
 
-def _current_assessments(m, chain_id) -> Select:
+def _current_assessments(m, chain_id: sa.BindParameter) -> Select:
     """Each link's current assessment for each quarter: that quarter's, or the latest before."""
     a = LinkAssessment
     ranked = (

@@ -27,17 +27,20 @@ from portal.db import db
 from portal.vocabulary import CatalogueOrder, ChallengeStatus
 
 
+def closed_by(now: datetime) -> sa.ColumnElement[bool]:
+    """Published with its deadline passed: closed, as Challenge.effective_status says when a row
+    is read (`closed` is never stored)."""
+    return sa.and_(Challenge.status == ChallengeStatus.published, Challenge.deadline <= now)
+
+
 def where_status(statement, status: ChallengeStatus, now: datetime):
-    """Filter by the effective status, computed in SQL: published with its deadline passed is
-    closed (as Challenge.effective_status says when a row is read; `closed` is never stored)."""
+    """Filter by the effective status, computed in SQL (`closed_by`)."""
     if status is ChallengeStatus.published:
         return statement.where(
             Challenge.status == ChallengeStatus.published, Challenge.deadline > now
         )
     if status is ChallengeStatus.closed:
-        return statement.where(
-            Challenge.status == ChallengeStatus.published, Challenge.deadline <= now
-        )
+        return statement.where(closed_by(now))
     return statement.where(Challenge.status == status)
 
 
@@ -106,9 +109,8 @@ def catalogue(filters: CatalogueFilters, now: datetime):
     own list), as the plain columns its cards show: twenty Challenge objects with their link
     and chain cost more to build than the query took. `shown_status` is the status as people
     read it now (`Challenge.effective_status`)."""
-    closed = sa.and_(Challenge.status == ChallengeStatus.published, Challenge.deadline <= now)
     shown_status = sa.type_coerce(
-        sa.case((closed, ChallengeStatus.closed.value), else_=Challenge.status),
+        sa.case((closed_by(now), ChallengeStatus.closed.value), else_=Challenge.status),
         Challenge.status.type,
     )
     cards = sa.select(
