@@ -156,7 +156,7 @@ def chain_figures(
     params = {"chain_id": chain_id, **_moment_values(quarters)}
     result = [ChainFigures(q) for q in quarters]
     for family in PUBLIC_FAMILIES if public else FAMILIES:
-        for row in db.session.execute(_statement(family, len(quarters)), params).mappings():
+        for row in db.rows(_statement(family, len(quarters)), params).mappings():
             figures = result[row["p"]].links[row["link_id"]]
             for name, value in row.items():
                 if name not in ("p", "link_id"):
@@ -465,7 +465,7 @@ def _current_assessments(m, chain_id: sa.BindParameter) -> Select:
 
 def _assessments(quarters: int, params: dict[str, Any]) -> dict[tuple[int, int], Assessed]:
     statement = _statement(_current_assessments, quarters, per_link=False)
-    rows = db.session.execute(statement, params).mappings()
+    rows = db.rows(statement, params).mappings()
     return {
         (row["p"], row["link_id"]): Assessed(
             period=row["period"],

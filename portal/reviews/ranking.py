@@ -132,19 +132,19 @@ def divergence_threshold() -> float:
 
 def submitted_totals(challenge: Challenge) -> list[tuple[int, int, float]]:
     """(proposal id, expert id, total) of every submitted review of the challenge: one query."""
-    return db.all(
+    return db.rows(
         select(Review.proposal_id, Review.expert_id, sa.cast(Review.total, sa.Float)).where(
             Review.challenge_id == challenge.id,
             Review.status == ReviewStatus.submitted,
             Review.total.is_not(None),
         )
-    )
+    ).all()
 
 
 def ranking(challenge: Challenge) -> Ranking:
     """Every reviewed proposal with its statistics, in rank order; a constant number of queries
     whatever the number of proposals (proposals with their organisations, totals, experts)."""
-    proposals = db.session.exec(
+    proposals = db.rows(
         select(
             Proposal.id,
             Proposal.title,
@@ -200,7 +200,7 @@ def ranking(challenge: Challenge) -> Ranking:
     ordered = sorted(rows.values(), key=key)
     for i, row in enumerate(ordered, start=1):
         row.rank = i
-    names = dict(db.all(select(User.id, User.name).where(User.id.in_(list(by_reviewer)))))
+    names = dict(db.rows(select(User.id, User.name).where(User.id.in_(list(by_reviewer)))).all())
     reviewers = [
         ReviewerStats(
             expert_name=names[rid],
