@@ -141,7 +141,9 @@ class Database:
     def rows(self, statement: sa.Executable, params: dict[str, Any] | None = None) -> sa.Result:
         """The rows of a statement of plain columns, sent on the session's connection (its
         transaction) without the ORM's handling of each row, which for a thousand rows of
-        columns costs more than the query: for statements that load no objects."""
+        columns costs more than the query: for statements that load no objects. What the
+        session holds unsent is flushed first, as its own queries would (autoflush)."""
+        self.session.flush()
         return self.session.connection().execute(statement, params)
 
     def lock(self, obj: M, *relations: Any) -> M:
